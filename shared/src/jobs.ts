@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/**
+ * The job catalogue: every queue, its payload, and what follows what.
+ *   ingest.file → ocr.page (one per page) → document.build (one per file) → document.sign → record.archive
+ * Every handler is idempotent: a job may run again after a crash or an expiry, and must not archive twice.
+ */
+export const jobPayloads = {
+  'ingest.file': z.object({ fileId: z.string().uuid() }),
+  'ocr.page': z.object({ pageId: z.string().uuid() }),
+  'document.build': z.object({ fileId: z.string().uuid() }),
+  'document.sign': z.object({ documentId: z.string().uuid() }),
+  'record.archive': z.object({ documentId: z.string().uuid() }),
+} as const;
+
+export type JobName = keyof typeof jobPayloads;
+export type JobPayload<N extends JobName> = z.infer<(typeof jobPayloads)[N]>;
+export const jobNames = Object.keys(jobPayloads) as JobName[];
+
+/** Outcome of a handler for an expected situation; a thrown error means "retry". */
+export type JobOutcome = { status: 'done' } | { status: 'skipped'; reason: string } | { status: 'failed'; reason: string };
+export type JobHandler<N extends JobName> = (payload: JobPayload<N>) => Promise<JobOutcome>;
+export type JobHandlers = { [N in JobName]?: JobHandler<N> };
+
+export function parsePayload<N extends JobName>(name: N, data: unknown): JobPayload<N> {
+  return jobPayloads[name].parse(data) as JobPayload<N>;
+}

@@ -1,0 +1,116 @@
+import { Client } from 'minio';
+
+export interface StoredObjectInfo {
+  size: number;
+  metadata: Record<string, string>;
+  contentType?: string;
+}
+
+/** The one storage surface the services use; an S3/MinIO implementation serves production and the embedded default. */
+export interface ObjectStore {
+  readonly bucket: string;
+  /** Whether the bucket has S3 Object Lock (a real MinIO); when false, sohoa enforces retention itself. */
+  readonly objectLock: boolean;
+  put(key: string, body: Buffer | Uint8Array, options?: { contentType?: string; metadata?: Record<string, string> }): Promise<void>;
+  get(key: string): Promise<Buffer>;
+  stat(key: string): Promise<StoredObjectInfo | null>;
+  remove(key: string): Promise<void>;
+  ping(): Promise<void>;
+}
+
+export interface S3Settings {
+  endpoint: string;
+  accessKey: string;
+  secretKey: string;
+  bucket: string;
+  region: string;
+}
+
+export async function connectObjectStore(settings: S3Settings): Promise<ObjectStore> {
+  const url = new URL(settings.endpoint);
+  const client = new Client({
+    endPoint: url.hostname,
+    port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
+    useSSL: url.protocol === 'https:',
+    accessKey: settings.accessKey,
+    secretKey: settings.secretKey,
+    region: settings.region,
+    pathStyle: true,
+  });
+  const objectLock = await ensureBucket(client, settings.bucket, settings.region);
+  return new S3ObjectStore(client, settings.bucket, objectLock);
+}
+
+/** Object Lock can only be enabled at bucket creation; an endpoint that refuses it gets a plain bucket. */
+async function ensureBucket(client: Client, bucket: string, region: string): Promise<boolean> {
+  if (!(await client.bucketExists(bucket))) {
+    try {
+      await client.makeBucket(bucket, region, { ObjectLocking: true });
+    } catch {
+      if (!(await client.bucketExists(bucket))) await client.makeBucket(bucket, region);
+    }
+  }
+  try {
+    const lock = (await client.getObjectLockConfig(bucket)) as unknown as { objectLockEnabled?: string };
+    return lock.objectLockEnabled === 'Enabled';
+  } catch {
+    return false;
+  }
+}
+
+class S3ObjectStore implements ObjectStore {
+  constructor(
+    private readonly client: Client,
+    readonly bucket: string,
+    readonly objectLock: boolean,
+  ) {}
+
+  async put(key: string, body: Buffer | Uint8Array, options: { contentType?: string; metadata?: Record<string, string> } = {}) {
+    const buffer = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    const headers: Record<string, string> = { 'Content-Type': options.contentType ?? 'application/octet-stream' };
+    for (const [name, value] of Object.entries(options.metadata ?? {})) headers[`X-Amz-Meta-${name}`] = encodeMetadataValue(value);
+    await this.client.putObject(this.bucket, key, buffer, buffer.length, headers);
+  }
+
+  async get(key: string): Promise<Buffer> {
+    const stream = await this.client.getObject(this.bucket, key);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  async stat(key: string): Promise<StoredObjectInfo | null> {
+    try {
+      const s = await this.client.statObject(this.bucket, key);
+      const metadata: Record<string, string> = {};
+      for (const [name, value] of Object.entries(s.metaData ?? {})) {
+        if (name.toLowerCase() === 'content-type') continue;
+        metadata[name.toLowerCase().replace(/^x-amz-meta-/, '')] = decodeMetadataValue(String(value));
+      }
+      return { size: s.size, metadata, contentType: s.metaData?.['content-type'] };
+    } catch (err) {
+      if ((err as { code?: string }).code === 'NotFound' || (err as { code?: string }).code === 'NoSuchKey') return null;
+      throw err;
+    }
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.client.removeObject(this.bucket, key);
+  }
+
+  async ping(): Promise<void> {
+    await this.client.bucketExists(this.bucket);
+  }
+}
+
+// S3 user metadata travels in HTTP headers, which are ASCII: values are always percent-encoded so Vietnamese survives.
+function encodeMetadataValue(value: string): string {
+  return encodeURIComponent(value);
+}
+function decodeMetadataValue(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,75 @@
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import { jobNames, parsePayload, type JobHandlers, type JobName, type JobPayload } from './jobs.ts';
+
+export interface QueueOptions {
+  databaseUrl: string;
+  jobTimeoutSeconds: number;
+  maintenanceSeconds: number;
+}
+
+/** pg-boss in its own schema; one queue per job name with retries and an expiry that rescues jobs of dead workers. */
+export class Queue {
+  private constructor(private readonly boss: PgBoss) {}
+
+  static async start(options: QueueOptions, log: Logger): Promise<Queue> {
+    const boss = new PgBoss({
+      connectionString: options.databaseUrl,
+      schema: 'pgboss',
+      maintenanceIntervalSeconds: options.maintenanceSeconds,
+      monitorStateIntervalSeconds: options.maintenanceSeconds,
+    });
+    boss.on('error', (err: Error) => log.error({ err }, 'queue error'));
+    await boss.start();
+    for (const name of jobNames) {
+      const settings = {
+        retryLimit: 5,
+        retryDelay: 2,
+        retryBackoff: true,
+        expireInSeconds: options.jobTimeoutSeconds,
+      };
+      if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, ...settings });
+      else await boss.updateQueue(name, { name, ...settings });
+    }
+    return new Queue(boss);
+  }
+
+  async send<N extends JobName>(name: N, payload: JobPayload<N>): Promise<void> {
+    parsePayload(name, payload);
+    await this.boss.send(name, payload);
+  }
+
+  /**
+   * Registers every handler; refuses a catalogue with a missing handler so no job kind silently piles up.
+   * Expected failures are recorded by the handler itself and complete the job; thrown errors are retried.
+   */
+  async work(handlers: JobHandlers, concurrency: Partial<Record<JobName, number>>, log: Logger): Promise<void> {
+    const missing = jobNames.filter((n) => !handlers[n]);
+    if (missing.length) throw new Error(`no handler for job(s): ${missing.join(', ')}`);
+    for (const name of jobNames) {
+      const handler = handlers[name] as (payload: unknown) => Promise<unknown>;
+      const workers = concurrency[name] ?? 1;
+      for (let i = 0; i < workers; i++) {
+        await this.boss.work(name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+          const payload = parsePayload(name, job.data);
+          const outcome = await handler(payload);
+          log.debug({ job: name, id: job.id, outcome }, 'job finished');
+        });
+      }
+    }
+  }
+
+  async pending(): Promise<number> {
+    let total = 0;
+    for (const name of jobNames) total += await this.boss.getQueueSize(name);
+    return total;
+  }
+
+  async ping(): Promise<void> {
+    await this.boss.getQueue(jobNames[0]);
+  }
+
+  async stop(): Promise<void> {
+    await this.boss.stop({ graceful: true, timeout: 10_000, wait: true });
+  }
+}
