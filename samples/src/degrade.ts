@@ -47,7 +47,7 @@ export async function yellowedUnevenLight(png: Buffer, seed: number): Promise<Bu
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs>` +
     `<radialGradient id="light" cx="${cx.toFixed(0)}%" cy="${cy.toFixed(0)}%" r="85%">` +
-    `<stop offset="0" stop-color="#fbf1d6"/><stop offset="0.7" stop-color="#eddcae"/><stop offset="1" stop-color="#c9b27e"/>` +
+    `<stop offset="0" stop-color="#fffcf2"/><stop offset="0.7" stop-color="#f7eed6"/><stop offset="1" stop-color="#e2d1a6"/>` +
     `</radialGradient></defs><rect width="100%" height="100%" fill="url(#light)"/></svg>`;
   return overlay(png, svg, 'multiply');
 }

@@ -73,7 +73,7 @@ CREATE TABLE dossiers (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   code text NOT NULL UNIQUE,
   unit_id uuid NOT NULL REFERENCES units(id),
-  procedure_code text NOT NULL,
+  procedure_code text,                     -- NULL while the procedure is not known yet (matched later)
   catalog_version_id int NOT NULL REFERENCES catalog_versions(id),
   owner_identifier text,
   received_at timestamptz NOT NULL DEFAULT now(),

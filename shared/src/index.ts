@@ -8,3 +8,4 @@ export * from './object-store.ts';
 export * from './domain.ts';
 export * from './dossier-code.ts';
 export * from './catalog.ts';
+export * from './audit.ts';

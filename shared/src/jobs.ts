@@ -19,7 +19,11 @@ export const jobNames = Object.keys(jobPayloads) as JobName[];
 
 /** Outcome of a handler for an expected situation; a thrown error means "retry". */
 export type JobOutcome = { status: 'done' } | { status: 'skipped'; reason: string } | { status: 'failed'; reason: string };
-export type JobHandler<N extends JobName> = (payload: JobPayload<N>) => Promise<JobOutcome>;
+export interface JobHandler<N extends JobName> {
+  run(payload: JobPayload<N>): Promise<JobOutcome>;
+  /** Called when the last retry has failed: record the failure in words where the clerk will see it. */
+  giveUp(payload: JobPayload<N>, error: string): Promise<void>;
+}
 export type JobHandlers = { [N in JobName]?: JobHandler<N> };
 
 export function parsePayload<N extends JobName>(name: N, data: unknown): JobPayload<N> {

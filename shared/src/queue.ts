@@ -1,6 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
-import { jobNames, parsePayload, type JobHandlers, type JobName, type JobPayload } from './jobs.ts';
+import { jobNames, parsePayload, type JobHandler, type JobHandlers, type JobName, type JobPayload } from './jobs.ts';
 
 export interface QueueOptions {
   databaseUrl: string;
@@ -47,13 +47,23 @@ export class Queue {
     const missing = jobNames.filter((n) => !handlers[n]);
     if (missing.length) throw new Error(`no handler for job(s): ${missing.join(', ')}`);
     for (const name of jobNames) {
-      const handler = handlers[name] as (payload: unknown) => Promise<unknown>;
-      const workers = concurrency[name] ?? 1;
-      for (let i = 0; i < workers; i++) {
-        await this.boss.work(name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+      const handler = handlers[name] as JobHandler<JobName>;
+      for (let i = 0; i < (concurrency[name] ?? 1); i++) {
+        await this.boss.work(name, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, async ([job]) => {
           const payload = parsePayload(name, job.data);
-          const outcome = await handler(payload);
-          log.debug({ job: name, id: job.id, outcome }, 'job finished');
+          try {
+            const outcome = await handler.run(payload);
+            log.debug({ job: name, id: job.id, outcome }, 'job finished');
+          } catch (err) {
+            const message = err instanceof Error ? err.message : String(err);
+            if (job.retryCount >= job.retryLimit) {
+              log.error({ job: name, id: job.id, err: message }, 'job failed for good');
+              await handler.giveUp(payload, message);
+            } else {
+              log.warn({ job: name, id: job.id, retry: job.retryCount + 1, err: message }, 'job failed, will retry');
+            }
+            throw err;
+          }
         });
       }
     }

@@ -37,8 +37,17 @@ export function splitPemBundle(bundle: string): string[] {
   return bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)?.map((pem) => `${pem}\n`) ?? [];
 }
 
+/**
+ * The bytes each certificate was read from. Hashes (signing-certificate-v2,
+ * identity comparisons) must be over the original encoding, not over pkijs's
+ * re-encoding of it.
+ */
+const originalDer = new WeakMap<pkijs.Certificate, Uint8Array>();
+
 export function certificateFromDer(der: Uint8Array): pkijs.Certificate {
-  return pkijs.Certificate.fromBER(der);
+  const certificate = pkijs.Certificate.fromBER(der as Uint8Array<ArrayBuffer>);
+  originalDer.set(certificate, der);
+  return certificate;
 }
 
 export function certificateFromPem(pem: string): pkijs.Certificate {
@@ -46,7 +55,7 @@ export function certificateFromPem(pem: string): pkijs.Certificate {
 }
 
 export function certificateDer(certificate: pkijs.Certificate): Uint8Array {
-  return new Uint8Array(certificate.toSchema().toBER(false));
+  return originalDer.get(certificate) ?? new Uint8Array(certificate.toSchema().toBER(false));
 }
 
 function attributeText(value: unknown): string {
@@ -112,7 +121,7 @@ export function keyUsageForSigning(certificate: pkijs.Certificate): 'allowed' | 
 export function isCertificateAuthority(certificate: pkijs.Certificate): boolean {
   const basicConstraints = extension(certificate, OID_BASIC_CONSTRAINTS);
   if (!basicConstraints) return false;
-  const parsed = pkijs.BasicConstraints.fromBER(basicConstraints.extnValue.valueBlock.valueHexView);
+  const parsed = pkijs.BasicConstraints.fromBER(basicConstraints.extnValue.valueBlock.valueHexView as Uint8Array<ArrayBuffer>);
   return parsed.cA === true;
 }
 

@@ -20,6 +20,22 @@ export interface SigningIdentity {
   privateKey: CryptoKey;
 }
 
+function readPfx(asn1: forge.asn1.Asn1, password: string): forge.pkcs12.Pkcs12Pfx {
+  try {
+    return forge.pkcs12.pkcs12FromAsn1(asn1, false, password);
+  } catch (error) {
+    // A non-ASCII password needs two encodings: the MAC's PKCS#12 key
+    // derivation takes it as BMPString (forge does that), PBES2/PBKDF2 takes
+    // its UTF-8 bytes (forge passes the JS string as-is). If the MAC passed
+    // but decryption failed, the password is right: decrypt again with UTF-8
+    // bytes, skipping the MAC that was already verified.
+    const macVerified = error instanceof Error && /Failed to decrypt/i.test(error.message);
+    if (!macVerified || /^[\x00-\x7f]*$/.test(password)) throw error;
+    const withoutMac = forge.asn1.create(asn1.tagClass, asn1.type, asn1.constructed, (asn1.value as forge.asn1.Asn1[]).slice(0, 2));
+    return forge.pkcs12.pkcs12FromAsn1(withoutMac, false, forge.util.encodeUtf8(password));
+  }
+}
+
 function decodePfx(p12: Uint8Array, password: string): forge.pkcs12.Pkcs12Pfx {
   let asn1: forge.asn1.Asn1;
   try {
@@ -28,7 +44,7 @@ function decodePfx(p12: Uint8Array, password: string): forge.pkcs12.Pkcs12Pfx {
     throw new SignerError('bad-pkcs12', 'The file is not a PKCS#12 (.p12/.pfx) certificate file.');
   }
   try {
-    return forge.pkcs12.pkcs12FromAsn1(asn1, false, password);
+    return readPfx(asn1, password);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     // forge says "MAC could not be verified. Invalid password?" when the MAC

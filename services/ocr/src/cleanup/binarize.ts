@@ -71,6 +71,7 @@ export async function normalizeBackground(value: GreyImage): Promise<GreyImage> 
   const smallH = Math.max(1, Math.round(height / scale));
   const small = await sharp(value.data, { raw: { width, height, channels: 1 } })
     .resize(smallW, smallH, { kernel: 'linear' })
+    .toColourspace('b-w')
     .raw()
     .toBuffer();
   // A radius that spans a character at analysis scale, so text strokes disappear from the estimate.
@@ -78,6 +79,7 @@ export async function normalizeBackground(value: GreyImage): Promise<GreyImage> 
   const background = await sharp(paper.data, { raw: { width: smallW, height: smallH, channels: 1 } })
     .blur(2)
     .resize(width, height, { kernel: 'linear' })
+    .toColourspace('b-w')
     .raw()
     .toBuffer();
   const out = new Uint8Array(width * height);

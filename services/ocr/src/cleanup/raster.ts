@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 
 /** A single-channel 8-bit image held in memory; the pure cleanup steps work on this. */
 export interface GreyImage {
@@ -22,7 +22,7 @@ export interface CropBox {
 }
 
 /** Greyscale copy of `input`, scaled so its longer side is at most `maxSide` (analysis resolution). */
-export async function toGrey(input: sharp.Sharp, maxSide: number): Promise<GreyImage> {
+export async function toGrey(input: Sharp, maxSide: number): Promise<GreyImage> {
   const { data, info } = await input
     .clone()
     .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })

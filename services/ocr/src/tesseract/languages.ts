@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 
 /**
@@ -20,25 +21,25 @@ export function languageFolder(lang: string): string {
   return path.join(path.dirname(manifest), MODEL_FOLDER);
 }
 
-export interface LanguageData {
-  code: string;
-  /** gzip-compressed traineddata, as shipped; tesseract.js gunzips it in the worker. */
-  data: Uint8Array;
+export interface LanguagePath {
+  /** tesseract.js `langPath`: one folder holding every requested `<lang>.traineddata.gz`. */
+  langPath: string;
+  dispose(): Promise<void>;
 }
 
-const loaded = new Map<string, Promise<LanguageData>>();
-
 /**
- * Read a language's traineddata once per process. Each language lives in its own package folder and
- * a tesseract.js worker takes one langPath, so the data is handed over directly instead.
+ * A worker takes one langPath, but each language lives in its own package folder. For one language
+ * that folder is used as is; for several, a temporary folder of symlinks into node_modules joins them
+ * (tesseract.js 7 mangles languages passed as {code, data} objects, so that route is closed).
  */
-export function languageData(lang: string): Promise<LanguageData> {
-  let entry = loaded.get(lang);
-  if (!entry) {
-    const file = path.join(languageFolder(lang), `${lang}.traineddata.gz`);
-    entry = readFile(file).then((buffer) => ({ code: lang, data: new Uint8Array(buffer) }));
-    entry.catch(() => loaded.delete(lang));
-    loaded.set(lang, entry);
-  }
-  return entry;
+export async function languagePath(langs: string[]): Promise<LanguagePath> {
+  const folders = langs.map(languageFolder);
+  if (new Set(folders).size === 1) return { langPath: folders[0], dispose: async () => {} };
+  const joined = await mkdtemp(path.join(os.tmpdir(), 'sohoa-tessdata-'));
+  await Promise.all(
+    langs.map((lang, i) =>
+      symlink(path.join(folders[i], `${lang}.traineddata.gz`), path.join(joined, `${lang}.traineddata.gz`)),
+    ),
+  );
+  return { langPath: joined, dispose: () => rm(joined, { recursive: true, force: true }) };
 }

@@ -1,0 +1,17 @@
+/** @sohoa/samples: counter-scan samples with ground truth, for other services' tests. */
+export { generatePage, multiPageText, pageSpec, randomPageSpec, writeRandomPages, CLEAN } from './generate.ts';
+export type { GeneratedPage, PageSpec, PageTruth } from './generate.ts';
+export { SAMPLE_FILES, writeSampleSet } from './sample-set.ts';
+export { COMPONENTS, documentFor, MOTTO, MOTTO_SUB } from './documents.ts';
+export type { DocumentContent, SampleComponent } from './documents.ts';
+export * as degrade from './degrade.ts';
+export { toImagePdf, toJpeg, toMultiPageTiff, toPng } from './formats.ts';
+export { joinTiffPages } from './tiff-pages.ts';
+export { createRng } from './prng.ts';
+export { a4Geometry } from './render.ts';
+
+import { fileURLToPath } from 'node:url';
+/** Directory of the committed sample scans (samples/scans). */
+export const SCANS_DIR = fileURLToPath(new URL('../scans/', import.meta.url));
+/** The sample procedure catalog, a copy of shared/catalog.sample.json. */
+export const CATALOG_PATH = fileURLToPath(new URL('../catalog.json', import.meta.url));

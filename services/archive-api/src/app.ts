@@ -1,0 +1,79 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import multer from 'multer';
+import { AppError, type Db, type Logger, type ObjectStore, type Queue } from '@sohoa/shared';
+import { receiveBatch } from '@sohoa/ingest';
+import { requireToken, type Caller } from './auth.ts';
+import { loadBatchView, loadRecord } from './batch-status.ts';
+
+export interface ApiDeps { db: Db; store: ObjectStore; queue: Queue; log: Logger; maxUploadBytes: number }
+
+export function createApp(deps: ApiDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: deps.maxUploadBytes, files: 500 } });
+
+  app.get('/healthz', async (_req, res) => {
+    const checks = await Promise.allSettled([deps.db.query('SELECT 1'), deps.queue.ping(), deps.store.ping()]);
+    const [database, queue, objectStore] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : String(c.reason?.message ?? c.reason)));
+    const ok = checks.every((c) => c.status === 'fulfilled');
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', database, queue, objectStore });
+  });
+
+  const api = express.Router();
+  api.use(requireToken(deps.db));
+
+  api.post('/batches', upload.any(), async (req, res) => {
+    const files = ((req.files as Express.Multer.File[]) ?? []).filter((f) => f.fieldname === 'files[]' || f.fieldname === 'files');
+    const field = (name: string) => (typeof req.body?.[name] === 'string' && req.body[name].trim() ? req.body[name].trim() : null);
+    const unitCode = field('unit');
+    if (!unitCode) throw new AppError('missing-unit', 'the "unit" field is required');
+    const procedureCode = field('procedure');
+    if (!procedureCode) throw new AppError('missing-procedure', 'the "procedure" field is required');
+    const caller = res.locals.caller as Caller;
+    const { batchId, dossierCode } = await receiveBatch(deps, {
+      unitCode,
+      procedureCode,
+      dossierCode: field('dossier'),
+      componentCode: field('component'),
+      // multer decodes the multipart filename as latin1; browsers and curl send UTF-8
+      files: files.map((f) => ({ name: Buffer.from(f.originalname, 'latin1').toString('utf8'), bytes: f.buffer })),
+      source: 'upload',
+      actor: `token:${caller.name}`,
+    });
+    res.status(202).location(`/api/v1/batches/${batchId}`).json({ id: batchId, dossier: dossierCode });
+  });
+
+  api.get('/batches/:id', async (req, res) => {
+    const view = isUuid(req.params.id) ? await loadBatchView(deps.db, req.params.id) : null;
+    if (!view) throw new AppError('not-found', 'batch not found', 404);
+    res.json(view);
+  });
+
+  api.get('/records/:id', async (req, res) => {
+    const record = isUuid(req.params.id) ? await loadRecord(deps.db, req.params.id) : null;
+    if (!record) throw new AppError('not-found', 'record not found', 404);
+    res.json(record);
+  });
+
+  api.get('/records/:id/pdf', async (req, res) => {
+    const record = isUuid(req.params.id) ? await loadRecord(deps.db, req.params.id) : null;
+    if (!record) throw new AppError('not-found', 'record not found', 404);
+    const pdf = await deps.store.get(record.objectKey);
+    res.type('application/pdf').set('Content-Disposition', `inline; filename="${record.id}.pdf"`).set('Digest', `sha-256=${Buffer.from(record.sha256, 'hex').toString('base64')}`).send(pdf);
+  });
+
+  app.use('/api/v1', api);
+  app.use((_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof AppError) return void res.status(err.status).json({ error: { code: err.code, message: err.message } });
+    if (err instanceof multer.MulterError) {
+      const status = err.code === 'LIMIT_FILE_SIZE' ? 413 : 400;
+      return void res.status(status).json({ error: { code: err.code.toLowerCase(), message: err.message } });
+    }
+    deps.log.error({ err }, 'request failed');
+    res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+  });
+  return app;
+}
+
+const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

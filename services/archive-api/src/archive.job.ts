@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+import { recordAudit, withTransaction, type Db, type JobHandler, type ObjectStore } from '@sohoa/shared';
+import * as repo from './archive.repository.ts';
+import { objectMetadata, recordMetadata } from './record-metadata.ts';
+
+export interface ArchiveJobDeps { db: Db; store: ObjectStore }
+
+/**
+ * record.archive: the signed PDF becomes a record: stored under a key fixed by the record id (so a rerun
+ * overwrites the same object, never makes a second), its SHA-256 checked on read-back, then recorded once.
+ */
+export function archiveRecordJob(deps: ArchiveJobDeps): JobHandler<'record.archive'> {
+  return {
+    async run({ documentId }) {
+      const doc = await repo.documentToArchive(deps.db, documentId);
+      if (!doc) return { status: 'skipped', reason: 'document not found' };
+      if (doc.status !== 'signed' || !doc.signed_key) return { status: 'skipped', reason: `document is ${doc.status}` };
+
+      const pdf = await deps.store.get(doc.signed_key);
+      const sha256 = createHash('sha256').update(pdf).digest('hex');
+      const metadata = recordMetadata(doc, { sha256, pageCount: doc.page_ids.length, archivedAt: new Date() });
+      const objectKey = `records/${doc.unit_code}/${doc.dossier_code}/${doc.record_id}.pdf`;
+      await deps.store.put(objectKey, pdf, { contentType: 'application/pdf', metadata: objectMetadata(metadata) });
+      const stored = createHash('sha256').update(await deps.store.get(objectKey)).digest('hex');
+      if (stored !== sha256) throw new Error(`fixity check failed: stored object hashes to ${stored}, expected ${sha256}`);
+
+      const text = (await repo.pageTexts(deps.db, doc.page_ids)).join('\f');
+      await withTransaction(deps.db, async (tx) => {
+        const created = await repo.insertRecord(tx, {
+          id: doc.record_id, documentId, dossierId: doc.dossier_id, unitId: doc.unit_id, bucket: deps.store.bucket, objectKey,
+          sha256, size: pdf.length, pageCount: metadata.pageCount, metadata, text,
+          retentionYears: metadata.retention === 'permanent' ? null : metadata.retention.years, retainUntil: metadata.retainUntil,
+        });
+        await repo.markDocument(tx, documentId, 'archived');
+        if (created) await recordAudit(tx, { actor: 'system', action: 'record.archived', subjectType: 'record', subjectId: doc.record_id, detail: { objectKey, sha256 } });
+      });
+      return { status: 'done' };
+    },
+    async giveUp({ documentId }, error) {
+      await repo.markDocument(deps.db, documentId, 'failed', `archiving failed: ${error}`);
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type { Queryable } from '@sohoa/shared';
+
+export interface DocumentToArchive {
+  id: string; status: string; signed_key: string | null; record_id: string; page_ids: string[]; batch_id: string;
+  dossier_id: string; dossier_code: string; procedure_code: string | null; owner_identifier: string | null; received_at: Date;
+  unit_id: string; unit_code: string; unit_name: string; component_code: string | null; component_name: string | null;
+  retention_years: number | null; has_component: boolean; file_name: string; created_by: string; blank_pages: number;
+}
+
+export async function documentToArchive(db: Queryable, id: string): Promise<DocumentToArchive | null> {
+  const { rows } = await db.query<DocumentToArchive>(
+    `SELECT doc.id, doc.status, doc.signed_key, doc.record_id, doc.page_ids, doc.batch_id,
+            d.id AS dossier_id, d.code AS dossier_code, d.procedure_code, d.owner_identifier, d.received_at,
+            u.id AS unit_id, u.code AS unit_code, u.name AS unit_name,
+            doc.component_code, c.name AS component_name, c.retention_years, (c.code IS NOT NULL) AS has_component,
+            f.name AS file_name, b.created_by,
+            (SELECT count(*)::int FROM pages p WHERE p.file_id = doc.file_id AND p.blank) AS blank_pages
+     FROM documents doc
+     JOIN dossiers d ON d.id = doc.dossier_id JOIN units u ON u.id = d.unit_id
+     JOIN batches b ON b.id = doc.batch_id JOIN batch_files f ON f.id = doc.file_id
+     LEFT JOIN components c ON c.catalog_version_id = d.catalog_version_id AND c.procedure_code = d.procedure_code AND c.code = doc.component_code
+     WHERE doc.id = $1`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+export async function pageTexts(db: Queryable, pageIds: string[]): Promise<string[]> {
+  const { rows } = await db.query<{ text: string | null }>('SELECT text FROM pages WHERE id = ANY($1) ORDER BY array_position($1, id)', [pageIds]);
+  return rows.map((r) => r.text ?? '');
+}
+
+export async function insertRecord(
+  db: Queryable,
+  r: { id: string; documentId: string; dossierId: string; unitId: string; bucket: string; objectKey: string; sha256: string; size: number; pageCount: number; metadata: object; text: string; retentionYears: number | null; retainUntil: string | null },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO records (id, document_id, dossier_id, unit_id, bucket, object_key, sha256, size, page_count, metadata, text, retention_years, retain_until)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (document_id) DO NOTHING`,
+    [r.id, r.documentId, r.dossierId, r.unitId, r.bucket, r.objectKey, r.sha256, r.size, r.pageCount, r.metadata, r.text, r.retentionYears, r.retainUntil],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+export async function markDocument(db: Queryable, id: string, status: 'archived' | 'failed', error: string | null = null) {
+  await db.query(`UPDATE documents SET status = $2, error = $3 WHERE id = $1 AND status = 'signed'`, [id, status, error]);
+}

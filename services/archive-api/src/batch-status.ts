@@ -1,0 +1,70 @@
+import type { BatchStatus, Queryable } from '@sohoa/shared';
+
+export interface FileView { id: string; name: string; status: string; error: string | null; pages: number | null; blankPages: number; pagesDone: number; pagesFailed: number }
+export interface DocumentView { id: string; fileId: string; status: string; error: string | null; pages: number; component: string | null; recordId: string | null }
+export interface RecordView { id: string; documentId: string; sha256: string; size: number; pages: number; objectKey: string; createdAt: string }
+export interface BatchView {
+  id: string; status: BatchStatus; unit: string; dossier: string; procedure: string | null; component: string | null; createdAt: string;
+  files: FileView[]; documents: DocumentView[]; records: RecordView[];
+}
+
+/**
+ * A batch is done when every file has reached an end: quarantined or failed, or split with every page settled
+ * and its document archived or failed (or no document because every page was blank). Failed = ended with no record.
+ */
+export function batchStatus(files: FileView[], documents: DocumentView[], records: RecordView[]): BatchStatus {
+  const fileEnded = (f: FileView) => {
+    if (f.status === 'quarantined' || f.status === 'failed') return true;
+    if (f.status !== 'split' || f.pages === null) return false;
+    if (f.pagesDone + f.pagesFailed < f.pages) return false;
+    const doc = documents.find((d) => d.fileId === f.id);
+    if (doc) return doc.status === 'archived' || doc.status === 'failed';
+    return f.error !== null; // no document: the build job said why (all blank, none readable)
+  };
+  if (files.length > 0 && files.every(fileEnded)) return records.length > 0 ? 'done' : 'failed';
+  if (files.every((f) => f.status === 'received')) return 'queued';
+  return 'processing';
+}
+
+export async function loadBatchView(db: Queryable, id: string): Promise<BatchView | null> {
+  const batch = await db.query(
+    `SELECT b.id, b.created_at, b.component_code, u.code AS unit, d.code AS dossier, d.procedure_code
+     FROM batches b JOIN units u ON u.id = b.unit_id JOIN dossiers d ON d.id = b.dossier_id WHERE b.id = $1`,
+    [id],
+  );
+  if (!batch.rows[0]) return null;
+  const b = batch.rows[0];
+  const files = await db.query<FileView>(
+    `SELECT f.id, f.name, f.status, f.error, f.page_count AS pages,
+            count(p.id) FILTER (WHERE p.blank)::int AS "blankPages",
+            count(p.id) FILTER (WHERE p.status = 'done')::int AS "pagesDone",
+            count(p.id) FILTER (WHERE p.status = 'failed')::int AS "pagesFailed"
+     FROM batch_files f LEFT JOIN pages p ON p.file_id = f.id WHERE f.batch_id = $1 GROUP BY f.id ORDER BY f.position`,
+    [id],
+  );
+  const documents = await db.query<DocumentView>(
+    `SELECT doc.id, doc.file_id AS "fileId", doc.status, doc.error, cardinality(doc.page_ids) AS pages, doc.component_code AS component, r.id AS "recordId"
+     FROM documents doc LEFT JOIN records r ON r.document_id = doc.id WHERE doc.batch_id = $1 ORDER BY doc.created_at`,
+    [id],
+  );
+  const records = await db.query<RecordView>(
+    `SELECT r.id, r.document_id AS "documentId", r.sha256, r.size::int AS size, r.page_count AS pages, r.object_key AS "objectKey", r.created_at AS "createdAt"
+     FROM records r JOIN documents doc ON doc.id = r.document_id WHERE doc.batch_id = $1 ORDER BY r.created_at`,
+    [id],
+  );
+  return {
+    id: b.id, status: batchStatus(files.rows, documents.rows, records.rows), unit: b.unit, dossier: b.dossier,
+    procedure: b.procedure_code, component: b.component_code, createdAt: b.created_at,
+    files: files.rows, documents: documents.rows, records: records.rows,
+  };
+}
+
+export async function loadRecord(db: Queryable, id: string) {
+  const { rows } = await db.query(
+    `SELECT r.id, r.document_id AS "documentId", r.bucket, r.object_key AS "objectKey", r.sha256, r.size::int AS size, r.page_count AS pages,
+            r.retention_years AS "retentionYears", r.retain_until AS "retainUntil", r.legal_hold AS "legalHold", r.metadata, r.created_at AS "createdAt"
+     FROM records r WHERE r.id = $1`,
+    [id],
+  );
+  return rows[0] ?? null;
+}

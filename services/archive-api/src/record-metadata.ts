@@ -1,0 +1,48 @@
+import { retainUntil, type RecordMetadata, type Retention } from '@sohoa/shared';
+import type { DocumentToArchive } from './archive.repository.ts';
+
+/**
+ * The metadata a record carries (domain.md): pure, so the mapping is tested on plain data.
+ * A document with no known component is kept permanently until someone decides otherwise: nothing is
+ * destroyed by default.
+ */
+export function recordMetadata(doc: DocumentToArchive, o: { sha256: string; pageCount: number; archivedAt: Date }): RecordMetadata {
+  const retention: Retention = doc.has_component && doc.retention_years !== null ? { years: doc.retention_years } : 'permanent';
+  return {
+    recordId: doc.record_id,
+    dossierCode: doc.dossier_code,
+    procedureCode: doc.procedure_code ?? '',
+    componentCode: doc.component_code,
+    componentName: doc.component_name,
+    unitCode: doc.unit_code,
+    unitName: doc.unit_name,
+    ownerIdentifier: doc.owner_identifier,
+    title: doc.component_name ?? doc.file_name,
+    pageCount: o.pageCount,
+    blankPagesDropped: doc.blank_pages,
+    language: 'vi',
+    digitizedBy: doc.created_by,
+    digitizedAt: o.archivedAt.toISOString(),
+    sha256: o.sha256,
+    retention,
+    retainUntil: retainUntil(retention, o.archivedAt),
+    legalHold: false,
+    sourceFile: doc.file_name,
+  };
+}
+
+/** The S3 user metadata stored with the object, so the object alone still says what it is. */
+export function objectMetadata(m: RecordMetadata): Record<string, string> {
+  return {
+    'record-id': m.recordId,
+    'dossier-code': m.dossierCode,
+    'procedure-code': m.procedureCode,
+    'component-code': m.componentCode ?? '',
+    'unit-code': m.unitCode,
+    title: m.title,
+    sha256: m.sha256,
+    retention: m.retention === 'permanent' ? 'permanent' : `${m.retention.years}y`,
+    'retain-until': m.retainUntil ?? 'permanent',
+    'legal-hold': String(m.legalHold),
+  };
+}

@@ -1,0 +1,74 @@
+import { createHash, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { AppError, recordAudit, withTransaction, type Db, type ObjectStore, type Queue } from '@sohoa/shared';
+import * as repo from './batch.repository.ts';
+
+export interface IncomingFile { name: string; bytes: Buffer }
+export interface ReceiveBatchOptions {
+  unitCode: string;
+  procedureCode: string | null;
+  dossierCode?: string | null;
+  componentCode?: string | null;
+  files: IncomingFile[];
+  source: 'upload' | 'inbox';
+  actor: string;
+  receivedAt?: Date;
+}
+export interface IngestDeps { db: Db; store: ObjectStore; queue: Queue }
+
+/**
+ * Registers a batch: the originals go to the object store first (nothing is lost if the database write fails),
+ * then the batch, its dossier and files are recorded in one transaction, then one split job per file is queued.
+ */
+export async function receiveBatch(deps: IngestDeps, options: ReceiveBatchOptions): Promise<{ batchId: string; dossierCode: string }> {
+  if (options.files.length === 0) throw new AppError('no-files', 'the batch has no files');
+  const unit = await repo.findUnit(deps.db, options.unitCode);
+  if (!unit) throw new AppError('unknown-unit', `unknown unit "${options.unitCode}"`, 422);
+
+  let catalogVersionId: number | null = null;
+  if (options.procedureCode) {
+    catalogVersionId = await repo.latestCatalogVersionWith(deps.db, options.procedureCode);
+    if (!catalogVersionId) throw new AppError('unknown-procedure', `unknown procedure "${options.procedureCode}"`, 422);
+    if (options.componentCode && !(await repo.componentExists(deps.db, catalogVersionId, options.procedureCode, options.componentCode))) {
+      throw new AppError('unknown-component', `procedure "${options.procedureCode}" has no component "${options.componentCode}"`, 422);
+    }
+  }
+
+  const batchId = randomUUID();
+  const files = options.files.map((f, position) => {
+    const id = randomUUID();
+    const name = safeName(f.name) || `file-${position + 1}`;
+    return { id, position, name, bytes: f.bytes, sha256: sha256(f.bytes), objectKey: `work/batches/${batchId}/files/${id}/original` };
+  });
+  for (const f of files) await deps.store.put(f.objectKey, f.bytes, { metadata: { 'file-name': f.name, sha256: f.sha256 } });
+
+  const receivedAt = options.receivedAt ?? new Date();
+  const dossierCode = await withTransaction(deps.db, async (tx) => {
+    let dossierCode: string;
+    let dossierId: string;
+    const existing = options.dossierCode ? await repo.findDossier(tx, options.dossierCode) : null;
+    if (existing) {
+      if (existing.unit_id !== unit.id) throw new AppError('dossier-of-other-unit', `dossier ${options.dossierCode} belongs to another unit`, 409);
+      dossierCode = options.dossierCode!;
+      dossierId = existing.id;
+    } else {
+      const versionId = catalogVersionId ?? (await tx.query<{ v: number }>('SELECT max(id) AS v FROM catalog_versions')).rows[0]?.v;
+      if (!versionId) throw new AppError('no-catalog', 'no procedure catalog has been imported', 409);
+      dossierCode = options.dossierCode ?? (await repo.nextDossierCode(tx, unit, receivedAt));
+      dossierId = await repo.insertDossier(tx, { code: dossierCode, unitId: unit.id, procedureCode: options.procedureCode, catalogVersionId: versionId, receivedAt });
+    }
+    await repo.insertBatch(tx, { id: batchId, unitId: unit.id, dossierId, componentCode: options.componentCode ?? null, source: options.source, createdBy: options.actor });
+    for (const f of files) await repo.insertFile(tx, { id: f.id, batchId, position: f.position, name: f.name, size: f.bytes.length, sha256: f.sha256, objectKey: f.objectKey });
+    await recordAudit(tx, { actor: options.actor, action: 'batch.received', subjectType: 'batch', subjectId: batchId, detail: { dossierCode, files: files.map((f) => f.name), source: options.source } });
+    return dossierCode;
+  });
+  for (const f of files) await deps.queue.send('ingest.file', { fileId: f.id });
+  return { batchId, dossierCode };
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** Keeps a display name from a client-supplied path without letting it name a path on this machine. */
+export function safeName(name: string): string {
+  return path.basename(name.replace(/\\/g, '/')).replace(/[\x00-\x1f/]/g, '').slice(0, 200);
+}

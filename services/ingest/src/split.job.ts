@@ -1,0 +1,50 @@
+import { recordAudit, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
+import * as repo from './batch.repository.ts';
+import { quarantineFile } from './quarantine.ts';
+import { readScan, ScanRejected } from './scan-reader.ts';
+
+export interface SplitDeps {
+  db: Db;
+  store: ObjectStore;
+  queue: Queue;
+  quarantineDir: string;
+  maxPagePixels: number;
+}
+
+/** ingest.file: a received file becomes pages (each queued for OCR), or is quarantined with its reason. */
+export function splitFileJob(deps: SplitDeps): JobHandler<'ingest.file'> {
+  return {
+    async run({ fileId }) {
+      const file = await repo.getFile(deps.db, fileId);
+      if (!file) return { status: 'skipped', reason: 'file not found' };
+      if (file.status === 'quarantined' || file.status === 'failed') return { status: 'skipped', reason: `file already ${file.status}` };
+
+      const bytes = await deps.store.get(file.object_key);
+      let pages;
+      try {
+        pages = await readScan(bytes, { maxPixels: deps.maxPagePixels });
+      } catch (err) {
+        if (!(err instanceof ScanRejected)) throw err;
+        const where = await quarantineFile(deps.quarantineDir, file.batch_id, file.position, file.name, bytes, err.reason);
+        await repo.markFile(deps.db, file.id, 'quarantined', { error: err.reason });
+        await recordAudit(deps.db, { actor: 'system', action: 'file.quarantined', subjectType: 'file', subjectId: file.id, detail: { reason: err.reason, where } });
+        return { status: 'failed', reason: err.reason };
+      }
+
+      // Pages go to the object store so any OCR worker, on any machine, can take them.
+      const queued: string[] = [];
+      for (const page of pages) {
+        const sourceKey = `work/batches/${file.batch_id}/pages/${file.id}-${page.index}.${page.format === 'jpeg' ? 'jpg' : page.format}`;
+        await deps.store.put(sourceKey, page.image, { contentType: `image/${page.format}` });
+        const row = await repo.upsertPage(deps.db, { fileId: file.id, batchId: file.batch_id, pageIndex: page.index, sourceKey, dpi: page.dpi ? Math.round(page.dpi) : null });
+        if (row.status === 'pending') queued.push(row.id);
+      }
+      await repo.markFile(deps.db, file.id, 'split', { pageCount: pages.length });
+      for (const pageId of queued) await deps.queue.send('ocr.page', { pageId });
+      return { status: 'done' };
+    },
+    async giveUp({ fileId }, error) {
+      await repo.markFile(deps.db, fileId, 'failed', { error: `could not be read: ${error}` });
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import sharp from 'sharp';
+import { renderPage, rotatePage, SAMPLE_LINES } from '../src/testing/render.ts';
+import { cleanPage, recognitionRaster, rotateRaster } from '../src/page-cleanup.ts';
+import { densestBand } from '../src/cleanup/orientation.ts';
+const page = await rotatePage(await renderPage({ lines: SAMPLE_LINES }), 90);
+let t = Date.now();
+const c = await cleanPage(page);
+console.log('clean', Date.now() - t, c.skew, c.dpi); t = Date.now();
+const b = await recognitionRaster(c.page);
+console.log('binary', Date.now() - t); t = Date.now();
+const band = densestBand(b, c.skew.lines);
+console.log('band', Date.now() - t, band.width, band.height); t = Date.now();
+await sharp(b.data, { raw: { width: b.width, height: b.height, channels: 1 } }).png().toFile('/tmp/bin.png');
+const { data, info } = await sharp(b.data, { raw: { width: b.width, height: b.height, channels: 1 } }).rotate(270).raw().toBuffer({ resolveWithObject: true });
+console.log(info);
+await sharp(data, { raw: { width: info.width, height: info.height, channels: 1 } }).png().toFile('/tmp/up.png');

@@ -1,0 +1,2 @@
+export { ocrPageJob, type OcrJobDeps } from './page.job.ts';
+export { buildDocumentJob, type DocumentJobDeps } from './document.job.ts';

@@ -1,0 +1,37 @@
+import type { Db, JobHandler, ObjectStore, Queue } from '@sohoa/shared';
+import type { OcrEngine } from '../index.ts';
+import * as repo from './page.repository.ts';
+
+export interface OcrJobDeps { db: Db; store: ObjectStore; queue: Queue; engine: OcrEngine }
+
+/** ocr.page: cleanup + recognition of one page; the last page of a file triggers its document. */
+export function ocrPageJob(deps: OcrJobDeps): JobHandler<'ocr.page'> {
+  const afterPage = async (fileId: string) => {
+    if (await repo.fileOcrFinished(deps.db, fileId)) await deps.queue.send('document.build', { fileId });
+  };
+  return {
+    async run({ pageId }) {
+      const page = await repo.getPage(deps.db, pageId);
+      if (!page) return { status: 'skipped', reason: 'page not found' };
+      if (page.status !== 'pending') {
+        await afterPage(page.file_id); // a crash may have come between saving and queueing the document
+        return { status: 'skipped', reason: `page already ${page.status}` };
+      }
+      const source = await deps.store.get(page.source_key);
+      const result = await deps.engine.processPage(source, { dpi: page.dpi ?? undefined });
+      const imageKey = `work/batches/${page.batch_id}/pages/${page.id}.clean.jpg`;
+      await deps.store.put(imageKey, result.image, { contentType: 'image/jpeg' });
+      await repo.savePageResult(deps.db, page.id, {
+        blank: result.blank, rotation: result.rotation, skewDegrees: result.skewDegrees, confidence: result.confidence,
+        width: result.width, height: result.height, dpi: result.dpi, imageKey, text: result.text, words: result.words,
+      });
+      await afterPage(page.file_id);
+      return { status: 'done' };
+    },
+    async giveUp({ pageId }, error) {
+      await repo.failPage(deps.db, pageId, `OCR failed: ${error}`);
+      const page = await repo.getPage(deps.db, pageId);
+      if (page) await afterPage(page.file_id);
+    },
+  };
+}

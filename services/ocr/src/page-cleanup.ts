@@ -1,0 +1,123 @@
+import sharp, { type Sharp } from 'sharp';
+import { achromaticValue, normalizeBackground, recognitionImage } from './cleanup/binarize.ts';
+import { inkMask, judgeBlank } from './cleanup/blank.ts';
+import { findPaperBox, isWholeImage } from './cleanup/border.ts';
+import { decodeImage, resolveDpi } from './cleanup/decode.ts';
+import { measureSkew, type SkewEstimate } from './cleanup/deskew.ts';
+import { quantile, scaleBox, type GreyImage } from './cleanup/raster.ts';
+
+/**
+ * The geometric clean-up of one scanned page, before any recognition: decode, cut scanner borders,
+ * tell blank pages, measure and correct skew. Orientation needs tesseract and comes after.
+ */
+
+/** Long side of the analysis image: ~130 dpi for A4, enough for borders, skew and blank tests. */
+const ANALYSIS_SIDE = 1600;
+/** Skew below this is left alone: resampling costs more sharpness than it gains. */
+const MIN_SKEW = 0.05;
+
+export interface RasterPage {
+  pixels: Buffer;
+  width: number;
+  height: number;
+  channels: 1 | 3;
+}
+
+export interface CleanedPage {
+  /** Colour page, borders cut, deskewed (not yet turned upright). */
+  page: RasterPage;
+  dpi: number;
+  blank: boolean;
+  skew: SkewEstimate;
+}
+
+export interface CleanupOptions {
+  dpi?: number;
+  maxInputPixels?: number;
+}
+
+function rasterOf(page: RasterPage): Sharp {
+  return sharp(page.pixels, { raw: { width: page.width, height: page.height, channels: page.channels } });
+}
+
+/** sharp turns grey into sRGB on some operations (rotate); pin the channel count of raw output. */
+function rawAs(image: Sharp, channels: 1 | 3): Sharp {
+  return image.toColourspace(channels === 1 ? 'b-w' : 'srgb').raw();
+}
+
+/** Analysis-resolution, colour-blind, background-normalized grey image of a page. */
+async function analysisImage(page: RasterPage): Promise<{ normalized: GreyImage; scale: number; paper: number[] }> {
+  const { data, info } = await rasterOf(page)
+    .resize({ width: ANALYSIS_SIDE, height: ANALYSIS_SIDE, fit: 'inside', withoutEnlargement: true })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const pixels = new Uint8Array(data.buffer, data.byteOffset, data.length);
+  const value = achromaticValue(pixels, info.channels);
+  const normalized = await normalizeBackground({ data: value, width: info.width, height: info.height });
+  // Paper colour per channel: the bright end of each channel, used to fill corners uncovered by deskew.
+  const paper: number[] = [];
+  for (let c = 0; c < info.channels; c++) {
+    const channel = new Uint8Array(info.width * info.height);
+    for (let i = 0; i < channel.length; i++) channel[i] = pixels[i * info.channels + c];
+    paper.push(quantile(channel, 0.9));
+  }
+  return { normalized, scale: info.width / page.width, paper };
+}
+
+async function cutBorders(page: RasterPage): Promise<RasterPage> {
+  const { data, info } = await rasterOf(page)
+    .resize({ width: ANALYSIS_SIDE, height: ANALYSIS_SIDE, fit: 'inside', withoutEnlargement: true })
+    .greyscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const grey = { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+  const box = findPaperBox(grey);
+  if (isWholeImage(box, grey)) return page;
+  const full = scaleBox(box, grey, page);
+  const cut = await rawAs(rasterOf(page).extract(full), page.channels).toBuffer({ resolveWithObject: true });
+  return { pixels: cut.data, width: cut.info.width, height: cut.info.height, channels: page.channels };
+}
+
+/** Rotate by -degrees about the centre, keep the original canvas, fill uncovered corners with paper. */
+export async function straighten(page: RasterPage, degrees: number, paper: number[]): Promise<RasterPage> {
+  const [r, g = r, b = r] = paper;
+  const rotated = await rawAs(rasterOf(page).rotate(-degrees, { background: { r, g, b } }), page.channels)
+    .toBuffer({ resolveWithObject: true });
+  const left = Math.max(0, Math.floor((rotated.info.width - page.width) / 2));
+  const top = Math.max(0, Math.floor((rotated.info.height - page.height) / 2));
+  const cut = await sharp(rotated.data, { raw: { width: rotated.info.width, height: rotated.info.height, channels: page.channels } })
+    .extract({ left, top, width: page.width, height: page.height })
+    .toColourspace(page.channels === 1 ? 'b-w' : 'srgb')
+    .raw()
+    .toBuffer();
+  return { ...page, pixels: cut };
+}
+
+export async function cleanPage(input: Buffer, options: CleanupOptions = {}): Promise<CleanedPage> {
+  const decoded = await decodeImage(input, options.maxInputPixels);
+  let page = await cutBorders(decoded);
+  const dpi = resolveDpi(options.dpi, { width: page.width, height: page.height, density: decoded.density });
+  const analysis = await analysisImage(page);
+  const mask = inkMask(analysis.normalized);
+  const { blank } = judgeBlank(mask, { dpi: dpi * analysis.scale });
+  if (blank) return { page, dpi, blank, skew: { degrees: 0, lines: 'horizontal', gain: 1 } };
+  const skew = measureSkew(mask);
+  if (Math.abs(skew.degrees) >= MIN_SKEW) page = await straighten(page, skew.degrees, analysis.paper);
+  return { page, dpi, blank, skew };
+}
+
+/** Black-on-white recognition image of a cleaned page (seals, blue ink and paper tone removed). */
+export async function recognitionRaster(page: RasterPage): Promise<GreyImage> {
+  const pixels = new Uint8Array(page.pixels.buffer, page.pixels.byteOffset, page.pixels.length);
+  return recognitionImage(pixels, page);
+}
+
+export async function rotateRaster(page: RasterPage, rotation: 0 | 90 | 180 | 270): Promise<RasterPage> {
+  if (rotation === 0) return page;
+  const { data, info } = await rawAs(rasterOf(page).rotate(rotation), page.channels).toBuffer({ resolveWithObject: true });
+  return { pixels: data, width: info.width, height: info.height, channels: page.channels };
+}
+
+export async function archivalJpeg(page: RasterPage, dpi: number, quality = 85): Promise<Buffer> {
+  return rasterOf(page).jpeg({ quality, chromaSubsampling: '4:2:0' }).withDensity(dpi).toBuffer();
+}

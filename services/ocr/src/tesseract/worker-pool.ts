@@ -1,0 +1,244 @@
+import os from 'node:os';
+import type { Worker as ThreadWorker } from 'node:worker_threads';
+import Tesseract from 'tesseract.js';
+import { OcrError } from '../errors.ts';
+import { languageFolder, languagePath, type LanguagePath } from './languages.ts';
+
+/**
+ * A fixed set of tesseract.js workers, one page at a time each. Pages queue first come, first served.
+ * A worker is recycled (terminated, recreated) after a number of pages because the WASM heap only
+ * grows, and replaced whenever it failed or was abandoned, so one bad page cannot poison the next.
+ */
+
+const { createWorker, OEM, PSM } = Tesseract;
+
+export interface PoolOptions {
+  workers?: number;
+  recycleAfterPages?: number;
+  languages?: string[];
+}
+
+/** What a page task may ask of the worker slot it holds. */
+export interface TesseractSession {
+  recognize(image: Buffer, dpi: number, output?: Partial<Tesseract.OutputFormats>): Promise<Tesseract.Page>;
+  /** Orientation and script detection (legacy engine, its own worker, created on first use). */
+  detect(image: Buffer, dpi: number): Promise<Tesseract.DetectData>;
+}
+
+
+interface Slot {
+  recognizer: Tesseract.Worker | null;
+  osd: Tesseract.Worker | null;
+  pages: number;
+  /** Rejected when the worker thread dies, so a job waiting on it fails instead of hanging. */
+  crashed: Promise<never>;
+  crash: (error: Error) => void;
+  broken: boolean;
+}
+
+interface Waiter {
+  resolve: (slot: Slot) => void;
+  reject: (error: Error) => void;
+}
+
+const baseOptions: Partial<Tesseract.WorkerOptions> = {
+  gzip: true,
+  cacheMethod: 'none', // never write traineddata next to the process (the repo)
+  // Without a handler tesseract.js rethrows a failed job inside its message listener: an uncaught
+  // exception that would take the whole process down. The job's promise still rejects.
+  errorHandler: () => {},
+  logger: () => {},
+};
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+function newSlot(): Slot {
+  let crash: (error: Error) => void = () => {};
+  const crashed = new Promise<never>((_, reject) => {
+    crash = reject;
+  });
+  crashed.catch(() => {}); // observed only while a job runs
+  return { recognizer: null, osd: null, pages: 0, crashed, crash, broken: false };
+}
+
+function watchThread(slot: Slot, worker: Tesseract.Worker): void {
+  const thread = (worker as unknown as { worker?: ThreadWorker }).worker;
+  if (!thread || typeof thread.on !== 'function') return;
+  thread.on('error', (error) => {
+    slot.broken = true;
+    slot.crash(new OcrError(`tesseract worker crashed: ${describe(error)}`, { cause: error }));
+  });
+  thread.on('exit', (code) => {
+    if (slot.broken) return;
+    slot.broken = true;
+    slot.crash(new OcrError(`tesseract worker exited (code ${code})`));
+  });
+}
+
+export class TesseractPool {
+  private readonly size: number;
+  private readonly recycleAfter: number;
+  private readonly languages: string[];
+  private readonly idle: Slot[] = [];
+  private readonly waiting: Waiter[] = [];
+  private readonly all = new Set<Slot>();
+  private closed = false;
+  private joinedPath: Promise<LanguagePath> | null = null;
+
+  constructor(options: PoolOptions = {}) {
+    this.size = Math.max(1, Math.floor(options.workers ?? os.availableParallelism()));
+    this.recycleAfter = Math.max(1, Math.floor(options.recycleAfterPages ?? 50));
+    this.languages = options.languages?.length ? options.languages : ['vie', 'eng'];
+    for (const lang of this.languages) languageFolder(lang); // fail fast on a missing package
+  }
+
+  /** Start every worker now, so a broken installation fails at start-up rather than on a page. */
+  async start(): Promise<void> {
+    const slots = Array.from({ length: this.size }, newSlot);
+    try {
+      await Promise.all(slots.map((slot) => this.ensureRecognizer(slot)));
+    } catch (error) {
+      await Promise.all(slots.map((slot) => this.retire(slot)));
+      throw error;
+    }
+    for (const slot of slots) {
+      this.all.add(slot);
+      this.idle.push(slot);
+    }
+  }
+
+  /** Run `task` with exclusive use of one worker slot. */
+  async run<T>(task: (session: TesseractSession) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted();
+    let slot = await this.acquire(signal);
+    let abandon: (() => void) | undefined;
+    try {
+      await this.ensureRecognizer(slot);
+      const session = this.session(slot);
+      const aborted = new Promise<never>((_, reject) => {
+        abandon = () => {
+          slot.broken = true; // the job keeps running in the thread; terminating it is the only cancel
+          reject(signal?.reason ?? new Error('aborted'));
+        };
+        signal?.addEventListener('abort', abandon, { once: true });
+      });
+      aborted.catch(() => {});
+      return await Promise.race([task(session), slot.crashed, aborted]);
+    } finally {
+      if (abandon) signal?.removeEventListener('abort', abandon);
+      slot.pages++;
+      if (slot.broken || slot.pages >= this.recycleAfter) slot = await this.replace(slot);
+      this.release(slot);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const waiter of this.waiting.splice(0)) waiter.reject(new OcrError('OCR engine closed'));
+    await Promise.all([...this.all].map((slot) => this.retire(slot)));
+    this.all.clear();
+    this.idle.length = 0;
+    if (this.joinedPath) await (await this.joinedPath.catch(() => null))?.dispose();
+  }
+
+  private session(slot: Slot): TesseractSession {
+    return {
+      recognize: async (image, dpi, output = { text: true, blocks: true }) => {
+        try {
+          // Tesseract scales its size heuristics by resolution; PNG density is not always read.
+          await slot.recognizer!.setParameters({ user_defined_dpi: String(Math.round(dpi)) });
+          const result = await slot.recognizer!.recognize(image, {}, output);
+          return result.data;
+        } catch (error) {
+          slot.broken = true;
+          throw new OcrError(`tesseract could not recognize the page: ${describe(error)}`, { cause: error });
+        }
+      },
+      detect: async (image, dpi) => {
+        try {
+          if (!slot.osd) slot.osd = await this.createOsdWorker(slot);
+          await slot.osd.setParameters({ user_defined_dpi: String(Math.round(dpi)) });
+          const result = await slot.osd.detect(image);
+          return result.data;
+        } catch (error) {
+          slot.broken = true;
+          throw new OcrError(`tesseract orientation detection failed: ${describe(error)}`, { cause: error });
+        }
+      },
+    };
+  }
+
+  private acquire(signal?: AbortSignal): Promise<Slot> {
+    if (this.closed) return Promise.reject(new OcrError('OCR engine closed'));
+    const slot = this.idle.shift();
+    if (slot) return Promise.resolve(slot);
+    return new Promise<Slot>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve: (s) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(s);
+        },
+        reject,
+      };
+      const onAbort = () => {
+        const index = this.waiting.indexOf(waiter);
+        if (index >= 0) this.waiting.splice(index, 1);
+        reject(signal?.reason ?? new Error('aborted'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(waiter);
+    });
+  }
+
+  private release(slot: Slot): void {
+    if (this.closed) {
+      void this.retire(slot);
+      return;
+    }
+    const next = this.waiting.shift();
+    if (next) next.resolve(slot);
+    else this.idle.push(slot);
+  }
+
+  /** Swap a worn or broken slot for a fresh one; its workers are started lazily by the next task. */
+  private async replace(slot: Slot): Promise<Slot> {
+    this.all.delete(slot);
+    await this.retire(slot);
+    const fresh = newSlot();
+    this.all.add(fresh);
+    return fresh;
+  }
+
+  private async retire(slot: Slot): Promise<void> {
+    slot.broken = true; // the thread's exit is expected now, not a crash
+    const workers = [slot.recognizer, slot.osd].filter((w): w is Tesseract.Worker => w !== null);
+    slot.recognizer = null;
+    slot.osd = null;
+    await Promise.all(workers.map((w) => w.terminate().catch(() => undefined)));
+  }
+
+  private async ensureRecognizer(slot: Slot): Promise<void> {
+    if (slot.recognizer) return;
+    try {
+      this.joinedPath ??= languagePath(this.languages);
+      const { langPath } = await this.joinedPath;
+      const worker = await createWorker(this.languages, OEM.LSTM_ONLY, { ...baseOptions, langPath });
+      // Automatic page segmentation: forms are read block by block, in order, not as one block.
+      await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO });
+      watchThread(slot, worker);
+      slot.recognizer = worker;
+    } catch (error) {
+      throw new OcrError(`could not start a tesseract worker: ${describe(error)}`, { cause: error });
+    }
+  }
+
+  private async createOsdWorker(slot: Slot): Promise<Tesseract.Worker> {
+    const worker = await createWorker('osd', OEM.TESSERACT_ONLY, { ...baseOptions, langPath: languageFolder('osd') });
+    watchThread(slot, worker);
+    return worker;
+  }
+}

@@ -1,0 +1,2 @@
+export { signDocumentJob, type SignJobDeps } from './sign.job.ts';
+export { registerUnitCertificate, activeCertificate } from './unit-certificate.repository.ts';

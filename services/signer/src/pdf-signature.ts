@@ -1,0 +1,59 @@
+/**
+ * Signs a PDF as PAdES baseline B-B: placeholder, byte ranges, SHA-256 over
+ * them, CMS into /Contents.
+ */
+import { createHash } from 'node:crypto';
+import { pemToDer } from './certificate.ts';
+import { buildCadesSignature } from './cms.ts';
+import type { SigningIdentity } from './pkcs12.ts';
+import { fillByteRange, fillContents, prepareForSigning } from './placeholder.ts';
+import { assertMaySign } from './signing-policy.ts';
+
+export interface SignOptions {
+  /** Defaults to now. Goes into /M, not into the CMS (PAdES forbids signing-time there). */
+  signingTime?: Date;
+  reason?: string;
+  location?: string;
+  /** Defaults to the certificate's common name. */
+  signerName?: string;
+  contactInfo?: string;
+}
+
+/** /M has whole seconds; round so that what is checked is what is written. */
+function wholeSeconds(time: Date): Date {
+  return new Date(Math.floor(time.getTime() / 1000) * 1000);
+}
+
+function digestOfRanges(bytes: Uint8Array, byteRange: number[]): Uint8Array {
+  const hash = createHash('sha256');
+  for (let index = 0; index < byteRange.length; index += 2) {
+    hash.update(bytes.subarray(byteRange[index]!, byteRange[index]! + byteRange[index + 1]!));
+  }
+  return hash.digest();
+}
+
+/** The mechanics without the identity checks; tests use it to make signatures a verifier must reject. */
+export async function embedSignature(pdf: Uint8Array, identity: SigningIdentity, options: SignOptions & { signingTime: Date }): Promise<Uint8Array> {
+  const prepared = await prepareForSigning(pdf, {
+    signingTime: options.signingTime,
+    signerName: options.signerName ?? identity.subjectName,
+    reason: options.reason,
+    location: options.location,
+    contactInfo: options.contactInfo,
+  });
+  const byteRange = fillByteRange(prepared);
+  const cms = await buildCadesSignature({
+    documentDigest: digestOfRanges(prepared.bytes, byteRange),
+    signerCertificateDer: pemToDer(identity.certificatePem),
+    chainDer: identity.chainPem.map(pemToDer),
+    privateKey: identity.privateKey,
+  });
+  fillContents(prepared, cms);
+  return prepared.bytes;
+}
+
+export async function signPdf(pdf: Uint8Array, identity: SigningIdentity, options: SignOptions = {}): Promise<Uint8Array> {
+  const signingTime = wholeSeconds(options.signingTime ?? new Date());
+  assertMaySign(identity, signingTime);
+  return embedSignature(pdf, identity, { ...options, signingTime });
+}

@@ -1,0 +1,89 @@
+/**
+ * Test fixtures: a development PKI in a temporary directory plus the
+ * identities a verifier must reject (expired, from an unknown authority,
+ * without keyUsage), and small PDFs made with pdf-lib. Not part of the API.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { createCertificateAuthority, issueCertificate, toPkcs12, type CertificateRequest, type IssuedCertificate } from './certificate-issuer.ts';
+import { ensureDevelopmentPki, type DevelopmentPki } from './dev-pki.ts';
+import { loadPkcs12, type SigningIdentity } from './pkcs12.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface TestPki {
+  dir: string;
+  files: DevelopmentPki;
+  caPem: string;
+  unit: SigningIdentity;
+  /** Expired a year ago, issued by the trusted development CA. */
+  expired: SigningIdentity;
+  /** Valid only from next year. */
+  notYetValid: SigningIdentity;
+  /** No keyUsage extension at all. */
+  withoutKeyUsage: SigningIdentity;
+  /** Issued by an authority nobody trusts. */
+  foreign: SigningIdentity;
+  foreignCaPem: string;
+  cleanup(): Promise<void>;
+}
+
+async function identity(issued: IssuedCertificate, authority: IssuedCertificate): Promise<SigningIdentity> {
+  return loadPkcs12(toPkcs12(issued, [authority.certificatePem], 'test', 'test'), 'test');
+}
+
+function unitRequest(commonName: string, overrides: Partial<CertificateRequest> = {}): CertificateRequest {
+  const now = Date.now();
+  return {
+    subject: { commonName, organization: commonName, country: 'VN' },
+    notBefore: new Date(now - DAY_MS),
+    notAfter: new Date(now + 365 * DAY_MS),
+    keyUsage: ['digitalSignature', 'nonRepudiation'],
+    ...overrides,
+  };
+}
+
+export async function createTestPki(): Promise<TestPki> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sohoa-signer-'));
+  const files = await ensureDevelopmentPki({ dir: path.join(dir, 'pki'), unitCode: '000.00.19.H29', unitName: 'Ủy ban nhân dân phường Bến Nghé' });
+  const caPem = await readFile(files.caCertificatePath, 'utf8');
+  const authority: IssuedCertificate = { certificatePem: caPem, privateKeyPem: await readFile(path.join(dir, 'pki', 'ca-key.pem'), 'utf8') };
+  const now = Date.now();
+  const foreignAuthority = createCertificateAuthority({
+    subject: { commonName: 'Unknown CA', country: 'VN' },
+    notBefore: new Date(now - DAY_MS),
+    notAfter: new Date(now + 3650 * DAY_MS),
+  });
+
+  return {
+    dir,
+    files,
+    caPem,
+    unit: await loadPkcs12(await readFile(files.unitP12Path), await readFile(files.unitPasswordPath, 'utf8')),
+    expired: await identity(
+      issueCertificate(unitRequest('UBND xã Hết Hạn', { notBefore: new Date(now - 800 * DAY_MS), notAfter: new Date(now - 365 * DAY_MS) }), authority),
+      authority,
+    ),
+    notYetValid: await identity(
+      issueCertificate(unitRequest('UBND xã Chưa Đến', { notBefore: new Date(now + 365 * DAY_MS), notAfter: new Date(now + 800 * DAY_MS) }), authority),
+      authority,
+    ),
+    withoutKeyUsage: await identity(issueCertificate(unitRequest('UBND xã Không Dùng', { keyUsage: null }), authority), authority),
+    foreign: await identity(issueCertificate(unitRequest('UBND xã Lạ'), foreignAuthority), foreignAuthority),
+    foreignCaPem: foreignAuthority.certificatePem,
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A small document like a digitized dossier component: a few text pages. */
+export async function samplePdf(pages = 5): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  for (let index = 1; index <= pages; index += 1) {
+    const page = doc.addPage([595, 842]);
+    page.drawText(`Ho so 000.00.19.H29-261122-0001 - trang ${index}`, { x: 50, y: 780, size: 14, font });
+  }
+  return doc.save();
+}

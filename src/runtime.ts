@@ -1,0 +1,91 @@
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { connectObjectStore, createDb, migrate, Queue, type Config, type Db, type Logger, type ObjectStore } from '@sohoa/shared';
+import { startEmbeddedPostgres, startEmbeddedS3 } from '@sohoa/embedded';
+import { splitFileJob, watchInbox } from '@sohoa/ingest';
+import { createOcrEngine, type OcrEngine } from '@sohoa/ocr';
+import { buildDocumentJob, ocrPageJob } from '@sohoa/ocr/jobs';
+import { signDocumentJob } from '@sohoa/signer/jobs';
+import { archiveRecordJob, createApp } from '@sohoa/archive-api';
+
+export interface RuntimeParts { http: boolean; workers: boolean; inbox: boolean }
+
+export interface Runtime {
+  config: Config;
+  db: Db;
+  store: ObjectStore;
+  queue: Queue;
+  databaseUrl: string;
+  embedded: { postgres: boolean; s3: boolean };
+  url?: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts what a process runs: the embedded PostgreSQL / S3 where no DATABASE_URL / S3_ENDPOINT is given,
+ * then the queue, the pipeline workers, the HTTP API and the hot folder, each optional.
+ */
+export async function startRuntime(config: Config, log: Logger, parts: RuntimeParts): Promise<Runtime> {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => log.warn({ err }, 'stopping failed'));
+    cleanups.length = 0;
+  };
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const pg = await startEmbeddedPostgres(path.join(config.dataDir, 'postgres'), (line) => log.info(line));
+      cleanups.push(() => pg.stop());
+      databaseUrl = pg.databaseUrl;
+    }
+    let s3 = config.s3.endpoint ? { endpoint: config.s3.endpoint, accessKey: config.s3.accessKey!, secretKey: config.s3.secretKey! } : null;
+    if (!s3) {
+      const embedded = await startEmbeddedS3(path.join(config.dataDir, 's3'));
+      cleanups.push(() => embedded.stop());
+      s3 = embedded;
+    }
+    await migrate(databaseUrl, (msg) => log.debug(msg));
+    const db = createDb(databaseUrl);
+    cleanups.push(() => db.end());
+    const store = await connectObjectStore({ ...s3, bucket: config.s3.bucket, region: config.s3.region });
+    const queue = await Queue.start({ databaseUrl, jobTimeoutSeconds: config.queue.jobTimeoutSeconds, maintenanceSeconds: config.queue.maintenanceSeconds }, log);
+    cleanups.push(() => queue.stop());
+
+    if (parts.workers) {
+      const engine: OcrEngine = await createOcrEngine({ workers: config.ocr.workers, recycleAfterPages: config.ocr.recycleAfterPages });
+      cleanups.push(() => engine.close());
+      const deps = { db, store, queue };
+      await queue.work(
+        {
+          'ingest.file': splitFileJob({ ...deps, quarantineDir: config.quarantineDir, maxPagePixels: config.limits.maxPagePixels }),
+          'ocr.page': ocrPageJob({ ...deps, engine }),
+          'document.build': buildDocumentJob(deps),
+          'document.sign': signDocumentJob(deps),
+          'record.archive': archiveRecordJob(deps),
+        },
+        { 'ocr.page': config.ocr.workers },
+        log,
+      );
+    }
+    let url: string | undefined;
+    if (parts.http) {
+      const app = createApp({ db, store, queue, log, maxUploadBytes: config.limits.maxUploadBytes });
+      const server: Server = await new Promise((resolve, reject) => {
+        const s = app.listen(config.port, config.host, () => resolve(s));
+        s.on('error', reject);
+      });
+      cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      url = `http://localhost:${port}`;
+    }
+    if (parts.inbox) {
+      const inbox = watchInbox({ db, store, queue }, { dir: config.inboxDir, quarantineDir: config.quarantineDir, pollMs: config.inbox.pollMs, settleMs: config.inbox.settleMs }, log);
+      cleanups.push(() => inbox.stop()); // pushed last, so it stops first: no file is taken while the rest stops
+    }
+    return { config, db, store, queue, databaseUrl, embedded: { postgres: !config.databaseUrl, s3: !config.s3.endpoint }, url, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
