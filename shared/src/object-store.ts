@@ -15,6 +15,7 @@ export interface ObjectStore {
   get(key: string): Promise<Buffer>;
   stat(key: string): Promise<StoredObjectInfo | null>;
   remove(key: string): Promise<void>;
+  list(prefix: string): Promise<string[]>;
   ping(): Promise<void>;
 }
 
@@ -96,6 +97,12 @@ class S3ObjectStore implements ObjectStore {
 
   async remove(key: string): Promise<void> {
     await this.client.removeObject(this.bucket, key);
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const item of this.client.listObjectsV2(this.bucket, prefix, true)) if (item.name) keys.push(item.name);
+    return keys;
   }
 
   async ping(): Promise<void> {

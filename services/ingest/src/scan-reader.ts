@@ -240,9 +240,10 @@ async function readPdf(input: Buffer, limits: Limits): Promise<ScanPage[]> {
   const mupdf = await loadMupdf();
   const doc = openPdf(mupdf, input);
   const count = doc.countPages();
-  checkPageCount(count, limits);
-  // MuPDF rebuilds a broken file silently; a truncated upload then shows empty pages.
+  // MuPDF rebuilds a broken file silently; a truncated upload then shows empty pages, or none.
   const repaired = doc.asPDF()?.wasRepaired() ?? false;
+  if (count < 1 && repaired) throw new ScanRejected('damaged PDF (truncated or broken cross-reference table): no pages found');
+  checkPageCount(count, limits);
   const pages: ScanPage[] = [];
   for (let index = 0; index < count; index++) {
     let page: Mupdf.Page;

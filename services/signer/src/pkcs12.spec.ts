@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPkcs12, SignerError } from './index.ts';
@@ -49,6 +49,5 @@ describe('loadPkcs12', () => {
     const identity = await loadPkcs12(await readFile(opensslP12), 'mật khẩu');
     expect(identity.certificatePem.replace(/\s/g, '')).toBe(pki.unit.certificatePem.replace(/\s/g, ''));
     expect(await codeOf(loadPkcs12(await readFile(opensslP12), 'mat khau'))).toBe('wrong-password');
-    await writeFile(unitPem, '');
   });
 });

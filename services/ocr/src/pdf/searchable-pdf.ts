@@ -71,7 +71,7 @@ function textLayer(page: ProcessedPage, font: PDFFont, fontKey: PDFName): PDFOpe
   for (const line of lines(page.words)) {
     const size = Math.max(1, median(line.map((w) => w.box.y1 - w.box.y0)) * pt);
     const baseline = pageHeight - median(line.map((w) => w.box.y1)) * pt;
-    ops.push(setFontAndSize(fontKey.asString().slice(1), size));
+    ops.push(setFontAndSize(fontKey, size));
     for (const word of line) {
       // A trailing space lets extractors see the word boundary; the box width is fitted without it.
       const text = drawable(font, word.text);

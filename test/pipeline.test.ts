@@ -1,0 +1,164 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getJson, nssTrusting, repoRoot, run, startTestStack, uploadBatch, waitFor, waitForBatch, words, type TestStack } from './helpers/stack.ts';
+
+const scans = path.join(repoRoot, 'samples', 'scans');
+const sohoa = path.join(repoRoot, 'bin', 'sohoa.js');
+
+/** Share of the ground-truth words found, in order-insensitive multiset terms. */
+function wordRecall(truth: string[], found: string[]): number {
+  const pool = new Map<string, number>();
+  for (const w of found) pool.set(w, (pool.get(w) ?? 0) + 1);
+  let hits = 0;
+  for (const w of truth) {
+    const n = pool.get(w) ?? 0;
+    if (n > 0) {
+      hits++;
+      pool.set(w, n - 1);
+    }
+  }
+  return hits / truth.length;
+}
+
+describe('the pipeline on the embedded stack', () => {
+  let stack: TestStack;
+  let work: string;
+  beforeAll(async () => {
+    stack = await startTestStack();
+    work = await fs.mkdtemp(path.join(os.tmpdir(), 'sohoa-e2e-'));
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    if (work) await fs.rm(work, { recursive: true, force: true });
+  });
+
+  it('answers /healthz when the database, queue and object store answer', async () => {
+    const r = await fetch(`${stack.url}/healthz`);
+    expect(r.status).toBe(200);
+    expect(await r.json()).toMatchObject({ status: 'ok', database: 'ok', queue: 'ok', objectStore: 'ok' });
+  });
+
+  it('refuses calls without a valid token', async () => {
+    expect((await fetch(`${stack.url}/api/v1/batches/00000000-0000-0000-0000-000000000000`)).status).toBe(401);
+    const wrong = await fetch(`${stack.url}/api/v1/batches/00000000-0000-0000-0000-000000000000`, { headers: { authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+  });
+
+  it('turns a multi-page scan into a signed, searchable record', async () => {
+    const tiff = await fs.readFile(path.join(scans, 'dossier-ks.tif'));
+    const upload = await uploadBatch(stack.url, stack.token, { unit: '000.00.00.H00', procedure: 'KS' }, [{ name: 'dossier-ks.tif', bytes: tiff }]);
+    expect(upload.status).toBe(202);
+    expect(upload.body.dossier).toMatch(/^000\.00\.00\.H00-\d{6}-\d{4}$/);
+
+    const batch = await waitForBatch(stack.url, stack.token, upload.body.id);
+    expect(batch.status).toBe('done');
+    expect(batch.files).toHaveLength(1);
+    expect(batch.files[0]).toMatchObject({ status: 'split', pages: 3, blankPages: 1 });
+    expect(batch.records).toHaveLength(1);
+    const recordId = batch.records[0].id;
+
+    // In PostgreSQL, and in the object store with the same SHA-256.
+    const { rows } = await stack.runtime.db.query('SELECT object_key, sha256, page_count FROM records WHERE id = $1', [recordId]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].page_count).toBe(2); // the blank back side is dropped, and recorded
+    const stored = await stack.runtime.store.get(rows[0].object_key);
+    expect(createHash('sha256').update(stored).digest('hex')).toBe(rows[0].sha256);
+    const info = await stack.runtime.store.stat(rows[0].object_key);
+    expect(info?.metadata['sha256']).toBe(rows[0].sha256);
+    expect(info?.metadata['dossier-code']).toBe(upload.body.dossier);
+
+    const meta = await getJson(`${stack.url}/api/v1/records/${recordId}`, stack.token);
+    expect(meta).toMatchObject({ id: recordId, sha256: rows[0].sha256, pages: 2 });
+    expect(meta.metadata).toMatchObject({ dossierCode: upload.body.dossier, procedureCode: 'KS', unitCode: '000.00.00.H00', blankPagesDropped: 1, language: 'vi' });
+
+    const served = Buffer.from(await (await fetch(`${stack.url}/api/v1/records/${recordId}/pdf`, { headers: { authorization: `Bearer ${stack.token}` } })).arrayBuffer());
+    expect(createHash('sha256').update(served).digest('hex')).toBe(rows[0].sha256);
+    const pdfFile = path.join(work, 'record.pdf');
+    await fs.writeFile(pdfFile, served);
+
+    // Searchable: pdftotext finds the ground truth.
+    const { stdout: text } = await run('pdftotext', ['-enc', 'UTF-8', pdfFile, '-']);
+    const truth = words((await fs.readFile(path.join(scans, 'dossier-ks.gt.txt'), 'utf8')).replace(/\f/g, '\n'));
+    const found = words(text);
+    expect(wordRecall(truth, found)).toBeGreaterThan(0.9);
+    for (const line of ['TỜ KHAI ĐĂNG KÝ KHAI SINH', 'GIẤY CHỨNG SINH']) expect(text.normalize('NFC')).toContain(line);
+
+    // Signed: poppler's validator agrees, with the development CA trusted.
+    const nss = await nssTrusting(path.join(stack.dataDir, 'pki', 'ca.pem'));
+    const { stdout: sig } = await run('pdfsig', ['-nssdir', `sql:${nss}`, pdfFile]);
+    expect(sig).toContain('Signature is Valid.');
+    expect(sig).toContain('Certificate is Trusted.');
+
+    // sohoa verify agrees, and rejects a copy with one byte changed inside the signed range.
+    const ok = await run('node', [sohoa, 'verify', pdfFile, '--trust', path.join(stack.dataDir, 'pki', 'ca.pem')]);
+    expect(ok.stdout).toMatch(/valid/i);
+    const tampered = Buffer.from(served);
+    const at = tampered.indexOf('/Type /Page') + 2; // inside the first byte range
+    tampered[at] = tampered[at] ^ 0x01;
+    const tamperedFile = path.join(work, 'tampered.pdf');
+    await fs.writeFile(tamperedFile, tampered);
+    const bad = await run('node', [sohoa, 'verify', tamperedFile, '--trust', path.join(stack.dataDir, 'pki', 'ca.pem')]).then(
+      () => null,
+      (err) => err,
+    );
+    expect(bad).not.toBeNull();
+    expect(bad.code).toBe(1);
+    const { stdout: badSig } = await run('pdfsig', ['-nssdir', `sql:${nss}`, tamperedFile]);
+    expect(badSig).not.toContain('Signature is Valid.');
+  });
+
+  it('takes a file dropped into the hot folder and makes a record of it', async () => {
+    const inbox = path.join(stack.dataDir, 'inbox', '000.00.00.H00', 'KS');
+    await fs.mkdir(inbox, { recursive: true });
+    // Written under a dot name, then renamed, as a scanner share does: a half-written file is never taken.
+    await fs.copyFile(path.join(scans, 'ks-tokhai-p1.png'), path.join(inbox, '.ks-tokhai-p1.png.part'));
+    await fs.rename(path.join(inbox, '.ks-tokhai-p1.png.part'), path.join(inbox, 'ks-tokhai-p1.png'));
+    const batchId = await waitFor('the inbox file to be registered', async () => {
+      const { rows } = await stack.runtime.db.query(`SELECT b.id FROM batches b JOIN batch_files f ON f.batch_id = b.id WHERE b.source = 'inbox' AND f.name = 'ks-tokhai-p1.png'`);
+      return rows[0]?.id as string | undefined;
+    });
+    const batch = await waitForBatch(stack.url, stack.token, batchId);
+    expect(batch.status).toBe('done');
+    expect(batch.procedure).toBe('KS');
+    expect(batch.records).toHaveLength(1);
+    await expect(fs.access(path.join(inbox, 'ks-tokhai-p1.png'))).rejects.toThrow(); // taken out of the inbox once safe
+  });
+
+  it('quarantines a corrupt TIFF and an empty file with reasons and still makes the good page a record', async () => {
+    const good = await fs.readFile(path.join(scans, 'skewed-seal.jpg'));
+    const tiff = await fs.readFile(path.join(scans, 'dossier-ks.tif'));
+    const corrupt = Buffer.concat([tiff.subarray(0, 64), Buffer.alloc(4096, 0xa5)]); // valid header, garbage after
+    const upload = await uploadBatch(stack.url, stack.token, { unit: '000.00.00.H00', procedure: 'KS' }, [
+      { name: 'corrupt.tif', bytes: corrupt },
+      { name: 'empty.jpg', bytes: Buffer.alloc(0) },
+      { name: 'good.jpg', bytes: good },
+    ]);
+    expect(upload.status).toBe(202);
+    const batch = await waitForBatch(stack.url, stack.token, upload.body.id);
+    expect(batch.status).toBe('done');
+    const byName = Object.fromEntries(batch.files.map((f: any) => [f.name, f]));
+    expect(byName['corrupt.tif'].status).toBe('quarantined');
+    expect(byName['corrupt.tif'].error).toMatch(/tiff/i);
+    expect(byName['empty.jpg'].status).toBe('quarantined');
+    expect(byName['empty.jpg'].error).toMatch(/empty/i);
+    expect(byName['good.jpg'].status).toBe('split');
+    expect(batch.records).toHaveLength(1);
+
+    const quarantined = await fs.readdir(path.join(stack.dataDir, 'quarantine', upload.body.id));
+    expect(quarantined.sort()).toEqual(['1-corrupt.tif', '1-corrupt.tif.reason.txt', '2-empty.jpg', '2-empty.jpg.reason.txt']);
+    expect(await fs.readFile(path.join(stack.dataDir, 'quarantine', upload.body.id, '1-corrupt.tif'))).toEqual(corrupt); // nothing lost
+  });
+
+  it('refuses a batch for an unknown unit or procedure with a clear error', async () => {
+    const png = await fs.readFile(path.join(scans, 'ks-tokhai-p1.png'));
+    const unit = await uploadBatch(stack.url, stack.token, { unit: 'NO-SUCH', procedure: 'KS' }, [{ name: 'a.png', bytes: png }]);
+    expect(unit.status).toBe(422);
+    expect(unit.body.error.message).toContain('unknown unit');
+    const procedure = await uploadBatch(stack.url, stack.token, { unit: '000.00.00.H00', procedure: 'ZZ' }, [{ name: 'a.png', bytes: png }]);
+    expect(procedure.status).toBe(422);
+    expect(procedure.body.error.message).toContain('unknown procedure');
+  });
+});
