@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OcrError } from '../errors.ts';
+import { renderPage } from '../testing/render.ts';
+import { TesseractPool } from './worker-pool.ts';
+
+describe('tesseract worker pool', () => {
+  let pool: TesseractPool;
+  let line: Buffer;
+  beforeAll(async () => {
+    pool = new TesseractPool({ workers: 1, recycleAfterPages: 2 });
+    await pool.start();
+    line = await renderPage({ lines: ['Ủy ban nhân dân'], dpi: 200 });
+  });
+  afterAll(() => pool?.close());
+
+  it('turns a tesseract failure into a rejected call, not a crash', async () => {
+    await expect(pool.run((s) => s.recognize(Buffer.from('garbage, not a picture'), 200))).rejects.toBeInstanceOf(OcrError);
+  });
+
+  it('keeps serving pages in order through recycling', async () => {
+    const texts = await Promise.all([1, 2, 3, 4].map(() => pool.run(async (s) => (await s.recognize(line, 200)).text)));
+    for (const text of texts) expect(text).toContain('Ủy ban nhân dân');
+  });
+
+  it('refuses work after close', async () => {
+    const closing = new TesseractPool({ workers: 1 });
+    await closing.start();
+    await closing.close();
+    await expect(closing.run(async () => 1)).rejects.toThrow(/closed/);
+  });
+});
