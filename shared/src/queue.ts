@@ -19,7 +19,11 @@ export class Queue {
       maintenanceIntervalSeconds: options.maintenanceSeconds,
       monitorStateIntervalSeconds: options.maintenanceSeconds,
     });
-    boss.on('error', (err: Error) => log.error({ err }, 'queue error'));
+    // On Ctrl-C the terminal signals PostgreSQL too, which ends connections (57P01): expected, not an error.
+    boss.on('error', (err: Error & { code?: string }) => {
+      if (err.code === '57P01') log.debug({ err: err.message }, 'queue connection closed by the server');
+      else log.error({ err: err.message, code: err.code }, 'queue error');
+    });
     await boss.start();
     for (const name of jobNames) {
       const settings = {

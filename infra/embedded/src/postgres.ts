@@ -24,6 +24,7 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
   if (isRoot()) {
     const owner = ensurePostgresUser();
     await fs.chown(dir, owner.uid, owner.gid);
+    await ensureTraversable(path.dirname(dir));
   }
   const password = await readOrCreateSecret(path.join(dir, '..', 'postgres.password'));
   await stopLeftoverServer(clusterDir, log);
@@ -62,6 +63,20 @@ function ensurePostgresUser(): { uid: number; gid: number } {
     execFileSync('groupadd', ['--system', 'postgres']);
     execFileSync('useradd', ['--system', '-g', 'postgres', '--no-create-home', 'postgres']);
     return lookup();
+  }
+}
+
+/**
+ * The postgres user must be able to walk down to the cluster. sohoa's own data folder may be opened for
+ * traversal (o+x, not read); a blocking folder above it is the administrator's call, so it is named instead.
+ */
+async function ensureTraversable(dataDir: string): Promise<void> {
+  const own = await fs.stat(dataDir);
+  if (!(own.mode & 0o001)) await fs.chmod(dataDir, own.mode | 0o001);
+  for (let dir = path.dirname(dataDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (!((await fs.stat(dir)).mode & 0o001)) {
+      throw new Error(`PostgreSQL runs as the "postgres" user, which cannot enter ${dir}: allow traversal (chmod o+x) or set DATA_DIR elsewhere`);
+    }
   }
 }
 

@@ -27,11 +27,6 @@ export function pemToDer(pem: string): Uint8Array {
   return new Uint8Array(Buffer.from(base64, 'base64'));
 }
 
-export function derToPem(der: Uint8Array, label = 'CERTIFICATE'): string {
-  const lines = Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
-}
-
 /** Splits a PEM bundle ("chain.pem") into one PEM per certificate. */
 export function splitPemBundle(bundle: string): string[] {
   return bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)?.map((pem) => `${pem}\n`) ?? [];
@@ -80,10 +75,6 @@ export function displayName(certificate: pkijs.Certificate): string {
   return commonName(certificate.subject) ?? distinguishedName(certificate.subject);
 }
 
-export function sameName(a: pkijs.RelativeDistinguishedNames, b: pkijs.RelativeDistinguishedNames): boolean {
-  return a.isEqual(b);
-}
-
 export function sameCertificate(a: pkijs.Certificate, b: pkijs.Certificate): boolean {
   return Buffer.from(certificateDer(a)).equals(Buffer.from(certificateDer(b)));
 }
@@ -125,6 +116,3 @@ export function isCertificateAuthority(certificate: pkijs.Certificate): boolean 
   return parsed.cA === true;
 }
 
-export function serialNumberHex(certificate: pkijs.Certificate): string {
-  return Buffer.from(certificate.serialNumber.valueBlock.valueHexView).toString('hex');
-}

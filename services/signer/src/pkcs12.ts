@@ -6,7 +6,7 @@
  */
 import forge from 'node-forge';
 import { subtle } from './crypto-engine.ts';
-import { certificateFromPem, displayName, pemToDer } from './certificate.ts';
+import { certificateFromPem, displayName } from './certificate.ts';
 import { SignerError } from './errors.ts';
 
 export interface SigningIdentity {
@@ -120,8 +120,4 @@ export async function loadPkcs12(p12: Uint8Array, password: string): Promise<Sig
     notAfter: parsed.notAfter.value,
     privateKey,
   };
-}
-
-export function signerCertificateDer(identity: SigningIdentity): Uint8Array {
-  return pemToDer(identity.certificatePem);
 }

@@ -104,7 +104,7 @@ function invisibleWidget(doc: PDFDocument, page: PDFPage, fieldName: string, sig
     Type: 'Annot',
     Subtype: 'Widget',
     FT: 'Sig',
-    T: PDFHexString.fromText(fieldName),
+    T: PDFString.of(fieldName), // ASCII by construction
     V: signatureRef,
     Rect: [0, 0, 0, 0],
     F: 4 | 128,

@@ -1,6 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatReport, signPdf, verifyPdf } from './index.ts';
 import { embedSignature } from './pdf-signature.ts';
+import { fillByteRange, fillContents, prepareForSigning } from './placeholder.ts';
 import { samplePdf, createTestPki, type TestPki } from './test-pki.ts';
 
 let pki: TestPki;
@@ -113,6 +118,48 @@ describe('verifyPdf', () => {
     const report = await verifyPdf(new TextEncoder().encode('not a pdf'), trusted());
     expect(report.valid).toBe(false);
     expect(report.problems[0]).toContain('could not be read as a PDF');
+  });
+});
+
+describe('verifyPdf on signatures it did not make', () => {
+  it('verifies a CAdES signature made by OpenSSL, and names what PAdES does not allow in it', async () => {
+    // Same placeholder, but the CMS comes from `openssl cms -sign -cades`, which also adds signing-time.
+    const prepared = await prepareForSigning(await samplePdf(2), { signingTime: new Date(), signerName: 'OpenSSL' });
+    const [, firstLength, secondStart, secondLength] = fillByteRange(prepared);
+    const signedBytes = Buffer.concat([prepared.bytes.subarray(0, firstLength), prepared.bytes.subarray(secondStart!, secondStart! + secondLength!)]);
+    const password = (await readFile(pki.files.unitP12Path.replace(/\.p12$/, '.password'), 'utf8')).trim();
+    const keyAndCertificate = path.join(pki.dir, 'unit-key.pem');
+    execFileSync('openssl', ['pkcs12', '-in', pki.files.unitP12Path, '-passin', `pass:${password}`, '-nodes', '-clcerts', '-out', keyAndCertificate]);
+    const cms = execFileSync(
+      'openssl',
+      ['cms', '-sign', '-binary', '-cades', '-md', 'sha256', '-signer', keyAndCertificate, '-certfile', pki.files.caCertificatePath, '-outform', 'DER'],
+      { input: signedBytes },
+    );
+    fillContents(prepared, new Uint8Array(cms));
+
+    const report = await verifyPdf(prepared.bytes, trusted());
+    const [signature] = report.signatures;
+    expect(signature).toMatchObject({ integrity: true, chainTrusted: true, validAtSigningTime: true, coversWholeDocument: true });
+    expect(signature!.problems).toEqual(['the signature carries a CMS signing-time attribute, which PAdES baseline does not allow']);
+    expect(report.valid).toBe(true);
+
+    const offset = offsetInsideSignedRange(prepared.bytes);
+    prepared.bytes[offset] = prepared.bytes[offset]! ^ 0x20;
+    expect((await verifyPdf(prepared.bytes, trusted())).signatures[0]!.integrity).toBe(false);
+  });
+});
+
+describe('signPdf on documents that already have structure', () => {
+  it('signs a PDF with a filled form and object streams, next to the existing field', async () => {
+    const doc = await PDFDocument.load(await samplePdf(2));
+    const form = doc.getForm();
+    form.createTextField('Signature1').setText('not a signature, just a field with that name');
+    const input = await doc.save({ useObjectStreams: true });
+    const signedForm = await signPdf(input, pki.unit);
+    const report = await verifyPdf(signedForm, trusted());
+    expect(report.valid).toBe(true);
+    expect(report.signatures.map((signature) => signature.field)).toEqual(['Signature2']);
+    expect((await PDFDocument.load(signedForm)).getForm().getTextField('Signature1').getText()).toContain('just a field');
   });
 });
 

@@ -5,7 +5,7 @@
  * time in /M.
  */
 import { PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
-import { certificateFromPem, displayName, keyUsageForSigning } from './certificate.ts';
+import { certificateFromPem, displayName, keyUsageForSigning, splitPemBundle } from './certificate.ts';
 import { checkChain } from './chain.ts';
 import { checkCms, trimToDer } from './cms-verify.ts';
 import { findSignatureDictionaries, type SignatureDictionary } from './signature-dictionaries.ts';
@@ -107,7 +107,8 @@ async function checkSignature(bytes: Uint8Array, signature: SignatureDictionary,
 
   const time = signature.signingTime ?? new Date();
   if (!signature.signingTime) check.problems.push('the signature states no signing time (/M); the certificate was checked at the present time');
-  const anchors = anchorsPem.map(certificateFromPem);
+  // Each entry may be one certificate or a bundle of them.
+  const anchors = anchorsPem.flatMap(splitPemBundle).map(certificateFromPem);
   const intermediates = cms.certificates.filter((certificate) => certificate !== cms.signerCertificate);
   const chain = await checkChain(cms.signerCertificate, intermediates, anchors, time);
   check.chainTrusted = chain.trusted;

@@ -11,7 +11,7 @@ describe('decoding a scan', () => {
 
   it('keeps grey scans grey and reads their density', async () => {
     const grey = await sharp({ create: { width: 100, height: 100, channels: 3, background: '#888' } })
-      .greyscale()
+      .toColourspace('b-w')
       .withDensity(300)
       .png()
       .toBuffer();
