@@ -153,6 +153,15 @@ describe('the pipeline on the embedded stack', () => {
     expect(await fs.readFile(path.join(stack.dataDir, 'quarantine', upload.body.id, '1-corrupt.tif'))).toEqual(corrupt); // nothing lost
   });
 
+  it('sohoa ingest sends a scan, waits, and prints the record id', async () => {
+    const env = { ...process.env, SOHOA_URL: stack.url, SOHOA_TOKEN: stack.token };
+    const { stdout } = await run('node', [sohoa, 'ingest', '--unit', '000.00.00.H00', '--procedure', 'CT', path.join(scans, 'skewed-seal.jpg')], { env });
+    const recordId = stdout.trim().split('\n').pop()!;
+    expect(recordId).toMatch(/^[0-9a-f-]{36}$/);
+    const meta = await getJson(`${stack.url}/api/v1/records/${recordId}`, stack.token);
+    expect(meta.metadata.procedureCode).toBe('CT');
+  });
+
   it('refuses a batch for an unknown unit or procedure with a clear error', async () => {
     const png = await fs.readFile(path.join(scans, 'ks-tokhai-p1.png'));
     const unit = await uploadBatch(stack.url, stack.token, { unit: 'NO-SUCH', procedure: 'KS' }, [{ name: 'a.png', bytes: png }]);

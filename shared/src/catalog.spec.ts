@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCatalog, retentionYears } from './catalog.ts';
+
+const sample = path.join(import.meta.dirname, '..', '..', 'samples', 'catalog.json');
+const shared = path.join(import.meta.dirname, '..', '..', '..', 'shared', 'catalog.sample.json');
+
+describe('procedure catalog', () => {
+  it('reads the sample catalog as it is', () => {
+    const catalog = parseCatalog(JSON.parse(fs.readFileSync(sample, 'utf8')));
+    expect(catalog.procedures.map((p) => p.code)).toEqual(['KS', 'KT', 'XD', 'HKD', 'CT']);
+    const ks = catalog.procedures[0];
+    expect(ks.components.filter((c) => c.required).map((c) => c.code)).toEqual(['KS-TK', 'KS-GCS']);
+    expect(retentionYears(catalog.procedures[3].components[0].retention)).toBe(20);
+    expect(retentionYears(ks.components[0].retention)).toBeNull();
+  });
+
+  it('ships samples/catalog.json byte-identical to the shared sample', () => {
+    if (!fs.existsSync(shared)) return; // only beside a checkout that has ../shared
+    expect(fs.readFileSync(sample)).toEqual(fs.readFileSync(shared));
+  });
+
+  it('names what is wrong in an invalid catalog', () => {
+    expect(() => parseCatalog({ version: 1, procedures: [{ code: 'A', name: 'x', components: [] }] })).toThrow(/procedures\.0\.components/);
+    expect(() => parseCatalog({ version: 1, procedures: [{ code: 'A', name: 'x', components: [{ code: 'c', name: 'n', retention: { years: -1 } }] }] })).toThrow(/retention/);
+  });
+
+  it('normalizes names to NFC', () => {
+    const decomposed = 'Tờ khai'.normalize('NFD');
+    const c = parseCatalog({ version: 1, procedures: [{ code: 'A', name: decomposed, components: [{ code: 'c', name: decomposed, retention: 'permanent' }] }] });
+    expect(c.procedures[0].name).toBe('Tờ khai'.normalize('NFC'));
+    expect(c.procedures[0].components[0].name).toBe('Tờ khai'.normalize('NFC'));
+  });
+});
