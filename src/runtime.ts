@@ -5,6 +5,7 @@ import { startEmbeddedPostgres, startEmbeddedS3 } from '@sohoa/embedded';
 import { splitFileJob, watchInbox } from '@sohoa/ingest';
 import { createOcrEngine, type OcrEngine } from '@sohoa/ocr';
 import { buildDocumentJob, ocrPageJob } from '@sohoa/ocr/jobs';
+import { splitBatchJob } from '@sohoa/matching/jobs';
 import { signDocumentJob } from '@sohoa/signer/jobs';
 import { archiveRecordJob, createApp } from '@sohoa/archive-api';
 
@@ -59,6 +60,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
         {
           'ingest.file': splitFileJob({ ...deps, quarantineDir: config.quarantineDir, maxPagePixels: config.limits.maxPagePixels }),
           'ocr.page': ocrPageJob({ ...deps, engine }),
+          'batch.split': splitBatchJob(deps),
           'document.build': buildDocumentJob(deps),
           'document.sign': signDocumentJob(deps),
           'record.archive': archiveRecordJob(deps),

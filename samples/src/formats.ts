@@ -29,7 +29,7 @@ export async function toMultiPageTiff(pages: Buffer[], dpi: number, quality = 60
  * An image-only PDF as a scanner writes it: one JPEG per page drawn over
  * the whole page, the page size being the image size at the scan dpi.
  */
-export async function toImagePdf(pages: Buffer[], dpi: number, quality = 60): Promise<Buffer> {
+export async function toImagePdf(pages: Buffer[], dpi: number | readonly number[], quality = 60): Promise<Buffer> {
   const pdf = await PDFDocument.create();
   pdf.setProducer('sohoa sample scanner');
   pdf.setCreator('samples/src/generate.ts');
@@ -37,11 +37,13 @@ export async function toImagePdf(pages: Buffer[], dpi: number, quality = 60): Pr
   const fixed = new Date('2025-01-01T00:00:00Z');
   pdf.setCreationDate(fixed);
   pdf.setModificationDate(fixed);
-  for (const page of pages) {
+  for (const [i, page] of pages.entries()) {
+    // One resolution for the file, or one per page (a dossier scanned at mixed settings).
+    const pageDpi = typeof dpi === 'number' ? dpi : dpi[i];
     const jpeg = await sharp(page).removeAlpha().jpeg({ quality, mozjpeg: true }).toBuffer();
     const image = await pdf.embedJpg(jpeg);
-    const width = (image.width / dpi) * 72;
-    const height = (image.height / dpi) * 72;
+    const width = (image.width / pageDpi) * 72;
+    const height = (image.height / pageDpi) * 72;
     pdf.addPage([width, height]).drawImage(image, { x: 0, y: 0, width, height });
   }
   return Buffer.from(await pdf.save({ useObjectStreams: false }));

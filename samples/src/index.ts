@@ -2,6 +2,7 @@
 export { generatePage, multiPageText, pageSpec, randomPageSpec, writeRandomPages, CLEAN } from './generate.ts';
 export type { GeneratedPage, PageSpec, PageTruth } from './generate.ts';
 export { SAMPLE_FILES, writeSampleSet } from './sample-set.ts';
+export { benchPageSpec, writeBenchCorpus, BENCH_PAGES, BENCH_SEED, type BenchCorpus } from './bench-corpus.ts';
 export { COMPONENTS, documentFor, MOTTO, MOTTO_SUB } from './documents.ts';
 export type { DocumentContent, SampleComponent } from './documents.ts';
 export * as degrade from './degrade.ts';

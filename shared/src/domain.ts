@@ -39,6 +39,9 @@ export interface RecordMetadata {
   unitName: string;
   ownerIdentifier: string | null;
   title: string;
+  documentNumber: string | null;
+  /** What was read off the paper: identifiers, names, dates (ISO), document number. */
+  fields: Record<string, unknown>;
   pageCount: number;
   blankPagesDropped: number;
   language: 'vi';
@@ -48,7 +51,6 @@ export interface RecordMetadata {
   retention: Retention;
   retainUntil: string | null;
   legalHold: boolean;
-  sourceFile: string;
 }
 
 /** Retention counts from the year the work ended: retain until 31 Dec of (that year + years). */

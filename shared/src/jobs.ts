@@ -2,13 +2,15 @@ import { z } from 'zod';
 
 /**
  * The job catalogue: every queue, its payload, and what follows what.
- *   ingest.file → ocr.page (one per page) → document.build (one per file) → document.sign → record.archive
+ *   ingest.file (per file) → ocr.page (per page) → batch.split (per batch: documents, matching)
+ *   → document.build (per document, once matched or confirmed by a clerk) → document.sign → record.archive
  * Every handler is idempotent: a job may run again after a crash or an expiry, and must not archive twice.
  */
 export const jobPayloads = {
   'ingest.file': z.object({ fileId: z.string().uuid() }),
   'ocr.page': z.object({ pageId: z.string().uuid() }),
-  'document.build': z.object({ fileId: z.string().uuid() }),
+  'batch.split': z.object({ batchId: z.string().uuid() }),
+  'document.build': z.object({ documentId: z.string().uuid() }),
   'document.sign': z.object({ documentId: z.string().uuid() }),
   'record.archive': z.object({ documentId: z.string().uuid() }),
 } as const;

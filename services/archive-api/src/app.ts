@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import multer from 'multer';
 import { AppError, type Db, type Logger, type ObjectStore, type Queue } from '@sohoa/shared';
 import { receiveBatch } from '@sohoa/ingest';
+import { dossierRoutes } from '@sohoa/matching/routes';
 import { requireToken, type Caller } from './auth.ts';
 import { loadBatchView, loadRecord } from './batch-status.ts';
 
@@ -62,6 +63,7 @@ export function createApp(deps: ApiDeps): express.Express {
     res.type('application/pdf').set('Content-Disposition', `inline; filename="${record.id}.pdf"`).set('Digest', `sha-256=${Buffer.from(record.sha256, 'hex').toString('base64')}`).send(pdf);
   });
 
+  api.use(dossierRoutes(deps));
   app.use('/api/v1', api);
   app.use((_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {

@@ -30,6 +30,7 @@ export function archiveRecordJob(deps: ArchiveJobDeps): JobHandler<'record.archi
           id: doc.record_id, documentId, dossierId: doc.dossier_id, unitId: doc.unit_id, bucket: deps.store.bucket, objectKey,
           sha256, size: pdf.length, pageCount: metadata.pageCount, metadata, text,
           retentionYears: metadata.retention === 'permanent' ? null : metadata.retention.years, retainUntil: metadata.retainUntil,
+          ownerIdentifier: metadata.ownerIdentifier,
         });
         await repo.markDocument(tx, documentId, 'archived');
         if (created) await recordAudit(tx, { actor: 'system', action: 'record.archived', subjectType: 'record', subjectId: doc.record_id, detail: { objectKey, sha256 } });

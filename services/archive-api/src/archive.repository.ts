@@ -4,21 +4,24 @@ export interface DocumentToArchive {
   id: string; status: string; signed_key: string | null; record_id: string; page_ids: string[]; batch_id: string;
   dossier_id: string; dossier_code: string; procedure_code: string | null; owner_identifier: string | null; received_at: Date;
   unit_id: string; unit_code: string; unit_name: string; component_code: string | null; component_name: string | null;
-  retention_years: number | null; has_component: boolean; file_name: string; created_by: string; blank_pages: number;
+  retention_years: number | null; has_component: boolean; title: string | null; kind: string; fields: DocumentFields; created_by: string; blank_pages: number;
 }
+
+export interface DocumentFields { ownerIdentifier?: string | null; fullName?: string | null; documentNumber?: string | null; dates?: string[]; identifiers?: string[]; names?: string[] }
 
 export async function documentToArchive(db: Queryable, id: string): Promise<DocumentToArchive | null> {
   const { rows } = await db.query<DocumentToArchive>(
     `SELECT doc.id, doc.status, doc.signed_key, doc.record_id, doc.page_ids, doc.batch_id,
-            d.id AS dossier_id, d.code AS dossier_code, d.procedure_code, d.owner_identifier, d.received_at,
-            u.id AS unit_id, u.code AS unit_code, u.name AS unit_name,
+            d.id AS dossier_id, d.code AS dossier_code, coalesce(doc.procedure_code, d.procedure_code) AS procedure_code,
+            d.owner_identifier, d.received_at, u.id AS unit_id, u.code AS unit_code, u.name AS unit_name,
             doc.component_code, c.name AS component_name, c.retention_years, (c.code IS NOT NULL) AS has_component,
-            f.name AS file_name, b.created_by,
-            (SELECT count(*)::int FROM pages p WHERE p.file_id = doc.file_id AND p.blank) AS blank_pages
+            doc.title, doc.kind, doc.fields, coalesce(doc.confirmed_by, b.created_by) AS created_by,
+            cardinality(doc.blank_page_ids) AS blank_pages
      FROM documents doc
      JOIN dossiers d ON d.id = doc.dossier_id JOIN units u ON u.id = d.unit_id
-     JOIN batches b ON b.id = doc.batch_id JOIN batch_files f ON f.id = doc.file_id
-     LEFT JOIN components c ON c.catalog_version_id = d.catalog_version_id AND c.procedure_code = d.procedure_code AND c.code = doc.component_code
+     JOIN batches b ON b.id = doc.batch_id
+     LEFT JOIN components c ON c.catalog_version_id = d.catalog_version_id
+       AND c.procedure_code = coalesce(doc.procedure_code, d.procedure_code) AND c.code = doc.component_code
      WHERE doc.id = $1`,
     [id],
   );
@@ -32,12 +35,15 @@ export async function pageTexts(db: Queryable, pageIds: string[]): Promise<strin
 
 export async function insertRecord(
   db: Queryable,
-  r: { id: string; documentId: string; dossierId: string; unitId: string; bucket: string; objectKey: string; sha256: string; size: number; pageCount: number; metadata: object; text: string; retentionYears: number | null; retainUntil: string | null },
+  r: {
+    id: string; documentId: string; dossierId: string; unitId: string; bucket: string; objectKey: string; sha256: string; size: number;
+    pageCount: number; metadata: object; text: string; retentionYears: number | null; retainUntil: string | null; ownerIdentifier: string | null;
+  },
 ): Promise<boolean> {
   const { rowCount } = await db.query(
-    `INSERT INTO records (id, document_id, dossier_id, unit_id, bucket, object_key, sha256, size, page_count, metadata, text, retention_years, retain_until)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (document_id) DO NOTHING`,
-    [r.id, r.documentId, r.dossierId, r.unitId, r.bucket, r.objectKey, r.sha256, r.size, r.pageCount, r.metadata, r.text, r.retentionYears, r.retainUntil],
+    `INSERT INTO records (id, document_id, dossier_id, unit_id, bucket, object_key, sha256, size, page_count, metadata, text, retention_years, retain_until, owner_identifier)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (document_id) DO NOTHING`,
+    [r.id, r.documentId, r.dossierId, r.unitId, r.bucket, r.objectKey, r.sha256, r.size, r.pageCount, r.metadata, r.text, r.retentionYears, r.retainUntil, r.ownerIdentifier],
   );
   return (rowCount ?? 0) > 0;
 }

@@ -1,34 +1,33 @@
 import type { BatchStatus, Queryable } from '@sohoa/shared';
 
 export interface FileView { id: string; name: string; status: string; error: string | null; pages: number | null; blankPages: number; pagesDone: number; pagesFailed: number }
-export interface DocumentView { id: string; fileId: string; status: string; error: string | null; pages: number; component: string | null; recordId: string | null }
+export interface DocumentView {
+  id: string; position: number; kind: string; status: string; error: string | null; pages: number; title: string | null;
+  procedure: string | null; component: string | null; confidence: number | null; runnerUp: unknown; needsReview: boolean; recordId: string | null;
+}
 export interface RecordView { id: string; documentId: string; sha256: string; size: number; pages: number; objectKey: string; createdAt: string }
 export interface BatchView {
   id: string; status: BatchStatus; unit: string; dossier: string; procedure: string | null; component: string | null; createdAt: string;
-  files: FileView[]; documents: DocumentView[]; records: RecordView[];
+  split: boolean; waitingForReview: number; files: FileView[]; documents: DocumentView[]; records: RecordView[];
 }
 
 /**
- * A batch is done when every file has reached an end: quarantined or failed, or split with every page settled
- * and its document archived or failed (or no document because every page was blank). Failed = ended with no record.
+ * A batch is done when every file has ended (rejected, or split with every page settled), the batch has been cut
+ * into documents, and every document has ended (archived, failed, merged away). A document waiting for the
+ * clerk's review keeps the batch processing. Failed = ended without any record.
  */
-export function batchStatus(files: FileView[], documents: DocumentView[], records: RecordView[]): BatchStatus {
-  const fileEnded = (f: FileView) => {
-    if (f.status === 'quarantined' || f.status === 'failed') return true;
-    if (f.status !== 'split' || f.pages === null) return false;
-    if (f.pagesDone + f.pagesFailed < f.pages) return false;
-    const doc = documents.find((d) => d.fileId === f.id);
-    if (doc) return doc.status === 'archived' || doc.status === 'failed';
-    return f.error !== null; // no document: the build job said why (all blank, none readable)
-  };
-  if (files.length > 0 && files.every(fileEnded)) return records.length > 0 ? 'done' : 'failed';
+export function batchStatus(files: FileView[], split: boolean, documents: DocumentView[], records: RecordView[]): BatchStatus {
+  const fileEnded = (f: FileView) =>
+    f.status === 'quarantined' || f.status === 'failed' || (f.status === 'split' && f.pages !== null && f.pagesDone + f.pagesFailed >= f.pages);
+  const documentEnded = (d: DocumentView) => d.status === 'archived' || d.status === 'failed' || d.status === 'merged';
+  if (files.length > 0 && files.every(fileEnded) && split && documents.every(documentEnded)) return records.length > 0 ? 'done' : 'failed';
   if (files.every((f) => f.status === 'received')) return 'queued';
   return 'processing';
 }
 
 export async function loadBatchView(db: Queryable, id: string): Promise<BatchView | null> {
   const batch = await db.query(
-    `SELECT b.id, b.created_at, b.component_code, u.code AS unit, d.code AS dossier, d.procedure_code
+    `SELECT b.id, b.created_at, b.component_code, b.split_at, u.code AS unit, d.code AS dossier, d.procedure_code
      FROM batches b JOIN units u ON u.id = b.unit_id JOIN dossiers d ON d.id = b.dossier_id WHERE b.id = $1`,
     [id],
   );
@@ -43,8 +42,10 @@ export async function loadBatchView(db: Queryable, id: string): Promise<BatchVie
     [id],
   );
   const documents = await db.query<DocumentView>(
-    `SELECT doc.id, doc.file_id AS "fileId", doc.status, doc.error, cardinality(doc.page_ids) AS pages, doc.component_code AS component, r.id AS "recordId"
-     FROM documents doc LEFT JOIN records r ON r.document_id = doc.id WHERE doc.batch_id = $1 ORDER BY doc.created_at`,
+    `SELECT doc.id, doc.position, doc.kind, doc.status, doc.error, cardinality(doc.page_ids) AS pages, doc.title,
+            doc.procedure_code AS procedure, doc.component_code AS component, doc.confidence, doc.runner_up AS "runnerUp",
+            doc.needs_review AS "needsReview", r.id AS "recordId"
+     FROM documents doc LEFT JOIN records r ON r.document_id = doc.id WHERE doc.batch_id = $1 ORDER BY doc.position`,
     [id],
   );
   const records = await db.query<RecordView>(
@@ -52,9 +53,11 @@ export async function loadBatchView(db: Queryable, id: string): Promise<BatchVie
      FROM records r JOIN documents doc ON doc.id = r.document_id WHERE doc.batch_id = $1 ORDER BY r.created_at`,
     [id],
   );
+  const split = b.split_at !== null;
   return {
-    id: b.id, status: batchStatus(files.rows, documents.rows, records.rows), unit: b.unit, dossier: b.dossier,
-    procedure: b.procedure_code, component: b.component_code, createdAt: b.created_at,
+    id: b.id, status: batchStatus(files.rows, split, documents.rows, records.rows), unit: b.unit, dossier: b.dossier,
+    procedure: b.procedure_code, component: b.component_code, createdAt: b.created_at, split,
+    waitingForReview: documents.rows.filter((d) => d.status === 'review').length,
     files: files.rows, documents: documents.rows, records: records.rows,
   };
 }

@@ -16,8 +16,10 @@ export function recordMetadata(doc: DocumentToArchive, o: { sha256: string; page
     componentName: doc.component_name,
     unitCode: doc.unit_code,
     unitName: doc.unit_name,
-    ownerIdentifier: doc.owner_identifier,
-    title: doc.component_name ?? doc.file_name,
+    ownerIdentifier: doc.owner_identifier ?? doc.fields.ownerIdentifier ?? null,
+    title: doc.component_name ?? doc.title ?? (doc.kind === 'receipt' ? 'Giấy tiếp nhận hồ sơ' : 'Tài liệu'),
+    documentNumber: doc.fields.documentNumber ?? null,
+    fields: { ...doc.fields },
     pageCount: o.pageCount,
     blankPagesDropped: doc.blank_pages,
     language: 'vi',
@@ -27,7 +29,6 @@ export function recordMetadata(doc: DocumentToArchive, o: { sha256: string; page
     retention,
     retainUntil: retainUntil(retention, o.archivedAt),
     legalHold: false,
-    sourceFile: doc.file_name,
   };
 }
 

@@ -34,10 +34,13 @@ export async function nextDossierCode(db: Queryable, unit: UnitRow, at: Date): P
   return formatDossierCode(unit.code, at, rows[0].last_number);
 }
 
-export async function insertDossier(db: Queryable, d: { code: string; unitId: string; procedureCode: string | null; catalogVersionId: number; receivedAt: Date }): Promise<string> {
+export async function insertDossier(
+  db: Queryable,
+  d: { code: string; codeSource: 'generated' | 'given'; unitId: string; procedureCode: string | null; catalogVersionId: number; receivedAt: Date },
+): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
-    'INSERT INTO dossiers (code, unit_id, procedure_code, catalog_version_id, received_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-    [d.code, d.unitId, d.procedureCode, d.catalogVersionId, d.receivedAt],
+    'INSERT INTO dossiers (code, code_source, unit_id, procedure_code, catalog_version_id, received_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+    [d.code, d.codeSource, d.unitId, d.procedureCode, d.catalogVersionId, d.receivedAt],
   );
   return rows[0].id;
 }

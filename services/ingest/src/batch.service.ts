@@ -55,7 +55,7 @@ export async function receiveBatch(deps: IngestDeps, options: ReceiveBatchOption
       const versionId = catalogVersionId ?? (await tx.query<{ v: number }>('SELECT max(id) AS v FROM catalog_versions')).rows[0]?.v;
       if (!versionId) throw new AppError('no-catalog', 'no procedure catalog has been imported', 409);
       dossierCode = options.dossierCode ?? (await repo.nextDossierCode(tx, unit, receivedAt));
-      dossierId = await repo.insertDossier(tx, { code: dossierCode, unitId: unit.id, procedureCode: options.procedureCode, catalogVersionId: versionId, receivedAt });
+      dossierId = await repo.insertDossier(tx, { code: dossierCode, codeSource: options.dossierCode ? 'given' : 'generated', unitId: unit.id, procedureCode: options.procedureCode, catalogVersionId: versionId, receivedAt });
     }
     await repo.insertBatch(tx, { id: batchId, unitId: unit.id, dossierId, componentCode: options.componentCode ?? null, source: options.source, createdBy: options.actor });
     for (const f of files) await repo.insertFile(tx, { id: f.id, batchId, position: f.position, name: f.name, size: f.bytes.length, sha256: f.sha256, objectKey: f.objectKey });

@@ -28,6 +28,7 @@ export function splitFileJob(deps: SplitDeps): JobHandler<'ingest.file'> {
         const where = await quarantineFile(deps.quarantineDir, file.batch_id, file.position, file.name, bytes, err.reason);
         await repo.markFile(deps.db, file.id, 'quarantined', { error: err.reason });
         await recordAudit(deps.db, { actor: 'system', action: 'file.quarantined', subjectType: 'file', subjectId: file.id, detail: { reason: err.reason, where } });
+        await deps.queue.send('batch.split', { batchId: file.batch_id }); // the split job waits until every file has settled
         return { status: 'failed', reason: err.reason };
       }
 
@@ -41,10 +42,13 @@ export function splitFileJob(deps: SplitDeps): JobHandler<'ingest.file'> {
       }
       await repo.markFile(deps.db, file.id, 'split', { pageCount: pages.length });
       for (const pageId of queued) await deps.queue.send('ocr.page', { pageId });
+      if (queued.length === 0) await deps.queue.send('batch.split', { batchId: file.batch_id }); // rerun after a crash: pages already read
       return { status: 'done' };
     },
     async giveUp({ fileId }, error) {
       await repo.markFile(deps.db, fileId, 'failed', { error: `could not be read: ${error}` });
+      const file = await repo.getFile(deps.db, fileId);
+      if (file) await deps.queue.send('batch.split', { batchId: file.batch_id });
     },
   };
 }

@@ -22,6 +22,10 @@ export interface CertificateRequest {
   /** null leaves the keyUsage extension out (only tests want that). */
   keyUsage: KeyUsageName[] | null;
   keyBits?: 2048 | 3072 | 4096;
+  /** Extended key usages, e.g. ['timeStamping'] for a time-stamp authority (then marked critical, as RFC 3161 asks). */
+  extendedKeyUsage?: Array<'timeStamping' | 'emailProtection' | 'clientAuth'>;
+  /** An http URL where the issuer publishes its CRL. */
+  crlDistributionPoint?: string;
 }
 
 export interface IssuedCertificate {
@@ -97,6 +101,14 @@ function buildCertificate(
     { name: 'subjectKeyIdentifier' },
   ];
   if (request.keyUsage) extensions.push(keyUsageExtension(request.keyUsage));
+  if (request.extendedKeyUsage) {
+    const extension: Record<string, unknown> = { name: 'extKeyUsage', critical: request.extendedKeyUsage.includes('timeStamping') };
+    for (const usage of request.extendedKeyUsage) extension[usage] = true;
+    extensions.push(extension);
+  }
+  if (request.crlDistributionPoint) {
+    extensions.push({ name: 'cRLDistributionPoints', altNames: [{ type: 6, value: request.crlDistributionPoint }] });
+  }
   if (issuer) {
     extensions.push({ name: 'authorityKeyIdentifier', keyIdentifier: issuer.certificate.generateSubjectKeyIdentifier().getBytes() });
   }

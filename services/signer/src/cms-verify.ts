@@ -36,7 +36,19 @@ export interface CmsCheck {
   certificates: pkijs.Certificate[];
   digestMatches: boolean;
   signatureValid: boolean;
+  /** The signer's signature value: what a B-T time-stamp token is over. */
+  signatureValue: Uint8Array | null;
+  /** DER ContentInfo of each signature-time-stamp token in the unsigned attributes. */
+  timestampTokens: Uint8Array[];
   problems: string[];
+}
+
+export interface CmsCheckOptions {
+  /**
+   * Apply PAdES baseline's rules on attributes (signing-certificate-v2 required,
+   * no signing-time). Off for time-stamp tokens, which RFC 3161 TSAs sign as plain CMS.
+   */
+  pades?: boolean;
 }
 
 /** /Contents is zero-padded; the CMS ends where its outer DER length says. */
@@ -90,8 +102,17 @@ function verifyValue(signerInfo: pkijs.SignerInfo, publicKey: KeyObject, data: U
 /**
  * @param signedChunks the byte ranges the signature claims to cover, in order.
  */
-export function checkCms(cmsDer: Uint8Array, signedChunks: Uint8Array[]): CmsCheck {
-  const result: CmsCheck = { signerCertificate: null, certificates: [], digestMatches: false, signatureValid: false, problems: [] };
+export function checkCms(cmsDer: Uint8Array, signedChunks: Uint8Array[], options: CmsCheckOptions = {}): CmsCheck {
+  const pades = options.pades ?? true;
+  const result: CmsCheck = {
+    signerCertificate: null,
+    certificates: [],
+    digestMatches: false,
+    signatureValid: false,
+    signatureValue: null,
+    timestampTokens: [],
+    problems: [],
+  };
   let signedData: pkijs.SignedData;
   try {
     const contentInfo = pkijs.ContentInfo.fromBER(trimToDer(cmsDer) as Uint8Array<ArrayBuffer>);
@@ -108,6 +129,10 @@ export function checkCms(cmsDer: Uint8Array, signedChunks: Uint8Array[]): CmsChe
     result.problems.push(`the signature holds ${signedData.signerInfos.length} signers where exactly one is expected`);
     if (!signerInfo) return result;
   }
+  result.signatureValue = new Uint8Array(signerInfo.signature.valueBlock.valueHexView);
+  result.timestampTokens = (signerInfo.unsignedAttrs?.attributes ?? [])
+    .filter((attribute) => attribute.type === OID.signatureTimeStampToken)
+    .flatMap((attribute) => attribute.values.map((value) => new Uint8Array(value.valueBeforeDecodeView.byteLength ? value.valueBeforeDecodeView : value.toBER(false))));
   const signer = findSignerCertificate(signerInfo, result.certificates);
   result.signerCertificate = signer;
   if (!signer) {
@@ -148,18 +173,18 @@ export function checkCms(cmsDer: Uint8Array, signedChunks: Uint8Array[]): CmsChe
   }
   if (!result.signatureValid) result.problems.push("the signature value does not verify with the signer's certificate (signature forged or damaged)");
 
-  checkSigningCertificateAttribute(signerInfo, signer, result.problems);
-  if (signedAttribute(signerInfo, OID.signingTime)) {
+  checkSigningCertificateAttribute(signerInfo, signer, result.problems, pades);
+  if (pades && signedAttribute(signerInfo, OID.signingTime)) {
     result.problems.push('the signature carries a CMS signing-time attribute, which PAdES baseline does not allow');
   }
   return result;
 }
 
 /** ESSCertIDv2.certHash must be the hash of the certificate that verified; otherwise a substituted certificate could pass. */
-function checkSigningCertificateAttribute(signerInfo: pkijs.SignerInfo, signer: pkijs.Certificate, problems: string[]): void {
+function checkSigningCertificateAttribute(signerInfo: pkijs.SignerInfo, signer: pkijs.Certificate, problems: string[], required: boolean): void {
   const attribute = signedAttribute(signerInfo, OID.signingCertificateV2);
   if (!attribute) {
-    if (!signedAttribute(signerInfo, OID.signingCertificate)) {
+    if (required && !signedAttribute(signerInfo, OID.signingCertificate)) {
       problems.push('the signature does not name its certificate in a signed attribute (no signing-certificate-v2), as PAdES requires');
     }
     return;

@@ -19,6 +19,9 @@ export const OID = {
   signingCertificate: '1.2.840.113549.1.9.16.2.12',
   signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
   sha256: '2.16.840.1.101.3.4.2.1',
+  /** id-aa-signatureTimeStampToken (RFC 3161 appendix A): B-T's unsigned attribute. */
+  signatureTimeStampToken: '1.2.840.113549.1.9.16.2.14',
+  tstInfo: '1.2.840.113549.1.9.16.1.4',
 } as const;
 
 export interface CadesSignatureInput {
@@ -26,8 +29,13 @@ export interface CadesSignatureInput {
   documentDigest: Uint8Array;
   signerCertificateDer: Uint8Array;
   chainDer: Uint8Array[];
-  /** RSASSA-PKCS1-v1_5 / SHA-256 key; pkijs derives sha256WithRSAEncryption from it. */
+  /** RSASSA-PKCS1-v1_5 / SHA-256 or ECDSA key; pkijs derives the signature algorithm from it. */
   privateKey: CryptoKey;
+  /**
+   * B-T: returns an RFC 3161 time-stamp token (DER ContentInfo) over the
+   * signature value it is given. Absent for B-B.
+   */
+  timestamp?: (signatureValue: Uint8Array) => Promise<Uint8Array>;
 }
 
 /**
@@ -76,6 +84,8 @@ function useCanonicalAlgorithmParameters(signedData: pkijs.SignedData): void {
     if (signerInfo.signatureAlgorithm.algorithmId.startsWith('1.2.840.113549.1.1.')) {
       signerInfo.signatureAlgorithm.algorithmParams = new asn1js.Null();
     }
+    // RFC 5758: ecdsa-with-SHA2 algorithm identifiers carry no parameters.
+    if (signerInfo.signatureAlgorithm.algorithmId.startsWith('1.2.840.10045.4.3.')) delete signerInfo.signatureAlgorithm.algorithmParams;
   }
 }
 
@@ -103,6 +113,16 @@ export async function buildCadesSignature(input: CadesSignatureInput): Promise<U
   // Detached: no data given, so pkijs signs the DER of the signed attributes.
   await signedData.sign(input.privateKey, 0, 'SHA-256');
   useCanonicalAlgorithmParameters(signedData);
+
+  if (input.timestamp) {
+    // The token is over the signature value, so it can only be fetched now; it
+    // goes in as an unsigned attribute, which leaves the signature untouched.
+    const signerInfo = signedData.signerInfos[0]!;
+    const token = await input.timestamp(new Uint8Array(signerInfo.signature.valueBlock.valueHexView));
+    const parsed = asn1js.fromBER(token);
+    if (parsed.offset === -1) throw new Error('the time-stamp token is not DER');
+    signerInfo.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({ type: 1, attributes: [attribute(OID.signatureTimeStampToken, parsed.result)] });
+  }
 
   const contentInfo = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
   return new Uint8Array(contentInfo.toSchema().toBER(false));

@@ -12,6 +12,10 @@ export type SignerErrorCode =
   | 'untrusted-chain'
   | 'bad-pdf'
   | 'already-signed'
+  | 'encrypted-pdf'
+  | 'timestamp-unavailable'
+  | 'timestamp-refused'
+  | 'revoked'
   | 'signature-too-large'
   | 'bad-unit-code'
   | 'development-pki-incomplete';

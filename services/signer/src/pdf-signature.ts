@@ -1,13 +1,17 @@
 /**
- * Signs a PDF as PAdES baseline B-B: placeholder, byte ranges, SHA-256 over
- * them, CMS into /Contents.
+ * Signs a PDF as PAdES baseline B-B (or B-T with a time-stamp authority):
+ * an incremental update with the placeholder, byte ranges, SHA-256 over them,
+ * CMS into /Contents. A signed PDF can be signed again (officer, then unit);
+ * the earlier signatures stay valid.
  */
 import { createHash } from 'node:crypto';
 import { pemToDer } from './certificate.ts';
 import { buildCadesSignature } from './cms.ts';
 import type { SigningIdentity } from './pkcs12.ts';
-import { fillByteRange, fillContents, prepareForSigning } from './placeholder.ts';
+import type { SignatureAppearance } from './appearance.ts';
+import { CONTENTS_CAPACITY_BYTES, CONTENTS_CAPACITY_WITH_TIMESTAMP_BYTES, fillByteRange, fillContents, prepareForSigning } from './placeholder.ts';
 import { assertMaySign } from './signing-policy.ts';
+import { requestTimestamp, type TimestampAuthority } from './timestamp.ts';
 
 export interface SignOptions {
   /** Defaults to now. Goes into /M, not into the CMS (PAdES forbids signing-time there). */
@@ -17,6 +21,10 @@ export interface SignOptions {
   /** Defaults to the certificate's common name. */
   signerName?: string;
   contactInfo?: string;
+  /** A visible signature box on page 1 (unit: top right with the seal; officer: top left). Invisible when absent. */
+  appearance?: SignatureAppearance;
+  /** B-T: an RFC 3161 time-stamp over the signature value. Signing fails (to be retried) when the TSA does not answer. */
+  timestampAuthority?: TimestampAuthority;
 }
 
 /** /M has whole seconds; round so that what is checked is what is written. */
@@ -34,19 +42,25 @@ function digestOfRanges(bytes: Uint8Array, byteRange: number[]): Uint8Array {
 
 /** The mechanics without the identity checks; tests use it to make signatures a verifier must reject. */
 export async function embedSignature(pdf: Uint8Array, identity: SigningIdentity, options: SignOptions & { signingTime: Date }): Promise<Uint8Array> {
-  const prepared = await prepareForSigning(pdf, {
-    signingTime: options.signingTime,
-    signerName: options.signerName ?? identity.subjectName,
-    reason: options.reason,
-    location: options.location,
-    contactInfo: options.contactInfo,
-  });
+  const tsa = options.timestampAuthority;
+  const prepared = await prepareForSigning(
+    pdf,
+    {
+      signingTime: options.signingTime,
+      signerName: options.signerName ?? identity.subjectName,
+      reason: options.reason,
+      location: options.location,
+      contactInfo: options.contactInfo,
+    },
+    { appearance: options.appearance, contentsCapacity: tsa ? CONTENTS_CAPACITY_WITH_TIMESTAMP_BYTES : CONTENTS_CAPACITY_BYTES },
+  );
   const byteRange = fillByteRange(prepared);
   const cms = await buildCadesSignature({
     documentDigest: digestOfRanges(prepared.bytes, byteRange),
     signerCertificateDer: pemToDer(identity.certificatePem),
     chainDer: identity.chainPem.map(pemToDer),
     privateKey: identity.privateKey,
+    timestamp: tsa ? (signatureValue) => requestTimestamp(tsa, signatureValue) : undefined,
   });
   fillContents(prepared, cms);
   return prepared.bytes;

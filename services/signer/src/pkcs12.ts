@@ -1,9 +1,10 @@
 /**
  * Reads a unit's PKCS#12 (.p12/.pfx) into a signing identity. node-forge does
  * the PKCS#12 decoding (PBES2/AES and legacy 3DES/RC2 both occur in files from
- * Vietnamese CAs); the private key then goes into WebCrypto as a
+ * Vietnamese CAs), RSA and ECDSA keys alike; the private key then goes into WebCrypto as a
  * non-extractable key, so nothing downstream holds raw key bytes.
  */
+import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { subtle } from './crypto-engine.ts';
 import { certificateFromPem, displayName } from './certificate.ts';
@@ -16,7 +17,7 @@ export interface SigningIdentity {
   subjectName: string;
   notBefore: Date;
   notAfter: Date;
-  /** RSASSA-PKCS1-v1_5 / SHA-256 WebCrypto key, not extractable. */
+  /** RSASSA-PKCS1-v1_5 / SHA-256 or ECDSA WebCrypto key, not extractable. */
   privateKey: CryptoKey;
 }
 
@@ -52,9 +53,6 @@ function decodePfx(p12: Uint8Array, password: string): forge.pkcs12.Pkcs12Pfx {
     if (/password|MAC could not be verified|decrypt|Too few bytes|Unparsed DER/i.test(message)) {
       throw new SignerError('wrong-password', 'The password for the certificate file is wrong.');
     }
-    if (/Unknown OID|Cannot read private key/i.test(message)) {
-      throw new SignerError('unsupported-key', 'The certificate file holds a key type sohoa cannot use yet (only RSA keys are supported).');
-    }
     throw new SignerError('bad-pkcs12', `The certificate file could not be read: ${message}`);
   }
 }
@@ -63,58 +61,87 @@ function bagsOfType(pfx: forge.pkcs12.Pkcs12Pfx, bagType: string): forge.pkcs12.
   return pfx.getBags({ bagType })[bagType] ?? [];
 }
 
-function sameRsaKey(certificate: forge.pki.Certificate, key: forge.pki.rsa.PrivateKey): boolean {
-  const publicKey = certificate.publicKey as forge.pki.rsa.PublicKey;
-  return publicKey.n !== undefined && publicKey.n.equals(key.n) && publicKey.e.equals(key.e);
+function toDer(asn1: forge.asn1.Asn1): Buffer {
+  return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
+}
+
+/**
+ * forge parses RSA keys and certificates only; for others (ECDSA) it keeps the
+ * ASN.1 it could not read in bag.asn1, which is all we need: Node's OpenSSL reads
+ * the PKCS#8 and the X.509 bytes.
+ */
+function privateKeyOf(bag: forge.pkcs12.Bag): KeyObject | null {
+  const der = bag.key ? toDer(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key))) : bag.asn1 ? toDer(bag.asn1) : null;
+  if (!der) return null;
+  try {
+    return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  } catch {
+    return null;
+  }
+}
+
+function certificateOf(bag: forge.pkcs12.Bag): X509Certificate | null {
+  const der = bag.cert ? toDer(forge.pki.certificateToAsn1(bag.cert)) : bag.asn1 ? toDer(bag.asn1) : null;
+  if (!der) return null;
+  try {
+    return new X509Certificate(der);
+  } catch {
+    return null;
+  }
+}
+
+function spki(key: KeyObject): Buffer {
+  return key.export({ type: 'spki', format: 'der' });
 }
 
 /** Orders the other certificates from the signer's issuer upwards; strays go last. */
-function orderChain(signer: forge.pki.Certificate, others: forge.pki.Certificate[]): forge.pki.Certificate[] {
-  const ordered: forge.pki.Certificate[] = [];
+function orderChain(signer: X509Certificate, others: X509Certificate[]): X509Certificate[] {
+  const ordered: X509Certificate[] = [];
   const remaining = [...others];
   let current = signer;
   for (;;) {
-    const index = remaining.findIndex((candidate) => {
-      try {
-        return candidate.verify(current);
-      } catch {
-        return false;
-      }
-    });
+    const index = remaining.findIndex((candidate) => current.checkIssued(candidate) && current.verify(candidate.publicKey));
     if (index < 0) break;
     const [issuer] = remaining.splice(index, 1);
     ordered.push(issuer!);
+    if (issuer!.checkIssued(issuer!)) break; // self-signed: the root
     current = issuer!;
   }
   return [...ordered, ...remaining];
 }
 
+const WEBCRYPTO_CURVES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+
+/** The WebCrypto algorithm pkijs signs with: SHA-256 with RSA PKCS#1 v1.5, or ECDSA on a NIST curve. */
+function signingAlgorithm(key: KeyObject): RsaHashedImportParams | EcKeyImportParams {
+  if (key.asymmetricKeyType === 'rsa') return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  const curve = key.asymmetricKeyType === 'ec' ? WEBCRYPTO_CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''] : undefined;
+  if (!curve) {
+    const kind = key.asymmetricKeyType === 'ec' ? `ECDSA on ${key.asymmetricKeyDetails?.namedCurve}` : key.asymmetricKeyType;
+    throw new SignerError('unsupported-key', `The certificate file holds a key type sohoa cannot sign with (${kind}); RSA and ECDSA on P-256, P-384 or P-521 are supported.`);
+  }
+  return { name: 'ECDSA', namedCurve: curve };
+}
+
 export async function loadPkcs12(p12: Uint8Array, password: string): Promise<SigningIdentity> {
   const pfx = decodePfx(p12, password);
   const keyBags = [...bagsOfType(pfx, forge.pki.oids.pkcs8ShroudedKeyBag!), ...bagsOfType(pfx, forge.pki.oids.keyBag!)];
-  const key = keyBags.find((bag) => bag.key)?.key as forge.pki.rsa.PrivateKey | undefined;
-  if (!key) throw new SignerError('bad-pkcs12', 'The certificate file holds no private key.');
-  if (!key.n) throw new SignerError('unsupported-key', 'The certificate file holds a key type sohoa cannot use yet (only RSA keys are supported).');
+  const key = keyBags.map(privateKeyOf).find((candidate): candidate is KeyObject => candidate !== null);
+  if (!key) throw new SignerError('bad-pkcs12', 'The certificate file holds no private key sohoa can read.');
+  const algorithm = signingAlgorithm(key);
 
-  const certificates = bagsOfType(pfx, forge.pki.oids.certBag!).flatMap((bag) => (bag.cert ? [bag.cert] : []));
-  const signer = certificates.find((certificate) => sameRsaKey(certificate, key));
+  const certificates = bagsOfType(pfx, forge.pki.oids.certBag!).flatMap((bag) => certificateOf(bag) ?? []);
+  const publicKey = spki(createPublicKey(key));
+  const signer = certificates.find((certificate) => spki(certificate.publicKey).equals(publicKey));
   if (!signer) throw new SignerError('bad-pkcs12', 'The certificate file holds no certificate for its private key.');
   const chain = orderChain(signer, certificates.filter((certificate) => certificate !== signer));
 
-  const pkcs8Der = forge.asn1.toDer(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(key))).getBytes();
-  const privateKey = await subtle.importKey(
-    'pkcs8',
-    Buffer.from(pkcs8Der, 'binary'),
-    { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
-
-  const certificatePem = forge.pki.certificateToPem(signer);
+  const privateKey = await subtle.importKey('pkcs8', key.export({ type: 'pkcs8', format: 'der' }), algorithm, false, ['sign']);
+  const certificatePem = signer.toString();
   const parsed = certificateFromPem(certificatePem);
   return {
     certificatePem,
-    chainPem: chain.map((certificate) => forge.pki.certificateToPem(certificate)),
+    chainPem: chain.map((certificate) => certificate.toString()),
     subjectName: displayName(parsed),
     notBefore: parsed.notBefore.value,
     notAfter: parsed.notAfter.value,

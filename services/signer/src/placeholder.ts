@@ -1,10 +1,13 @@
 /**
- * Prepares a PDF for signing: an invisible signature field whose value is a
- * signature dictionary with room for the CMS (/Contents) and a /ByteRange to
- * be filled in once the final byte offsets are known.
+ * Prepares a PDF for signing: a signature field whose value is a signature
+ * dictionary with room for the CMS (/Contents) and a /ByteRange to be filled
+ * in once the final byte offsets are known, optionally with a visible
+ * appearance.
  *
- * pdf-lib rewrites the whole file on save, so this must be the document's one
- * and last signature; a second signature needs an incremental update instead.
+ * Everything is appended as an incremental update, never a rewrite: the
+ * original bytes (and any signature over them, and PDF/A conformance as far
+ * as the input had it) stay untouched, so an officer's signature survives the
+ * unit's signature that follows it.
  */
 import {
   PDFArray,
@@ -17,14 +20,18 @@ import {
   PDFString,
   type PDFPage,
 } from 'pdf-lib';
+import type { PlacedAppearance } from './appearance.ts';
+import { placeAppearance, type SignatureAppearance } from './appearance.ts';
 import { SignerError } from './errors.ts';
-import { findSignatureDictionaries } from './signature-dictionaries.ts';
+import { appendIncrementalUpdate, previousRevision, reserveObjectNumbersFrom } from './incremental-update.ts';
 
 /**
  * Room for the DER CMS: a 2048/3072-bit RSA signature with a three-certificate
- * chain is about 4–5 KB; the rest leaves space for a B-T time-stamp token later.
+ * chain is about 4–5 KB. A B-T time-stamp token brings the TSA's own
+ * signature and certificates, so B-T reserves twice as much.
  */
 export const CONTENTS_CAPACITY_BYTES = 16_384;
+export const CONTENTS_CAPACITY_WITH_TIMESTAMP_BYTES = 32_768;
 
 /** A PDF name pdf-lib writes verbatim, three of which are later overwritten by the real byte range. */
 const BYTE_RANGE_MARK = 'SohoaByteRangePlaceholder';
@@ -37,8 +44,15 @@ export interface SignatureDictionaryValues {
   contactInfo?: string;
 }
 
+export interface PrepareOptions {
+  appearance?: SignatureAppearance;
+  /** Bytes reserved for the DER CMS; CONTENTS_CAPACITY_BYTES by default. */
+  contentsCapacity?: number;
+}
+
 export interface PreparedPdf {
   bytes: Uint8Array;
+  contentsCapacity: number;
   /** Offset of the '<' that opens /Contents. */
   contentsStart: number;
   /** Offset just past the '>' that closes /Contents. */
@@ -59,7 +73,9 @@ async function loadForSigning(pdf: Uint8Array): Promise<PDFDocument> {
 }
 
 function uniqueFieldName(doc: PDFDocument): string {
-  const taken = new Set(doc.catalog.getOrCreateAcroForm().getAllFields().map(([field]) => field.getFullyQualifiedName()));
+  // getAcroForm, not getOrCreateAcroForm: creating it here would change the catalog behind the update's back.
+  const fields = doc.catalog.getAcroForm()?.getAllFields() ?? [];
+  const taken = new Set(fields.map(([field]) => field.getFullyQualifiedName()));
   let index = 1;
   while (taken.has(`Signature${index}`)) index += 1;
   return `Signature${index}`;
@@ -70,7 +86,7 @@ function optionalText(value: string | undefined): PDFHexString | undefined {
   return value ? PDFHexString.fromText(value) : undefined;
 }
 
-function signatureDictionary(doc: PDFDocument, values: SignatureDictionaryValues): PDFRef {
+function signatureDictionary(doc: PDFDocument, values: SignatureDictionaryValues, capacity: number): PDFRef {
   const byteRange = PDFArray.withContext(doc.context);
   byteRange.push(PDFNumber.of(0));
   for (let index = 0; index < 3; index += 1) byteRange.push(PDFName.of(BYTE_RANGE_MARK));
@@ -80,7 +96,7 @@ function signatureDictionary(doc: PDFDocument, values: SignatureDictionaryValues
     Filter: 'Adobe.PPKLite',
     SubFilter: 'ETSI.CAdES.detached',
     ByteRange: byteRange,
-    Contents: PDFHexString.of('0'.repeat(CONTENTS_CAPACITY_BYTES * 2)),
+    Contents: PDFHexString.of('0'.repeat(capacity * 2)),
     M: PDFString.fromDate(values.signingTime),
     Name: optionalText(values.signerName),
     Reason: optionalText(values.reason),
@@ -95,23 +111,54 @@ function signatureDictionary(doc: PDFDocument, values: SignatureDictionaryValues
   return doc.context.register(dict);
 }
 
-/** An invisible widget: zero-size, printed (PDF/A wants the Print flag) and locked. */
-function invisibleWidget(doc: PDFDocument, page: PDFPage, fieldName: string, signatureRef: PDFRef): PDFRef {
-  const emptyAppearance = doc.context.register(
-    doc.context.stream('', { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, 0, 0] }),
-  );
+/**
+ * The field and its widget in one dictionary, printed (PDF/A wants the Print
+ * flag) and locked; invisible (zero-size, empty appearance) unless placed.
+ */
+function signatureWidget(doc: PDFDocument, page: PDFPage, fieldName: string, signatureRef: PDFRef, placed: PlacedAppearance | null): PDFRef {
+  const appearance =
+    placed?.appearance ?? doc.context.register(doc.context.stream('', { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, 0, 0] }));
   const widget = doc.context.obj({
     Type: 'Annot',
     Subtype: 'Widget',
     FT: 'Sig',
     T: PDFString.of(fieldName), // ASCII by construction
     V: signatureRef,
-    Rect: [0, 0, 0, 0],
+    Rect: placed?.rect ?? [0, 0, 0, 0],
     F: 4 | 128,
     P: page.ref,
-    AP: { N: emptyAppearance },
+    AP: { N: appearance },
   });
   return doc.context.register(widget);
+}
+
+/**
+ * Appends `item` to the array at dict[key], creating the array if needed, and
+ * returns the objects that changed and so must be written in the update: the
+ * array when it is an object of its own, the holder otherwise.
+ */
+function appendToArray(doc: PDFDocument, holderRef: PDFRef, holder: PDFDict, key: string, item: PDFRef): PDFRef {
+  const current = holder.get(PDFName.of(key));
+  const array = doc.context.lookup(current);
+  if (current instanceof PDFRef && array instanceof PDFArray) {
+    array.push(item);
+    return current;
+  }
+  if (array instanceof PDFArray) array.push(item);
+  else holder.set(PDFName.of(key), doc.context.obj([item]));
+  return holderRef;
+}
+
+/** The catalog's /AcroForm, created when absent, and the object to rewrite when it changes. */
+function acroFormOf(doc: PDFDocument, catalogRef: PDFRef): { dict: PDFDict; ref: PDFRef } {
+  const current = doc.catalog.get(PDFName.of('AcroForm'));
+  const dict = doc.context.lookup(current);
+  if (current instanceof PDFRef && dict instanceof PDFDict) return { dict, ref: current };
+  if (dict instanceof PDFDict) return { dict, ref: catalogRef };
+  const created = doc.context.obj({ Fields: [] });
+  const ref = doc.context.register(created);
+  doc.catalog.set(PDFName.of('AcroForm'), ref);
+  return { dict: created, ref: catalogRef };
 }
 
 function indexOfText(bytes: Uint8Array, text: string, from = 0): number {
@@ -119,38 +166,48 @@ function indexOfText(bytes: Uint8Array, text: string, from = 0): number {
 }
 
 /** Finds where pdf-lib wrote the placeholders; each must occur exactly once. */
-export function locatePlaceholders(bytes: Uint8Array): Omit<PreparedPdf, 'bytes'> {
-  const contentsText = `<${'0'.repeat(CONTENTS_CAPACITY_BYTES * 2)}>`;
-  const contentsStart = indexOfText(bytes, contentsText);
-  const markStart = indexOfText(bytes, `/${BYTE_RANGE_MARK}`);
+export function locatePlaceholders(bytes: Uint8Array, from = 0, contentsCapacity = CONTENTS_CAPACITY_BYTES): Omit<PreparedPdf, 'bytes'> {
+  const contentsText = `<${'0'.repeat(contentsCapacity * 2)}>`;
+  const contentsStart = indexOfText(bytes, contentsText, from);
+  const markStart = indexOfText(bytes, `/${BYTE_RANGE_MARK}`, from);
   if (contentsStart < 0 || markStart < 0 || indexOfText(bytes, contentsText, contentsStart + 1) >= 0) {
     throw new SignerError('bad-pdf', 'The signature placeholder could not be found in the saved PDF.');
   }
   const byteRangeStart = Buffer.from(bytes.subarray(0, markStart)).lastIndexOf('[');
   const byteRangeEnd = indexOfText(bytes, ']', markStart) + 1;
-  return { contentsStart, contentsEnd: contentsStart + contentsText.length, byteRangeStart, byteRangeEnd };
+  return { contentsCapacity, contentsStart, contentsEnd: contentsStart + contentsText.length, byteRangeStart, byteRangeEnd };
 }
 
-export async function prepareForSigning(pdf: Uint8Array, values: SignatureDictionaryValues): Promise<PreparedPdf> {
+export async function prepareForSigning(pdf: Uint8Array, values: SignatureDictionaryValues, options: PrepareOptions = {}): Promise<PreparedPdf> {
   const doc = await loadForSigning(pdf);
-  if (findSignatureDictionaries(doc).length > 0) {
-    // Rewriting the file would invalidate the signatures already in it.
-    throw new SignerError('already-signed', 'The PDF is already signed; adding a second signature is not supported yet.');
-  }
+  const previous = previousRevision(pdf);
+  reserveObjectNumbersFrom(doc, previous);
+  const firstNewObject = doc.context.largestObjectNumber + 1;
   const page = doc.getPages()[0];
   if (!page) throw new SignerError('bad-pdf', 'The PDF has no pages.');
+  const catalogRef = doc.context.trailerInfo.Root;
+  if (!(catalogRef instanceof PDFRef)) throw new SignerError('bad-pdf', 'The PDF trailer does not point at its catalog.');
+  const capacity = options.contentsCapacity ?? CONTENTS_CAPACITY_BYTES;
 
   const fieldName = uniqueFieldName(doc);
-  const widget = invisibleWidget(doc, page, fieldName, signatureDictionary(doc, values));
-  page.node.addAnnot(widget);
-  const acroForm = doc.catalog.getOrCreateAcroForm();
-  acroForm.addField(widget);
+  const placed = options.appearance ? await placeAppearance(doc, page, options.appearance, values.signingTime) : null;
+  const widget = signatureWidget(doc, page, fieldName, signatureDictionary(doc, values, capacity), placed);
+  const acroForm = acroFormOf(doc, catalogRef);
+  const changed = [
+    // Not page.node.addAnnot: pdf-lib would "normalize" the page first, rewriting its content streams and resources.
+    appendToArray(doc, page.ref, page.node, 'Annots', widget),
+    appendToArray(doc, acroForm.ref, acroForm.dict, 'Fields', widget),
+    acroForm.ref,
+  ];
   acroForm.dict.set(PDFName.of('SigFlags'), PDFNumber.of(3)); // SignaturesExist | AppendOnly
+  await doc.flush(); // writes the font subset and the seal image objects
 
-  // No object streams: the signature dictionary must sit uncompressed in the
-  // file so its /ByteRange and /Contents can be patched in place.
-  const bytes = await doc.save({ useObjectStreams: false, updateFieldAppearances: false, addDefaultPage: false });
-  return { bytes, ...locatePlaceholders(bytes) };
+  const created = doc.context
+    .enumerateIndirectObjects()
+    .map(([ref]) => ref)
+    .filter((ref) => ref.objectNumber >= firstNewObject);
+  const bytes = appendIncrementalUpdate(pdf, doc, [...changed, ...created], previous);
+  return { bytes, ...locatePlaceholders(bytes, pdf.length, capacity) };
 }
 
 /**
@@ -169,9 +226,10 @@ export function fillByteRange(prepared: PreparedPdf): number[] {
 
 /** Writes the DER CMS into /Contents as hex, zero-padded to the reserved size. */
 export function fillContents(prepared: PreparedPdf, cms: Uint8Array): void {
-  if (cms.length > CONTENTS_CAPACITY_BYTES) {
-    throw new SignerError('signature-too-large', `The signature (${cms.length} bytes) does not fit the ${CONTENTS_CAPACITY_BYTES} bytes reserved.`);
+  const capacity = prepared.contentsCapacity;
+  if (cms.length > capacity) {
+    throw new SignerError('signature-too-large', `The signature (${cms.length} bytes) does not fit the ${capacity} bytes reserved.`);
   }
-  const hex = Buffer.from(cms).toString('hex').toUpperCase().padEnd(CONTENTS_CAPACITY_BYTES * 2, '0');
+  const hex = Buffer.from(cms).toString('hex').toUpperCase().padEnd(capacity * 2, '0');
   prepared.bytes.set(Buffer.from(hex, 'latin1'), prepared.contentsStart + 1);
 }

@@ -5,6 +5,20 @@ function yesNo(value: boolean, yes: string, no: string): string {
   return value ? yes : no;
 }
 
+function timestampLine(check: SignatureCheck): string {
+  const stamp = check.timestamp;
+  if (!stamp) return 'none (baseline B-B: the signing time is as stated by the signer)';
+  const when = stamp.time ? stamp.time.toISOString() : 'unknown time';
+  return stamp.valid ? `valid, ${when} by ${stamp.authority}` : `FAILED (${when}, ${stamp.authority})`;
+}
+
+function revocationLine(check: SignatureCheck): string {
+  const { status, source, revokedAt } = check.revocation;
+  if (status === 'good') return `not revoked (${source})`;
+  if (status === 'revoked') return `REVOKED on ${revokedAt?.toISOString()} (${source})`;
+  return `not checked: ${source}`;
+}
+
 function signatureLines(check: SignatureCheck, index: number): string[] {
   const lines = [
     `Signature ${index + 1} (field ${check.field})`,
@@ -15,6 +29,8 @@ function signatureLines(check: SignatureCheck, index: number): string[] {
     `  certificate chain: ${yesNo(check.chainTrusted, 'trusted', 'NOT TRUSTED')}`,
     `  certificate valid at signing time: ${yesNo(check.validAtSigningTime, 'yes', 'NO')}`,
     `  covers the whole document: ${yesNo(check.coversWholeDocument, 'yes', 'no')}`,
+    `  time-stamp: ${timestampLine(check)}`,
+    `  revocation: ${revocationLine(check)}`,
   ];
   for (const problem of check.problems) lines.push(`  problem: ${problem}`);
   return lines;

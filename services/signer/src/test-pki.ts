@@ -17,7 +17,11 @@ export interface TestPki {
   dir: string;
   files: DevelopmentPki;
   caPem: string;
+  /** The development CA with its key, to issue more certificates, CRLs and a TSA in tests. */
+  authority: IssuedCertificate;
   unit: SigningIdentity;
+  /** A digitizing officer's personal certificate from the same CA. */
+  officer: SigningIdentity;
   /** Expired a year ago, issued by the trusted development CA. */
   expired: SigningIdentity;
   /** Valid only from next year. */
@@ -61,6 +65,11 @@ export async function createTestPki(): Promise<TestPki> {
     dir,
     files,
     caPem,
+    authority,
+    officer: await identity(
+      issueCertificate({ ...unitRequest('Nguyễn Thị Thu Hà'), subject: { commonName: 'Nguyễn Thị Thu Hà', country: 'VN' } }, authority),
+      authority,
+    ),
     unit: await loadPkcs12(await readFile(files.unitP12Path), await readFile(files.unitPasswordPath, 'utf8')),
     expired: await identity(
       issueCertificate(unitRequest('UBND xã Hết Hạn', { notBefore: new Date(now - 800 * DAY_MS), notAfter: new Date(now - 365 * DAY_MS) }), authority),

@@ -1,13 +1,16 @@
 /**
  * Verifies every signature in a PDF: which bytes it covers, whether they are
- * unchanged, whether the CMS signature holds, and whether the signer's
+ * unchanged, whether the CMS signature holds, whether the signer's
  * certificate chains to one of the given trust anchors and was valid at the
- * time in /M.
+ * signing time (the time-stamp's when there is one, else the claimed /M), the
+ * time-stamp itself, and revocation where a CRL is at hand.
  */
 import { PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
 import { certificateFromPem, displayName, keyUsageForSigning, splitPemBundle } from './certificate.ts';
 import { checkChain } from './chain.ts';
 import { checkCms, trimToDer } from './cms-verify.ts';
+import { checkRevocation, type RevocationCheck, type RevocationSources } from './revocation.ts';
+import { checkTimestampToken, type TimestampCheck } from './timestamp-verify.ts';
 import { findSignatureDictionaries, type SignatureDictionary } from './signature-dictionaries.ts';
 
 export interface SignatureCheck {
@@ -19,6 +22,9 @@ export interface SignatureCheck {
   chainTrusted: boolean;
   validAtSigningTime: boolean;
   coversWholeDocument: boolean;
+  /** B-T: the signature time-stamp, null for B-B. */
+  timestamp: TimestampCheck | null;
+  revocation: RevocationCheck;
   problems: string[];
 }
 
@@ -34,7 +40,10 @@ export interface VerificationReport {
 }
 
 export interface VerifyOptions {
+  /** Authorities trusted for signers and time-stamp authorities alike. */
   trustAnchorsPem: string[];
+  /** Where revocation can be looked up; without any, revocation is reported as not checked. */
+  revocation?: RevocationSources;
 }
 
 interface SignedRanges {
@@ -81,8 +90,8 @@ function readSignedRanges(bytes: Uint8Array, signature: SignatureDictionary): Si
   };
 }
 
-async function checkSignature(bytes: Uint8Array, signature: SignatureDictionary, index: number, anchorsPem: string[]): Promise<SignatureCheck & { keyUsageAllowed: boolean }> {
-  const check = {
+async function checkSignature(bytes: Uint8Array, signature: SignatureDictionary, index: number, options: VerifyOptions): Promise<SignatureCheck & { keyUsageAllowed: boolean }> {
+  const check: SignatureCheck & { keyUsageAllowed: boolean } = {
     field: signature.fieldName ?? `(signature ${index + 1} without a form field)`,
     signer: signature.name ?? 'unknown',
     signingTime: signature.signingTime,
@@ -91,8 +100,10 @@ async function checkSignature(bytes: Uint8Array, signature: SignatureDictionary,
     chainTrusted: false,
     validAtSigningTime: false,
     coversWholeDocument: false,
+    timestamp: null,
+    revocation: { status: 'not-checked', source: 'the signature could not be read' },
     keyUsageAllowed: false,
-    problems: [] as string[],
+    problems: [],
   };
   const ranges = readSignedRanges(bytes, signature);
   check.coversWholeDocument = ranges.coversWholeDocument;
@@ -105,15 +116,33 @@ async function checkSignature(bytes: Uint8Array, signature: SignatureDictionary,
   if (!cms.signerCertificate) return check;
   check.signer = displayName(cms.signerCertificate);
 
-  const time = signature.signingTime ?? new Date();
-  if (!signature.signingTime) check.problems.push('the signature states no signing time (/M); the certificate was checked at the present time');
   // Each entry may be one certificate or a bundle of them.
-  const anchors = anchorsPem.flatMap(splitPemBundle).map(certificateFromPem);
+  const anchors = options.trustAnchorsPem.flatMap(splitPemBundle).map(certificateFromPem);
+  const [token] = cms.timestampTokens;
+  if (token && cms.signatureValue) {
+    check.timestamp = await checkTimestampToken(token, cms.signatureValue, anchors);
+    check.problems.push(...check.timestamp.problems);
+  }
+  // A trusted time-stamp proves when the signature existed; /M is only the signer's word.
+  const trustedTime = check.timestamp?.valid ? check.timestamp.time : null;
+  const time = trustedTime ?? signature.signingTime ?? new Date();
+  if (!trustedTime && !signature.signingTime) check.problems.push('the signature states no signing time (/M); the certificate was checked at the present time');
   const intermediates = cms.certificates.filter((certificate) => certificate !== cms.signerCertificate);
   const chain = await checkChain(cms.signerCertificate, intermediates, anchors, time);
   check.chainTrusted = chain.trusted;
   check.validAtSigningTime = chain.validAtTime;
   check.problems.push(...chain.problems);
+
+  check.revocation = await checkRevocation(cms.signerCertificate, chain.path[1], options.revocation ?? {});
+  if (check.revocation.status === 'revoked') {
+    const revokedAt = check.revocation.revokedAt!;
+    // Without a time-stamp nothing proves the signature predates the revocation.
+    const before = trustedTime !== null && trustedTime < revokedAt;
+    if (!before) {
+      check.validAtSigningTime = false;
+      check.problems.push(`the signer's certificate was revoked on ${revokedAt.toISOString()} (${check.revocation.source})${trustedTime ? ', before the time-stamp' : ' and no time-stamp proves the signature was made before that'}`);
+    }
+  }
 
   const keyUsage = keyUsageForSigning(cms.signerCertificate);
   check.keyUsageAllowed = keyUsage === 'allowed';
@@ -140,14 +169,16 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
   const dictionaries = findSignatureDictionaries(doc);
   if (dictionaries.length === 0) return { valid: false, signatures: [], problems: ['the document has no signatures'] };
   const checks = [];
-  for (const [index, dictionary] of dictionaries.entries()) checks.push(await checkSignature(pdf, dictionary, index, options.trustAnchorsPem));
+  for (const [index, dictionary] of dictionaries.entries()) checks.push(await checkSignature(pdf, dictionary, index, options));
 
   const problems = checks.flatMap((check) => check.problems.map((problem) => `${check.field}: ${problem}`));
   const last = checks[checks.length - 1]!;
   if (!last.coversWholeDocument) problems.unshift('no signature covers the whole file: content was added after the last signature');
   // Content appended after the last signature is not vouched for by anyone; until
   // sohoa writes validation data (B-LT) in later revisions, it makes the record invalid.
-  const valid = last.coversWholeDocument && checks.every((check) => check.integrity && check.chainTrusted && check.validAtSigningTime && check.keyUsageAllowed);
+  const valid =
+    last.coversWholeDocument &&
+    checks.every((check) => check.integrity && check.chainTrusted && check.validAtSigningTime && check.keyUsageAllowed && (check.timestamp?.valid ?? true));
   return {
     valid,
     signatures: checks.map(({ keyUsageAllowed: _keyUsageAllowed, ...check }) => check),

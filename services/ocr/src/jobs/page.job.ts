@@ -4,17 +4,17 @@ import * as repo from './page.repository.ts';
 
 export interface OcrJobDeps { db: Db; store: ObjectStore; queue: Queue; engine: OcrEngine }
 
-/** ocr.page: cleanup + recognition of one page; the last page of a file triggers its document. */
+/** ocr.page: cleanup + recognition of one page; the last page of a batch triggers its split into documents. */
 export function ocrPageJob(deps: OcrJobDeps): JobHandler<'ocr.page'> {
-  const afterPage = async (fileId: string) => {
-    if (await repo.fileOcrFinished(deps.db, fileId)) await deps.queue.send('document.build', { fileId });
+  const afterPage = async (batchId: string) => {
+    if (await repo.batchOcrFinished(deps.db, batchId)) await deps.queue.send('batch.split', { batchId });
   };
   return {
     async run({ pageId }) {
       const page = await repo.getPage(deps.db, pageId);
       if (!page) return { status: 'skipped', reason: 'page not found' };
       if (page.status !== 'pending') {
-        await afterPage(page.file_id); // a crash may have come between saving and queueing the document
+        await afterPage(page.batch_id); // a crash may have come between saving and queueing the document
         return { status: 'skipped', reason: `page already ${page.status}` };
       }
       const source = await deps.store.get(page.source_key);
@@ -25,13 +25,13 @@ export function ocrPageJob(deps: OcrJobDeps): JobHandler<'ocr.page'> {
         blank: result.blank, rotation: result.rotation, skewDegrees: result.skewDegrees, confidence: result.confidence,
         width: result.width, height: result.height, dpi: result.dpi, imageKey, text: result.text, words: result.words,
       });
-      await afterPage(page.file_id);
+      await afterPage(page.batch_id);
       return { status: 'done' };
     },
     async giveUp({ pageId }, error) {
       await repo.failPage(deps.db, pageId, `OCR failed: ${error}`);
       const page = await repo.getPage(deps.db, pageId);
-      if (page) await afterPage(page.file_id);
+      if (page) await afterPage(page.batch_id);
     },
   };
 }

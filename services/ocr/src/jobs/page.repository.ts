@@ -11,8 +11,8 @@ export async function getPage(db: Queryable, id: string): Promise<PageRow | null
   return rows[0] ?? null;
 }
 
-export async function pagesOfFile(db: Queryable, fileId: string): Promise<PageRow[]> {
-  const { rows } = await db.query<PageRow>('SELECT * FROM pages WHERE file_id = $1 ORDER BY page_index', [fileId]);
+export async function pagesByIds(db: Queryable, ids: string[]): Promise<PageRow[]> {
+  const { rows } = await db.query<PageRow>('SELECT * FROM pages WHERE id = ANY($1) ORDER BY array_position($1, id)', [ids]);
   return rows;
 }
 
@@ -33,47 +33,39 @@ export async function failPage(db: Queryable, id: string, error: string): Promis
   await db.query(`UPDATE pages SET status = 'failed', error = $2 WHERE id = $1 AND status = 'pending'`, [id, error]);
 }
 
-/** True when no page of the file waits for OCR any more (done or failed for good). */
-export async function fileOcrFinished(db: Queryable, fileId: string): Promise<boolean> {
-  const { rows } = await db.query<{ waiting: number }>(`SELECT count(*)::int AS waiting FROM pages WHERE file_id = $1 AND status = 'pending'`, [fileId]);
+/** True when no page of the batch waits for OCR any more (done or failed for good). */
+export async function batchOcrFinished(db: Queryable, batchId: string): Promise<boolean> {
+  const { rows } = await db.query<{ waiting: number }>(`SELECT count(*)::int AS waiting FROM pages WHERE batch_id = $1 AND status = 'pending'`, [batchId]);
   return rows[0].waiting === 0;
 }
 
-export interface DocumentContext {
-  file_name: string; batch_id: string; dossier_id: string; dossier_code: string; procedure_code: string | null;
-  component_code: string | null; component_name: string | null; unit_name: string;
+export interface DocumentToBuild {
+  id: string; status: string; revision: number; page_ids: string[]; title: string | null; dossier_code: string;
+  procedure_code: string | null; component_code: string | null; unit_name: string;
 }
 
-export async function documentContext(db: Queryable, fileId: string): Promise<DocumentContext | null> {
-  const { rows } = await db.query<DocumentContext>(
-    `SELECT f.name AS file_name, b.id AS batch_id, d.id AS dossier_id, d.code AS dossier_code, d.procedure_code,
-            b.component_code, c.name AS component_name, u.name AS unit_name
-     FROM batch_files f JOIN batches b ON b.id = f.batch_id JOIN dossiers d ON d.id = b.dossier_id JOIN units u ON u.id = b.unit_id
-     LEFT JOIN components c ON c.catalog_version_id = d.catalog_version_id AND c.procedure_code = d.procedure_code AND c.code = b.component_code
-     WHERE f.id = $1`,
-    [fileId],
+export async function documentToBuild(db: Queryable, id: string): Promise<DocumentToBuild | null> {
+  const { rows } = await db.query<DocumentToBuild>(
+    `SELECT doc.id, doc.status, doc.revision, doc.page_ids, coalesce(c.name, doc.title) AS title, d.code AS dossier_code,
+            coalesce(doc.procedure_code, d.procedure_code) AS procedure_code, doc.component_code, u.name AS unit_name
+     FROM documents doc JOIN dossiers d ON d.id = doc.dossier_id JOIN units u ON u.id = d.unit_id
+     LEFT JOIN components c ON c.catalog_version_id = d.catalog_version_id
+       AND c.procedure_code = coalesce(doc.procedure_code, d.procedure_code) AND c.code = doc.component_code
+     WHERE doc.id = $1`,
+    [id],
   );
   return rows[0] ?? null;
 }
 
-export async function documentOfFile(db: Queryable, fileId: string): Promise<{ id: string; status: string } | null> {
-  const { rows } = await db.query<{ id: string; status: string }>('SELECT id, status FROM documents WHERE file_id = $1', [fileId]);
-  return rows[0] ?? null;
-}
-
-/** Unique per file: of two concurrent builds only one document row survives. */
-export async function insertDocument(
-  db: Queryable,
-  d: { id: string; batchId: string; dossierId: string; fileId: string; componentCode: string | null; pageIds: string[]; pdfKey: string },
-): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `INSERT INTO documents (id, batch_id, dossier_id, file_id, component_code, page_ids, pdf_key) VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (file_id) DO NOTHING`,
-    [d.id, d.batchId, d.dossierId, d.fileId, d.componentCode, d.pageIds, d.pdfKey],
-  );
+/**
+ * Only a matched document is built, and only the revision that was read: a clerk's edit in the meantime
+ * (merge, split, reorder, rotate) makes this build stale, and the edit queues a new one.
+ */
+export async function markBuilt(db: Queryable, id: string, revision: number, pdfKey: string): Promise<boolean> {
+  const { rowCount } = await db.query(`UPDATE documents SET status = 'built', pdf_key = $3 WHERE id = $1 AND status = 'matched' AND revision = $2`, [id, revision, pdfKey]);
   return (rowCount ?? 0) > 0;
 }
 
-export async function noteFile(db: Queryable, fileId: string, error: string): Promise<void> {
-  await db.query('UPDATE batch_files SET error = $2 WHERE id = $1', [fileId, error]);
+export async function failDocument(db: Queryable, id: string, error: string): Promise<void> {
+  await db.query(`UPDATE documents SET status = 'failed', error = $2 WHERE id = $1 AND status = 'matched'`, [id, error]);
 }

@@ -1,0 +1,206 @@
+import sharp from 'sharp';
+import { AppError, recordAudit, withTransaction, type Db, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
+import { completeness, learnedPhrasesFrom, matchDocument, type PageWord } from './index.ts';
+import * as repo from './dossier.repository.ts';
+import { candidates, learnedPhrases } from './jobs/split.repository.ts';
+
+export interface ClerkDeps { db: Db; store: ObjectStore; queue: Queue }
+
+/** Until a document is built it belongs to the clerk: pages can move, the component can change. */
+const EDITABLE = new Set(['review', 'matched']);
+
+export function documentSummary(d: repo.DocumentRow) {
+  return {
+    id: d.id, position: d.position, kind: d.kind, status: d.status, pages: d.page_ids, title: d.title,
+    procedure: d.procedure_code, component: d.component_code, confidence: d.confidence, runnerUp: d.runner_up,
+    needsReview: d.status === 'review', confirmedBy: d.confirmed_by, fields: d.fields, explanation: d.explanation,
+    recordId: d.record_id, error: d.error, batch: d.batch_id, dossier: d.dossier_code,
+  };
+}
+
+/** A dossier as the counter sees it: its documents, and which required components are present, missing or uncertain. */
+export async function dossierView(db: Queryable, code: string) {
+  const dossier = await repo.getDossier(db, code);
+  if (!dossier) throw new AppError('not-found', `dossier ${code} not found`, 404);
+  const documents = await repo.documentsOfDossier(db, dossier.id);
+  const components = dossier.procedure_code ? await repo.componentsOf(db, dossier.catalog_version_id, dossier.procedure_code) : [];
+  const items = completeness(
+    components.filter((c) => c.kind === 'component'),
+    documents.filter((d) => d.kind === 'document').map((d) => ({ id: d.id, componentCode: d.component_code, needsReview: d.status === 'review', confirmed: !!d.confirmed_by })),
+  );
+  return {
+    code: dossier.code, codeSource: dossier.code_source, unit: dossier.unit_code, unitName: dossier.unit_name,
+    procedure: dossier.procedure_code, procedureName: dossier.procedure_name, ownerIdentifier: dossier.owner_identifier,
+    receivedAt: dossier.received_at, dueAt: dossier.due_at, status: dossier.status,
+    documents: documents.map(documentSummary),
+    completeness: dossier.procedure_code ? items : null,
+    missing: items.filter((i) => i.required && i.state === 'missing').map((i) => i.code),
+    uncertain: items.filter((i) => i.state === 'uncertain').map((i) => i.code),
+  };
+}
+
+export async function reviewList(db: Queryable, unitCode: string | null) {
+  return (await repo.documentsInReview(db, unitCode)).map(documentSummary);
+}
+
+export async function documentView(db: Queryable, id: string) {
+  const doc = await repo.getDocument(db, id);
+  if (!doc) throw new AppError('not-found', 'document not found', 404);
+  return documentSummary(doc);
+}
+
+/**
+ * The clerk's one action: "this document is component X" (a confirmation or a correction). It teaches the unit's
+ * matcher, releases a document waiting for review to signing, and on an archived record corrects its metadata.
+ */
+export async function confirmComponent(deps: ClerkDeps, o: { documentId: string; componentCode: string; procedureCode?: string; actor: string }) {
+  const release = await withTransaction(deps.db, async (tx) => {
+    const doc = await repo.getDocument(tx, o.documentId, true);
+    if (!doc) throw new AppError('not-found', 'document not found', 404);
+    if (doc.kind !== 'document') throw new AppError('not-a-component', 'a receipt is not a dossier component', 409);
+    const procedureCode = o.procedureCode ?? doc.procedure_code ?? doc.dossier_procedure;
+    if (!procedureCode) throw new AppError('procedure-unknown', 'say which procedure ("procedure") the component belongs to', 422);
+    const component = (await repo.componentsOf(tx, doc.catalog_version_id, procedureCode)).find((c) => c.code === o.componentCode);
+    if (!component) throw new AppError('unknown-component', `procedure ${procedureCode} has no component ${o.componentCode}`, 422);
+
+    await tx.query(
+      `UPDATE documents SET procedure_code = $2, component_code = $3, needs_review = false, confirmed_by = $4, confirmed_at = now(),
+         status = CASE WHEN status = 'review' THEN 'matched' ELSE status END WHERE id = $1`,
+      [doc.id, procedureCode, component.code, o.actor],
+    );
+    await tx.query('UPDATE dossiers SET procedure_code = $2 WHERE id = $1 AND procedure_code IS NULL', [doc.dossier_id, procedureCode]);
+    const pages = await repo.pageTexts(tx, doc.page_ids);
+    await repo.addLearnedPhrases(tx, doc.unit_id, learnedPhrasesFrom(pages, procedureCode, component.code));
+    if (doc.record_id) {
+      // The signed PDF does not name the component: only the record's metadata changes. Retention stays as archived:
+      // changing it is an archivist's decision.
+      await tx.query(`UPDATE records SET metadata = metadata || jsonb_build_object('componentCode', $2::text, 'componentName', $3::text) WHERE id = $1`, [doc.record_id, component.code, component.name]);
+    }
+    await recordAudit(tx, {
+      actor: o.actor, action: doc.component_code === component.code ? 'document.component-confirmed' : 'document.component-corrected',
+      subjectType: 'document', subjectId: doc.id, detail: { from: doc.component_code, to: component.code, procedure: procedureCode, confidence: doc.confidence },
+    });
+    return doc.status === 'review';
+  });
+  if (release) await deps.queue.send('document.build', { documentId: o.documentId });
+  return documentView(deps.db, o.documentId);
+}
+
+/** Appends the other document's pages to this one (a document the machine cut in two). */
+export async function mergeDocuments(deps: ClerkDeps, o: { documentId: string; otherId: string; actor: string }) {
+  if (o.documentId === o.otherId) throw new AppError('same-document', 'a document cannot be merged with itself', 422);
+  return editDocuments(deps, o.actor, async (tx) => {
+    const [doc, other] = [await editable(tx, o.documentId), await editable(tx, o.otherId)];
+    if (doc.dossier_id !== other.dossier_id) throw new AppError('other-dossier', 'both documents must belong to the same dossier', 409);
+    await tx.query('UPDATE documents SET page_ids = $2 WHERE id = $1', [doc.id, [...doc.page_ids, ...other.page_ids]]);
+    await tx.query(`UPDATE documents SET status = 'merged', revision = revision + 1 WHERE id = $1`, [other.id]);
+    await recordAudit(tx, { actor: o.actor, action: 'document.merged', subjectType: 'document', subjectId: doc.id, detail: { merged: other.id, pages: other.page_ids } });
+    return [doc.id];
+  });
+}
+
+/** Cuts a document before its page number `atPage` (1-based): a form the machine took for a continuation. */
+export async function splitDocument(deps: ClerkDeps, o: { documentId: string; atPage: number; actor: string }) {
+  return editDocuments(deps, o.actor, async (tx) => {
+    const doc = await editable(tx, o.documentId);
+    if (!Number.isInteger(o.atPage) || o.atPage < 2 || o.atPage > doc.page_ids.length) {
+      throw new AppError('bad-page', `atPage must be between 2 and ${doc.page_ids.length}`, 422);
+    }
+    const [head, tail] = [doc.page_ids.slice(0, o.atPage - 1), doc.page_ids.slice(o.atPage - 1)];
+    await tx.query('UPDATE documents SET page_ids = $2, confirmed_by = NULL, confirmed_at = NULL WHERE id = $1', [doc.id, head]);
+    const { rows } = await tx.query<{ id: string }>(
+      `INSERT INTO documents (batch_id, dossier_id, position, kind, page_ids, procedure_code, status)
+       VALUES ($1, $2, $3, 'document', $4, $5, 'review') RETURNING id`,
+      [doc.batch_id, doc.dossier_id, doc.position, tail, doc.procedure_code],
+    );
+    await recordAudit(tx, { actor: o.actor, action: 'document.split', subjectType: 'document', subjectId: doc.id, detail: { newDocument: rows[0].id, pages: tail } });
+    return [doc.id, rows[0].id];
+  });
+}
+
+/** Puts the document's pages in the clerk's order (the same pages, nothing added or lost). */
+export async function reorderPages(deps: ClerkDeps, o: { documentId: string; pageIds: string[]; actor: string }) {
+  return editDocuments(deps, o.actor, async (tx) => {
+    const doc = await editable(tx, o.documentId);
+    const same = o.pageIds.length === doc.page_ids.length && new Set(o.pageIds).size === o.pageIds.length && o.pageIds.every((id) => doc.page_ids.includes(id));
+    if (!same) throw new AppError('not-the-same-pages', 'give every page of the document exactly once', 422);
+    await tx.query('UPDATE documents SET page_ids = $2 WHERE id = $1', [doc.id, o.pageIds]);
+    await recordAudit(tx, { actor: o.actor, action: 'document.reordered', subjectType: 'document', subjectId: doc.id, detail: { from: doc.page_ids, to: o.pageIds } });
+    return [doc.id];
+  });
+}
+
+/** Turns a page the orientation step got wrong: the image and its word boxes turn together. */
+export async function rotatePage(deps: ClerkDeps, o: { pageId: string; degrees: number; actor: string }) {
+  if (![90, 180, 270].includes(o.degrees)) throw new AppError('bad-rotation', 'degrees must be 90, 180 or 270 (clockwise)', 422);
+  return editDocuments(deps, o.actor, async (tx) => {
+    const { rows } = await tx.query<{ id: string }>(`SELECT id FROM documents WHERE $1 = ANY(page_ids) AND status <> 'merged'`, [o.pageId]);
+    if (!rows[0]) throw new AppError('not-found', 'page not found in any document', 404);
+    const doc = await editable(tx, rows[0].id);
+    const { rows: pages } = await tx.query<{ image_key: string; width: number; height: number; rotation: number; words: PageWord[] }>(
+      'SELECT image_key, width, height, rotation, words FROM pages WHERE id = $1 FOR UPDATE',
+      [o.pageId],
+    );
+    const page = pages[0];
+    // A new key, switched to in this transaction: if the transaction fails, the page still shows the old image.
+    const image = await sharp(await deps.store.get(page.image_key)).rotate(o.degrees).jpeg({ quality: 85, mozjpeg: true }).toBuffer();
+    const imageKey = page.image_key.replace(/(\.turned-\d+)?\.jpg$/, `.turned-${Date.now()}.jpg`);
+    await deps.store.put(imageKey, image, { contentType: 'image/jpeg' });
+    const turned = rotateWords(page.words ?? [], page.width, page.height, o.degrees as 90 | 180 | 270);
+    const [width, height] = o.degrees === 180 ? [page.width, page.height] : [page.height, page.width];
+    await tx.query('UPDATE pages SET width = $2, height = $3, rotation = ($4 + coalesce(rotation, 0)) % 360, words = $5, image_key = $6 WHERE id = $1', [
+      o.pageId, width, height, o.degrees, JSON.stringify(turned), imageKey,
+    ]);
+    await recordAudit(tx, { actor: o.actor, action: 'page.rotated', subjectType: 'page', subjectId: o.pageId, detail: { degrees: o.degrees, document: doc.id } });
+    return [doc.id];
+  });
+}
+
+/** Word boxes of an image of width × height after turning it clockwise by `degrees`. */
+export function rotateWords(words: PageWord[], width: number, height: number, degrees: 90 | 180 | 270): PageWord[] {
+  return words.map((w) => {
+    const { x0, y0, x1, y1 } = w.box;
+    const box =
+      degrees === 90 ? { x0: height - y1, y0: x0, x1: height - y0, y1: x1 }
+      : degrees === 180 ? { x0: width - x1, y0: height - y1, x1: width - x0, y1: height - y0 }
+      : { x0: y0, y0: width - x1, x1: y1, y1: width - x0 };
+    return { ...w, box };
+  });
+}
+
+async function editable(tx: Queryable, id: string): Promise<repo.DocumentRow> {
+  const doc = await repo.getDocument(tx, id, true);
+  if (!doc) throw new AppError('not-found', `document ${id} not found`, 404);
+  if (!EDITABLE.has(doc.status)) throw new AppError('not-editable', `document ${id} is already ${doc.status}: its pages can no longer change`, 409);
+  return doc;
+}
+
+/**
+ * Runs a structural edit, then decides each touched document again: a clerk-confirmed component stands; otherwise
+ * the matcher runs on the new pages. Confident documents go on to be built, the others wait for review.
+ */
+async function editDocuments(deps: ClerkDeps, actor: string, edit: (tx: Queryable) => Promise<string[]>) {
+  const released = await withTransaction(deps.db, async (tx) => {
+    const touched = await edit(tx);
+    const ready: string[] = [];
+    for (const id of touched) {
+      const doc = (await repo.getDocument(tx, id))!;
+      let needsReview = false;
+      if (!doc.confirmed_by) {
+        const pages = await repo.pageTexts(tx, doc.page_ids);
+        const procedure = doc.procedure_code ?? doc.dossier_procedure;
+        const m = matchDocument(pages, await candidates(tx, doc.catalog_version_id, procedure), await learnedPhrases(tx, doc.unit_id));
+        needsReview = m.needsReview;
+        await tx.query(
+          `UPDATE documents SET procedure_code = $2, component_code = $3, confidence = $4, runner_up = $5, explanation = $6, title = coalesce($7, title), needs_review = $8 WHERE id = $1`,
+          [id, m.procedureCode, m.componentCode, m.confidence, JSON.stringify(m.runnerUp), JSON.stringify(m.explanation), m.title, m.needsReview],
+        );
+      }
+      await tx.query(`UPDATE documents SET revision = revision + 1, status = $2 WHERE id = $1`, [id, needsReview ? 'review' : 'matched']);
+      if (!needsReview) ready.push(id);
+    }
+    return { touched, ready, actor };
+  });
+  for (const documentId of released.ready) await deps.queue.send('document.build', { documentId });
+  return Promise.all(released.touched.map((id) => documentView(deps.db, id)));
+}

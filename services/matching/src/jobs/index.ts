@@ -1,0 +1,1 @@
+export { splitBatchJob, type SplitJobDeps } from './split.job.ts';

@@ -1,0 +1,103 @@
+import type { Queryable } from '@sohoa/shared';
+import type { ComponentCandidate, DecodedCode, LearnedPhrase, PageWord } from '../index.ts';
+
+export interface BatchToSplit {
+  id: string; unit_id: string; unit_code: string; dossier_id: string; dossier_code: string; dossier_generated: boolean;
+  procedure_code: string | null; catalog_version_id: number; component_code: string | null; created_by: string; split_at: Date | null;
+}
+
+export async function batchToSplit(db: Queryable, batchId: string): Promise<BatchToSplit | null> {
+  const { rows } = await db.query<BatchToSplit>(
+    `SELECT b.id, b.unit_id, u.code AS unit_code, d.id AS dossier_id, d.code AS dossier_code,
+            d.code_source = 'generated' AS dossier_generated,
+            d.procedure_code, d.catalog_version_id, b.component_code, b.created_by, b.split_at
+     FROM batches b JOIN dossiers d ON d.id = b.dossier_id JOIN units u ON u.id = b.unit_id WHERE b.id = $1`,
+    [batchId],
+  );
+  return rows[0] ?? null;
+}
+
+/** Every file split or rejected and no page waiting for OCR: the batch can be cut into documents. */
+export async function batchReadyToSplit(db: Queryable, batchId: string): Promise<boolean> {
+  const { rows } = await db.query<{ waiting: number }>(
+    `SELECT (SELECT count(*) FROM batch_files WHERE batch_id = $1 AND status = 'received')
+          + (SELECT count(*) FROM pages WHERE batch_id = $1 AND status = 'pending') AS waiting`,
+    [batchId],
+  );
+  return Number(rows[0].waiting) === 0;
+}
+
+export interface PageForSplit {
+  id: string; status: string; blank: boolean | null; width: number | null; height: number | null; text: string | null;
+  words: PageWord[] | null; image_key: string | null; codes: DecodedCode[] | null;
+}
+
+export async function pagesOfBatch(db: Queryable, batchId: string): Promise<PageForSplit[]> {
+  const { rows } = await db.query<PageForSplit>(
+    `SELECT p.id, p.status, p.blank, p.width, p.height, p.text, p.words, p.image_key, p.codes
+     FROM pages p JOIN batch_files f ON f.id = p.file_id WHERE p.batch_id = $1 ORDER BY f.position, p.page_index`,
+    [batchId],
+  );
+  return rows;
+}
+
+export async function saveCodes(db: Queryable, pageId: string, codes: DecodedCode[]): Promise<void> {
+  await db.query('UPDATE pages SET codes = $2 WHERE id = $1', [pageId, JSON.stringify(codes)]);
+}
+
+/** The dossier's procedure's components, or every procedure's when the procedure is not known yet. */
+export async function candidates(db: Queryable, catalogVersionId: number, procedureCode: string | null): Promise<ComponentCandidate[]> {
+  const { rows } = await db.query<{ procedure_code: string; code: string; name: string; kind: 'component' | 'result'; required: boolean }>(
+    `SELECT procedure_code, code, name, kind, required FROM components
+     WHERE catalog_version_id = $1 AND ($2::text IS NULL OR procedure_code = $2) ORDER BY procedure_code, position`,
+    [catalogVersionId, procedureCode],
+  );
+  return rows.map((r) => ({ procedureCode: r.procedure_code, code: r.code, name: r.name, kind: r.kind, required: r.required }));
+}
+
+export async function learnedPhrases(db: Queryable, unitId: string): Promise<LearnedPhrase[]> {
+  const { rows } = await db.query<{ procedure_code: string; component_code: string; phrase: string; weight: number }>(
+    'SELECT procedure_code, component_code, phrase, weight FROM learned_phrases WHERE unit_id = $1',
+    [unitId],
+  );
+  return rows.map((r) => ({ procedureCode: r.procedure_code, componentCode: r.component_code, phrase: r.phrase, weight: r.weight }));
+}
+
+export async function findDossierByCode(db: Queryable, code: string) {
+  const { rows } = await db.query<{ id: string; unit_id: string; procedure_code: string | null }>('SELECT id, unit_id, procedure_code FROM dossiers WHERE code = $1', [code]);
+  return rows[0] ?? null;
+}
+
+export interface NewDocument {
+  id: string; batchId: string; dossierId: string; position: number; kind: 'document' | 'receipt'; pageIds: string[]; blankPageIds: string[];
+  procedureCode: string | null; componentCode: string | null; title: string | null; confidence: number; runnerUp: unknown;
+  explanation: string[]; fields: unknown; needsReview: boolean; confirmedBy: string | null;
+}
+
+export async function insertDocument(db: Queryable, d: NewDocument): Promise<void> {
+  await db.query(
+    `INSERT INTO documents (id, batch_id, dossier_id, position, kind, page_ids, procedure_code, component_code, title, confidence,
+                            runner_up, explanation, fields, needs_review, status, confirmed_by, confirmed_at, blank_page_ids)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, CASE WHEN $16::text IS NULL THEN NULL ELSE now() END, $17)`,
+    [
+      d.id, d.batchId, d.dossierId, d.position, d.kind, d.pageIds, d.procedureCode, d.componentCode, d.title, d.confidence,
+      JSON.stringify(d.runnerUp), JSON.stringify(d.explanation), JSON.stringify(d.fields), d.needsReview,
+      d.needsReview ? 'review' : 'matched', d.confirmedBy, d.blankPageIds,
+    ],
+  );
+}
+
+export async function setPageRoles(db: Queryable, roles: { role: string; ids: string[] }[]): Promise<void> {
+  for (const { role, ids } of roles) if (ids.length) await db.query('UPDATE pages SET role = $2 WHERE id = ANY($1)', [ids, role]);
+}
+
+/** Claims the split: of two concurrent split jobs for a batch, one gets true. */
+export async function claimSplit(db: Queryable, batchId: string): Promise<boolean> {
+  const { rowCount } = await db.query('UPDATE batches SET split_at = now() WHERE id = $1 AND split_at IS NULL', [batchId]);
+  return (rowCount ?? 0) > 0;
+}
+
+export async function matchedDocumentsOf(db: Queryable, batchId: string): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(`SELECT id FROM documents WHERE batch_id = $1 AND status IN ('matched', 'built')`, [batchId]);
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,117 @@
+/**
+ * The visible part of a signature, as decree 30/2020 appendix I lays it out
+ * on the first page of a digitized paper: the unit's signature at the top
+ * right (red seal, unit name, time), the officer's at the top left (name,
+ * time). Time is Vietnam time, hh:mm:ss dd/mm/yyyy +07:00.
+ *
+ * It is a form XObject for the widget's /AP /N, with a subset of DejaVu Sans
+ * embedded (PDF/A wants every font embedded; it covers Vietnamese).
+ */
+import fontkit from '@pdf-lib/fontkit';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { PDFDocument, type PDFFont, type PDFPage, type PDFRef } from 'pdf-lib';
+import { sealPng } from './seal.ts';
+
+export interface SignatureAppearance {
+  /** 'unit': organization signature, top right, with the seal; 'officer': personal signature, top left. */
+  role: 'unit' | 'officer';
+  /** The unit's or the officer's name as people read it. */
+  name: string;
+  /** A PNG or JPEG of the unit's seal; drawn from the name when absent. Ignored for officers. */
+  sealImage?: Uint8Array;
+}
+
+export interface PlacedAppearance {
+  /** Widget rectangle in page space: [left, bottom, right, top]. */
+  rect: [number, number, number, number];
+  appearance: PDFRef;
+}
+
+const MARGIN = 14;
+const BOX = { unit: { width: 220, height: 66 }, officer: { width: 190, height: 40 } } as const;
+const COLOUR = { unit: '0.78 0.05 0.08', officer: '0.05 0.15 0.55' } as const;
+const FONT_SIZE = 7.5;
+const LINE = FONT_SIZE * 1.3;
+
+/** hh:mm:ss dd/mm/yyyy +07:00 — Vietnam has no daylight saving, so a fixed offset is exact. */
+export function vietnamTime(time: Date): string {
+  const local = new Date(time.getTime() + 7 * 3600_000);
+  const two = (value: number) => String(value).padStart(2, '0');
+  return `${two(local.getUTCHours())}:${two(local.getUTCMinutes())}:${two(local.getUTCSeconds())} ${two(local.getUTCDate())}/${two(local.getUTCMonth() + 1)}/${local.getUTCFullYear()} +07:00`;
+}
+
+let fontBytes: Promise<Uint8Array> | undefined;
+function dejaVuSans(): Promise<Uint8Array> {
+  fontBytes ??= readFile(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')).then((buffer) => new Uint8Array(buffer));
+  return fontBytes;
+}
+
+/** Greedy word wrap; a word longer than the line stays whole rather than being cut mid-syllable. */
+export function wrapText(text: string, maxWidth: number, widthOf: (text: string) => number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (line && widthOf(candidate) > maxWidth) {
+      lines.push(line);
+      line = word;
+    } else line = candidate;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+function textLines(font: PDFFont, lines: string[], x: number, top: number): string {
+  return lines
+    .map((line, index) => `BT /F1 ${FONT_SIZE} Tf ${x.toFixed(2)} ${(top - FONT_SIZE - index * LINE).toFixed(2)} Td ${font.encodeText(line).toString()} Tj ET`)
+    .join('\n');
+}
+
+function isPng(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
+}
+
+/**
+ * Embeds what the appearance needs into `doc` (font subset, seal image) and
+ * registers the form XObject. Call doc.flush() afterwards so the font and
+ * image objects are written.
+ */
+export async function placeAppearance(doc: PDFDocument, page: PDFPage, spec: SignatureAppearance, signingTime: Date): Promise<PlacedAppearance> {
+  doc.registerFontkit(fontkit);
+  const font = await doc.embedFont(await dejaVuSans(), { subset: true });
+  const { width, height } = BOX[spec.role];
+  const crop = page.getCropBox();
+  const top = crop.y + crop.height - MARGIN;
+  const left = spec.role === 'unit' ? crop.x + crop.width - MARGIN - width : crop.x + MARGIN;
+  const rect: PlacedAppearance['rect'] = [left, top - height, left + width, top];
+
+  const widthOf = (text: string) => font.widthOfTextAtSize(text, FONT_SIZE);
+  const resources: Record<string, unknown> = { Font: { F1: font.ref } };
+  const operators = [`q ${COLOUR[spec.role]} RG 0.8 w 0.4 0.4 ${(width - 0.8).toFixed(2)} ${(height - 0.8).toFixed(2)} re S Q`];
+  let textLeft = 5;
+  const name = spec.name.normalize('NFC');
+  const time = `Thời gian ký: ${vietnamTime(signingTime)}`;
+  let lines: string[];
+  if (spec.role === 'unit') {
+    const sealBytes = spec.sealImage ?? (await sealPng(spec.name));
+    const seal = isPng(sealBytes) ? await doc.embedPng(sealBytes) : await doc.embedJpg(sealBytes);
+    const side = height - 8;
+    operators.push(`q ${side} 0 0 ${side} 4 4 cm /Seal Do Q`);
+    resources.XObject = { Seal: seal.ref };
+    textLeft = side + 10;
+    lines = ['Ký số bởi:', ...wrapText(name, width - textLeft - 4, widthOf).slice(0, 3), time];
+  } else {
+    lines = [...wrapText(`Cán bộ số hóa: ${name}`, width - textLeft - 4, widthOf).slice(0, 2), time];
+  }
+  const textTop = (height + lines.length * LINE) / 2 + 1;
+  operators.push(`${COLOUR[spec.role]} rg`, textLines(font, lines, textLeft, textTop));
+
+  const form = doc.context.flateStream(operators.join('\n'), {
+    Type: 'XObject',
+    Subtype: 'Form',
+    BBox: [0, 0, width, height],
+    Resources: resources as never,
+  });
+  return { rect, appearance: doc.context.register(form) };
+}
