@@ -194,8 +194,9 @@ function designDrawings(rng: Rng): CatalogDocument {
   const designer = person(rng.fork('designer'), { fromYear: 1970, toYear: 1995 }).fullName;
   const date = day(rng);
   const company = `Công ty TNHH Tư vấn thiết kế ${rng.pick(['Kiến Việt', 'Nhà Xanh', 'Đông Á', 'Sao Mai'])}`;
+  const sheets = rng.int(1, 2);
   const sheetPage = (n: number, what: string): Block[] => [
-    { text: `Tờ số ${n}/${floors + 1}: ${what}`, align: 'left', size: BODY, bold: true },
+    { text: `Tờ số ${n}/${sheets}: ${what}`, align: 'left', size: BODY, bold: true },
     prose(`Tỷ lệ 1:100. Kích thước ghi bằng milimét; cao độ ghi bằng mét.`, 10),
     prose(`Trục A - D, trục 1 - 4; tường gạch dày 200 mm; cột bê tông cốt thép 220 x 220 mm.`, 6),
     prose(`Chủ đầu tư: ${owner.fullName}. Đơn vị thiết kế: ${company}.`, 200),
@@ -213,10 +214,10 @@ function designDrawings(rng: Rng): CatalogDocument {
         { text: `Địa điểm xây dựng: ${owner.address}`, align: 'left', size: BODY, gapBefore: 30 },
         field('Chủ đầu tư', owner.fullName),
         field('Chủ trì thiết kế', designer),
-        prose(`Danh mục bản vẽ: mặt bằng các tầng, mặt đứng, mặt cắt, mặt bằng móng (${floors + 1} tờ).`, 10),
+        prose(`Danh mục bản vẽ: mặt bằng các tầng, mặt đứng, mặt cắt, mặt bằng móng (${sheets} tờ kèm theo).`, 10),
         ...signature(placeOf(owner), date, 'Đơn vị thiết kế', designer),
       ],
-      ...Array.from({ length: rng.int(1, 2) }, (_, i) => sheetPage(i + 1, i === 0 ? 'mặt bằng tầng 1 và mặt bằng móng' : 'mặt đứng trục 1 - 4 và mặt cắt A - A')),
+      ...Array.from({ length: sheets }, (_, i) => sheetPage(i + 1, i === 0 ? 'mặt bằng tầng 1 và mặt bằng móng' : 'mặt đứng trục 1 - 4 và mặt cắt A - A')),
     ],
   };
 }

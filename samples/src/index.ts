@@ -5,6 +5,12 @@ export { SAMPLE_FILES, writeSampleSet } from './sample-set.ts';
 export { benchPageSpec, writeBenchCorpus, BENCH_PAGES, BENCH_SEED, type BenchCorpus } from './bench-corpus.ts';
 export { COMPONENTS, documentFor, MOTTO, MOTTO_SUB } from './documents.ts';
 export type { DocumentContent, SampleComponent } from './documents.ts';
+export { CATALOG_COMPONENTS, CATALOG_RESULTS, RECEIPT_TITLE, catalogDocumentFor, receiptDocument } from './documents-catalog.ts';
+export type { CatalogCode, CatalogDocument, ReceiptInfo } from './documents-catalog.ts';
+export {
+  generateBlankPage, generateDocumentPages, generateReceiptPage, generateSeparatorPage, qrPayloadText, qrPng, renderDocumentPages,
+} from './dossier-pages.ts';
+export type { DossierPage, PageLook, QrPayload } from './dossier-pages.ts';
 export * as degrade from './degrade.ts';
 export { toImagePdf, toJpeg, toMultiPageTiff, toPng } from './formats.ts';
 export { joinTiffPages } from './tiff-pages.ts';

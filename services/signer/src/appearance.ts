@@ -100,7 +100,8 @@ export async function placeAppearance(doc: PDFDocument, page: PDFPage, spec: Sig
     operators.push(`q ${side} 0 0 ${side} 4 4 cm /Seal Do Q`);
     resources.XObject = { Seal: seal.ref };
     textLeft = side + 10;
-    lines = ['Ký số bởi:', ...wrapText(name, width - textLeft - 4, widthOf).slice(0, 3), time];
+    // The time on a line of its own: "Thời gian ký: hh:mm:ss dd/mm/yyyy +07:00" is wider than the text column.
+    lines = ['Ký số bởi:', ...wrapText(name, width - textLeft - 4, widthOf).slice(0, 3), 'Thời gian ký:', vietnamTime(signingTime)];
   } else {
     lines = [...wrapText(`Cán bộ số hóa: ${name}`, width - textLeft - 4, widthOf).slice(0, 2), time];
   }

@@ -16,6 +16,7 @@ export type SignerErrorCode =
   | 'timestamp-unavailable'
   | 'timestamp-refused'
   | 'revoked'
+  | 'missing-password'
   | 'signature-too-large'
   | 'bad-unit-code'
   | 'development-pki-incomplete';

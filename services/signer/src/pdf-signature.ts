@@ -71,3 +71,33 @@ export async function signPdf(pdf: Uint8Array, identity: SigningIdentity, option
   assertMaySign(identity, signingTime);
   return embedSignature(pdf, identity, { ...options, signingTime });
 }
+
+export interface SignAsOptions {
+  /** 'unit': organization signature with the seal, top right; 'officer': personal signature, top left. */
+  role: 'unit' | 'officer';
+  /** Shown in the box and in /Name; defaults to the certificate's common name. */
+  name?: string;
+  sealImage?: Uint8Array;
+  /** false: no visible box (the signature is still there). */
+  visible?: boolean;
+  timestampAuthority?: TimestampAuthority;
+  reason?: string;
+  location?: string;
+  signingTime?: Date;
+}
+
+/**
+ * How sohoa signs a record, for the pipeline and `sohoa sign` alike: the
+ * visible box for the role, B-T when a time-stamp authority is configured.
+ */
+export function signAs(pdf: Uint8Array, identity: SigningIdentity, options: SignAsOptions): Promise<Uint8Array> {
+  const name = options.name ?? identity.subjectName;
+  return signPdf(pdf, identity, {
+    signingTime: options.signingTime,
+    reason: options.reason,
+    location: options.location,
+    signerName: name,
+    appearance: options.visible === false ? undefined : { role: options.role, name, sealImage: options.sealImage },
+    timestampAuthority: options.timestampAuthority,
+  });
+}

@@ -148,9 +148,6 @@ async function checkSignature(bytes: Uint8Array, signature: SignatureDictionary,
   check.keyUsageAllowed = keyUsage === 'allowed';
   if (keyUsage === 'missing') check.problems.push("the signer's certificate states no key usage, so it is not a signing certificate");
   if (keyUsage === 'not-allowed') check.problems.push("the signer's certificate is not allowed to make signatures (key usage)");
-  if (!ranges.coversWholeDocument && check.integrity) {
-    check.problems.push(`the file was extended after this signature by ${bytes.length - signature.byteRange![2]! - signature.byteRange![3]!} bytes that it does not cover`);
-  }
   return check;
 }
 
@@ -173,7 +170,12 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
 
   const problems = checks.flatMap((check) => check.problems.map((problem) => `${check.field}: ${problem}`));
   const last = checks[checks.length - 1]!;
-  if (!last.coversWholeDocument) problems.unshift('no signature covers the whole file: content was added after the last signature');
+  // Earlier signatures not covering the file is how a second signature works; only bytes after the last one are unvouched for.
+  if (!last.coversWholeDocument) {
+    const range = dictionaries[dictionaries.length - 1]!.byteRange;
+    const extra = range && range.length === 4 ? ` (${pdf.length - range[2]! - range[3]!} bytes)` : '';
+    problems.unshift(`no signature covers the whole file: content was added after the last signature${extra}`);
+  }
   // Content appended after the last signature is not vouched for by anyone; until
   // sohoa writes validation data (B-LT) in later revisions, it makes the record invalid.
   const valid =
