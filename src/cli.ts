@@ -3,6 +3,8 @@ import { runStart, runWorker } from './commands/start.ts';
 import { runOcr } from './commands/ocr.ts';
 import { runIngest } from './commands/ingest.ts';
 import { runVerify } from './commands/verify.ts';
+import { runMatch } from './commands/match.ts';
+import { runSign } from './commands/sign.ts';
 
 const usage = `sohoa: digitize one-stop counter dossiers into signed, searchable records
 
@@ -11,8 +13,13 @@ const usage = `sohoa: digitize one-stop counter dossiers into signed, searchable
   sohoa ocr --out DIR FILE…        OCR scans to DIR/<name>.txt and DIR/<name>.pdf, no database
   sohoa ingest --unit CODE --procedure CODE [--dossier CODE] [--component CODE] FILE…
                                    send scans to the running server and wait for the records
+  sohoa match --catalog FILE [--procedure CODE] --json FILE…
+                                   split scans into documents and match them to catalog components, no database
   sohoa verify FILE.pdf [--trust CA.pem]
-                                   check every signature; exit 0 only if all are intact and trusted`;
+                                   check every signature; exit 0 only if all are intact and trusted
+  sohoa sign --p12 FILE (--password-file F | --password-env VAR) [--tsa URL] [--as unit|officer|none]
+             [--name TEXT] [--seal IMAGE] [--reason TEXT] IN.pdf OUT.pdf
+                                   sign any PDF with a PKCS#12 (PAdES B-B; B-T with --tsa), as the pipeline does`;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   start: () => runStart(),
@@ -31,10 +38,34 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     if (!values.unit || !values.procedure || positionals.length === 0) throw new UsageError('usage: sohoa ingest --unit CODE --procedure CODE [--dossier CODE] FILE…');
     return runIngest({ unit: values.unit, procedure: values.procedure, dossier: values.dossier, component: values.component, wait: !values['no-wait'], files: positionals });
   },
+  match: (args) => {
+    const { values, positionals } = parseArgs({ args, options: { catalog: { type: 'string' }, procedure: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
+    if (!values.catalog || positionals.length === 0) throw new UsageError('usage: sohoa match --catalog FILE [--procedure CODE] --json FILE…');
+    return runMatch({ catalog: values.catalog, procedure: values.procedure, files: positionals });
+  },
   verify: (args) => {
     const { values, positionals } = parseArgs({ args, options: { trust: { type: 'string', multiple: true } }, allowPositionals: true });
     if (positionals.length !== 1) throw new UsageError('usage: sohoa verify FILE.pdf [--trust CA.pem]');
     return runVerify(positionals[0], values.trust ?? []);
+  },
+  sign: (args) => {
+    const { values, positionals } = parseArgs({
+      args,
+      options: {
+        p12: { type: 'string' }, 'password-file': { type: 'string' }, 'password-env': { type: 'string' }, tsa: { type: 'string' },
+        as: { type: 'string', default: 'unit' }, name: { type: 'string' }, seal: { type: 'string' }, reason: { type: 'string' },
+      },
+      allowPositionals: true,
+    });
+    const signUsage = 'usage: sohoa sign --p12 FILE (--password-file F | --password-env VAR) [--tsa URL] [--as unit|officer|none] IN.pdf OUT.pdf';
+    if (!values.p12 || positionals.length !== 2 || !!values['password-file'] === !!values['password-env']) throw new UsageError(signUsage);
+    if (values.as !== 'unit' && values.as !== 'officer' && values.as !== 'none') throw new UsageError(signUsage);
+    return runSign({
+      p12: values.p12,
+      password: values['password-file'] ? { file: values['password-file'] } : { env: values['password-env']! },
+      tsa: values.tsa, role: values.as, name: values.name, seal: values.seal, reason: values.reason,
+      input: positionals[0]!, output: positionals[1]!,
+    });
   },
 };
 

@@ -38,6 +38,18 @@ describe('sohoa ocr (standalone, no database)', () => {
     await expect(fs.access(path.join(out, 'broken.txt'))).rejects.toThrow();
   });
 
+  it('sohoa match splits a scan into documents and names each one\'s component, with no database', async () => {
+    const { stdout } = await run('node', [sohoa, 'match', '--catalog', path.join(repoRoot, 'samples', 'catalog.json'), '--json', path.join(scans, 'dossier-ks.pdf')]);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.pages, l.procedure, l.component])).toEqual([
+      [[1], 'KS', 'KS-TK'],
+      [[3], 'KS', 'KS-GCS'], // page 2 is the blank back side of page 1
+    ]);
+    expect(lines[0]).toMatchObject({ file: expect.stringContaining('dossier-ks.pdf'), needsReview: false });
+    expect(lines[0].confidence).toBeGreaterThan(lines[0].runnerUp.confidence);
+    expect(lines[0].fields.identifiers).toContain('031198646711');
+  });
+
   it('prints its usage and exits 2 on a wrong call', async () => {
     const result = await run('node', [sohoa, 'ocr']).then(
       () => null,
