@@ -12,7 +12,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
-import signpdf from '@signpdf/signpdf';
+import { SignPdf } from '@signpdf/signpdf';
 import { P12Signer } from '@signpdf/signer-p12';
 import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
 import { loadPkcs12, signAs, signPdf } from '@sohoa/signer';
@@ -42,6 +42,7 @@ try {
   const password = (await readFile(pki.files.unitPasswordPath, 'utf8')).trim();
   const identity = await loadPkcs12(p12, password);
   const signer = new P12Signer(p12, { passphrase: password });
+  const peerSigner = new SignPdf();
 
   const contenders: Contender[] = [
     {
@@ -49,7 +50,7 @@ try {
       sign: async () => {
         const doc = await PDFDocument.load(pdf);
         pdflibAddPlaceholder({ pdfDoc: doc, reason: 'bench', contactInfo: '', name: 'bench', location: 'bench' });
-        return signpdf.sign(Buffer.from(await doc.save({ useObjectStreams: false })), signer);
+        return peerSigner.sign(Buffer.from(await doc.save({ useObjectStreams: false })), signer);
       },
     },
     { name: 'sohoa B-B, invisible', sign: () => signPdf(pdf, identity, { reason: 'bench' }) },
