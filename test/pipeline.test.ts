@@ -137,6 +137,21 @@ describe('the pipeline on the embedded stack', () => {
     await expect(fs.access(path.join(inbox, 'ks-tokhai-p1.png'))).rejects.toThrow(); // taken out of the inbox once safe
   });
 
+  it('works out the procedure of a file dropped without one, from the paper itself', async () => {
+    const unitInbox = path.join(stack.dataDir, 'inbox', '000.00.00.H00');
+    await fs.copyFile(path.join(scans, 'skewed-seal.jpg'), path.join(unitInbox, 'unsorted.jpg'));
+    const batchId = await waitFor('the inbox file to be registered', async () => {
+      const { rows } = await stack.runtime.db.query(`SELECT b.id FROM batches b JOIN batch_files f ON f.batch_id = b.id WHERE f.name = 'unsorted.jpg'`);
+      return rows[0]?.id as string | undefined;
+    });
+    const batch = await waitForBatch(stack.url, stack.token, batchId);
+    expect(batch.status).toBe('done');
+    expect(batch.documents[0]).toMatchObject({ procedure: 'CT', component: 'CT-PYC', needsReview: false });
+    const dossier = await getJson(`${stack.url}/api/v1/dossiers/${batch.dossier}`, stack.token);
+    expect(dossier.procedure).toBe('CT');
+    expect(dossier.completeness.find((c: any) => c.code === 'CT-PYC').state).toBe('present');
+  });
+
   it('quarantines a corrupt TIFF and an empty file with reasons and still makes the good page a record', async () => {
     const good = await fs.readFile(path.join(scans, 'skewed-seal.jpg'));
     const tiff = await fs.readFile(path.join(scans, 'dossier-ks.tif'));

@@ -59,6 +59,11 @@ export function splitBatchJob(deps: SplitJobDeps): JobHandler<'batch.split'> {
           return { ...base, procedureCode: m.procedureCode, componentCode: m.componentCode, title: m.title ?? doc.title, confidence: m.confidence, runnerUp: m.runnerUp, explanation: m.explanation, needsReview: m.needsReview, confirmedBy: null };
         });
         for (const d of documents) await repo.insertDocument(tx, d);
+        // A dossier received without its procedure takes the one its confidently matched papers agree on.
+        const agreed = new Set(documents.filter((d) => d.kind === 'document' && !d.needsReview && d.procedureCode).map((d) => d.procedureCode));
+        if (!dossier.procedureCode && agreed.size === 1) {
+          await tx.query('UPDATE dossiers SET procedure_code = $2 WHERE id = $1 AND procedure_code IS NULL', [dossier.id, [...agreed][0]]);
+        }
         await repo.setPageRoles(tx, [
           { role: 'content', ids: split.documents.flatMap((d) => d.pageIds) },
           { role: 'blank', ids: split.blankPageIds },
