@@ -62,7 +62,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
           'ocr.page': ocrPageJob({ ...deps, engine }),
           'batch.split': splitBatchJob(deps),
           'document.build': buildDocumentJob(deps),
-          'document.sign': signDocumentJob(deps),
+          'document.sign': signDocumentJob({ ...deps, tsaUrl: config.signing.tsaUrl }),
           'record.archive': archiveRecordJob(deps),
         },
         { 'ocr.page': config.ocr.workers },
@@ -71,7 +71,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
     }
     let url: string | undefined;
     if (parts.http) {
-      const app = createApp({ db, store, queue, log, maxUploadBytes: config.limits.maxUploadBytes });
+      const app = createApp({ db, store, queue, log, maxUploadBytes: config.limits.maxUploadBytes, signing: { ...config.signing, pkiDir: config.pkiDir } });
       const server: Server = await new Promise((resolve, reject) => {
         const s = app.listen(config.port, config.host, () => resolve(s));
         s.on('error', reject);

@@ -5,9 +5,10 @@
  * top left) first, sometimes a separator sheet (QR, or a Code 128 of the bare dossier code), then
  * the procedure's papers in random order, some several pages long, some followed by a blank back
  * side from duplex scanning. Every page gets the generator's degradations (skew, quarter turns,
- * seals, signatures, speckles, yellowed paper, uneven light, lid borders, JPEG artifacts). A few
- * batches carry results (issued papers of several procedures) without receipt: there the procedure
- * is unknown and every procedure's components and results are candidates.
+ * seals, signatures, speckles, yellowed paper, uneven light, lid borders, JPEG artifacts). One
+ * batch in six carries the result issued for a dossier behind a QR separator. A separator with only
+ * a Code 128 barcode (bare dossier code) leaves the procedure unknown: every procedure's
+ * components and results are candidates until the procedure is inferred from the documents.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -87,7 +88,7 @@ export async function generateCorpus(seed: number, size: number, onPage?: (n: nu
     onPage?.(++pages);
     return id;
   };
-  for (let b = 0; b < size + Math.floor(size / 5); b++) {
+  for (let b = 0; b < size + Math.ceil(size / 5); b++) {
     const rng = root.fork(`batch-${b}`);
     const resultsBatch = b >= size;
     const procedure = CATALOG.procedures[b % CATALOG.procedures.length];
@@ -95,13 +96,13 @@ export async function generateCorpus(seed: number, size: number, onPage?: (n: nu
     const pid = (): string => `${batch.id}-p${String(batch.pages.length + 1).padStart(2, '0')}`;
     let codes: CatalogCode[];
     if (resultsBatch) {
-      codes = shuffle(CATALOG.procedures.flatMap((p) => (p.results ?? []).map((r) => r.code as CatalogCode)), rng).slice(0, rng.int(2, 4));
+      codes = (procedure.results ?? []).map((r) => r.code as CatalogCode);
     } else {
       // The first round of each procedure brings every component; later rounds skip optional ones at times.
       const firstRound = b < CATALOG.procedures.length;
       codes = shuffle(procedure.components.filter((c) => c.required || firstRound || rng.chance(0.6)).map((c) => c.code as CatalogCode), rng);
     }
-    if (!resultsBatch) {
+    {
       const received = { day: rng.int(1, 28), month: rng.int(1, 12), year: 2025 };
       const dossierCode = `000.00.00.H00-25${String(received.month).padStart(2, '0')}${String(received.day).padStart(2, '0')}-${String(rng.int(1, 300)).padStart(4, '0')}`;
       const payload = qrPayloadText({
@@ -110,7 +111,7 @@ export async function generateCorpus(seed: number, size: number, onPage?: (n: nu
       });
       batch.dossierCode = dossierCode;
       batch.procedure = procedure.code;
-      const style = rng.pick(['receipt', 'receipt', 'receipt', 'separator-qr', 'separator-barcode'] as const);
+      const style = resultsBatch ? 'separator-qr' : rng.pick(['receipt', 'receipt', 'receipt', 'separator-qr', 'separator-barcode'] as const);
       const pageLook = { ...look(rng.fork('receipt-look')), rotation: 0 as const, seal: false };
       if (style === 'receipt') {
         const info = { dossierCode, procedureCode: procedure.code, procedureName: procedure.name, componentNames: codes.map((c) => procedure.components.find((x) => x.code === c)?.name ?? c), received };

@@ -13,8 +13,8 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  candidatesFromCatalog, decodeCodes, learnedPhrasesFrom, matchDocument, splitBatch, REVIEW_THRESHOLD,
-  type LearnedPhrase, type PageText,
+  candidatesFromCatalog, decodeCodes, inferProcedure, learnedPhrasesFrom, matchDocument, splitBatch, REVIEW_THRESHOLD,
+  type LearnedPhrase, type MatchResult, type PageText,
 } from '@sohoa/matching';
 import { CATALOG, generateCorpus, type BenchBatch } from './corpus.ts';
 import { counts, f1, fieldTally, matchTally, precision, recall, scoreSplit, tallyFields, tallyMatch, truthFor, type Counts, type FieldTally, type MatchTally } from './score.ts';
@@ -62,8 +62,8 @@ function truthPage(id: string, text: string, blank: boolean): PageText {
 async function readPages(batches: BenchBatch[], args: Args, cacheDir: string): Promise<{ pages: Map<string, PageText>; seconds: number; pageCount: number }> {
   const pages = new Map<string, PageText>();
   const all = batches.flatMap((b) => b.pages);
-  const cacheFile = join(cacheDir, `ocr-${args.seed}-${args.batches}.json`);
-  if (args.reuse && !args.truth) {
+  const cacheFile = join(cacheDir, `${args.truth ? 'truth' : 'ocr'}-${args.seed}-${args.batches}.json`);
+  if (args.reuse) {
     try {
       const cached = JSON.parse(await readFile(cacheFile, 'utf8')) as { pages: PageText[]; seconds: number };
       for (const p of cached.pages) pages.set(p.pageId, p);
@@ -97,7 +97,7 @@ async function readPages(batches: BenchBatch[], args: Args, cacheDir: string): P
     }
   }
   const seconds = (Date.now() - started) / 1000;
-  if (!args.truth) await writeFile(cacheFile, JSON.stringify({ seconds, pages: [...pages.values()] }));
+  await writeFile(cacheFile, JSON.stringify({ seconds, pages: [...pages.values()] }));
   return { pages, seconds, pageCount: all.length };
 }
 
@@ -131,15 +131,23 @@ function evaluate(batches: BenchBatch[], pages: Map<string, PageText>, learning:
       for (const id of result.blankPageIds) (truthBlanks.has(id) ? extra.blanks.tp++ : extra.blanks.fp++);
       for (const id of truthBlanks) if (!result.blankPageIds.includes(id)) extra.blanks.fn++;
     }
-    const procedure = result.dossier?.procedureCode ?? null;
-    const candidates = procedure ? candidatesFromCatalog(CATALOG, procedure) : allCandidates;
-    for (const doc of result.documents) {
-      if (doc.kind === 'receipt') continue;
+    const documents = result.documents.filter((d) => d.kind !== 'receipt');
+    const pagesOf = (pageIds: string[]): PageText[] => pageIds.map((id) => pages.get(id)!);
+    let procedure = result.dossier?.procedureCode ?? null;
+    let inferred = false;
+    if (!procedure) {
+      // Unknown procedure: match against everything, take the procedure most documents point to, match again.
+      const firstPass = documents.map((d) => matchDocument(pagesOf(d.pageIds), allCandidates, [...learned.values()]));
+      procedure = inferProcedure(firstPass).procedureCode;
+      inferred = true;
+    }
+    const candidates = procedure ? candidatesFromCatalog(CATALOG, procedure, { results: true }) : allCandidates;
+    for (const doc of documents) {
       const truth = truthFor(batch, doc.pageIds);
       if (!truth || truth.kind === 'receipt') continue;
-      const docPages = doc.pageIds.map((id) => pages.get(id)!);
-      const match = matchDocument(docPages, candidates, [...learned.values()]);
-      tallyMatch(run.match, truth, match, `${batch.id}[${doc.pageIds.join(',')}]${procedure ? '' : ' (procedure unknown)'}`);
+      const docPages = pagesOf(doc.pageIds);
+      const match: MatchResult = matchDocument(docPages, candidates, [...learned.values()]);
+      tallyMatch(run.match, truth, match, `${batch.id}[${doc.pageIds.join(',')}]${inferred ? ` (procedure inferred: ${procedure ?? 'none'})` : ''}`);
       if (truth.kind === 'component') tallyMatch(run.components, truth, match, batch.id);
       if (fields) tallyFields(fields, truth, docPages.map((p) => p.text).join('\n'));
       if (learning) {
@@ -164,7 +172,20 @@ async function main(): Promise<void> {
   await mkdir(cacheDir, { recursive: true });
   console.log(`generating corpus (seed ${args.seed}, ${args.batches} batches + results batches)…`);
   const t0 = Date.now();
-  const batches = await generateCorpus(args.seed, args.batches);
+  const corpusCache = join(cacheDir, `corpus-${args.seed}-${args.batches}.json`);
+  let batches: BenchBatch[];
+  if (args.reuse) {
+    try {
+      // Page images are not cached: --reuse needs the OCR cache as well.
+      batches = JSON.parse(await readFile(corpusCache, 'utf8')) as BenchBatch[];
+      console.log(`  reused corpus truth from ${corpusCache}`);
+    } catch {
+      batches = await generateCorpus(args.seed, args.batches);
+    }
+  } else {
+    batches = await generateCorpus(args.seed, args.batches);
+  }
+  await writeFile(corpusCache, JSON.stringify(batches, (k, v) => (k === 'png' ? undefined : v)));
   const truthDocs = batches.flatMap((b) => b.documents.filter((d) => d.kind !== 'receipt'));
   const totalPages = batches.reduce((n, b) => n + b.pages.length, 0);
   console.log(`  ${batches.length} batches, ${truthDocs.length} documents, ${totalPages} pages in ${((Date.now() - t0) / 1000).toFixed(0)} s`);

@@ -41,7 +41,6 @@ try {
   const p12 = await readFile(pki.files.unitP12Path);
   const password = (await readFile(pki.files.unitPasswordPath, 'utf8')).trim();
   const identity = await loadPkcs12(p12, password);
-  const signer = new P12Signer(p12, { passphrase: password });
   const peerSigner = new SignPdf();
 
   const contenders: Contender[] = [
@@ -50,7 +49,8 @@ try {
       sign: async () => {
         const doc = await PDFDocument.load(pdf);
         pdflibAddPlaceholder({ pdfDoc: doc, reason: 'bench', contactInfo: '', name: 'bench', location: 'bench' });
-        return peerSigner.sign(Buffer.from(await doc.save({ useObjectStreams: false })), signer);
+        // A P12Signer reads its buffer once (forge consumes it): one per signature, as its README shows.
+        return peerSigner.sign(Buffer.from(await doc.save({ useObjectStreams: false })), new P12Signer(p12, { passphrase: password }));
       },
     },
     { name: 'sohoa B-B, invisible', sign: () => signPdf(pdf, identity, { reason: 'bench' }) },

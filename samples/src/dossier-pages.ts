@@ -118,8 +118,9 @@ export async function renderDocumentPages(
     const unit = look.dpi / 25.4;
     const degradations: string[] = [];
     if (options.qr && index === 0) {
-      // Decree 61/2018: the QR code sits at the top left of the receipt.
-      png = await overlayImage(png, await qrPng(options.qr, 26, look.dpi), 6 * unit, 6 * unit);
+      // Decree 61/2018: the QR code sits at the top left of the receipt, inside the print margin
+      // (closer to the corner, a skewed feed would cut it off).
+      png = await overlayImage(png, await qrPng(options.qr, 24, look.dpi), 14 * unit, 14 * unit);
       degradations.push('qr');
     }
     const last = index === doc.pages.length - 1;

@@ -28,6 +28,13 @@ const EnvSchema = z.object({
   MAX_PAGE_PIXELS: z.coerce.number().int().min(1).default(100_000_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SOHOA_WORKERS: z.enum(['on', 'off']).default('on'),
+  /** RFC 3161 time-stamp authority: records are signed PAdES B-T when set. */
+  TSA_URL: z.string().url().optional(),
+  /** Trusted CA certificates (*.pem/*.crt/*.cer) and CRLs (*.crl); default <DATA_DIR>/pki/trust. */
+  TRUST_ANCHORS_DIR: z.string().optional(),
+  CERTIFICATE_EXPIRY_WARNING_DAYS: z.coerce.number().int().min(0).default(30),
+  /** Fetch CRLs from the certificates' distribution points when verifying. */
+  REVOCATION_FETCH: z.enum(['on', 'off']).default('on'),
 });
 
 export interface Config {
@@ -45,6 +52,7 @@ export interface Config {
   limits: { maxUploadBytes: number; maxPagePixels: number };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   runWorkers: boolean;
+  signing: { tsaUrl?: string; trustAnchorsDir: string; expiryWarningDays: number; fetchRevocation: boolean };
 }
 
 export class ConfigError extends Error {}
@@ -75,5 +83,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxPagePixels: e.MAX_PAGE_PIXELS },
     logLevel: e.LOG_LEVEL,
     runWorkers: e.SOHOA_WORKERS === 'on',
+    signing: {
+      tsaUrl: e.TSA_URL,
+      trustAnchorsDir: path.resolve(e.TRUST_ANCHORS_DIR ?? path.join(dataDir, 'pki', 'trust')),
+      expiryWarningDays: e.CERTIFICATE_EXPIRY_WARNING_DAYS,
+      fetchRevocation: e.REVOCATION_FETCH === 'on',
+    },
   };
 }

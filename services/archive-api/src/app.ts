@@ -5,8 +5,9 @@ import { receiveBatch } from '@sohoa/ingest';
 import { dossierRoutes } from '@sohoa/matching/routes';
 import { requireToken, type Caller } from './auth.ts';
 import { loadBatchView, loadRecord } from './batch-status.ts';
+import { certificateRoutes, type CertificateRoutesDeps } from './certificates.routes.ts';
 
-export interface ApiDeps { db: Db; store: ObjectStore; queue: Queue; log: Logger; maxUploadBytes: number }
+export interface ApiDeps { db: Db; store: ObjectStore; queue: Queue; log: Logger; maxUploadBytes: number; signing?: CertificateRoutesDeps['signing'] }
 
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
@@ -64,6 +65,7 @@ export function createApp(deps: ApiDeps): express.Express {
   });
 
   api.use(dossierRoutes(deps));
+  if (deps.signing) api.use(certificateRoutes({ db: deps.db, store: deps.store, signing: deps.signing }));
   app.use('/api/v1', api);
   app.use((_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {

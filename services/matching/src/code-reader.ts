@@ -37,9 +37,12 @@ const OPTIONS: ReaderOptions = {
 const FAST_SIDE = 1400;
 
 async function readAt(image: Buffer, side: number | null): Promise<DecodedCode[]> {
-  let pipeline = sharp(image, { limitInputPixels: 200e6 }).rotate().greyscale();
+  // zxing-wasm takes RGBA pixels (ImageData's layout) and makes them grey itself: grey or grey+alpha
+  // input must be widened to four channels first.
+  let pipeline = sharp(image, { limitInputPixels: 200e6 }).rotate();
   if (side) pipeline = pipeline.resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true });
-  const { data, info } = await pipeline.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await pipeline.toColourspace('srgb').ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== 4) throw new Error(`expected RGBA pixels, got ${info.channels} channels`);
   const pixels = new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength);
   const results = await readBarcodes({ data: pixels, width: info.width, height: info.height, colorSpace: 'srgb' } as ImageData, OPTIONS);
   return results.filter((r) => r.isValid && r.text).map((r) => ({ format: String(r.format), text: r.text.normalize('NFC') }));

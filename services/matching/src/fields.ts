@@ -17,7 +17,7 @@ const IDENTIFIER = /(?<![\dA-Za-z])([\dOo](?:[ ]?[\dOo]){11})(?![\dA-Za-z])/g;
 const NAME_LABELS = [
   /ho,? chu dem,? (?:va )?ten(?: (?:nguoi yeu cau|nguoi me|nguoi cha|nguoi chet|nguoi duoc uy quyen|nguoi uy quyen|nguoi di khai tu|chu ho))?/,
   /ho va ten(?: (?:nguoi yeu cau chung thuc|nguoi yeu cau|nguoi chet|me|cha|chu ho|nguoi duoc uy quyen|nguoi uy quyen|ben cho thue|ben thue))?/,
-  /ten chu dau tu/,
+  /(?:ten )?chu dau tu/,
   /toi (?:la|ten la)(?: \([^)]*\))?/,
   /ong\/ba/,
 ];
@@ -28,8 +28,11 @@ const NAME_WORD = /^\p{Lu}[\p{L}]*$/u;
 
 const NUMERIC_DATE = /(?<!\d)(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4})(?!\d)/g;
 const WORDED_DATE = /ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})/g;
-/** "Số: 9143/GCS", "Số: 12/2025/QĐ-UBND"; "Số" must be followed directly by the colon. */
-const DOCUMENT_NUMBER = /(?:^|[^\p{L}])so\s*[:.]\s*([0-9][0-9A-Za-z]*(?:\s?\/\s?[0-9A-Za-z.-]+)*)/gu;
+/**
+ * "Số: 9143/GCS", "Số: 12/2025/QĐ-UBND": a line of its own starting with "Số" and the colon (not
+ * "thửa đất số: 132", not "Số định danh cá nhân: …").
+ */
+const DOCUMENT_NUMBER = /(?:^|\n)[ \t(]*so\s*[:.]\s*([0-9][0-9A-Za-z]*(?:\s?\/\s?[0-9A-Za-z.-]+)*)/gu;
 
 function isoDate(day: number, month: number, year: number): string | null {
   if (year < 1900 || year > 2100 || month < 1 || month > 12 || day < 1) return null;

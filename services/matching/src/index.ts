@@ -13,5 +13,6 @@ export { matchDocument, learnedPhrasesFrom, REVIEW_THRESHOLD, AMBIGUOUS_MARGIN, 
 export { extractFields } from './fields.ts';
 export { completeness } from './completeness.ts';
 export { foldVietnamese } from './fold.ts';
+export { inferProcedure, type ProcedureVote } from './procedure.ts';
 export { candidatesFromCatalog, type CatalogLike } from './candidates.ts';
 export { titleSimilarity, stringSimilarity } from './similarity.ts';

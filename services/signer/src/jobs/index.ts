@@ -1,2 +1,12 @@
 export { signDocumentJob, type SignJobDeps } from './sign.job.ts';
-export { registerUnitCertificate, activeCertificate } from './unit-certificate.repository.ts';
+export { activeCertificate, certificateById, listCertificates, markRevoked, type CertificateRole, type UnitCertificateRow } from './unit-certificate.repository.ts';
+export {
+  certificateView,
+  loadTrustMaterial,
+  registerUnitCertificate,
+  unlockCertificate,
+  type CertificateView,
+  type RegisterCertificateOptions,
+  type SigningSettings,
+  type TrustMaterial,
+} from './certificate-registry.service.ts';

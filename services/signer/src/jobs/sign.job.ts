@@ -1,9 +1,16 @@
 import fs from 'node:fs/promises';
 import type { Db, JobHandler, ObjectStore, Queryable, Queue } from '@sohoa/shared';
-import { loadPkcs12, signPdf, type SigningIdentity } from '../index.ts';
-import { activeCertificate } from './unit-certificate.repository.ts';
+import { certificateStatus, signAs, SignerError, type SigningIdentity } from '../index.ts';
+import { unlockCertificate } from './certificate-registry.service.ts';
+import { activeCertificate, type UnitCertificateRow } from './unit-certificate.repository.ts';
 
-export interface SignJobDeps { db: Db; store: ObjectStore; queue: Queue }
+export interface SignJobDeps {
+  db: Db;
+  store: ObjectStore;
+  queue: Queue;
+  /** RFC 3161 time-stamp authority: B-T when set; a TSA that does not answer makes the job retry. */
+  tsaUrl?: string;
+}
 
 interface DocumentToSign { id: string; status: string; pdf_key: string; unit_id: string; unit_name: string; dossier_code: string }
 
@@ -16,19 +23,43 @@ async function documentToSign(db: Queryable, id: string): Promise<DocumentToSign
   return rows[0] ?? null;
 }
 
-/** document.sign: the unit's organization signature over the searchable PDF. */
+/** Failures no retry can fix: the document is marked failed with the reason. A TSA that did not answer is not one of them. */
+const EXPECTED: ReadonlySet<string> = new Set([
+  'wrong-password', 'bad-pkcs12', 'unsupported-key', 'expired', 'not-yet-valid', 'key-usage', 'untrusted-chain',
+  'bad-pdf', 'encrypted-pdf', 'signature-too-large', 'revoked', 'missing-password',
+]);
+
+/** Why a registered certificate may not sign now, in words, or null when it may. */
+function refusal(cert: UnitCertificateRow, now: Date): string | null {
+  const status = certificateStatus({ subject: cert.holder_name ?? cert.subject, notBefore: cert.not_before, notAfter: cert.not_after, revokedAt: cert.revoked_at }, now, 0);
+  return status.maySign ? null : status.warning;
+}
+
+/**
+ * document.sign: where the unit has an officer certificate, the officer's
+ * signature (top left) first; then the unit's organization signature with its
+ * seal (top right), appended as an incremental update so the first stays valid.
+ */
 export function signDocumentJob(deps: SignJobDeps): JobHandler<'document.sign'> {
   // Unlocking a PKCS#12 costs a key derivation: keep the unlocked identity per certificate row.
   const identities = new Map<string, Promise<SigningIdentity>>();
-  const identityFor = (cert: { id: string; p12_path: string; password_path: string }) => {
+  const identityFor = (cert: UnitCertificateRow) => {
     let identity = identities.get(cert.id);
     if (!identity) {
-      identity = (async () => loadPkcs12(await fs.readFile(cert.p12_path), (await fs.readFile(cert.password_path, 'utf8')).trim()))();
+      identity = unlockCertificate(cert);
       identity.catch(() => identities.delete(cert.id));
       identities.set(cert.id, identity);
     }
     return identity;
   };
+  const seals = new Map<string, Promise<Uint8Array | undefined>>();
+  const sealFor = (cert: UnitCertificateRow) => {
+    if (!cert.seal_path) return Promise.resolve(undefined);
+    let seal = seals.get(cert.seal_path);
+    if (!seal) seals.set(cert.seal_path, (seal = fs.readFile(cert.seal_path).then((bytes) => new Uint8Array(bytes))));
+    return seal;
+  };
+  const timestampAuthority = deps.tsaUrl ? { url: deps.tsaUrl } : undefined;
 
   return {
     async run({ documentId }) {
@@ -36,24 +67,36 @@ export function signDocumentJob(deps: SignJobDeps): JobHandler<'document.sign'> 
       if (!doc) return { status: 'skipped', reason: 'document not found' };
       if (doc.status === 'signed') await deps.queue.send('record.archive', { documentId });
       if (doc.status !== 'built') return { status: 'skipped', reason: `document already ${doc.status}` };
+      const fail = async (reason: string) => {
+        await markDocument(deps.db, documentId, 'failed', { error: reason });
+        return { status: 'failed' as const, reason };
+      };
 
-      const cert = await activeCertificate(deps.db, doc.unit_id);
-      if (!cert) {
-        const reason = `${doc.unit_name} has no signing certificate`;
-        await markDocument(deps.db, documentId, 'failed', { error: reason });
-        return { status: 'failed', reason };
+      const now = new Date();
+      const unitCert = await activeCertificate(deps.db, doc.unit_id, 'unit');
+      if (!unitCert) return fail(`${doc.unit_name} has no signing certificate`);
+      const officerCert = await activeCertificate(deps.db, doc.unit_id, 'officer');
+      for (const cert of [officerCert, unitCert]) {
+        const why = cert && refusal(cert, now);
+        if (why) return fail(why);
       }
-      if (cert.not_after.getTime() < Date.now()) {
-        const reason = `the signing certificate of ${doc.unit_name} expired on ${cert.not_after.toISOString().slice(0, 10)}`;
-        await markDocument(deps.db, documentId, 'failed', { error: reason });
-        return { status: 'failed', reason };
+
+      const reason = `Số hóa hồ sơ ${doc.dossier_code}`;
+      let signed: Uint8Array;
+      try {
+        let pdf: Uint8Array = await deps.store.get(doc.pdf_key);
+        if (officerCert) {
+          pdf = await signAs(pdf, await identityFor(officerCert), {
+            role: 'officer', name: officerCert.holder_name ?? undefined, reason, location: doc.unit_name, signingTime: now, timestampAuthority,
+          });
+        }
+        signed = await signAs(pdf, await identityFor(unitCert), {
+          role: 'unit', name: doc.unit_name, sealImage: await sealFor(unitCert), reason, location: doc.unit_name, signingTime: new Date(), timestampAuthority,
+        });
+      } catch (error) {
+        if (error instanceof SignerError && EXPECTED.has(error.code)) return fail(error.message);
+        throw error; // the queue retries: a TSA or the object store that did not answer
       }
-      const signed = await signPdf(await deps.store.get(doc.pdf_key), await identityFor(cert), {
-        signingTime: new Date(),
-        reason: `Số hóa hồ sơ ${doc.dossier_code}`,
-        location: doc.unit_name,
-        signerName: doc.unit_name,
-      });
       const signedKey = doc.pdf_key.replace(/unsigned\.pdf$/, 'signed.pdf');
       await deps.store.put(signedKey, signed, { contentType: 'application/pdf' });
       await markDocument(deps.db, documentId, 'signed', { signedKey });

@@ -1,28 +1,100 @@
-import fs from 'node:fs/promises';
 import { recordAudit, withTransaction, type Db, type Queryable } from '@sohoa/shared';
-import { loadPkcs12 } from '../index.ts';
 
-export interface UnitCertificateRow { id: string; unit_id: string; p12_path: string; password_path: string; subject: string; not_after: Date }
+export type CertificateRole = 'unit' | 'officer';
 
-export async function activeCertificate(db: Queryable, unitId: string): Promise<UnitCertificateRow | null> {
-  const { rows } = await db.query<UnitCertificateRow>('SELECT * FROM unit_certificates WHERE unit_id = $1 AND active', [unitId]);
+export interface UnitCertificateRow {
+  id: string;
+  unit_id: string;
+  role: CertificateRole;
+  p12_path: string;
+  password_path: string | null;
+  password_env: string | null;
+  holder_name: string | null;
+  seal_path: string | null;
+  subject: string;
+  issuer: string | null;
+  serial_number: string | null;
+  fingerprint_sha256: string | null;
+  not_before: Date;
+  not_after: Date;
+  active: boolean;
+  revoked_at: Date | null;
+  revocation_reason: string | null;
+  created_at: Date;
+}
+
+/** The certificate that signs next for a unit, in a role ('unit' by default). */
+export async function activeCertificate(db: Queryable, unitId: string, role: CertificateRole = 'unit'): Promise<UnitCertificateRow | null> {
+  const { rows } = await db.query<UnitCertificateRow>('SELECT * FROM unit_certificates WHERE unit_id = $1 AND role = $2 AND active', [unitId, role]);
   return rows[0] ?? null;
 }
 
+/** Every certificate a unit has had, newest first: renewals keep the old rows. */
+export async function listCertificates(db: Queryable, unitId: string): Promise<UnitCertificateRow[]> {
+  const { rows } = await db.query<UnitCertificateRow>('SELECT * FROM unit_certificates WHERE unit_id = $1 ORDER BY created_at DESC', [unitId]);
+  return rows;
+}
+
+export async function certificateById(db: Queryable, id: string): Promise<UnitCertificateRow | null> {
+  const { rows } = await db.query<UnitCertificateRow>('SELECT * FROM unit_certificates WHERE id = $1', [id]);
+  return rows[0] ?? null;
+}
+
+export interface NewCertificateRow {
+  unitId: string;
+  role: CertificateRole;
+  p12Path: string;
+  passwordPath: string | null;
+  passwordEnv: string | null;
+  holderName: string | null;
+  sealPath: string | null;
+  subject: string;
+  issuer: string | null;
+  serialNumber: string | null;
+  fingerprintSha256: string | null;
+  notBefore: Date;
+  notAfter: Date;
+  actor: string;
+}
+
 /**
- * Makes a PKCS#12 the unit's signing certificate. The key stays in its file; the database keeps where it is and
- * what it is. Records signed before keep their signatures: replacing only changes what signs next.
+ * Makes a certificate the one that signs next for its unit and role. The old
+ * row only stops being active: records signed before keep their signatures and
+ * stay traceable to it.
  */
-export async function registerUnitCertificate(db: Db, o: { unitId: string; p12Path: string; passwordPath: string; actor: string }): Promise<string> {
-  const password = (await fs.readFile(o.passwordPath, 'utf8')).trim();
-  const identity = await loadPkcs12(await fs.readFile(o.p12Path), password);
+export async function insertActiveCertificate(db: Db, row: NewCertificateRow): Promise<string> {
   return withTransaction(db, async (tx) => {
-    await tx.query('UPDATE unit_certificates SET active = false WHERE unit_id = $1 AND active', [o.unitId]);
+    await tx.query('UPDATE unit_certificates SET active = false WHERE unit_id = $1 AND role = $2 AND active', [row.unitId, row.role]);
     const { rows } = await tx.query<{ id: string }>(
-      `INSERT INTO unit_certificates (unit_id, p12_path, password_path, subject, not_before, not_after) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [o.unitId, o.p12Path, o.passwordPath, identity.subjectName, identity.notBefore, identity.notAfter],
+      `INSERT INTO unit_certificates (unit_id, role, p12_path, password_path, password_env, holder_name, seal_path, subject, issuer,
+         serial_number, fingerprint_sha256, not_before, not_after)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+      [row.unitId, row.role, row.p12Path, row.passwordPath, row.passwordEnv, row.holderName, row.sealPath, row.subject, row.issuer,
+        row.serialNumber, row.fingerprintSha256, row.notBefore, row.notAfter],
     );
-    await recordAudit(tx, { actor: o.actor, action: 'certificate.registered', subjectType: 'unit', subjectId: o.unitId, detail: { subject: identity.subjectName, notAfter: identity.notAfter } });
-    return rows[0].id;
+    const id = rows[0]!.id;
+    await recordAudit(tx, {
+      actor: row.actor,
+      action: 'certificate.registered',
+      subjectType: 'unit',
+      subjectId: row.unitId,
+      detail: { certificateId: id, role: row.role, subject: row.subject, fingerprintSha256: row.fingerprintSha256, notAfter: row.notAfter },
+    });
+    return id;
+  });
+}
+
+/** Marks a certificate revoked (the CA said so); it signs nothing from now on. */
+export async function markRevoked(db: Db, id: string, reason: string, actor: string): Promise<UnitCertificateRow | null> {
+  return withTransaction(db, async (tx) => {
+    const { rows } = await tx.query<UnitCertificateRow>(
+      `UPDATE unit_certificates SET revoked_at = coalesce(revoked_at, now()), revocation_reason = coalesce(revocation_reason, $2) WHERE id = $1 RETURNING *`,
+      [id, reason],
+    );
+    const row = rows[0];
+    if (row) {
+      await recordAudit(tx, { actor, action: 'certificate.revoked', subjectType: 'unit', subjectId: row.unit_id, detail: { certificateId: id, reason } });
+    }
+    return row ?? null;
   });
 }

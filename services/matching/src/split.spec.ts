@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { CLEAN, generateBlankPage, generateDocumentPages, generateReceiptPage, generateSeparatorPage, qrPayloadText, type DossierPage } from '@sohoa/samples';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { prepareZXingModule, writeBarcode } from 'zxing-wasm/writer';
+import { decodeCodes } from './code-reader.ts';
+import { splitBatch } from './split.ts';
+import { blankPage, pageFromLines, sampleCandidates } from './testing.ts';
+import type { PageText } from './types.ts';
+
+const DOSSIER = '000.00.00.H00-251121-0007';
+const payload = qrPayloadText({ ma_ho_so: DOSSIER, ma_tthc: 'XD', ma_dinh_danh: '079123456789', ten_giay_to: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả', he_thong: 'sohoa', thoi_gian: '2025-11-21T09:30:00+07:00' });
+
+/** A generated page as the OCR stage would hand it over: its printed lines, and the codes read from its pixels. */
+async function asPageText(id: string, page: DossierPage): Promise<PageText> {
+  const codes = await decodeCodes(page.png);
+  if (!page.text) return blankPage(id, codes);
+  return { ...pageFromLines(id, page.text.trimEnd().split('\n')), codes };
+}
+
+describe('decodeCodes (zxing-wasm, offline)', () => {
+  it('reads the receipt\'s QR (top left, skewed, speckled) and a separator\'s Code 128', async () => {
+    const receipt = await generateReceiptPage(
+      { dossierCode: DOSSIER, procedureCode: 'XD', procedureName: 'Cấp giấy phép xây dựng nhà ở riêng lẻ', componentNames: ['Đơn đề nghị cấp giấy phép xây dựng'], received: { day: 21, month: 11, year: 2025 } },
+      payload, { ...CLEAN, skew: 3.5, speckles: true, jpegQuality: 45 }, 11,
+    );
+    expect(await decodeCodes(receipt.png)).toEqual([{ format: 'QRCode', text: payload }]);
+
+    const require = createRequire(import.meta.url);
+    await prepareZXingModule({ overrides: { wasmBinary: readFileSync(require.resolve('zxing-wasm/writer/zxing_writer.wasm')).buffer as ArrayBuffer }, fireImmediately: true });
+    const written = await writeBarcode(DOSSIER, { format: 'Code128', scale: 3 });
+    const barcode = Buffer.from(await written.image!.arrayBuffer());
+    const separator = await generateSeparatorPage(null, { ...CLEAN, skew: -2, paper: 'yellowed' }, 12, barcode);
+    expect(await decodeCodes(separator.png)).toEqual([{ format: 'Code128', text: DOSSIER }]);
+
+    const blank = await generateBlankPage(CLEAN, 13);
+    expect(await decodeCodes(blank.png)).toEqual([]);
+  });
+});
+
+describe('splitBatch on a generated batch', () => {
+  let pages: PageText[];
+  beforeAll(async () => {
+    const receipt = await generateReceiptPage(
+      { dossierCode: DOSSIER, procedureCode: 'XD', procedureName: 'Cấp giấy phép xây dựng nhà ở riêng lẻ', componentNames: ['Giấy chứng nhận quyền sử dụng đất', 'Đơn đề nghị cấp giấy phép xây dựng'], received: { day: 21, month: 11, year: 2025 } },
+      payload, CLEAN, 21,
+    );
+    const certificate = await generateDocumentPages('XD-GCN', CLEAN, 22); // two pages: the second has no title
+    const form = await generateDocumentPages('XD-DON', CLEAN, 23);
+    const back = await generateBlankPage(CLEAN, 24);
+    const separator = await generateSeparatorPage(payload, CLEAN, 25);
+    expect(certificate).toHaveLength(2);
+    const batch: Array<[string, DossierPage]> = [['r', receipt], ['c1', certificate[0]], ['c2', certificate[1]], ['b', back], ['s', separator], ['f', form[0]]];
+    pages = await Promise.all(batch.map(([id, page]) => asPageText(id, page)));
+  });
+
+  it('gives the documents, the separator, the blank back side and the dossier code', () => {
+    const result = splitBatch(pages, sampleCandidates('XD'));
+    expect(result.documents.map((d) => [d.kind, d.pageIds])).toEqual([
+      ['receipt', ['r']],
+      ['document', ['c1', 'c2']],
+      ['document', ['f']],
+    ]);
+    expect(result.documents[1].title).toMatch(/GIẤY CHỨNG NHẬN/);
+    expect(result.separatorPageIds).toEqual(['s']);
+    expect(result.blankPageIds).toEqual(['b']);
+    expect(result.dossier).toMatchObject({ dossierCode: DOSSIER, procedureCode: 'XD', ownerIdentifier: '079123456789' });
+  });
+
+  it('a continuation page stays with its document; a titled page starts one even without a separator', () => {
+    const [, c1, c2, , , f] = pages;
+    const result = splitBatch([c1, c2, f, c2], sampleCandidates());
+    expect(result.documents.map((d) => d.pageIds)).toEqual([['c1', 'c2'], ['f', 'c2']]);
+    expect(result.dossier).toBeNull();
+  });
+});
