@@ -15,8 +15,9 @@ const usage = `sohoa: digitize one-stop counter dossiers into signed, searchable
                                    send scans to the running server and wait for the records
   sohoa match --catalog FILE [--procedure CODE] --json FILE…
                                    split scans into documents and match them to catalog components, no database
-  sohoa verify FILE.pdf [--trust CA.pem]
+  sohoa verify FILE.pdf [--trust CA.pem]… [--trust-dir DIR]…
                                    check every signature; exit 0 only if all are intact and trusted
+                                   (default anchors: TRUST_ANCHORS_DIR and data/pki/ca.pem; .crl files in a dir are read)
   sohoa sign --p12 FILE (--password-file F | --password-env VAR) [--tsa URL] [--as unit|officer|none]
              [--name TEXT] [--seal IMAGE] [--reason TEXT] IN.pdf OUT.pdf
                                    sign any PDF with a PKCS#12 (PAdES B-B; B-T with --tsa), as the pipeline does`;
@@ -44,9 +45,13 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     return runMatch({ catalog: values.catalog, procedure: values.procedure, files: positionals });
   },
   verify: (args) => {
-    const { values, positionals } = parseArgs({ args, options: { trust: { type: 'string', multiple: true } }, allowPositionals: true });
-    if (positionals.length !== 1) throw new UsageError('usage: sohoa verify FILE.pdf [--trust CA.pem]');
-    return runVerify(positionals[0], values.trust ?? []);
+    const { values, positionals } = parseArgs({
+      args,
+      options: { trust: { type: 'string', multiple: true }, 'trust-dir': { type: 'string', multiple: true } },
+      allowPositionals: true,
+    });
+    if (positionals.length !== 1) throw new UsageError('usage: sohoa verify FILE.pdf [--trust CA.pem]… [--trust-dir DIR]…');
+    return runVerify(positionals[0], { trust: values.trust ?? [], trustDirs: values['trust-dir'] ?? [] });
   },
   sign: (args) => {
     const { values, positionals } = parseArgs({

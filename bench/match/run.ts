@@ -29,7 +29,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, truth: false, reuse: false, seed: 20251122, batches: 20, out: fileURLToPath(new URL('../results/match.md', import.meta.url)) };
+  const args: Args = { quick: false, truth: false, reuse: false, seed: 20251122, batches: 24, out: fileURLToPath(new URL('../results/match.md', import.meta.url)) };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') (args.quick = true), (args.batches = 6);

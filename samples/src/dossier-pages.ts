@@ -120,7 +120,7 @@ export async function renderDocumentPages(
     if (options.qr && index === 0) {
       // Decree 61/2018: the QR code sits at the top left of the receipt, inside the print margin
       // (closer to the corner, a skewed feed would cut it off).
-      png = await overlayImage(png, await qrPng(options.qr, 24, look.dpi), 14 * unit, 14 * unit);
+      png = await overlayImage(png, await qrPng(options.qr, 24, look.dpi), 20 * unit, 15 * unit);
       degradations.push('qr');
     }
     const last = index === doc.pages.length - 1;

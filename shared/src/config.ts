@@ -35,6 +35,8 @@ const EnvSchema = z.object({
   CERTIFICATE_EXPIRY_WARNING_DAYS: z.coerce.number().int().min(0).default(30),
   /** Fetch CRLs from the certificates' distribution points when verifying. */
   REVOCATION_FETCH: z.enum(['on', 'off']).default('on'),
+  /** An OCSP responder to ask instead of the one named in the certificates (e.g. a relay inside the network). */
+  OCSP_URL: z.string().url().optional(),
 });
 
 export interface Config {
@@ -52,7 +54,7 @@ export interface Config {
   limits: { maxUploadBytes: number; maxPagePixels: number };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   runWorkers: boolean;
-  signing: { tsaUrl?: string; trustAnchorsDir: string; expiryWarningDays: number; fetchRevocation: boolean };
+  signing: { tsaUrl?: string; trustAnchorsDir: string; expiryWarningDays: number; fetchRevocation: boolean; ocspUrl?: string };
 }
 
 export class ConfigError extends Error {}
@@ -88,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       trustAnchorsDir: path.resolve(e.TRUST_ANCHORS_DIR ?? path.join(dataDir, 'pki', 'trust')),
       expiryWarningDays: e.CERTIFICATE_EXPIRY_WARNING_DAYS,
       fetchRevocation: e.REVOCATION_FETCH === 'on',
+      ocspUrl: e.OCSP_URL,
     },
   };
 }

@@ -57,8 +57,19 @@ export async function decodeCodes(image: Buffer): Promise<DecodedCode[]> {
   const meta = await sharp(image, { limitInputPixels: 200e6 }).metadata();
   const side = Math.max(meta.width ?? 0, meta.height ?? 0);
   const fast = await readAt(image, side > FAST_SIDE ? FAST_SIDE : null);
-  if (fast.length || side <= FAST_SIDE) return dedupe(fast);
-  return dedupe(await readAt(image, null));
+  if (fast.length) return dedupe(fast);
+  const full = side > FAST_SIDE ? await readAt(image, null) : [];
+  if (full.length) return dedupe(full);
+  // Last try: the top-left corner, where receipts print their QR, enlarged (small modules, skew).
+  const width = meta.width ?? 0;
+  const height = meta.height ?? 0;
+  if (!width || !height) return [];
+  const corner = await sharp(image, { limitInputPixels: 200e6 })
+    .extract({ left: 0, top: 0, width: Math.round(width / 2), height: Math.round(height / 4) })
+    .resize({ width: width })
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+  return dedupe(await readAt(corner, null));
 }
 
 function dedupe(codes: DecodedCode[]): DecodedCode[] {

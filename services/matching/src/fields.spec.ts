@@ -35,6 +35,14 @@ describe('extractFields', () => {
     expect(f.documentNumber).toBeNull();
   });
 
+  it('reads labels and numbers tesseract garbled: "$6:", "va-tén", "tôn", "ndm-2025"', () => {
+    const text = ['GIẤY KHAI SINH', '] $6: 2736/KS', 'Họ va-tén người yêu cầu chứng thực: Hồ Công Cường', 'Ho và tôn người ủy quyền: Ngô Minh Giang', 'Thủy Nguyên, ngày 25 tháng 04 ndm-2025'].join('\n');
+    const f = extractFields(text);
+    expect(f.documentNumber).toBe('2736/KS');
+    expect(f.names).toEqual(['Hồ Công Cường', 'Ngô Minh Giang']);
+    expect(f.dates).toEqual(['2025-04-25']);
+  });
+
   it('does not take numbers that are not identifiers or document numbers', () => {
     const text = ['Số điện thoại: 0912345678', 'a) Thửa đất số: 132; tờ bản đồ số: 46', 'Số con trong lần sinh này: 01', 'Mã: 1234567890123'].join('\n');
     const f = extractFields(text);

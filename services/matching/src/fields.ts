@@ -21,18 +21,21 @@ const NAME_LABELS = [
   /toi (?:la|ten la)(?: \([^)]*\))?/,
   /ong\/ba/,
 ];
-const LABEL_LINE = new RegExp(`(?:^|[\\n.;]\\s*|\\b)(${NAME_LABELS.map((r) => r.source).join('|')})\\s*[:;.]\\s*`, 'g');
+/** Label words may be joined by hyphens or several spaces on OCR output, and 'tên' read as 'tôn'. */
+const LABEL_SOURCE = NAME_LABELS.map((r) => r.source.replace(/ /g, '[\\s-]+').replace(/ten/g, 't[eo]n')).join('|');
+const LABEL_LINE = new RegExp(`(?:^|[\\n.;]\\s*|\\b)(${LABEL_SOURCE})\\s*[:;.]\\s*`, 'g');
 
 /** A name: 2–6 capitalized words of letters. Stops at the first word that is not one. */
 const NAME_WORD = /^\p{Lu}[\p{L}]*$/u;
 
 const NUMERIC_DATE = /(?<!\d)(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4})(?!\d)/g;
-const WORDED_DATE = /ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})/g;
+/** "ngày 25 tháng 03 năm 2025", folded; OCR may read 'năm' as 'ndm' or join words with a hyphen. */
+const WORDED_DATE = /ng[a-z]y[\s-]+(\d{1,2})[\s-]+th[a-z]ng[\s-]+(\d{1,2})[\s-]+n[a-z]m[\s-]+(\d{4})/g;
 /**
  * "Số: 9143/GCS", "Số: 12/2025/QĐ-UBND": a line of its own starting with "Số" and the colon (not
- * "thửa đất số: 132", not "Số định danh cá nhân: …").
+ * "thửa đất số: 132", not "Số định danh cá nhân: …"); OCR reads 'Số' as 'S6' or '$6' at times.
  */
-const DOCUMENT_NUMBER = /(?:^|\n)[ \t(]*so\s*[:.]\s*([0-9][0-9A-Za-z]*(?:\s?\/\s?[0-9A-Za-z.-]+)*)/gu;
+const DOCUMENT_NUMBER = /(?:^|\n)[^\p{L}\d\n]{0,4}[s$5][o06]\s*[:.]\s*([0-9][0-9A-Za-z]*(?:\s?\/\s?[0-9A-Za-z.-]+)*)/gu;
 
 function isoDate(day: number, month: number, year: number): string | null {
   if (year < 1900 || year > 2100 || month < 1 || month > 12 || day < 1) return null;

@@ -99,11 +99,15 @@ describe('learned phrases', () => {
 
     const taught = learnedPhrasesFrom(pages, 'CT', 'CT-BC');
     expect(taught).toEqual([{ procedureCode: 'CT', componentCode: 'CT-BC', phrase: 'bang tot nghiep trung hoc pho thong', weight: 1 }]);
-    // Three confirmations of the same phrase: assigned without review, and the reason is shown.
-    const warm = matchDocument([pageFromLines('p2', original.map((l) => (typeof l === 'string' ? l : { ...l, text: 'BANG TOT NGHIEP TRUNG HOC PHO THONG' })))], sampleCandidates('CT'), [{ ...taught[0], weight: 3 }]);
+    // One confirmation: the next such paper (read without diacritics this time) is assigned, and the reason shown.
+    const next = [pageFromLines('p2', original.map((l) => (typeof l === 'string' ? l : { ...l, text: 'BANG TOT NGHIEP TRUNG HOC PHO THONG' })))];
+    const warm = matchDocument(next, sampleCandidates('CT'), taught);
     expect(warm.componentCode).toBe('CT-BC');
     expect(warm.needsReview).toBe(false);
-    expect(warm.explanation.join(' ')).toMatch(/learned phrase 'bang tot nghiep trung hoc pho thong' from 3 confirmations/);
+    expect(warm.explanation.join(' ')).toMatch(/learned phrase 'bang tot nghiep trung hoc pho thong' from 1 confirmation /);
+    // Clerks who taught the same title for another component make it uncertain again.
+    const disputed = matchDocument(next, sampleCandidates('CT'), [...taught, { ...taught[0], componentCode: 'CT-PYC' }]);
+    expect(disputed.needsReview).toBe(true);
   });
 
   it('flip an ambiguous case between two candidates', () => {
@@ -117,5 +121,16 @@ describe('learned phrases', () => {
     expect(after.componentCode).toBe('KT-TK');
     const before2 = new Set([before.componentCode, before.runnerUp?.componentCode]);
     expect(before2.has('KS-TK') && before2.has('KT-TK')).toBe(true);
+  });
+
+  it('teach the whole wrapped title, and a learned title must be the line, not inside it', () => {
+    const land = [...MOTTO, title('GIẤY CHỨNG NHẬN'), title('QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU NHÀ Ở'), title('VÀ TÀI SẢN KHÁC GẮN LIỀN VỚI ĐẤT'), 'Số phát hành: CS 563781'];
+    const [phrase] = learnedPhrasesFrom([pageFromLines('p1', land)], 'XD', 'XD-GCN');
+    expect(phrase.phrase).toBe('giay chung nhan quyen su dung dat quyen so huu nha o va tai san khac gan lien voi dat');
+    // A short phrase taught for the land certificate does not pull the household-business certificate.
+    const household = [...MOTTO, title('GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH'), 'Số: 01A123456'];
+    const result = matchDocument([pageFromLines('p2', household)], sampleCandidates(undefined, true), [{ procedureCode: 'XD', componentCode: 'XD-GCN', phrase: 'giay chung nhan', weight: 5 }]);
+    expect(result.componentCode).toBe('HKD-KQ');
+    expect(result.explanation.join(' ')).not.toMatch(/learned phrase/);
   });
 });

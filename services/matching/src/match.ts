@@ -12,7 +12,7 @@
  * evidence scaled down when the runner-up is close, so that one number decides review.
  */
 import { foldVietnamese } from './fold.ts';
-import { mostProminentTitle, pageLines, titleCandidates, type PageLine } from './page-lines.ts';
+import { fullTitle, mostProminentTitle, pageLines, titleCandidates, type PageLine } from './page-lines.ts';
 import { titleSimilarity } from './similarity.ts';
 import type { ComponentCandidate, LearnedPhrase, MatchResult, PageText } from './types.ts';
 
@@ -117,7 +117,8 @@ export function matchDocument(pages: PageText[], candidates: ComponentCandidate[
   const inPlay = new Set(candidates.map((c) => `${c.procedureCode}\u0000${c.code}`));
   const speaking = learned
     .filter((p) => inPlay.has(`${p.procedureCode}\u0000${p.componentCode}`) && p.weight > 0 && p.phrase)
-    .map((p) => ({ phrase: p, sim: titles.reduce((best, t) => Math.max(best, titleSimilarity(t.folded, p.phrase)), 0) }))
+    // Both ways: a learned title must be the line, not merely inside it ('giấy chứng nhận' is in many titles).
+    .map((p) => ({ phrase: p, sim: titles.reduce((best, t) => Math.max(best, Math.min(titleSimilarity(t.folded, p.phrase), titleSimilarity(p.phrase, t.folded))), 0) }))
     .filter((s) => s.sim >= LEARNED_MATCH);
   const totalWeight = speaking.reduce((n, s) => n + s.phrase.weight, 0);
 
@@ -128,7 +129,7 @@ export function matchDocument(pages: PageText[], candidates: ComponentCandidate[
     const weight = mine.reduce((n, s) => n + s.phrase.weight, 0);
     const top = mine.reduce<(typeof mine)[number] | null>((best, s) => (!best || s.sim > best.sim ? s : best), null);
     // Trust grows with confirmations and shrinks when clerks taught the same phrase for other components.
-    const learnedScore = top ? top.sim * (weight / (totalWeight + 0.5)) : 0;
+    const learnedScore = top ? top.sim * (weight / (totalWeight + 0.25)) : 0;
     const k = keywordScore(text, name, weights);
     const combined = 1 - (1 - t.score) * (1 - learnedScore);
     return {
@@ -176,7 +177,7 @@ export function matchDocument(pages: PageText[], candidates: ComponentCandidate[
  */
 export function learnedPhrasesFrom(pages: PageText[], procedureCode: string, componentCode: string): LearnedPhrase[] {
   const { lines } = titleLinesOf(pages);
-  const title = mostProminentTitle(lines);
+  const title = fullTitle(lines);
   if (!title || title.folded.replace(/[^a-z]/g, '').length < 4) return [];
   return [{ procedureCode, componentCode, phrase: title.folded, weight: 1 }];
 }

@@ -102,18 +102,30 @@ export function titleCandidates(lines: PageLine[]): Array<{ text: string; folded
     0.45 * l.upperRatio + 0.35 * Math.min(1, Math.max(0, (l.relativeHeight - 0.9) / 0.3)) + 0.2 * (1 - l.top / TITLE_ZONE);
   for (const [i, l] of zone.entries()) {
     out.push({ text: l.text, folded: l.folded, prominence: prominence(l), top: l.top });
-    const next = zone[i + 1];
-    if (next && next.index === l.index + 1 && l.upperRatio > 0.6 && next.upperRatio > 0.6) {
-      out.push({ text: `${l.text} ${next.text}`, folded: `${l.folded} ${next.folded}`, prominence: Math.min(prominence(l), prominence(next)), top: l.top });
+    // Long titles wrap over two or three upper-case lines.
+    let joined = { text: l.text, folded: l.folded, prominence: prominence(l) };
+    for (let k = i + 1; k < Math.min(zone.length, i + 3); k++) {
+      const next = zone[k];
+      if (next.index !== zone[k - 1].index + 1 || zone[k - 1].upperRatio <= 0.6 || next.upperRatio <= 0.6) break;
+      joined = { text: `${joined.text} ${next.text}`, folded: `${joined.folded} ${next.folded}`, prominence: Math.min(joined.prominence, prominence(next)) };
+      out.push({ ...joined, top: l.top });
     }
   }
   return out;
 }
 
+/** The whole title: the most prominent line and the upper-case lines it wraps onto. */
+export function fullTitle(lines: PageLine[]): { text: string; folded: string } | null {
+  const first = mostProminentTitle(lines);
+  if (!first) return null;
+  const joined = titleCandidates(lines).filter((c) => c.text.startsWith(first.text) && c.folded.startsWith(first.folded));
+  return joined.reduce((best, c) => (c.text.length > best.text.length ? c : best), first);
+}
+
 /** The most title-like line of a page (for display and for learning), or null. */
 export function mostProminentTitle(lines: PageLine[]): { text: string; folded: string } | null {
-  const candidates = titleCandidates(lines).filter((c) => !c.text.includes(' ') || c.folded.split(' ').length >= 2);
   let best: { text: string; folded: string; prominence: number } | null = null;
-  for (const c of candidates) if (!best || c.prominence > best.prominence + 1e-9) best = c;
+  // Ties go to the first (highest) line; a joined pair never beats its own first line.
+  for (const c of titleCandidates(lines)) if (!best || c.prominence > best.prominence + 1e-9) best = c;
   return best && best.prominence >= 0.45 ? { text: best.text, folded: best.folded } : null;
 }

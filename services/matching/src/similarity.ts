@@ -62,7 +62,7 @@ export function titleSimilarity(line: string, name: string): number {
   const seen = line.split(' ').filter(Boolean);
   const target = name.split(' ').filter(Boolean);
   const { recall, precision } = tokenOverlap(seen, target);
-  const byTokens = 0.75 * recall + 0.25 * precision;
+  const byTokens = 0.6 * recall + 0.4 * precision;
   const compact = stringSimilarity(seen.join(''), target.join(''));
   return Math.max(byTokens, compact);
 }

@@ -23,9 +23,26 @@ export interface CertificateRequest {
   keyUsage: KeyUsageName[] | null;
   keyBits?: 2048 | 3072 | 4096;
   /** Extended key usages, e.g. ['timeStamping'] for a time-stamp authority (then marked critical, as RFC 3161 asks). */
-  extendedKeyUsage?: Array<'timeStamping' | 'emailProtection' | 'clientAuth'>;
+  extendedKeyUsage?: Array<'timeStamping' | 'emailProtection' | 'clientAuth' | 'OCSPSigning'>;
   /** An http URL where the issuer publishes its CRL. */
   crlDistributionPoint?: string;
+  /** An http URL of the issuer's OCSP responder, put in Authority Information Access. */
+  ocspResponderUrl?: string;
+}
+
+/** forge knows neither id-kp-OCSPSigning by name nor how to build Authority Information Access. */
+const OID_OCSP_SIGNING = '1.3.6.1.5.5.7.3.9';
+const OID_AUTHORITY_INFO_ACCESS = '1.3.6.1.5.5.7.1.1';
+const OID_ACCESS_METHOD_OCSP = '1.3.6.1.5.5.7.48.1';
+
+function authorityInfoAccessExtension(ocspUrl: string): Record<string, unknown> {
+  const { asn1 } = forge;
+  const accessDescription = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(OID_ACCESS_METHOD_OCSP).getBytes()),
+    // accessLocation GeneralName uniformResourceIdentifier [6] IA5String
+    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 6, false, ocspUrl),
+  ]);
+  return { id: OID_AUTHORITY_INFO_ACCESS, critical: false, value: asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [accessDescription]) };
 }
 
 export interface IssuedCertificate {
@@ -103,12 +120,13 @@ function buildCertificate(
   if (request.keyUsage) extensions.push(keyUsageExtension(request.keyUsage));
   if (request.extendedKeyUsage) {
     const extension: Record<string, unknown> = { name: 'extKeyUsage', critical: request.extendedKeyUsage.includes('timeStamping') };
-    for (const usage of request.extendedKeyUsage) extension[usage] = true;
+    for (const usage of request.extendedKeyUsage) extension[usage === 'OCSPSigning' ? OID_OCSP_SIGNING : usage] = true;
     extensions.push(extension);
   }
   if (request.crlDistributionPoint) {
     extensions.push({ name: 'cRLDistributionPoints', altNames: [{ type: 6, value: request.crlDistributionPoint }] });
   }
+  if (request.ocspResponderUrl) extensions.push(authorityInfoAccessExtension(request.ocspResponderUrl));
   if (issuer) {
     extensions.push({ name: 'authorityKeyIdentifier', keyIdentifier: issuer.certificate.generateSubjectKeyIdentifier().getBytes() });
   }

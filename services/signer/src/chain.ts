@@ -3,8 +3,8 @@
  * it at the signing time: each link's signature, each certificate's validity
  * window, and that every issuer is a certificate authority.
  *
- * Revocation is not checked yet: that needs OCSP/CRL (validation data, PAdES
- * B-LT) and comes with it.
+ * Revocation is judged apart, for the signer's certificate only (revocation.ts:
+ * OCSP and CRLs).
  */
 import type * as pkijs from 'pkijs';
 import './crypto-engine.ts';

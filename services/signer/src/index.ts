@@ -13,6 +13,7 @@ export { readPassword, type PasswordSource } from './secrets.ts';
 export { requestTimestamp, type TimestampAuthority } from './timestamp.ts';
 export type { TimestampCheck } from './timestamp-verify.ts';
 export type { RevocationCheck, RevocationSources } from './revocation.ts';
+export { loadTrustMaterial, type TrustMaterial, type TrustMaterialSources } from './trust-material.ts';
 export { certificateStatus, inspectCertificate, type CertificateFacts, type CertificateStatus } from './certificate-status.ts';
 export { verifyPdf, type SignatureCheck, type VerificationReport, type VerifyOptions } from './verify.ts';
 export { formatReport } from './report.ts';

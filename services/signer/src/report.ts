@@ -32,7 +32,9 @@ function signatureLines(check: SignatureCheck, index: number): string[] {
     `  time-stamp: ${timestampLine(check)}`,
     `  revocation: ${revocationLine(check)}`,
   ];
+  for (const note of check.revocation.notes ?? []) lines.push(`  revocation note: ${note}`);
   for (const problem of check.problems) lines.push(`  problem: ${problem}`);
+  for (const note of check.notes) lines.push(`  note: ${note}`);
   return lines;
 }
 

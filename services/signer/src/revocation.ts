@@ -1,14 +1,22 @@
 /**
- * Revocation of a signer's certificate from certificate revocation lists:
- * CRLs the caller configured (files), and — when allowed — the CRL at the
- * certificate's own distribution point, if it answers. A CRL only counts when
- * its issuer's signature over it verifies.
- *
- * Not yet: OCSP (an OCSP responder is asked nothing; the report says so).
+ * Revocation of a signer's certificate, from every source at hand:
+ * - CRLs the caller configured (files in the trust-anchors folder) are always
+ *   read: they are local and cost nothing;
+ * - the OCSP responder (the certificate's Authority Information Access, or a
+ *   configured override) is asked when going online is allowed, even when a
+ *   configured CRL already answered: a responder is as fresh as the CA's
+ *   database, a CRL file only as fresh as its last copy;
+ * - the CRL at the certificate's distribution point is fetched only when
+ *   neither of those gave an answer: it can be megabytes and is never fresher.
+ * A CRL only counts when its issuer's signature over it verifies, an OCSP
+ * answer only when ocsp.ts accepts it. "Revoked" from any accepted source wins
+ * (the earliest time); "good" needs at least one accepted source saying so.
+ * Only the signer's certificate is checked, not the authorities above it.
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import './crypto-engine.ts';
+import { askOcspResponder, ocspResponderUrls } from './ocsp.ts';
 
 export type RevocationStatus = 'good' | 'revoked' | 'not-checked';
 
@@ -17,6 +25,8 @@ export interface RevocationCheck {
   revokedAt?: Date;
   /** Where the answer came from, or why there is none, in words. */
   source: string;
+  /** Other sources that were tried and gave no usable answer, in words. */
+  notes?: string[];
 }
 
 export interface RevocationSources {
@@ -25,6 +35,13 @@ export interface RevocationSources {
   /** Fetch the CRL named in the certificate's CRL distribution points (http only). */
   fetchDistributionPoints?: boolean;
   fetchTimeoutMs?: number;
+  /**
+   * Ask the OCSP responder the certificate names. Defaults to
+   * fetchDistributionPoints: both mean "going online for revocation is allowed".
+   */
+  askOcsp?: boolean;
+  /** A responder to ask instead of the certificate's own (e.g. a relay inside the network); asked whenever set. */
+  ocspUrl?: string;
 }
 
 const CRL_DISTRIBUTION_POINTS = '2.5.29.31';
@@ -74,28 +91,66 @@ async function issuedAndSignedBy(crl: pkijs.CertificateRevocationList, issuer: p
   }
 }
 
-/**
- * Looks the certificate up in every CRL from its issuer. Revoked in any of
- * them wins; 'good' needs at least one verified CRL that does not list it.
- */
-export async function checkRevocation(certificate: pkijs.Certificate, issuer: pkijs.Certificate | undefined, sources: RevocationSources): Promise<RevocationCheck> {
-  if (!issuer) return { status: 'not-checked', source: 'the issuer of the certificate is unknown' };
-  const candidates: Array<{ bytes: Uint8Array; from: string }> = (sources.crls ?? []).map((bytes) => ({ bytes, from: 'a configured CRL' }));
-  const urls = sources.fetchDistributionPoints ? distributionPointUrls(certificate) : [];
-  for (const url of urls) {
-    const bytes = await fetchCrl(url, sources.fetchTimeoutMs ?? 10_000);
-    if (bytes) candidates.push({ bytes, from: `the CRL at ${url}` });
-  }
+interface Finding {
+  status: 'good' | 'revoked';
+  revokedAt?: Date;
+  source: string;
+}
 
-  let good: string | null = null;
-  for (const candidate of candidates) {
+/** Configured CRLs, then (when asked to) the ones at the distribution points. */
+async function crlFindings(certificate: pkijs.Certificate, issuer: pkijs.Certificate, crls: Array<{ bytes: Uint8Array; from: string }>): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const candidate of crls) {
     const crl = crlFromBytes(candidate.bytes);
     if (!crl || !(await issuedAndSignedBy(crl, issuer))) continue;
     const entry = crl.revokedCertificates?.find((revoked) => revoked.userCertificate.isEqual(certificate.serialNumber as asn1js.Integer));
-    if (entry) return { status: 'revoked', revokedAt: entry.revocationDate.value, source: candidate.from };
-    good ??= candidate.from;
+    findings.push(entry ? { status: 'revoked', revokedAt: entry.revocationDate.value, source: candidate.from } : { status: 'good', source: candidate.from });
   }
-  if (good) return { status: 'good', source: good };
-  if (urls.length > 0) return { status: 'not-checked', source: `no CRL could be fetched from ${urls.join(', ')}` };
+  return findings;
+}
+
+async function ocspFinding(certificate: pkijs.Certificate, issuer: pkijs.Certificate, sources: RevocationSources, notes: string[]): Promise<Finding | null> {
+  const urls = sources.ocspUrl ? [sources.ocspUrl] : (sources.askOcsp ?? sources.fetchDistributionPoints) ? ocspResponderUrls(certificate) : [];
+  for (const url of urls) {
+    const answer = await askOcspResponder(certificate, issuer, { url, timeoutMs: sources.fetchTimeoutMs ?? 5000 });
+    const source = `OCSP responder ${url}: ${answer.detail}`;
+    if (answer.status === 'good' || answer.status === 'revoked') return { status: answer.status, revokedAt: answer.revokedAt, source };
+    notes.push(source);
+  }
+  return null;
+}
+
+function conclusion(findings: Finding[], notes: string[]): RevocationCheck | null {
+  const revoked = findings
+    .filter((finding) => finding.status === 'revoked')
+    .sort((a, b) => a.revokedAt!.getTime() - b.revokedAt!.getTime())[0];
+  const withNotes = (check: RevocationCheck): RevocationCheck => (notes.length ? { ...check, notes } : check);
+  if (revoked) return withNotes({ status: 'revoked', revokedAt: revoked.revokedAt, source: revoked.source });
+  // OCSP first among the "good" answers: it is the fresher one.
+  const good = findings.find((finding) => finding.source.startsWith('OCSP')) ?? findings[0];
+  return good ? withNotes({ status: 'good', source: good.source }) : null;
+}
+
+/** Looks the certificate up in every source at hand; never throws, and says in words why there is no answer. */
+export async function checkRevocation(certificate: pkijs.Certificate, issuer: pkijs.Certificate | undefined, sources: RevocationSources): Promise<RevocationCheck> {
+  if (!issuer) return { status: 'not-checked', source: 'the issuer of the certificate is unknown' };
+  const notes: string[] = [];
+  const findings = await crlFindings(certificate, issuer, (sources.crls ?? []).map((bytes) => ({ bytes, from: 'a configured CRL' })));
+  const ocsp = await ocspFinding(certificate, issuer, sources, notes);
+  if (ocsp) findings.unshift(ocsp);
+
+  const urls = findings.length === 0 && sources.fetchDistributionPoints ? distributionPointUrls(certificate) : [];
+  const fetched: Array<{ bytes: Uint8Array; from: string }> = [];
+  for (const url of urls) {
+    const bytes = await fetchCrl(url, sources.fetchTimeoutMs ?? 10_000);
+    if (bytes) fetched.push({ bytes, from: `the CRL at ${url}` });
+  }
+  findings.push(...(await crlFindings(certificate, issuer, fetched)));
+
+  const answer = conclusion(findings, notes);
+  if (answer) return answer;
+  if (urls.length > 0) notes.push(`no CRL could be fetched from ${urls.join(', ')}`);
+  // Not "good": nobody vouched that the certificate is not revoked.
+  if (notes.length > 0) return { status: 'not-checked', source: notes.join('; ') };
   return { status: 'not-checked', source: 'no CRL or OCSP responder is configured' };
 }

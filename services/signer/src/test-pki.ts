@@ -38,7 +38,7 @@ async function identity(issued: IssuedCertificate, authority: IssuedCertificate)
   return loadPkcs12(toPkcs12(issued, [authority.certificatePem], 'test', 'test'), 'test');
 }
 
-function unitRequest(commonName: string, overrides: Partial<CertificateRequest> = {}): CertificateRequest {
+function unitRequestOf(commonName: string, overrides: Partial<CertificateRequest> = {}): CertificateRequest {
   const now = Date.now();
   return {
     subject: { commonName, organization: commonName, country: 'VN' },
@@ -49,12 +49,24 @@ function unitRequest(commonName: string, overrides: Partial<CertificateRequest> 
   };
 }
 
-export async function createTestPki(): Promise<TestPki> {
+export interface TestPkiOptions {
+  /** Put this OCSP responder in the Authority Information Access of the certificates issued here (not the development unit's). */
+  ocspResponderUrl?: string;
+}
+
+/** A unit certificate from `authority`, with whatever a test needs (e.g. `ocspResponderUrl`), loaded as a signer. */
+export async function issueTestIdentity(authority: IssuedCertificate, commonName: string, overrides: Partial<CertificateRequest> = {}): Promise<SigningIdentity> {
+  return identity(issueCertificate(unitRequestOf(commonName, overrides), authority), authority);
+}
+
+export async function createTestPki(options: TestPkiOptions = {}): Promise<TestPki> {
   const dir = await mkdtemp(path.join(tmpdir(), 'sohoa-signer-'));
   const files = await ensureDevelopmentPki({ dir: path.join(dir, 'pki'), unitCode: '000.00.19.H29', unitName: 'Ủy ban nhân dân phường Bến Nghé' });
   const caPem = await readFile(files.caCertificatePath, 'utf8');
   const authority: IssuedCertificate = { certificatePem: caPem, privateKeyPem: await readFile(path.join(dir, 'pki', 'ca-key.pem'), 'utf8') };
   const now = Date.now();
+  const ocsp: Partial<CertificateRequest> = options.ocspResponderUrl ? { ocspResponderUrl: options.ocspResponderUrl } : {};
+  const unitRequest = (commonName: string, overrides: Partial<CertificateRequest> = {}): CertificateRequest => unitRequestOf(commonName, { ...ocsp, ...overrides });
   const foreignAuthority = createCertificateAuthority({
     subject: { commonName: 'Unknown CA', country: 'VN' },
     notBefore: new Date(now - DAY_MS),

@@ -3,7 +3,7 @@
  * unchanged, whether the CMS signature holds, whether the signer's
  * certificate chains to one of the given trust anchors and was valid at the
  * signing time (the time-stamp's when there is one, else the claimed /M), the
- * time-stamp itself, and revocation where a CRL is at hand.
+ * time-stamp itself, and revocation where a CRL or an OCSP responder is at hand.
  */
 import { PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
 import { certificateFromPem, displayName, keyUsageForSigning, splitPemBundle } from './certificate.ts';
@@ -26,6 +26,8 @@ export interface SignatureCheck {
   timestamp: TimestampCheck | null;
   revocation: RevocationCheck;
   problems: string[];
+  /** Facts worth knowing that do not make the signature invalid, in words. */
+  notes: string[];
 }
 
 export interface VerificationReport {
@@ -104,6 +106,7 @@ async function checkSignature(bytes: Uint8Array, signature: SignatureDictionary,
     revocation: { status: 'not-checked', source: 'the signature could not be read' },
     keyUsageAllowed: false,
     problems: [],
+    notes: [],
   };
   const ranges = readSignedRanges(bytes, signature);
   check.coversWholeDocument = ranges.coversWholeDocument;
@@ -136,11 +139,20 @@ async function checkSignature(bytes: Uint8Array, signature: SignatureDictionary,
   check.revocation = await checkRevocation(cms.signerCertificate, chain.path[1], options.revocation ?? {});
   if (check.revocation.status === 'revoked') {
     const revokedAt = check.revocation.revokedAt!;
-    // Without a time-stamp nothing proves the signature predates the revocation.
+    // Without a time-stamp nothing proves the signature predates the revocation:
+    // /M is the signer's own word, and whoever stole a key writes it too.
     const before = trustedTime !== null && trustedTime < revokedAt;
     if (!before) {
       check.validAtSigningTime = false;
-      check.problems.push(`the signer's certificate was revoked on ${revokedAt.toISOString()} (${check.revocation.source})${trustedTime ? ', before the time-stamp' : ' and no time-stamp proves the signature was made before that'}`);
+      const stated = signature.signingTime;
+      const why = trustedTime
+        ? ', before the time-stamp'
+        : stated && revokedAt <= stated
+          ? ', before the signing time the signer states'
+          : ' and no time-stamp proves the signature was made before that';
+      check.problems.push(`the signer's certificate was revoked on ${revokedAt.toISOString()} (${check.revocation.source})${why}`);
+    } else {
+      check.notes.push(`the signer's certificate was revoked on ${revokedAt.toISOString()}, after the time-stamp of ${trustedTime.toISOString()}: the signature was made while it was still valid`);
     }
   }
 

@@ -19,30 +19,14 @@ export interface SigningSettings {
   extraAnchorFiles?: string[];
   /** Warn this many days before a certificate expires. */
   expiryWarningDays: number;
-  /** Fetch CRLs from the distribution points certificates name, when reachable. */
+  /** Fetch CRLs from the distribution points certificates name, and ask their OCSP responders, when reachable. */
   fetchRevocation: boolean;
+  /** An OCSP responder to ask instead of the certificates' own (OCSP_URL). */
+  ocspUrl?: string;
 }
 
-export interface TrustMaterial {
-  trustAnchorsPem: string[];
-  crls: Uint8Array[];
-}
-
-/** Reads the configured trust anchors and CRLs; a missing directory is simply empty. */
-export async function loadTrustMaterial(settings: Pick<SigningSettings, 'trustAnchorsDir' | 'extraAnchorFiles'>): Promise<TrustMaterial> {
-  const names = await fs.readdir(settings.trustAnchorsDir).catch(() => [] as string[]);
-  const files = names.sort().map((name) => path.join(settings.trustAnchorsDir, name));
-  const anchorFiles = [...files.filter((file) => /\.(pem|crt|cer)$/i.test(file)), ...(settings.extraAnchorFiles ?? [])];
-  const trustAnchorsPem: string[] = [];
-  for (const file of anchorFiles) {
-    const bytes = await fs.readFile(file).catch(() => null);
-    if (!bytes) continue;
-    const text = bytes.toString('latin1');
-    trustAnchorsPem.push(text.includes('-----BEGIN CERTIFICATE-----') ? text : `-----BEGIN CERTIFICATE-----\n${bytes.toString('base64')}\n-----END CERTIFICATE-----\n`);
-  }
-  const crls = await Promise.all(files.filter((file) => /\.crl$/i.test(file)).map(async (file) => new Uint8Array(await fs.readFile(file))));
-  return { trustAnchorsPem, crls };
-}
+// Kept here for the callers that import it from the jobs; it lives beside the verifier.
+export { loadTrustMaterial, type TrustMaterial } from '../trust-material.ts';
 
 export interface RegisterCertificateOptions {
   unitId: string;

@@ -1,0 +1,296 @@
+/**
+ * Revocation of a signer's certificate by OCSP (RFC 6960): ask the issuing
+ * CA's responder about one certificate, and accept the answer only when it is
+ * signed by that CA or by a responder the CA delegated (a certificate it
+ * issued with id-kp-OCSPSigning), is about this very certificate, and is fresh.
+ *
+ * The judgement (`judgeOcspResponse`) is pure over the response bytes; only
+ * `askOcspResponder` touches the network.
+ */
+import * as asn1js from 'asn1js';
+import { createHash, randomBytes } from 'node:crypto';
+import * as pkijs from 'pkijs';
+import './crypto-engine.ts';
+import { displayName, validityAt } from './certificate.ts';
+
+const OID_AUTHORITY_INFO_ACCESS = '1.3.6.1.5.5.7.1.1';
+const OID_ACCESS_METHOD_OCSP = '1.3.6.1.5.5.7.48.1';
+const OID_OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
+const OID_OCSP_NONCE = '1.3.6.1.5.5.7.48.1.2';
+const OID_EXTENDED_KEY_USAGE = '2.5.29.37';
+const OID_OCSP_SIGNING = '1.3.6.1.5.5.7.3.9';
+
+const HASH_NAMES: Record<string, CertIdHash> = {
+  '1.3.14.3.2.26': 'SHA-1',
+  '2.16.840.1.101.3.4.2.1': 'SHA-256',
+  '2.16.840.1.101.3.4.2.2': 'SHA-384',
+  '2.16.840.1.101.3.4.2.3': 'SHA-512',
+};
+
+const RESPONSE_STATUS_WORDS: Record<number, string> = {
+  1: 'malformedRequest',
+  2: 'internalError',
+  3: 'tryLater',
+  5: 'sigRequired',
+  6: 'unauthorized',
+};
+
+const CRL_REASONS = [
+  'unspecified', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded',
+  'cessationOfOperation', 'certificateHold', '(unused)', 'removeFromCRL', 'privilegeWithdrawn', 'aACompromise',
+];
+
+/** Clocks of responder and verifier disagree a little; more than this is not a clock problem. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+/**
+ * An answer without nextUpdate says "newer information is always available"
+ * (RFC 6960 §4.2.2.1), so only a recent one counts.
+ */
+const MAX_AGE_WITHOUT_NEXT_UPDATE_MS = 60 * 60_000;
+
+export type CertIdHash = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+
+export interface OcspCheck {
+  /**
+   * good/revoked/unknown: the responder's signed answer, accepted.
+   * unreachable: no usable answer came back. rejected: an answer came back
+   * that must not be believed (wrong signer, bad signature, stale, another certificate).
+   */
+  status: 'good' | 'revoked' | 'unknown' | 'unreachable' | 'rejected';
+  revokedAt?: Date;
+  /** The CRL reason the responder gave, e.g. keyCompromise. */
+  reason?: string;
+  /** When the responder vouched for the status. */
+  thisUpdate?: Date;
+  /** The responder's error status when it refused, e.g. malformedRequest. */
+  refusal?: string;
+  /** In words: what the answer was, or why there is none. */
+  detail: string;
+}
+
+export interface OcspRequestBytes {
+  der: Uint8Array;
+  nonce: Uint8Array;
+}
+
+/** http(s) OCSP responder URLs in the certificate's Authority Information Access. */
+export function ocspResponderUrls(certificate: pkijs.Certificate): string[] {
+  const extension = certificate.extensions?.find((item) => item.extnID === OID_AUTHORITY_INFO_ACCESS);
+  if (!extension) return [];
+  try {
+    const access = pkijs.InfoAccess.fromBER(extension.extnValue.valueBlock.valueHexView as Uint8Array<ArrayBuffer>);
+    return access.accessDescriptions
+      .filter((description) => description.accessMethod === OID_ACCESS_METHOD_OCSP)
+      .map((description) => description.accessLocation)
+      .filter((name) => name.type === 6 && typeof name.value === 'string' && /^https?:\/\//.test(name.value))
+      .map((name) => name.value as string);
+  } catch {
+    return [];
+  }
+}
+
+/** An unsigned request for one certificate, with a nonce so a replayed old answer can be told apart. */
+export async function buildOcspRequest(certificate: pkijs.Certificate, issuer: pkijs.Certificate, hashAlgorithm: CertIdHash): Promise<OcspRequestBytes> {
+  const request = new pkijs.OCSPRequest();
+  await request.createForCertificate(certificate, { hashAlgorithm, issuerCertificate: issuer });
+  const nonce = new Uint8Array(randomBytes(16));
+  request.tbsRequest.requestExtensions = [
+    new pkijs.Extension({ extnID: OID_OCSP_NONCE, extnValue: new asn1js.OctetString({ valueHex: nonce }).toBER(false) }),
+  ];
+  return { der: new Uint8Array(request.toSchema(true).toBER(false)), nonce };
+}
+
+function extendedKeyUsages(certificate: pkijs.Certificate): string[] {
+  const extension = certificate.extensions?.find((item) => item.extnID === OID_EXTENDED_KEY_USAGE);
+  if (!extension) return [];
+  try {
+    return pkijs.ExtKeyUsage.fromBER(extension.extnValue.valueBlock.valueHexView as Uint8Array<ArrayBuffer>).keyPurposes;
+  } catch {
+    return [];
+  }
+}
+
+function isNamedBy(responderId: unknown, certificate: pkijs.Certificate): boolean {
+  if (responderId instanceof pkijs.RelativeDistinguishedNames) return responderId.isEqual(certificate.subject);
+  // byKey: SHA-1 of the subjectPublicKey BIT STRING's value (RFC 6960 §4.2.1).
+  if (responderId instanceof asn1js.OctetString) {
+    const keyHash = createHash('sha1').update(certificate.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView).digest();
+    return keyHash.equals(Buffer.from(responderId.valueBlock.valueHexView));
+  }
+  return false;
+}
+
+async function issuedBy(subject: pkijs.Certificate, issuer: pkijs.Certificate): Promise<boolean> {
+  if (!subject.issuer.isEqual(issuer.subject)) return false;
+  try {
+    return await subject.verify(issuer);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Who may answer for the issuer's certificates (RFC 6960 §4.2.2.2): the issuer
+ * itself, or a certificate it issued for exactly this (id-kp-OCSPSigning),
+ * valid now. Anyone else's signature, however valid, proves nothing.
+ */
+async function authorizedResponder(basic: pkijs.BasicOCSPResponse, issuer: pkijs.Certificate, now: Date): Promise<pkijs.Certificate | string> {
+  const responderId = basic.tbsResponseData.responderID;
+  if (isNamedBy(responderId, issuer)) return issuer;
+  const named = (basic.certs ?? []).filter((certificate) => isNamedBy(responderId, certificate));
+  if (named.length === 0) return 'it is signed by a responder that is not the issuing authority and sent no certificate';
+  for (const candidate of named) {
+    if (!(await issuedBy(candidate, issuer))) continue;
+    if (!extendedKeyUsages(candidate).includes(OID_OCSP_SIGNING)) {
+      return `it is signed by ${displayName(candidate)}, which the issuing authority did not authorize to answer OCSP requests (no id-kp-OCSPSigning)`;
+    }
+    if (validityAt(candidate, now) !== 'valid') return `the responder certificate ${displayName(candidate)} is not valid now`;
+    return candidate;
+  }
+  return `it is signed by ${named.map(displayName).join(', ')}, which was not issued by the signer's issuing authority`;
+}
+
+function revokedInfo(certStatus: asn1js.Constructed): { revokedAt: Date; reason?: string } {
+  const [time, reasonTag] = certStatus.valueBlock.value as [asn1js.GeneralizedTime, asn1js.Constructed | undefined];
+  const code = (reasonTag?.valueBlock.value[0] as asn1js.Enumerated | undefined)?.valueBlock.valueDec;
+  return { revokedAt: time.toDate(), reason: code === undefined ? undefined : (CRL_REASONS[code] ?? `reason ${code}`) };
+}
+
+function nonceOf(basic: pkijs.BasicOCSPResponse): Uint8Array | null {
+  const extension = basic.tbsResponseData.responseExtensions?.find((item) => item.extnID === OID_OCSP_NONCE);
+  if (!extension) return null;
+  const inner = extension.extnValue.valueBlock.valueHexView;
+  // The value is an OCTET STRING; some responders put the raw bytes without wrapping them.
+  const parsed = asn1js.fromBER(inner);
+  return parsed.offset === inner.byteLength && parsed.result instanceof asn1js.OctetString ? parsed.result.valueBlock.valueHexView : inner;
+}
+
+async function singleResponseFor(basic: pkijs.BasicOCSPResponse, certificate: pkijs.Certificate, issuer: pkijs.Certificate): Promise<pkijs.SingleResponse | null> {
+  for (const single of basic.tbsResponseData.responses) {
+    const hashAlgorithm = HASH_NAMES[single.certID.hashAlgorithm.algorithmId];
+    if (!hashAlgorithm) continue;
+    const ours = await pkijs.CertID.create(certificate, { hashAlgorithm, issuerCertificate: issuer });
+    if (ours.isEqual(single.certID)) return single;
+  }
+  return null;
+}
+
+function freshnessProblem(single: pkijs.SingleResponse, now: Date): string | null {
+  if (single.thisUpdate.getTime() > now.getTime() + CLOCK_SKEW_MS) return `the answer is dated in the future (${single.thisUpdate.toISOString()})`;
+  if (single.nextUpdate) {
+    if (single.nextUpdate.getTime() < now.getTime() - CLOCK_SKEW_MS) return `the answer is out of date (its next update was due ${single.nextUpdate.toISOString()})`;
+  } else if (single.thisUpdate.getTime() < now.getTime() - MAX_AGE_WITHOUT_NEXT_UPDATE_MS) {
+    return `the answer is stale (produced ${single.thisUpdate.toISOString()}, with no next update)`;
+  }
+  return null;
+}
+
+export interface JudgeOptions {
+  /** The nonce that went out with the request; an answer echoing another one is a replay. */
+  nonce?: Uint8Array;
+  now?: Date;
+}
+
+/** Reads and judges one DER OCSPResponse about `certificate`, issued by `issuer`. */
+export async function judgeOcspResponse(bytes: Uint8Array, certificate: pkijs.Certificate, issuer: pkijs.Certificate, options: JudgeOptions = {}): Promise<OcspCheck> {
+  const now = options.now ?? new Date();
+  const rejected = (why: string): OcspCheck => ({ status: 'rejected', detail: `its answer was not accepted: ${why}` });
+  let basic: pkijs.BasicOCSPResponse;
+  try {
+    const response = pkijs.OCSPResponse.fromBER(bytes as Uint8Array<ArrayBuffer>);
+    const status = response.responseStatus.valueBlock.valueDec;
+    if (status !== 0) {
+      const refusal = RESPONSE_STATUS_WORDS[status] ?? `status ${status}`;
+      return { status: 'unreachable', refusal, detail: `it refused to answer (${refusal})` };
+    }
+    if (response.responseBytes?.responseType !== OID_OCSP_BASIC) return rejected('it is not a basic OCSP response');
+    basic = pkijs.BasicOCSPResponse.fromBER(response.responseBytes.response.valueBlock.valueHexView as Uint8Array<ArrayBuffer>);
+  } catch {
+    return rejected('it is not an OCSP response');
+  }
+
+  const responder = await authorizedResponder(basic, issuer, now);
+  if (typeof responder === 'string') return rejected(responder);
+  let signatureHolds = false;
+  try {
+    signatureHolds = await pkijs.getEngine().crypto!.verifyWithPublicKey(
+      basic.tbsResponseData.tbsView as Uint8Array<ArrayBuffer>, basic.signature, responder.subjectPublicKeyInfo, basic.signatureAlgorithm,
+    );
+  } catch {
+    signatureHolds = false;
+  }
+  if (!signatureHolds) return rejected(`its signature does not verify with the certificate of ${displayName(responder)} (forged or damaged)`);
+
+  const echoed = nonceOf(basic);
+  if (echoed && options.nonce && !Buffer.from(echoed).equals(Buffer.from(options.nonce))) return rejected('it answers another request (the nonce differs): a replayed answer');
+  const single = await singleResponseFor(basic, certificate, issuer);
+  if (!single) return rejected('it is about another certificate');
+  const stale = freshnessProblem(single, now);
+  if (stale) return rejected(stale);
+
+  const by = responder === issuer ? 'signed by the issuing authority' : `signed by the delegated responder ${displayName(responder)}`;
+  const thisUpdate = single.thisUpdate;
+  const tag = (single.certStatus as asn1js.BaseBlock).idBlock.tagNumber;
+  if (tag === 0) return { status: 'good', thisUpdate, detail: `answer of ${thisUpdate.toISOString()}, ${by}` };
+  if (tag === 1) {
+    const { revokedAt, reason } = revokedInfo(single.certStatus as asn1js.Constructed);
+    return { status: 'revoked', revokedAt, reason, thisUpdate, detail: `answer of ${thisUpdate.toISOString()}, ${by}${reason ? `, reason ${reason}` : ''}` };
+  }
+  return { status: 'unknown', thisUpdate, detail: `it does not know this certificate (status unknown, ${by})` };
+}
+
+export interface AskOptions {
+  url: string;
+  timeoutMs?: number;
+  /**
+   * CertID hashes to try in order. SHA-1 is what most responders index (and
+   * `openssl ocsp` sends); SHA-256 is tried when the first one is not known.
+   */
+  hashAlgorithms?: CertIdHash[];
+  now?: Date;
+}
+
+const NETWORK_WORDS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  ECONNRESET: 'connection reset',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+};
+
+async function post(url: string, body: Uint8Array, timeoutMs: number): Promise<Uint8Array | string> {
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' },
+      body: Buffer.from(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!response.ok) return `it answered HTTP ${response.status}`;
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    const name = error instanceof Error ? error.name : '';
+    if (name === 'TimeoutError' || name === 'AbortError') return `it could not be reached: no answer within ${Math.round(timeoutMs / 100) / 10} s`;
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why = (cause?.code && NETWORK_WORDS[cause.code]) ?? cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+    return `it could not be reached (${why})`;
+  }
+}
+
+/** Asks one responder about the certificate; never throws, the answer says what happened. */
+export async function askOcspResponder(certificate: pkijs.Certificate, issuer: pkijs.Certificate, options: AskOptions): Promise<OcspCheck> {
+  let last: OcspCheck = { status: 'unreachable', detail: 'it was not asked' };
+  for (const hashAlgorithm of options.hashAlgorithms ?? ['SHA-1', 'SHA-256']) {
+    const request = await buildOcspRequest(certificate, issuer, hashAlgorithm);
+    const answer = await post(options.url, request.der, options.timeoutMs ?? 5000);
+    if (typeof answer === 'string') return { status: 'unreachable', detail: answer };
+    // A responder's bytes are untrusted input: a structure pkijs trips over is a refusal, not a crash of the report.
+    last = await judgeOcspResponse(answer, certificate, issuer, { nonce: request.nonce, now: options.now }).catch(
+      (error: unknown): OcspCheck => ({ status: 'rejected', detail: `its answer could not be read (${error instanceof Error ? error.message : String(error)})` }),
+    );
+    // Only "I do not know that CertID" is worth asking again with another hash.
+    const notKnown = last.status === 'unknown' || last.refusal === 'malformedRequest';
+    if (!notKnown) return last;
+  }
+  return last;
+}
