@@ -22,7 +22,7 @@ export async function runMatch(o: { catalog: string; procedure?: string; files: 
         const processed = await Promise.all(scan.map((p) => engine.processPage(p.image, { dpi: p.dpi })));
         const pages: PageText[] = [];
         for (const [i, p] of processed.entries()) {
-          const codes = p.blank ? [] : await decodeCodes(p.image);
+          const codes = await decodeCodes(p.image); // blank pages too: a separator may carry only a small code
           pages.push({ pageId: String(i + 1), blank: p.blank, width: p.width, height: p.height, text: p.text, words: p.words, codes });
         }
         const split = splitBatch(pages, candidates);

@@ -29,8 +29,8 @@ export function createApp(deps: ApiDeps): express.Express {
     const field = (name: string) => (typeof req.body?.[name] === 'string' && req.body[name].trim() ? req.body[name].trim() : null);
     const unitCode = field('unit');
     if (!unitCode) throw new AppError('missing-unit', 'the "unit" field is required');
+    // Without a procedure, the receipt's QR code or the papers themselves tell it (batch.split).
     const procedureCode = field('procedure');
-    if (!procedureCode) throw new AppError('missing-procedure', 'the "procedure" field is required');
     const caller = res.locals.caller as Caller;
     const { batchId, dossierCode } = await receiveBatch(deps, {
       unitCode,

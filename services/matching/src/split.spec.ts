@@ -73,4 +73,20 @@ describe('splitBatch on a generated batch', () => {
     expect(result.documents.map((d) => d.pageIds)).toEqual([['c1', 'c2'], ['f', 'c2']]);
     expect(result.dossier).toBeNull();
   });
+
+  it('a title without the national motto starts a document too (drawings); a sheet heading does not', () => {
+    const [, c1, c2] = pages;
+    const drawing = pageFromLines('d1', ['CÔNG TY TNHH TƯ VẤN THIẾT KẾ SAO MAI', { text: 'BẢN VẼ THIẾT KẾ XÂY DỰNG', size: 50 }, 'Công trình: Nhà ở riêng lẻ 3 tầng']);
+    const sheet = pageFromLines('d2', [{ text: 'Tờ số 1/1: mặt bằng tầng 1 và mặt bằng móng', size: 36 }, 'Tỷ lệ 1:100. Kích thước ghi bằng milimét']);
+    const result = splitBatch([c1, c2, drawing, sheet], sampleCandidates('XD'));
+    expect(result.documents.map((d) => d.pageIds)).toEqual([['c1', 'c2'], ['d1', 'd2']]);
+    expect(result.documents[1].title).toBe('BẢN VẼ THIẾT KẾ XÂY DỰNG');
+  });
+
+  it('a receipt\'s second page stays with the receipt', () => {
+    const [r, c1] = pages;
+    const more = pageFromLines('r2', ['3. Bản vẽ thiết kế xây dựng', 'Thời gian trả kết quả: 14 giờ 00 phút, ngày 28 tháng 11 năm 2025']);
+    const result = splitBatch([r, more, c1], sampleCandidates('XD'));
+    expect(result.documents.map((d) => [d.kind, d.pageIds])).toEqual([['receipt', ['r', 'r2']], ['document', ['c1']]]);
+  });
 });

@@ -65,7 +65,8 @@ export function splitBatch(pages: PageText[], candidates: ComponentCandidate[], 
         const printed = findDossierCodeInText(page.text);
         if (printed) dossier = { dossierCode: printed, raw: printed };
       }
-      documents.push({ pageIds: [page.pageId], kind: 'receipt', title: receipt.text });
+      // A long receipt's second page (no title of its own) stays with it.
+      current = { pageIds: [page.pageId], kind: 'receipt', title: receipt.text };
       continue;
     }
     const title = page.blank ? null : titleOf(lines, names, TITLE_START);

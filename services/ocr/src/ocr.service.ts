@@ -81,7 +81,7 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
         const image = await archivalJpeg(page, dpi, options.jpegQuality);
         return { blank: true, image, width: page.width, height: page.height, dpi, rotation: 0, skewDegrees: 0, text: '', words: [], confidence: 0 };
       }
-      const binary = await recognitionRaster(cleaned.page);
+      const binary = await recognitionRaster(cleaned.page, dpi);
       const overview = await downscale(binary, OSD_SIDE);
       const orientation = await decideOrientation(
         probeFor(session, dpi, overview.width / binary.width),

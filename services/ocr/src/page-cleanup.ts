@@ -4,6 +4,7 @@ import { inkMask, judgeBlank } from './cleanup/blank.ts';
 import { findPaperBox, isWholeImage } from './cleanup/border.ts';
 import { decodeImage, resolveDpi } from './cleanup/decode.ts';
 import { measureSkew, type SkewEstimate } from './cleanup/deskew.ts';
+import { removeSpeckles } from './cleanup/speckle.ts';
 import { quantile, scaleBox, type GreyImage } from './cleanup/raster.ts';
 
 /**
@@ -106,10 +107,16 @@ export async function cleanPage(input: Buffer, options: CleanupOptions = {}): Pr
   return { page, dpi, blank, skew };
 }
 
-/** Black-on-white recognition image of a cleaned page (seals, blue ink and paper tone removed). */
-export async function recognitionRaster(page: RasterPage): Promise<GreyImage> {
+/**
+ * Black-on-white recognition image of a cleaned page (seals, blue ink and paper tone removed), with
+ * isolated specks erased. Returns how many specks went, for the page's record.
+ */
+export async function recognitionRaster(page: RasterPage, dpi?: number): Promise<GreyImage & { specks: number }> {
   const pixels = new Uint8Array(page.pixels.buffer, page.pixels.byteOffset, page.pixels.length);
-  return recognitionImage(pixels, page);
+  const binary = await recognitionImage(pixels, page);
+  if (!dpi) return { ...binary, specks: 0 };
+  const { image, removed } = removeSpeckles(binary, { dpi });
+  return { ...image, specks: removed };
 }
 
 export async function rotateRaster(page: RasterPage, rotation: 0 | 90 | 180 | 270): Promise<RasterPage> {

@@ -28,7 +28,8 @@ export function splitBatchJob(deps: SplitJobDeps): JobHandler<'batch.split'> {
         if (p.status !== 'done') continue;
         let codes = p.codes;
         if (!codes) {
-          codes = p.blank || !p.image_key ? [] : await decodeCodes(await deps.store.get(p.image_key));
+          // Blank pages too: a separator sheet carrying only a small code may have been judged blank by cleanup.
+          codes = p.image_key ? await decodeCodes(await deps.store.get(p.image_key)) : [];
           await repo.saveCodes(deps.db, p.id, codes);
         }
         pages.push({ pageId: p.id, blank: !!p.blank, width: p.width ?? 0, height: p.height ?? 0, text: p.text ?? '', words: p.words ?? [], codes });
