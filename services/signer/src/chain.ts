@@ -20,7 +20,8 @@ export interface ChainCheck {
   problems: string[];
 }
 
-async function issuedBy(subject: pkijs.Certificate, issuer: pkijs.Certificate): Promise<boolean> {
+/** Whether `issuer` names and signed `subject`. */
+export async function issuedBy(subject: pkijs.Certificate, issuer: pkijs.Certificate): Promise<boolean> {
   if (!subject.issuer.isEqual(issuer.subject)) return false;
   try {
     return await subject.verify(issuer);

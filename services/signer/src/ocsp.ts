@@ -12,6 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import './crypto-engine.ts';
 import { displayName, validityAt } from './certificate.ts';
+import { issuedBy } from './chain.ts';
 
 const OID_AUTHORITY_INFO_ACCESS = '1.3.6.1.5.5.7.1.1';
 const OID_ACCESS_METHOD_OCSP = '1.3.6.1.5.5.7.48.1';
@@ -120,14 +121,6 @@ function isNamedBy(responderId: unknown, certificate: pkijs.Certificate): boolea
   return false;
 }
 
-async function issuedBy(subject: pkijs.Certificate, issuer: pkijs.Certificate): Promise<boolean> {
-  if (!subject.issuer.isEqual(issuer.subject)) return false;
-  try {
-    return await subject.verify(issuer);
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Who may answer for the issuer's certificates (RFC 6960 §4.2.2.2): the issuer
