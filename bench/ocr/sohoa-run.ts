@@ -75,7 +75,7 @@ async function main(): Promise<void> {
       confidence: p.confidence,
       text: p.text,
       imageBytes: p.image.length,
-      decidedBy: (p as ProcessedPage & { orientation?: { decidedBy: string } }).orientation?.decidedBy,
+      decidedBy: p.cleanup?.orientationDecidedBy,
     })),
     rssTrail,
     pdfBytes,

@@ -1,8 +1,8 @@
 import sharp from 'sharp';
-import { decideOrientation, densestBand, rotateGrey, toRotation, type OrientationProbe, type Rotation } from './cleanup/orientation.ts';
+import { readUpright, rotateGrey, toRotation, type OsdAnswer, type Rotation, type UprightReading } from './cleanup/orientation.ts';
 import type { GreyImage } from './cleanup/raster.ts';
-import { archivalJpeg, cleanPage, recognitionRaster, rotateRaster } from './page-cleanup.ts';
-import { pageText, readability, type OcrWord } from './text/layout.ts';
+import { archivalJpeg, cleanPage, recognitionRaster, rotateRaster, type RecognitionRaster } from './page-cleanup.ts';
+import { pageText, wordsReadability, type OcrWord, type PageText } from './text/layout.ts';
 import { TesseractPool, type TesseractSession } from './tesseract/worker-pool.ts';
 
 /** One scanned page in, one upright archival image with its text out. */
@@ -18,6 +18,20 @@ export interface ProcessedPage {
   text: string;
   words: OcrWord[];
   confidence: number;
+  /** Mean word confidence below the engine's review threshold: the clerk should look at this page. */
+  lowConfidence?: boolean;
+  /** How the page was cleaned and turned, for the record and the benchmark. */
+  cleanup?: PageCleanupReport;
+}
+
+export interface PageCleanupReport {
+  orientationDecidedBy: UprightReading<unknown>['decidedBy'] | 'blank';
+  /** Readability of each orientation tried. */
+  readability: Partial<Record<Rotation, number>>;
+  osd?: OsdAnswer;
+  specksRemoved: number;
+  /** Resolution tesseract read the page at. */
+  recognitionDpi: number;
 }
 
 export interface OcrEngine {
@@ -33,8 +47,14 @@ export interface OcrEngineOptions {
   maxInputPixels?: number;
   /** JPEG quality of the archival image. Default 85. */
   jpegQuality?: number;
-  /** OSD confidence at or above which its orientation is trusted without a second opinion. Default 6. */
+  /** Kept for compatibility: OSD now only orders the candidates of sideways pages and breaks ties. */
   osdConfidence?: number;
+  /** A first reading at or above this readability settles the orientation. Default 70. */
+  acceptReadability?: number;
+  /** Pages whose mean word confidence is below this are flagged for review. Default 80. */
+  reviewConfidence?: number;
+  /** Recognize at most at this resolution. Default 300 dpi. */
+  recognitionMaxDpi?: number;
 }
 
 /** Overview for OSD: OSD wants whole-page layout, not detail. */
@@ -55,20 +75,25 @@ async function downscale(image: GreyImage, side: number): Promise<GreyImage> {
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
 }
 
-function probeFor(session: TesseractSession, dpi: number, overviewScale: number): OrientationProbe {
-  return {
-    osd: async (image) => {
-      const overviewDpi = Math.max(70, Math.round(dpi * overviewScale));
-      const answer = await session.detect(await png(image, overviewDpi), overviewDpi);
-      return { rotation: toRotation(answer.orientation_degrees), confidence: answer.orientation_confidence ?? 0 };
-    },
-    readability: async (image) => readability(await session.recognize(await png(image, dpi), dpi, { text: false, blocks: true })),
-  };
+async function osdOf(session: TesseractSession, binary: RecognitionRaster): Promise<OsdAnswer> {
+  const overview = await downscale(binary, OSD_SIDE);
+  const overviewDpi = Math.max(70, Math.round((binary.dpi * overview.width) / binary.width));
+  const answer = await session.detect(await png(overview, overviewDpi), overviewDpi);
+  return { rotation: toRotation(answer.orientation_degrees), confidence: answer.orientation_confidence ?? 0 };
+}
+
+/** Word boxes from the recognition image back to the archival image's pixels. */
+function toArchival(text: PageText, scale: number): PageText {
+  if (scale === 1) return text;
+  const back = (v: number) => Math.round(v / scale);
+  const words = text.words.map((w) => ({ ...w, box: { x0: back(w.box.x0), y0: back(w.box.y0), x1: back(w.box.x1), y1: back(w.box.y1) } }));
+  return { ...text, words };
 }
 
 export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<OcrEngine> {
   const pool = new TesseractPool(options);
   await pool.start();
+  const reviewConfidence = options.reviewConfidence ?? 80;
 
   async function processPage(input: Buffer, pageOptions: { dpi?: number; signal?: AbortSignal } = {}): Promise<ProcessedPage> {
     const { signal } = pageOptions;
@@ -79,22 +104,27 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
       if (cleaned.blank) {
         const { page } = cleaned;
         const image = await archivalJpeg(page, dpi, options.jpegQuality);
-        return { blank: true, image, width: page.width, height: page.height, dpi, rotation: 0, skewDegrees: 0, text: '', words: [], confidence: 0 };
+        const cleanup: PageCleanupReport = { orientationDecidedBy: 'blank', readability: {}, specksRemoved: 0, recognitionDpi: 0 };
+        return { blank: true, image, width: page.width, height: page.height, dpi, rotation: 0, skewDegrees: 0, text: '', words: [], confidence: 0, cleanup };
       }
-      const binary = await recognitionRaster(cleaned.page, dpi);
-      const overview = await downscale(binary, OSD_SIDE);
-      const orientation = await decideOrientation(
-        probeFor(session, dpi, overview.width / binary.width),
-        overview,
-        densestBand(binary, cleaned.skew.lines),
+      const binary = await recognitionRaster(cleaned.page, dpi, options.recognitionMaxDpi);
+      const reading = await readUpright<PageText>(
+        {
+          read: async (rotation) => {
+            signal?.throwIfAborted();
+            const upright = await rotateGrey(binary, rotation);
+            const result = pageText(await session.recognize(await png(upright, binary.dpi), binary.dpi, { text: false, blocks: true }));
+            return { result, readability: wordsReadability(result.words) };
+          },
+          osd: () => osdOf(session, binary),
+        },
         cleaned.skew.lines,
-        { osdConfidence: options.osdConfidence },
+        { acceptReadability: options.acceptReadability },
       );
       signal?.throwIfAborted();
-      const rotation = orientation.rotation;
+      const { rotation } = reading;
       const page = await rotateRaster(cleaned.page, rotation);
-      const upright = await rotateGrey(binary, rotation);
-      const result = pageText(await session.recognize(await png(upright, dpi), dpi, { text: false, blocks: true }));
+      const result = toArchival(reading.result, binary.scale);
       const image = await archivalJpeg(page, dpi, options.jpegQuality);
       return {
         blank: false,
@@ -105,6 +135,14 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
         rotation,
         skewDegrees: cleaned.skew.degrees,
         ...result,
+        lowConfidence: result.confidence < reviewConfidence,
+        cleanup: {
+          orientationDecidedBy: reading.decidedBy,
+          readability: reading.readability,
+          osd: reading.osd,
+          specksRemoved: binary.specks,
+          recognitionDpi: binary.dpi,
+        },
       };
     }, signal);
   }

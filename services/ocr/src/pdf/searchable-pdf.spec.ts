@@ -43,6 +43,17 @@ describe('searchable PDF', () => {
     expect(out).toMatch(/No syntax or stream encoding errors found/);
   });
 
+  it('carries the PDF/A-2b identification, an sRGB output intent and a file identifier', () => {
+    const meta = run('pdfinfo', ['-meta', file]);
+    expect(meta).toMatch(/<pdfaid:part>2<\/pdfaid:part>/);
+    expect(meta).toMatch(/<pdfaid:conformance>B<\/pdfaid:conformance>/);
+    const qdf = execFileSync('qpdf', ['--qdf', '--object-streams=disable', file, '-']).toString('latin1');
+    expect(qdf).toMatch(/\/OutputIntents/);
+    expect(qdf).toMatch(/\/S \/GTS_PDFA1/);
+    expect(qdf).toMatch(/\/DestOutputProfile/);
+    expect(qdf).toMatch(/\/ID \[/);
+  });
+
   it('has one page per image, sized from pixels and dpi', () => {
     const info = run('pdfinfo', ['-f', '1', '-l', '2', file]);
     expect(info).toMatch(/Pages:\s+2/);

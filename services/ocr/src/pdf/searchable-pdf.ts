@@ -1,9 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import fontkit from '@pdf-lib/fontkit';
+import sharp from 'sharp';
 import {
   PDFDocument,
   PDFName,
+  PDFString,
+  PDFHexString,
   beginText,
   endText,
   setFontAndSize,
@@ -40,6 +44,38 @@ let fontBytes: Promise<Buffer> | undefined;
 function textFont(): Promise<Buffer> {
   fontBytes ??= readFile(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'));
   return fontBytes;
+}
+
+let srgbBytes: Promise<Buffer> | undefined;
+
+/**
+ * The sRGB profile for the PDF/A output intent, taken from libvips (which ships it) rather than a
+ * file in the repo: the scans' JPEGs are sRGB, so this states how their DeviceRGB is to be shown.
+ */
+function srgbProfile(): Promise<Buffer> {
+  srgbBytes ??= sharp({ create: { width: 1, height: 1, channels: 3, background: '#ffffff' } })
+    .withIccProfile('srgb')
+    .jpeg()
+    .toBuffer()
+    .then((jpeg) => sharp(jpeg).metadata())
+    .then((meta) => {
+      if (!meta.icc) throw new Error('libvips gave no sRGB profile');
+      return meta.icc;
+    });
+  return srgbBytes;
+}
+
+async function addOutputIntent(doc: PDFDocument): Promise<void> {
+  const profile = doc.context.flateStream(await srgbProfile(), { N: 3 });
+  const intent = doc.context.obj({
+    Type: 'OutputIntent',
+    S: 'GTS_PDFA1',
+    OutputConditionIdentifier: PDFString.of('sRGB IEC61966-2.1'),
+    Info: PDFString.of('sRGB IEC61966-2.1'),
+    RegistryName: PDFString.of('http://www.color.org'),
+    DestOutputProfile: doc.context.register(profile),
+  });
+  doc.catalog.set(PDFName.of('OutputIntents'), doc.context.obj([doc.context.register(intent)]));
 }
 
 function median(values: number[]): number {
@@ -119,5 +155,9 @@ export async function buildSearchablePdf(pages: ProcessedPage[], metadata: PdfMe
     Subtype: 'XML',
   });
   doc.catalog.set(PDFName.of('Metadata'), doc.context.register(xmp));
+  await addOutputIntent(doc);
+  // PDF/A wants a file identifier in the trailer; pdf-lib writes none unless asked.
+  const id = PDFHexString.of(randomUUID().replace(/-/g, ''));
+  doc.context.trailerInfo.ID = doc.context.obj([id, id]);
   return doc.save();
 }

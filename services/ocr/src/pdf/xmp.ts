@@ -1,4 +1,4 @@
-/** XMP packet mirroring the Info dictionary (archival readers look here first). */
+/** XMP packet mirroring the Info dictionary (archival readers look here first), with the PDF/A-2b identification. */
 
 export interface XmpFields {
   title?: string;
@@ -26,16 +26,19 @@ export function xmpPacket(fields: XmpFields, when: Date): string {
     fields.keywords?.length ? `<dc:subject><rdf:Bag>${fields.keywords.map((k) => `<rdf:li>${esc(k)}</rdf:li>`).join('')}</rdf:Bag></dc:subject>` : '',
     `<dc:language><rdf:Bag><rdf:li>${esc(fields.language)}</rdf:li></rdf:Bag></dc:language>`,
     `<dc:format>application/pdf</dc:format>`,
-    fields.keywords?.length ? `<pdf:Keywords>${esc(fields.keywords.join(', '))}</pdf:Keywords>` : '',
+    fields.keywords?.length ? `<pdf:Keywords>${esc(fields.keywords.join(' '))}</pdf:Keywords>` : '',
     `<pdf:Producer>sohoa (pdf-lib)</pdf:Producer>`,
     `<xmp:CreatorTool>${esc(fields.creator)}</xmp:CreatorTool>`,
     `<xmp:CreateDate>${isoDate(when)}</xmp:CreateDate>`,
     `<xmp:ModifyDate>${isoDate(when)}</xmp:ModifyDate>`,
     `<xmp:MetadataDate>${isoDate(when)}</xmp:MetadataDate>`,
+    // PDF/A-2b claim: the file carries an output intent, embeds its font, and this XMP mirrors Info.
+    `<pdfaid:part>2</pdfaid:part>`,
+    `<pdfaid:conformance>B</pdfaid:conformance>`,
   ].filter(Boolean);
   return `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
 ${parts.join('\n')}
 </rdf:Description></rdf:RDF></x:xmpmeta>
 <?xpacket end="w"?>`;

@@ -63,9 +63,14 @@ export function pageText(page: Pick<Tesseract.Page, 'blocks'>): PageText {
 
 /** Mean confidence weighted by word length, counting only words with a letter or digit. */
 export function readability(page: Pick<Tesseract.Page, 'blocks'>): number {
+  return wordsReadability(pageText(page).words);
+}
+
+/** Readability of words already extracted (see readability). */
+export function wordsReadability(words: Pick<OcrWord, 'text' | 'confidence'>[]): number {
   let weighted = 0;
   let length = 0;
-  for (const w of pageText(page).words) {
+  for (const w of words) {
     const n = [...w.text].filter((c) => /[\p{L}\p{N}]/u.test(c)).length;
     weighted += w.confidence * n;
     length += n;

@@ -1,0 +1,172 @@
+/**
+ * `npm run bench:ocr`: sohoa's OCR stage against OCRmyPDF on the same degraded Vietnamese pages, in
+ * one run on the same machine, written to bench/results/ocr.md. Not a test: nothing here passes or
+ * fails, the numbers are reported as measured, with the targets beside them.
+ *
+ *   node --import tsx bench/ocr/run.ts [--pages 36] [--seed S] [--soak 200]   (--soak 0 skips the soak)
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BENCH_PAGES, BENCH_SEED, writeBenchCorpus, type BenchCorpus } from '../../samples/src/bench-corpus.ts';
+import { measure, type MeasuredRun } from './process-memory.ts';
+import { renderReport, type PageRow } from './report.ts';
+import type { SohoaRunResult } from './sohoa-run.ts';
+import { characterErrors, detection, wordErrors } from './metrics.ts';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const WORK = join(ROOT, 'bench/tmp/ocr');
+const PEER_FLAGS = ['-l', 'vie', '--rotate-pages', '--deskew', '--clean', '--jobs', '2'];
+
+function args(argv: string[]): { pages: number; seed: number; soak: number } {
+  const out = { pages: BENCH_PAGES, seed: BENCH_SEED, soak: 200 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = argv[i].replace(/^--/, '') as keyof typeof out;
+    if (!(key in out) || !Number.isFinite(Number(argv[i + 1]))) throw new Error(`usage: run.ts [--pages N] [--seed S] [--soak N]`);
+    out[key] = Number(argv[i + 1]);
+  }
+  return out;
+}
+
+function has(command: string, check: string[]): boolean {
+  try {
+    execFileSync(command, check, { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The peer, as the issue names it: Debian's ocrmypdf with tesseract's Vietnamese model and unpaper. */
+function installPeer(): void {
+  const vie = has('tesseract', ['--list-langs']) && execFileSync('tesseract', ['--list-langs'], { encoding: 'utf8' }).includes('vie');
+  if (has('ocrmypdf', ['--version']) && vie && has('unpaper', ['--version'])) return;
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
+  console.log('installing ocrmypdf, tesseract-ocr-vie, unpaper with apt-get');
+  const run = (cmd: string[]) => execFileSync(cmd[0], cmd.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  run([...sudo, 'apt-get', 'update', '-qq']);
+  run([...sudo, 'apt-get', 'install', '-y', '-qq', 'ocrmypdf', 'tesseract-ocr-vie', 'unpaper']);
+}
+
+/** The corpus is generated from the seed on first use and kept in bench/tmp (same seed, same pages). */
+async function corpus(pages: number, seed: number): Promise<BenchCorpus> {
+  const dir = join(WORK, `corpus-${seed}-${pages}`);
+  const index = join(dir, 'corpus.json');
+  if (existsSync(index)) {
+    console.log(`corpus: ${dir}`);
+    return JSON.parse(await readFile(index, 'utf8')) as BenchCorpus;
+  }
+  console.log(`generating ${pages} pages (seed ${seed}) into ${dir}`);
+  const set = await writeBenchCorpus(dir, pages, seed);
+  await writeFile(index, JSON.stringify(set));
+  return set;
+}
+
+/**
+ * Which way OCRmyPDF turned each page. It turns the content itself (no /Rotate), so its log is the
+ * record: "N page is facing ⇩, confidence 14.5 - will rotate ↻". The arrow is where the text's top
+ * points; a page is turned only when the log says "will rotate".
+ */
+const FACING: Record<string, number> = { '⇧': 0, '⇨': 270, '⇩': 180, '⇦': 90 };
+function peerTurns(log: string, count: number): number[] {
+  const turns = new Array<number>(count).fill(0);
+  for (const m of log.matchAll(/^\s*(\d+)\s+page is facing (\S+), confidence [\d.]+ - (.*)$/gmu)) {
+    if (/will rotate/.test(m[3])) turns[Number(m[1]) - 1] = FACING[m[2]] ?? -1;
+  }
+  return turns;
+}
+
+function qpdfCheck(pdf: string): string {
+  try {
+    execFileSync('qpdf', ['--check', pdf], { stdio: 'pipe' });
+    return 'clean';
+  } catch (error) {
+    const out = (error as { stdout?: Buffer }).stdout?.toString() ?? '';
+    return `FAILED: ${out.split('\n').filter((l) => /error|warning/i.test(l)).slice(0, 3).join('; ')}`;
+  }
+}
+
+function failIf(run: MeasuredRun, what: string): void {
+  if (run.exitCode !== 0) throw new Error(`${what} exited ${run.exitCode}: ${run.stderr.slice(-2000)}`);
+}
+
+async function main(): Promise<void> {
+  const options = args(process.argv.slice(2));
+  installPeer();
+  await mkdir(WORK, { recursive: true });
+  const set = await corpus(options.pages, options.seed);
+  const out = (name: string) => join(WORK, name);
+
+  // The two engines run one after the other, never together, each with the machine to itself.
+  console.log(`OCRmyPDF on ${set.pages.length} pages …`);
+  const peerRun = await measure('ocrmypdf', [...PEER_FLAGS, '--sidecar', out('peer.txt'), set.pdf, out('peer.pdf')]);
+  failIf(peerRun, 'ocrmypdf');
+  const peerText = (await readFile(out('peer.txt'), 'utf8')).split('\f');
+  const peerTurned = peerTurns(peerRun.stderr, set.pages.length);
+  await writeFile(out('peer.log'), peerRun.stderr);
+
+  console.log(`sohoa on ${set.pages.length} pages …`);
+  const sohoaRun = await measure('node', ['--import', 'tsx', join(ROOT, 'bench/ocr/sohoa-run.ts'), set.pdf, out('sohoa.json'), out('sohoa.pdf')], { cwd: ROOT });
+  failIf(sohoaRun, 'sohoa');
+  const sohoa = JSON.parse(await readFile(out('sohoa.json'), 'utf8')) as SohoaRunResult;
+
+  let soak: { pages: number; run: MeasuredRun; trail: number[] } | undefined;
+  if (options.soak > 0) {
+    const repeat = Math.ceil(options.soak / set.pages.length);
+    console.log(`sohoa memory soak: ${repeat * set.pages.length} pages …`);
+    const run = await measure('node', ['--import', 'tsx', join(ROOT, 'bench/ocr/sohoa-run.ts'), set.pdf, out('soak.json'), out('soak.pdf'), '--repeat', String(repeat)], { cwd: ROOT });
+    failIf(run, 'sohoa soak');
+    const result = JSON.parse(await readFile(out('soak.json'), 'utf8')) as SohoaRunResult;
+    soak = { pages: repeat * set.pages.length, run, trail: result.rssTrail };
+  }
+
+  const rows: PageRow[] = set.pages.map((page, i) => {
+    const mine = sohoa.pages[i];
+    const theirs = peerText[i] ?? '';
+    const upright = (360 - page.truth.rotation) % 360;
+    return {
+      name: page.name,
+      dpi: page.truth.dpi,
+      degradations: page.truth.degradations,
+      turned: page.truth.rotation,
+      blank: page.truth.blank,
+      sohoa: {
+        cer: characterErrors(mine.text, page.text),
+        wer: wordErrors(mine.text, page.text),
+        uprightOk: mine.rotation === upright,
+        blank: mine.blank,
+        decidedBy: mine.decidedBy,
+      },
+      peer: {
+        cer: characterErrors(theirs, page.text),
+        wer: wordErrors(theirs, page.text),
+        uprightOk: peerTurned[i] === upright,
+        blank: theirs.trim() === '',
+      },
+    };
+  });
+  const blanks = rows.map((r) => r.blank);
+  const report = renderReport({
+    rows,
+    machine: `${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    peerVersion: execFileSync('ocrmypdf', ['--version'], { encoding: 'utf8' }).trim(),
+    tesseractVersion: execFileSync('tesseract', ['--version'], { encoding: 'utf8' }).split('\n')[0],
+    peerCommand: `ocrmypdf ${PEER_FLAGS.join(' ')} --sidecar peer.txt corpus.pdf peer.pdf`,
+    seed: options.seed,
+    sohoa: { run: sohoaRun, blank: detection(rows.map((r) => r.sohoa.blank), blanks), qpdf: qpdfCheck(out('sohoa.pdf')), pdfBytes: sohoa.pdfBytes, workers: sohoa.workers },
+    peer: { run: peerRun, blank: detection(rows.map((r) => r.peer.blank), blanks), qpdf: qpdfCheck(out('peer.pdf')) },
+    soak,
+  });
+  await mkdir(join(ROOT, 'bench/results'), { recursive: true });
+  await writeFile(join(ROOT, 'bench/results/ocr.md'), report);
+  console.log(report.split('\n## Per page')[0]);
+  console.log('written to bench/results/ocr.md');
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
