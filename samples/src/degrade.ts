@@ -5,6 +5,7 @@
  * Randomness comes only from the seed passed in, never from sharp's noise.
  */
 import sharp from 'sharp';
+import { toPng } from './formats.ts';
 import { createRng } from './prng.ts';
 import { escapeXml, PAPER, type Paper, type PageGeometry } from './render.ts';
 
@@ -194,4 +195,50 @@ function clamp(v: number): number {
 function hexRgb(hex: string): [number, number, number] {
   const n = parseInt(hex.slice(1), 16);
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+/** The scanner-side look of a page: what `applyLook` applies, in the order a real scan acquires it. */
+export interface ScanLook {
+  dpi: number;
+  paper: Paper;
+  rotation: QuarterTurn;
+  skew: number;
+  yellowed: boolean;
+  speckles: boolean;
+  lidBorder: boolean;
+  jpegQuality?: number;
+}
+
+/**
+ * Light and paper, specks, skew, a quarter turn, the lid border, JPEG compression; each step applied is named in
+ * `degradations`. The result is a PNG at the page's dpi.
+ */
+export async function applyLook(png: Buffer, look: ScanLook, seedFor: (label: string) => number, degradations: string[]): Promise<Buffer> {
+  let out = png;
+  if (look.paper === 'yellowed') degradations.push('yellowed-paper');
+  if (look.yellowed) {
+    out = await yellowedUnevenLight(out, seedFor('light'));
+    degradations.push('uneven-light');
+  }
+  if (look.speckles) {
+    out = await speckles(out, seedFor('speckles'));
+    degradations.push('speckles');
+  }
+  if (look.skew !== 0) {
+    out = await skew(out, look.skew);
+    degradations.push('skew');
+  }
+  if (look.rotation !== 0) {
+    out = await rotate(out, look.rotation);
+    degradations.push('rotation');
+  }
+  if (look.lidBorder) {
+    out = await lidBorder(out, seedFor('lid'));
+    degradations.push('lid-border');
+  }
+  if (look.jpegQuality !== undefined) {
+    out = await jpegArtifacts(out, look.jpegQuality);
+    degradations.push(`jpeg-q${look.jpegQuality}`);
+  }
+  return toPng(out, look.dpi);
 }

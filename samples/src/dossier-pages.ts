@@ -9,8 +9,7 @@
 import QRCode from 'qrcode';
 import sharp, { type OverlayOptions } from 'sharp';
 import { catalogDocumentFor, receiptDocument, type CatalogCode, type CatalogDocument, type ReceiptInfo } from './documents-catalog.ts';
-import { blankBackSide, jpegArtifacts, lidBorder, rotate, seal, signature, skew, speckles, yellowedUnevenLight } from './degrade.ts';
-import { toPng } from './formats.ts';
+import { applyLook, blankBackSide, seal, signature } from './degrade.ts';
 import type { GeneratedPage, PageSpec, PageTruth } from './generate.ts';
 import { createRng } from './prng.ts';
 import { a4Geometry, renderPage, PAPER, type PageGeometry } from './render.ts';
@@ -45,35 +44,6 @@ export async function qrPng(text: string, mm: number, dpi: number): Promise<Buff
   return QRCode.toBuffer(text, { errorCorrectionLevel: 'M', margin: 2, scale, type: 'png' });
 }
 
-async function degradePage(png: Buffer, look: PageLook, seedFor: (label: string) => number, degradations: string[]): Promise<Buffer> {
-  let out = png;
-  if (look.paper === 'yellowed') degradations.push('yellowed-paper');
-  if (look.yellowed) {
-    out = await yellowedUnevenLight(out, seedFor('light'));
-    degradations.push('uneven-light');
-  }
-  if (look.speckles) {
-    out = await speckles(out, seedFor('speckles'));
-    degradations.push('speckles');
-  }
-  if (look.skew !== 0) {
-    out = await skew(out, look.skew);
-    degradations.push('skew');
-  }
-  if (look.rotation !== 0) {
-    out = await rotate(out, look.rotation);
-    degradations.push('rotation');
-  }
-  if (look.lidBorder) {
-    out = await lidBorder(out, seedFor('lid'));
-    degradations.push('lid-border');
-  }
-  if (look.jpegQuality !== undefined) {
-    out = await jpegArtifacts(out, look.jpegQuality);
-    degradations.push(`jpeg-q${look.jpegQuality}`);
-  }
-  return toPng(out, look.dpi);
-}
 
 function truthOf(look: PageLook, geometry: PageGeometry, doc: CatalogDocument | null, degradations: string[], sealed: boolean): PageTruth {
   const turned = look.rotation === 90 || look.rotation === 270;
@@ -135,7 +105,7 @@ export async function renderDocumentPages(
       degradations.push('seal');
     }
     const pageLook = index === 0 || look.skew === 0 ? look : { ...look, skew: Math.round(pageRng.range(-6, 6) * 10) / 10 };
-    png = await degradePage(png, pageLook, seedFor, degradations);
+    png = await applyLook(png, pageLook, seedFor, degradations);
     pages.push({
       png,
       text: rendered.lines.length ? `${rendered.lines.join('\n')}\n` : '',
@@ -181,7 +151,7 @@ export async function generateSeparatorPage(payload: string | null, look: PageLo
   }
   let png: Buffer = await sharp({ create: { width: geometry.width, height: geometry.height, channels: 3, background: PAPER[look.paper] } }).composite(layers).png().toBuffer();
   const degradations = ['separator'];
-  png = await degradePage(png, { ...look, seal: false, signature: false }, seedFor, degradations);
+  png = await applyLook(png, look, seedFor, degradations);
   return { png, text: '', truth: truthOf(look, geometry, null, degradations, false), role: 'separator', component: null, pageInDocument: 0 };
 }
 
@@ -191,6 +161,6 @@ export async function generateBlankPage(look: PageLook, seed: number): Promise<D
   const seedFor = (label: string): number => Math.floor(rng.fork(label).next() * 2 ** 31);
   const geometry = a4Geometry(look.dpi);
   const degradations = ['blank-noise'];
-  const png: Buffer = await degradePage(await blankBackSide(geometry, look.paper, seedFor('blank')), { ...look, seal: false, signature: false }, seedFor, degradations);
+  const png: Buffer = await applyLook(await blankBackSide(geometry, look.paper, seedFor('blank')), look, seedFor, degradations);
   return { png, text: '', truth: truthOf(look, geometry, null, degradations, false), role: 'blank', component: null, pageInDocument: 0 };
 }

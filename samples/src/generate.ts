@@ -10,8 +10,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMPONENTS, documentFor, type SampleComponent } from './documents.ts';
-import { blankBackSide, jpegArtifacts, lidBorder, rotate, seal, signature, skew, speckles, yellowedUnevenLight, type QuarterTurn } from './degrade.ts';
-import { toImagePdf, toMultiPageTiff, toPng } from './formats.ts';
+import { applyLook, blankBackSide, seal, signature, type QuarterTurn } from './degrade.ts';
+import { toImagePdf, toMultiPageTiff } from './formats.ts';
 import { createRng, type Rng } from './prng.ts';
 import { a4Geometry, renderPage, type Paper } from './render.ts';
 
@@ -111,32 +111,7 @@ export async function generatePage(spec: PageSpec, seed: number): Promise<Genera
     png = await blankBackSide(a4Geometry(spec.dpi), spec.paper, seedFor('blank'));
     degradations.push('blank-noise');
   }
-  if (spec.paper === 'yellowed') degradations.push('yellowed-paper');
-  if (spec.yellowed) {
-    png = await yellowedUnevenLight(png, seedFor('light'));
-    degradations.push('uneven-light');
-  }
-  if (spec.speckles) {
-    png = await speckles(png, seedFor('speckles'));
-    degradations.push('speckles');
-  }
-  if (spec.skew !== 0) {
-    png = await skew(png, spec.skew);
-    degradations.push('skew');
-  }
-  if (spec.rotation !== 0) {
-    png = await rotate(png, spec.rotation);
-    degradations.push('rotation');
-  }
-  if (spec.lidBorder) {
-    png = await lidBorder(png, seedFor('lid'));
-    degradations.push('lid-border');
-  }
-  if (spec.jpegQuality !== undefined) {
-    png = await jpegArtifacts(png, spec.jpegQuality);
-    degradations.push(`jpeg-q${spec.jpegQuality}`);
-  }
-  png = await toPng(png, spec.dpi);
+  png = await applyLook(png, spec, seedFor, degradations);
   const geometry = a4Geometry(spec.dpi);
   const turned = spec.rotation === 90 || spec.rotation === 270;
   return {

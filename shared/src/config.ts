@@ -17,6 +17,9 @@ const EnvSchema = z.object({
   S3_BUCKET: z.string().min(3).default('sohoa'),
   S3_REGION: z.string().default('us-east-1'),
   OCR_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism())),
+  /** '+'-joined tesseract languages. Vietnamese alone reads Vietnamese papers best (bench/results/ocr.md) and
+   * covers the Latin alphabet; 'vie+eng' helps papers mostly in English. */
+  OCR_LANGUAGES: z.string().regex(/^(vie|eng)(\+(vie|eng))*$/, 'languages shipped: vie, eng, joined with +').default('vie'),
   OCR_RECYCLE_AFTER_PAGES: z.coerce.number().int().min(1).default(50),
   /** A job whose worker died is retried after this long (pg-boss expiry). */
   JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(5).default(600),
@@ -48,7 +51,7 @@ export interface Config {
   pkiDir: string;
   databaseUrl?: string;
   s3: { endpoint?: string; accessKey?: string; secretKey?: string; bucket: string; region: string };
-  ocr: { workers: number; recycleAfterPages: number };
+  ocr: { workers: number; recycleAfterPages: number; languages: string[] };
   queue: { jobTimeoutSeconds: number; maintenanceSeconds: number };
   inbox: { pollMs: number; settleMs: number };
   limits: { maxUploadBytes: number; maxPagePixels: number };
@@ -79,7 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pkiDir: path.join(dataDir, 'pki'),
     databaseUrl: e.DATABASE_URL,
     s3: { endpoint: e.S3_ENDPOINT, accessKey: e.S3_ACCESS_KEY, secretKey: e.S3_SECRET_KEY, bucket: e.S3_BUCKET, region: e.S3_REGION },
-    ocr: { workers: e.OCR_WORKERS, recycleAfterPages: e.OCR_RECYCLE_AFTER_PAGES },
+    ocr: { workers: e.OCR_WORKERS, recycleAfterPages: e.OCR_RECYCLE_AFTER_PAGES, languages: e.OCR_LANGUAGES.split('+') },
     queue: { jobTimeoutSeconds: e.JOB_TIMEOUT_SECONDS, maintenanceSeconds: e.QUEUE_MAINTENANCE_SECONDS },
     inbox: { pollMs: e.INBOX_POLL_MS, settleMs: e.INBOX_SETTLE_MS },
     limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxPagePixels: e.MAX_PAGE_PIXELS },

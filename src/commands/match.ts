@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
-import { parseCatalog } from '@sohoa/shared';
+import { loadConfig, parseCatalog } from '@sohoa/shared';
 import { readScan, ScanRejected } from '@sohoa/ingest';
 import { createOcrEngine } from '@sohoa/ocr';
 import { candidatesFromCatalog, decodeCodes, extractFields, matchDocument, splitBatch, type PageText } from '@sohoa/matching';
@@ -13,7 +12,8 @@ export async function runMatch(o: { catalog: string; procedure?: string; files: 
   const catalog = parseCatalog(JSON.parse(await fs.readFile(o.catalog, 'utf8')));
   if (o.procedure && !catalog.procedures.some((p) => p.code === o.procedure)) throw new Error(`the catalog has no procedure ${o.procedure}`);
   const candidates = candidatesFromCatalog(catalog, o.procedure ?? null, { results: true });
-  const engine = await createOcrEngine({ workers: Math.max(1, os.availableParallelism()) });
+  const { ocr } = loadConfig();
+  const engine = await createOcrEngine({ workers: ocr.workers, languages: ocr.languages });
   const failed: string[] = [];
   try {
     for (const file of o.files) {

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import os from 'node:os';
+import { loadConfig } from '@sohoa/shared';
 import { readScan, ScanRejected } from '@sohoa/ingest';
 import { buildSearchablePdf, createOcrEngine, type ProcessedPage } from '@sohoa/ocr';
 
@@ -10,7 +10,8 @@ import { buildSearchablePdf, createOcrEngine, type ProcessedPage } from '@sohoa/
  */
 export async function runOcr(outDir: string, files: string[]): Promise<number> {
   await fs.mkdir(outDir, { recursive: true });
-  const engine = await createOcrEngine({ workers: Math.max(1, os.availableParallelism()) });
+  const { ocr } = loadConfig();
+  const engine = await createOcrEngine({ workers: ocr.workers, languages: ocr.languages });
   const failed: string[] = [];
   let totalPages = 0;
   const started = performance.now();
