@@ -92,8 +92,8 @@ describe('the pipeline on the embedded stack', () => {
     // Searchable: pdftotext finds the ground truth.
     const truth = words((await fs.readFile(path.join(scans, 'dossier-ks.gt.txt'), 'utf8')).replace(/\f/g, '\n'));
     const found = words(text);
-    // Measured 0.88 on this degraded dossier (seal, skew, a page turned 90°); issue 3 raises the bar.
-    expect(wordRecall(truth, found)).toBeGreaterThan(0.85);
+    // Measured 0.925 on this degraded dossier (seal, skew, a page turned 90°) with issue 3's cleanup.
+    expect(wordRecall(truth, found)).toBeGreaterThan(0.9);
     for (const fact of ['TỜ KHAI ĐĂNG KÝ KHAI SINH', '031198646711', 'Dương Kim Hương', 'Dương Quang Nam']) expect(text.normalize('NFC')).toContain(fact.normalize('NFC'));
 
     // Signed: poppler's validator agrees, with the development CA trusted.
