@@ -53,7 +53,9 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
     cleanups.push(() => queue.stop());
 
     if (parts.workers) {
-      const engine: OcrEngine = await createOcrEngine({ workers: config.ocr.workers, recycleAfterPages: config.ocr.recycleAfterPages, languages: config.ocr.languages });
+      const engine: OcrEngine = await createOcrEngine({
+        workers: config.ocr.workers, recycleAfterPages: config.ocr.recycleAfterPages, languages: config.ocr.languages, reviewConfidence: config.ocr.reviewConfidence,
+      });
       cleanups.push(() => engine.close());
       const deps = { db, store, queue };
       await queue.work(

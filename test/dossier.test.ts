@@ -26,7 +26,7 @@ describe('dossiers: documents, review, clerk edits, learning', () => {
   let stack: TestStack;
   let request: Buffer;
   beforeAll(async () => {
-    stack = await startTestStack();
+    stack = await startTestStack({ OCR_REVIEW_CONFIDENCE: '99' }); // every real page falls below: each must be flagged
     request = await fs.readFile(path.join(scans, 'skewed-seal.jpg')); // a certification request: no component of birth registration
   });
   afterAll(async () => {
@@ -49,7 +49,9 @@ describe('dossiers: documents, review, clerk edits, learning', () => {
     expect(view.waitingForReview).toBe(2);
     expect(view.documents.map((d: any) => d.status)).toEqual(['review', 'review']);
 
+    for (const d of view.documents) expect(d.lowConfidencePages).toBe(d.pages);
     const review = await call(stack, 'GET', '/review?unit=000.00.00.H00');
+    for (const d of review.body.documents) expect(d.lowConfidencePages).toEqual(d.pages); // the clerk sees which pages to check
     expect(review.body.documents.map((d: any) => d.id).sort()).toEqual(view.documents.map((d: any) => d.id).sort());
     expect(review.body.documents[0].explanation.length).toBeGreaterThan(0); // why the machine was unsure
 

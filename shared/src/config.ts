@@ -20,6 +20,8 @@ const EnvSchema = z.object({
   /** '+'-joined tesseract languages. Vietnamese alone reads Vietnamese papers best (bench/results/ocr.md) and
    * covers the Latin alphabet; 'vie+eng' helps papers mostly in English. */
   OCR_LANGUAGES: z.string().regex(/^(vie|eng)(\+(vie|eng))*$/, 'languages shipped: vie, eng, joined with +').default('vie'),
+  /** A page whose mean word confidence is below this is flagged to the clerk. */
+  OCR_REVIEW_CONFIDENCE: z.coerce.number().min(0).max(100).default(80),
   OCR_RECYCLE_AFTER_PAGES: z.coerce.number().int().min(1).default(50),
   /** A job whose worker died is retried after this long (pg-boss expiry). */
   JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(5).default(600),
@@ -51,7 +53,7 @@ export interface Config {
   pkiDir: string;
   databaseUrl?: string;
   s3: { endpoint?: string; accessKey?: string; secretKey?: string; bucket: string; region: string };
-  ocr: { workers: number; recycleAfterPages: number; languages: string[] };
+  ocr: { workers: number; recycleAfterPages: number; languages: string[]; reviewConfidence: number };
   queue: { jobTimeoutSeconds: number; maintenanceSeconds: number };
   inbox: { pollMs: number; settleMs: number };
   limits: { maxUploadBytes: number; maxPagePixels: number };
@@ -82,7 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pkiDir: path.join(dataDir, 'pki'),
     databaseUrl: e.DATABASE_URL,
     s3: { endpoint: e.S3_ENDPOINT, accessKey: e.S3_ACCESS_KEY, secretKey: e.S3_SECRET_KEY, bucket: e.S3_BUCKET, region: e.S3_REGION },
-    ocr: { workers: e.OCR_WORKERS, recycleAfterPages: e.OCR_RECYCLE_AFTER_PAGES, languages: e.OCR_LANGUAGES.split('+') },
+    ocr: { workers: e.OCR_WORKERS, recycleAfterPages: e.OCR_RECYCLE_AFTER_PAGES, languages: e.OCR_LANGUAGES.split('+'), reviewConfidence: e.OCR_REVIEW_CONFIDENCE },
     queue: { jobTimeoutSeconds: e.JOB_TIMEOUT_SECONDS, maintenanceSeconds: e.QUEUE_MAINTENANCE_SECONDS },
     inbox: { pollMs: e.INBOX_POLL_MS, settleMs: e.INBOX_SETTLE_MS },
     limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxPagePixels: e.MAX_PAGE_PIXELS },

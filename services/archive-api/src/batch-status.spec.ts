@@ -4,7 +4,7 @@ import { batchStatus, type DocumentView, type FileView, type RecordView } from '
 const file = (over: Partial<FileView>): FileView => ({ id: 'f1', name: 'a.tif', status: 'split', error: null, pages: 2, blankPages: 0, pagesDone: 2, pagesFailed: 0, ...over });
 const doc = (over: Partial<DocumentView>): DocumentView => ({
   id: 'd1', position: 0, kind: 'document', status: 'archived', error: null, pages: 2, title: null, procedure: 'KS', component: 'KS-TK',
-  confidence: 0.9, runnerUp: null, needsReview: false, recordId: 'r1', ...over,
+  confidence: 0.9, runnerUp: null, needsReview: false, recordId: 'r1', lowConfidencePages: 0, ...over,
 });
 const record: RecordView = { id: 'r1', documentId: 'd1', sha256: 'x', size: 1, pages: 2, objectKey: 'k', createdAt: '' };
 

@@ -4,6 +4,7 @@ export interface FileView { id: string; name: string; status: string; error: str
 export interface DocumentView {
   id: string; position: number; kind: string; status: string; error: string | null; pages: number; title: string | null;
   procedure: string | null; component: string | null; confidence: number | null; runnerUp: unknown; needsReview: boolean; recordId: string | null;
+  lowConfidencePages: number;
 }
 export interface RecordView { id: string; documentId: string; sha256: string; size: number; pages: number; objectKey: string; createdAt: string }
 export interface BatchView {
@@ -44,7 +45,8 @@ export async function loadBatchView(db: Queryable, id: string): Promise<BatchVie
   const documents = await db.query<DocumentView>(
     `SELECT doc.id, doc.position, doc.kind, doc.status, doc.error, cardinality(doc.page_ids) AS pages, doc.title,
             doc.procedure_code AS procedure, doc.component_code AS component, doc.confidence, doc.runner_up AS "runnerUp",
-            doc.needs_review AS "needsReview", r.id AS "recordId"
+            doc.needs_review AS "needsReview", r.id AS "recordId",
+            (SELECT count(*)::int FROM pages p WHERE p.id = ANY(doc.page_ids) AND p.low_confidence) AS "lowConfidencePages"
      FROM documents doc LEFT JOIN records r ON r.document_id = doc.id WHERE doc.batch_id = $1 ORDER BY doc.position`,
     [id],
   );

@@ -6,14 +6,15 @@ export interface DocumentRow {
   dossier_procedure: string | null; position: number; kind: 'document' | 'receipt'; status: string; revision: number;
   page_ids: string[]; procedure_code: string | null; component_code: string | null; title: string | null; confidence: number | null;
   runner_up: unknown; explanation: string[]; fields: Record<string, unknown>; needs_review: boolean; confirmed_by: string | null;
-  confirmed_at: Date | null; error: string | null; record_id: string | null; archived: boolean;
+  confirmed_at: Date | null; error: string | null; record_id: string | null; archived: boolean; low_confidence_pages: string[];
 }
 
 const documentSelect = `
   SELECT doc.id, doc.batch_id, doc.dossier_id, d.code AS dossier_code, d.unit_id, d.catalog_version_id, d.procedure_code AS dossier_procedure,
          doc.position, doc.kind, doc.status, doc.revision, doc.page_ids, doc.procedure_code, doc.component_code, doc.title, doc.confidence,
          doc.runner_up, doc.explanation, doc.fields, doc.needs_review, doc.confirmed_by, doc.confirmed_at, doc.error,
-         r.id AS record_id, (r.id IS NOT NULL) AS archived
+         r.id AS record_id, (r.id IS NOT NULL) AS archived,
+         ARRAY(SELECT p.id FROM pages p WHERE p.id = ANY(doc.page_ids) AND p.low_confidence ORDER BY array_position(doc.page_ids, p.id)) AS low_confidence_pages
   FROM documents doc JOIN dossiers d ON d.id = doc.dossier_id LEFT JOIN records r ON r.document_id = doc.id`;
 
 export async function getDocument(db: Queryable, id: string, lock = false): Promise<DocumentRow | null> {

@@ -15,6 +15,7 @@ export function documentSummary(d: repo.DocumentRow) {
     procedure: d.procedure_code, component: d.component_code, confidence: d.confidence, runnerUp: d.runner_up,
     needsReview: d.status === 'review', confirmedBy: d.confirmed_by, fields: d.fields, explanation: d.explanation,
     recordId: d.record_id, error: d.error, batch: d.batch_id, dossier: d.dossier_code,
+    lowConfidencePages: d.low_confidence_pages, // the recognizer was unsure: worth a look before confirming
   };
 }
 

@@ -23,6 +23,7 @@ export function ocrPageJob(deps: OcrJobDeps): JobHandler<'ocr.page'> {
       await deps.store.put(imageKey, result.image, { contentType: 'image/jpeg' });
       await repo.savePageResult(deps.db, page.id, {
         blank: result.blank, rotation: result.rotation, skewDegrees: result.skewDegrees, confidence: result.confidence,
+        lowConfidence: !result.blank && !!result.lowConfidence,
         width: result.width, height: result.height, dpi: result.dpi, imageKey, text: result.text, words: result.words,
       });
       await afterPage(page.batch_id);
