@@ -10,9 +10,9 @@ import QRCode from 'qrcode';
 import sharp, { type OverlayOptions } from 'sharp';
 import { catalogDocumentFor, receiptDocument, type CatalogCode, type CatalogDocument, type ReceiptInfo } from './documents-catalog.ts';
 import { applyLook, blankBackSide, seal, signature } from './degrade.ts';
-import type { GeneratedPage, PageSpec, PageTruth } from './generate.ts';
+import { pageTruth, type GeneratedPage, type PageSpec } from './generate.ts';
 import { createRng } from './prng.ts';
-import { a4Geometry, renderPage, PAPER, type PageGeometry } from './render.ts';
+import { a4Geometry, renderPage, PAPER } from './render.ts';
 
 /** How a page is degraded: a PageSpec without its component. */
 export type PageLook = Omit<PageSpec, 'component'>;
@@ -42,25 +42,6 @@ export async function qrPng(text: string, mm: number, dpi: number): Promise<Buff
   const modules = QRCode.create(text, { errorCorrectionLevel: 'M' }).modules.size + 4;
   const scale = Math.max(2, Math.round(((mm / 25.4) * dpi) / modules));
   return QRCode.toBuffer(text, { errorCorrectionLevel: 'M', margin: 2, scale, type: 'png' });
-}
-
-
-function truthOf(look: PageLook, geometry: PageGeometry, doc: CatalogDocument | null, degradations: string[], sealed: boolean): PageTruth {
-  const turned = look.rotation === 90 || look.rotation === 270;
-  return {
-    dpi: look.dpi,
-    rotation: look.rotation,
-    skew: look.skew,
-    degradations,
-    blank: doc === null,
-    procedure: doc?.procedure ?? null,
-    component: doc?.component ?? null,
-    title: doc?.title ?? null,
-    fields: doc?.fields ?? {},
-    sealText: sealed && doc ? doc.sealText : null,
-    width: turned ? geometry.height : geometry.width,
-    height: turned ? geometry.width : geometry.height,
-  };
 }
 
 async function overlayImage(png: Buffer, image: Buffer, left: number, top: number): Promise<Buffer> {
@@ -109,7 +90,7 @@ export async function renderDocumentPages(
     pages.push({
       png,
       text: rendered.lines.length ? `${rendered.lines.join('\n')}\n` : '',
-      truth: truthOf(pageLook, rendered.geometry, doc, degradations, sealed),
+      truth: pageTruth(pageLook, rendered.geometry, doc, degradations, sealed),
       role: options.role ?? (doc.kind === 'receipt' ? 'receipt' : 'document'),
       component: doc.component,
       pageInDocument: index + 1,
@@ -152,7 +133,7 @@ export async function generateSeparatorPage(payload: string | null, look: PageLo
   let png: Buffer = await sharp({ create: { width: geometry.width, height: geometry.height, channels: 3, background: PAPER[look.paper] } }).composite(layers).png().toBuffer();
   const degradations = ['separator'];
   png = await applyLook(png, look, seedFor, degradations);
-  return { png, text: '', truth: truthOf(look, geometry, null, degradations, false), role: 'separator', component: null, pageInDocument: 0 };
+  return { png, text: '', truth: pageTruth(look, geometry, null, degradations, false), role: 'separator', component: null, pageInDocument: 0 };
 }
 
 /** A duplex back side: blank paper with scanner noise. */
@@ -162,5 +143,5 @@ export async function generateBlankPage(look: PageLook, seed: number): Promise<D
   const geometry = a4Geometry(look.dpi);
   const degradations = ['blank-noise'];
   const png: Buffer = await applyLook(await blankBackSide(geometry, look.paper, seedFor('blank')), look, seedFor, degradations);
-  return { png, text: '', truth: truthOf(look, geometry, null, degradations, false), role: 'blank', component: null, pageInDocument: 0 };
+  return { png, text: '', truth: pageTruth(look, geometry, null, degradations, false), role: 'blank', component: null, pageInDocument: 0 };
 }

@@ -112,25 +112,35 @@ export async function generatePage(spec: PageSpec, seed: number): Promise<Genera
     degradations.push('blank-noise');
   }
   png = await applyLook(png, spec, seedFor, degradations);
-  const geometry = a4Geometry(spec.dpi);
-  const turned = spec.rotation === 90 || spec.rotation === 270;
   return {
     png,
     text: lines.length ? `${lines.join('\n')}\n` : '',
-    truth: {
-      dpi: spec.dpi,
-      rotation: spec.rotation,
-      skew: spec.skew,
-      degradations,
-      blank: doc === null,
-      procedure: doc?.procedure ?? null,
-      component: doc?.component ?? null,
-      title: doc?.title ?? null,
-      fields: doc?.fields ?? {},
-      sealText: spec.seal && doc ? doc.sealText : null,
-      width: turned ? geometry.height : geometry.width,
-      height: turned ? geometry.width : geometry.height,
-    },
+    truth: pageTruth(spec, a4Geometry(spec.dpi), doc, degradations, spec.seal),
+  };
+}
+
+/** What a generated page is, as the benchmarks and tests compare against it. */
+export function pageTruth(
+  look: Omit<PageSpec, 'component'>,
+  geometry: { width: number; height: number },
+  doc: { procedure: string; component: string; title: string; fields: Record<string, string>; sealText: string } | null,
+  degradations: string[],
+  sealed: boolean,
+): PageTruth {
+  const turned = look.rotation === 90 || look.rotation === 270;
+  return {
+    dpi: look.dpi,
+    rotation: look.rotation,
+    skew: look.skew,
+    degradations,
+    blank: doc === null,
+    procedure: doc?.procedure ?? null,
+    component: doc?.component ?? null,
+    title: doc?.title ?? null,
+    fields: doc?.fields ?? {},
+    sealText: sealed && doc ? doc.sealText : null,
+    width: turned ? geometry.height : geometry.width,
+    height: turned ? geometry.width : geometry.height,
   };
 }
 

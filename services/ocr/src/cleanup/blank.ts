@@ -1,4 +1,4 @@
-import type { GreyImage, InkMask } from './raster.ts';
+import { labelInk, type GreyImage, type InkMask } from './raster.ts';
 
 /**
  * Blank pages (duplex back sides): no print, maybe faint bleed-through, dust or speckle. The test is
@@ -33,46 +33,7 @@ interface Component {
 
 /** 8-connected components of the ink. */
 export function components(mask: InkMask): Component[] {
-  const { width, height } = mask;
-  const seen = new Uint8Array(mask.data.length);
-  const stack = new Int32Array(mask.data.length);
-  const found: Component[] = [];
-  for (let start = 0; start < mask.data.length; start++) {
-    if (!mask.data[start] || seen[start]) continue;
-    let top = 0;
-    stack[top++] = start;
-    seen[start] = 1;
-    let area = 0;
-    let x0 = width;
-    let x1 = 0;
-    let y0 = height;
-    let y1 = 0;
-    while (top > 0) {
-      const p = stack[--top];
-      area++;
-      const x = p % width;
-      const y = (p - x) / width;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-      for (let dy = -1; dy <= 1; dy++) {
-        const ny = y + dy;
-        if (ny < 0 || ny >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx;
-          if (nx < 0 || nx >= width) continue;
-          const q = ny * width + nx;
-          if (mask.data[q] && !seen[q]) {
-            seen[q] = 1;
-            stack[top++] = q;
-          }
-        }
-      }
-    }
-    found.push({ area, width: x1 - x0 + 1, height: y1 - y0 + 1 });
-  }
-  return found;
+  return labelInk(mask.width, mask.height, (i) => mask.data[i] !== 0).components.map((c) => ({ area: c.area, width: c.x1 - c.x0 + 1, height: c.y1 - c.y0 + 1 }));
 }
 
 export function judgeBlank(mask: InkMask, options: BlankOptions): BlankVerdict {

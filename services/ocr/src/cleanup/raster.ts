@@ -92,3 +92,52 @@ export function scaleBox(box: CropBox, from: { width: number; height: number }, 
   const height = Math.min(to.height - top, Math.round(box.height * sy));
   return { left, top, width, height };
 }
+
+/** One 8-connected mark of ink: its label in `labels`, pixel count and bounding box. */
+export interface InkComponent {
+  label: number;
+  area: number;
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** Labels the 8-connected components of the pixels for which `isInk(index)` holds (labels start at 1; 0 = paper). */
+export function labelInk(width: number, height: number, isInk: (index: number) => boolean): { labels: Int32Array; components: InkComponent[] } {
+  const labels = new Int32Array(width * height);
+  const stack = new Int32Array(width * height);
+  const components: InkComponent[] = [];
+  for (let start = 0; start < labels.length; start++) {
+    if (labels[start] !== 0 || !isInk(start)) continue;
+    const c: InkComponent = { label: components.length + 1, area: 0, x0: width, y0: height, x1: -1, y1: -1 };
+    let top = 0;
+    stack[top++] = start;
+    labels[start] = c.label;
+    while (top > 0) {
+      const p = stack[--top];
+      c.area++;
+      const x = p % width;
+      const y = (p - x) / width;
+      if (x < c.x0) c.x0 = x;
+      if (x > c.x1) c.x1 = x;
+      if (y < c.y0) c.y0 = y;
+      if (y > c.y1) c.y1 = y;
+      for (let dy = -1; dy <= 1; dy++) {
+        const ny = y + dy;
+        if (ny < 0 || ny >= height) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = x + dx;
+          if (nx < 0 || nx >= width) continue;
+          const q = ny * width + nx;
+          if (labels[q] === 0 && isInk(q)) {
+            labels[q] = c.label;
+            stack[top++] = q;
+          }
+        }
+      }
+    }
+    components.push(c);
+  }
+  return { labels, components };
+}

@@ -1,4 +1,4 @@
-import type { GreyImage } from './raster.ts';
+import { labelInk, type GreyImage } from './raster.ts';
 
 /**
  * Speckle removal on the black-and-white recognition image. Dust and toner specks are small and
@@ -27,55 +27,20 @@ export function removeSpeckles(image: GreyImage, options: SpeckleOptions): Speck
   const { width, height, data } = image;
   const maxSide = Math.max(1, Math.round((options.maxSpeck ?? 0.03) * options.dpi));
   const radius = Math.max(2, Math.round((options.isolation ?? 0.06) * options.dpi));
-  const labels = new Int32Array(width * height); // 0 = paper or unlabelled
-  const stack = new Int32Array(width * height);
+  const { labels, components } = labelInk(width, height, (i) => data[i] === 0);
   const out = new Uint8Array(data);
-  let next = 0;
   let removed = 0;
-  for (let start = 0; start < data.length; start++) {
-    if (data[start] !== 0 || labels[start] !== 0) continue;
-    const label = ++next;
-    let top = 0;
-    stack[top++] = start;
-    labels[start] = label;
-    let x0 = width;
-    let x1 = -1;
-    let y0 = height;
-    let y1 = -1;
-    let big = false;
-    while (top > 0) {
-      const p = stack[--top];
-      const x = p % width;
-      const y = (p - x) / width;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-      if (x1 - x0 >= maxSide || y1 - y0 >= maxSide) big = true;
-      for (let dy = -1; dy <= 1; dy++) {
-        const ny = y + dy;
-        if (ny < 0 || ny >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx;
-          if (nx < 0 || nx >= width) continue;
-          const q = ny * width + nx;
-          if (data[q] === 0 && labels[q] === 0) {
-            labels[q] = label;
-            stack[top++] = q;
-          }
-        }
-      }
-    }
-    if (big) continue;
-    if (isolated(data, labels, width, height, label, x0 - radius, y0 - radius, x1 + radius, y1 + radius)) {
-      for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) if (labels[y * width + x] === label) out[y * width + x] = 255;
+  for (const c of components) {
+    if (c.x1 - c.x0 >= maxSide || c.y1 - c.y0 >= maxSide) continue;
+    if (isolated(data, labels, width, height, c.label, c.x0 - radius, c.y0 - radius, c.x1 + radius, c.y1 + radius)) {
+      for (let y = c.y0; y <= c.y1; y++) for (let x = c.x0; x <= c.x1; x++) if (labels[y * width + x] === c.label) out[y * width + x] = 255;
       removed++;
     }
   }
   return { image: { data: out, width, height }, removed };
 }
 
-/** No ink of another mark inside the window (labels not yet assigned count as ink too). */
+/** No ink of another mark inside the window. */
 function isolated(
   data: Uint8Array,
   labels: Int32Array,
