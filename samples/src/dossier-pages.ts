@@ -7,6 +7,7 @@
  *   {"ma_ho_so": "...", "ma_tthc": "...", "ma_dinh_danh": "...", "ten_giay_to": "...", "he_thong": "sohoa", "thoi_gian": "ISO 8601 +07:00"}
  */
 import QRCode from 'qrcode';
+import { formatDossierQr, type DossierQrPayload } from '@sohoa/matching';
 import sharp, { type OverlayOptions } from 'sharp';
 import { catalogDocumentFor, receiptDocument, type CatalogCode, type CatalogDocument, type ReceiptInfo } from './documents-catalog.ts';
 import { applyLook, blankBackSide, seal, signature } from './degrade.ts';
@@ -26,16 +27,9 @@ export interface DossierPage extends GeneratedPage {
   pageInDocument: number;
 }
 
-export interface QrPayload {
-  ma_ho_so: string;
-  ma_tthc?: string;
-  ma_dinh_danh?: string;
-  ten_giay_to?: string;
-  he_thong?: string;
-  thoi_gian?: string;
-}
-
-export const qrPayloadText = (payload: QrPayload): string => JSON.stringify(payload);
+/** The QR format is the matching service's: the generator prints exactly what sohoa reads. */
+export type QrPayload = DossierQrPayload;
+export const qrPayloadText = (payload: QrPayload): string => formatDossierQr(payload);
 
 /** A QR code as PNG, about `mm` millimetres wide at `dpi`. */
 export async function qrPng(text: string, mm: number, dpi: number): Promise<Buffer> {

@@ -9,3 +9,5 @@ export * from './domain.ts';
 export * from './dossier-code.ts';
 export * from './catalog.ts';
 export * from './audit.ts';
+export * from './batch-progress.ts';
+export * from './caller.ts';

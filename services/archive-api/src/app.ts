@@ -1,9 +1,9 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import multer from 'multer';
-import { AppError, type Db, type Logger, type ObjectStore, type Queue } from '@sohoa/shared';
+import { AppError, actorOf, isUuid, type Caller, type Db, type Logger, type ObjectStore, type Queue } from '@sohoa/shared';
 import { receiveBatch } from '@sohoa/ingest';
 import { dossierRoutes } from '@sohoa/matching/routes';
-import { requireToken, type Caller } from './auth.ts';
+import { requireToken } from './auth.ts';
 import { loadBatchView, loadRecord } from './batch-status.ts';
 import { certificateRoutes, type CertificateRoutesDeps } from './certificates.routes.ts';
 
@@ -40,7 +40,7 @@ export function createApp(deps: ApiDeps): express.Express {
       // multer decodes the multipart filename as latin1; browsers and curl send UTF-8
       files: files.map((f) => ({ name: Buffer.from(f.originalname, 'latin1').toString('utf8'), bytes: f.buffer })),
       source: 'upload',
-      actor: `token:${caller.name}`,
+      actor: actorOf(caller),
     });
     res.status(202).location(`/api/v1/batches/${batchId}`).json({ id: batchId, dossier: dossierCode });
   });
@@ -80,4 +80,3 @@ export function createApp(deps: ApiDeps): express.Express {
   return app;
 }
 
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

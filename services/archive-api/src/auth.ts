@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { AppError, type Queryable } from '@sohoa/shared';
+import { AppError, type Caller, type Queryable } from '@sohoa/shared';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -10,7 +10,6 @@ export async function createApiToken(db: Queryable, name: string, role: 'admin' 
   return token;
 }
 
-export interface Caller { tokenId: string; name: string; role: string }
 
 /** Bearer tokens; only their SHA-256 is stored, so a database dump does not hand out access. */
 export function requireToken(db: Queryable) {

@@ -12,7 +12,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import express from 'express';
 import multer from 'multer';
-import { AppError, type Db, type ObjectStore } from '@sohoa/shared';
+import { AppError, actorOf, isUuid, requireRole, type Caller, type Db, type ObjectStore } from '@sohoa/shared';
 import { formatReport, SignerError, verifyPdf } from '@sohoa/signer';
 import {
   certificateById,
@@ -23,7 +23,6 @@ import {
   registerUnitCertificate,
   type SigningSettings,
 } from '@sohoa/signer/jobs';
-import type { Caller } from './auth.ts';
 import { loadRecord } from './batch-status.ts';
 
 export interface CertificateRoutesDeps {
@@ -32,11 +31,7 @@ export interface CertificateRoutesDeps {
   signing: SigningSettings & { pkiDir: string };
 }
 
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
-function requireAdmin(caller: Caller): void {
-  if (caller.role !== 'admin') throw new AppError('forbidden', 'only an admin token may change signing certificates', 403);
-}
 
 /** A refused import says why, in the signer's words, under its stable code. */
 function asAppError(error: unknown): unknown {
@@ -63,7 +58,7 @@ export function certificateRoutes(deps: CertificateRoutesDeps): express.Router {
   });
 
   router.post<{ code: string }>('/units/:code/certificates', express.json(), upload.fields([{ name: 'p12', maxCount: 1 }, { name: 'seal', maxCount: 1 }]), async (req, res) => {
-    requireAdmin(res.locals.caller as Caller);
+    requireRole(res.locals.caller as Caller); // signing certificates: admin only
     const unit = await unitByCode(req.params.code);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const text = (name: string) => (typeof body[name] === 'string' && (body[name] as string).trim() ? (body[name] as string).trim() : undefined);
@@ -101,7 +96,7 @@ export function certificateRoutes(deps: CertificateRoutesDeps): express.Router {
       holderName: text('holderName'),
       sealPath,
       trustAnchorsPem,
-      actor: `token:${(res.locals.caller as Caller).name}`,
+      actor: actorOf(res.locals.caller as Caller),
     }).catch(async (error: unknown) => {
       if (uploaded) await Promise.all([p12Path, passwordPath, sealPath].map((file) => file && fs.rm(file, { force: true })));
       throw asAppError(error);
@@ -111,10 +106,10 @@ export function certificateRoutes(deps: CertificateRoutesDeps): express.Router {
   });
 
   router.post('/certificates/:id/revoke', express.json(), async (req, res) => {
-    requireAdmin(res.locals.caller as Caller);
+    requireRole(res.locals.caller as Caller); // signing certificates: admin only
     if (!isUuid(req.params.id)) throw new AppError('not-found', 'certificate not found', 404);
     const reason = typeof req.body?.reason === 'string' && req.body.reason.trim() ? req.body.reason.trim() : 'revoked by the certificate authority';
-    const row = await markRevoked(deps.db, req.params.id, reason, `token:${(res.locals.caller as Caller).name}`);
+    const row = await markRevoked(deps.db, req.params.id, reason, actorOf(res.locals.caller as Caller));
     if (!row) throw new AppError('not-found', 'certificate not found', 404);
     res.json(certificateView(row, new Date(), deps.signing.expiryWarningDays));
   });

@@ -1,15 +1,10 @@
 import express, { type Response } from 'express';
-import { AppError, importCatalog } from '@sohoa/shared';
+import { AppError, actorOf, importCatalog, isUuid, requireRole as requireCallerRole, type Caller } from '@sohoa/shared';
 import * as clerk from './dossier.service.ts';
 
-type Caller = { name: string; role: string };
-const actor = (res: Response) => `token:${(res.locals.caller as Caller).name}`;
-const isUuid = (s: unknown): s is string => typeof s === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
-
-function requireRole(res: Response, ...roles: string[]) {
-  const caller = res.locals.caller as Caller;
-  if (caller.role !== 'admin' && !roles.includes(caller.role)) throw new AppError('forbidden', `this needs the ${roles.join(' or ')} role`, 403);
-}
+const caller = (res: Response) => res.locals.caller as Caller;
+const actor = (res: Response) => actorOf(caller(res));
+const requireRole = (res: Response, ...roles: string[]) => requireCallerRole(caller(res), ...roles);
 
 function uuidParam(value: unknown, what: string): string {
   if (!isUuid(value)) throw new AppError('not-found', `${what} not found`, 404);

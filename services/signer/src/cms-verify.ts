@@ -10,13 +10,8 @@ import * as pkijs from 'pkijs';
 import './crypto-engine.ts';
 import { certificateDer, certificateFromDer } from './certificate.ts';
 import { OID } from './cms.ts';
+import { DIGEST_BY_OID } from './digests.ts';
 
-const DIGESTS: Record<string, string> = {
-  '1.3.14.3.2.26': 'sha1',
-  '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
-};
 
 /** Signature algorithms that fix their own digest; rsaEncryption takes it from digestAlgorithm. */
 const SIGNATURE_DIGESTS: Record<string, string> = {
@@ -90,7 +85,7 @@ function verifyValue(signerInfo: pkijs.SignerInfo, publicKey: KeyObject, data: U
   const signature = signerInfo.signature.valueBlock.valueHexView;
   if (algorithm.algorithmId === RSA_PSS) {
     const params = new pkijs.RSASSAPSSParams({ schema: algorithm.algorithmParams });
-    const hash = DIGESTS[params.hashAlgorithm.algorithmId];
+    const hash = DIGEST_BY_OID[params.hashAlgorithm.algorithmId];
     if (!hash) throw new Error(`unsupported RSA-PSS hash ${params.hashAlgorithm.algorithmId}`);
     return verifySignature(hash, data, { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: params.saltLength }, signature);
   }
@@ -140,7 +135,7 @@ export function checkCms(cmsDer: Uint8Array, signedChunks: Uint8Array[], options
     return result;
   }
 
-  const digestName = DIGESTS[signerInfo.digestAlgorithm.algorithmId];
+  const digestName = DIGEST_BY_OID[signerInfo.digestAlgorithm.algorithmId];
   if (!digestName) {
     result.problems.push(`the signature uses a digest algorithm sohoa does not know (${signerInfo.digestAlgorithm.algorithmId})`);
     return result;
@@ -196,7 +191,7 @@ function checkSigningCertificateAttribute(signerInfo: pkijs.SignerInfo, signer: 
     const hasAlgorithm = parts[0] instanceof asn1js.Sequence;
     const hashAlgorithm = hasAlgorithm ? new pkijs.AlgorithmIdentifier({ schema: parts[0] }).algorithmId : OID.sha256;
     const certHash = (hasAlgorithm ? parts[1] : parts[0]) as asn1js.OctetString;
-    const digestName = DIGESTS[hashAlgorithm];
+    const digestName = DIGEST_BY_OID[hashAlgorithm];
     const expected = digestName ? createHash(digestName).update(certificateDer(signer)).digest() : null;
     if (!expected || !expected.equals(Buffer.from(certHash.valueBlock.valueHexView))) {
       problems.push("the signing-certificate-v2 attribute names a different certificate than the one that signed");

@@ -13,6 +13,7 @@ import * as pkijs from 'pkijs';
 import './crypto-engine.ts';
 import { displayName, validityAt } from './certificate.ts';
 import { issuedBy } from './chain.ts';
+import { DIGEST_BY_OID } from './digests.ts';
 
 const OID_AUTHORITY_INFO_ACCESS = '1.3.6.1.5.5.7.1.1';
 const OID_ACCESS_METHOD_OCSP = '1.3.6.1.5.5.7.48.1';
@@ -21,12 +22,6 @@ const OID_OCSP_NONCE = '1.3.6.1.5.5.7.48.1.2';
 const OID_EXTENDED_KEY_USAGE = '2.5.29.37';
 const OID_OCSP_SIGNING = '1.3.6.1.5.5.7.3.9';
 
-const HASH_NAMES: Record<string, CertIdHash> = {
-  '1.3.14.3.2.26': 'SHA-1',
-  '2.16.840.1.101.3.4.2.1': 'SHA-256',
-  '2.16.840.1.101.3.4.2.2': 'SHA-384',
-  '2.16.840.1.101.3.4.2.3': 'SHA-512',
-};
 
 const RESPONSE_STATUS_WORDS: Record<number, string> = {
   1: 'malformedRequest',
@@ -160,7 +155,8 @@ function nonceOf(basic: pkijs.BasicOCSPResponse): Uint8Array | null {
 
 async function singleResponseFor(basic: pkijs.BasicOCSPResponse, certificate: pkijs.Certificate, issuer: pkijs.Certificate): Promise<pkijs.SingleResponse | null> {
   for (const single of basic.tbsResponseData.responses) {
-    const hashAlgorithm = HASH_NAMES[single.certID.hashAlgorithm.algorithmId];
+    const digest = DIGEST_BY_OID[single.certID.hashAlgorithm.algorithmId];
+    const hashAlgorithm = digest && (digest.replace('sha', 'SHA-') as CertIdHash); // WebCrypto's spelling
     if (!hashAlgorithm) continue;
     const ours = await pkijs.CertID.create(certificate, { hashAlgorithm, issuerCertificate: issuer });
     if (ours.isEqual(single.certID)) return single;

@@ -10,6 +10,7 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { createCertificateAuthority, issueCertificate, toPkcs12, type CertificateRequest, type IssuedCertificate } from './certificate-issuer.ts';
 import { ensureDevelopmentPki, type DevelopmentPki } from './dev-pki.ts';
 import { loadPkcs12, type SigningIdentity } from './pkcs12.ts';
+import { execFileSync } from 'node:child_process';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -108,3 +109,15 @@ export async function samplePdf(pages = 5): Promise<Uint8Array> {
   }
   return doc.save();
 }
+
+/**
+ * How OpenSSL reads a CMS signature: the whole `-print` dump, the signer's part of it, and the names of the
+ * signer's signed attributes (the TSA token nested in unsignedAttrs carries attributes of its own, left out).
+ */
+export function opensslCmsView(cms: Uint8Array): { printed: string; signerInfo: string; signedAttributes: string[] } {
+  const printed = execFileSync('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER'], { input: cms, encoding: 'utf8' });
+  const signerInfo = printed.slice(printed.indexOf('signerInfos:'));
+  const signedAttrs = signerInfo.slice(signerInfo.indexOf('signedAttrs:'), signerInfo.indexOf('signatureAlgorithm:'));
+  return { printed, signerInfo, signedAttributes: [...signedAttrs.matchAll(/object: ([^\n]+)/g)].map((m) => m[1]) };
+}
+

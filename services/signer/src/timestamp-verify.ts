@@ -11,6 +11,7 @@ import { displayName } from './certificate.ts';
 import { checkChain } from './chain.ts';
 import { checkCms } from './cms-verify.ts';
 import { tstInfoOf } from './timestamp.ts';
+import { DIGEST_BY_OID } from './digests.ts';
 
 export interface TimestampCheck {
   /** genTime of the token, when it could be read. */
@@ -21,12 +22,6 @@ export interface TimestampCheck {
   problems: string[];
 }
 
-const DIGESTS: Record<string, string> = {
-  '1.3.14.3.2.26': 'sha1',
-  '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
-};
 const EXTENDED_KEY_USAGE = '2.5.29.37';
 const TIME_STAMPING = '1.3.6.1.5.5.7.3.8';
 
@@ -56,7 +51,7 @@ export async function checkTimestampToken(token: Uint8Array, signatureValue: Uin
 
   const cms = checkCms(token, [content], { pades: false });
   check.problems.push(...cms.problems.map((problem) => `time-stamp: ${problem}`));
-  const digestName = DIGESTS[info.messageImprint.hashAlgorithm.algorithmId];
+  const digestName = DIGEST_BY_OID[info.messageImprint.hashAlgorithm.algorithmId];
   const imprintMatches =
     digestName !== undefined &&
     createHash(digestName).update(signatureValue).digest().equals(Buffer.from(info.messageImprint.hashedMessage.valueBlock.valueHexView));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { recordAudit, withTransaction, type Db, type JobHandler, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
+import { batchReadyToSplit, recordAudit, withTransaction, type Db, type JobHandler, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
 import { decodeCodes, extractFields, matchDocument, splitBatch, type DossierCodeInfo, type PageText } from '../index.ts';
 import * as repo from './split.repository.ts';
 
@@ -20,7 +20,7 @@ export function splitBatchJob(deps: SplitJobDeps): JobHandler<'batch.split'> {
         for (const documentId of await repo.matchedDocumentsOf(deps.db, batchId)) await deps.queue.send('document.build', { documentId });
         return { status: 'skipped', reason: 'batch already split' };
       }
-      if (!(await repo.batchReadyToSplit(deps.db, batchId))) return { status: 'skipped', reason: 'pages still waiting' };
+      if (!(await batchReadyToSplit(deps.db, batchId))) return { status: 'skipped', reason: 'pages still waiting' };
 
       const rows = await repo.pagesOfBatch(deps.db, batchId);
       const pages: PageText[] = [];

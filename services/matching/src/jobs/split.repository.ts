@@ -17,16 +17,6 @@ export async function batchToSplit(db: Queryable, batchId: string): Promise<Batc
   return rows[0] ?? null;
 }
 
-/** Every file split or rejected and no page waiting for OCR: the batch can be cut into documents. */
-export async function batchReadyToSplit(db: Queryable, batchId: string): Promise<boolean> {
-  const { rows } = await db.query<{ waiting: number }>(
-    `SELECT (SELECT count(*) FROM batch_files WHERE batch_id = $1 AND status = 'received')
-          + (SELECT count(*) FROM pages WHERE batch_id = $1 AND status = 'pending') AS waiting`,
-    [batchId],
-  );
-  return Number(rows[0].waiting) === 0;
-}
-
 export interface PageForSplit {
   id: string; status: string; blank: boolean | null; width: number | null; height: number | null; text: string | null;
   words: PageWord[] | null; image_key: string | null; codes: DecodedCode[] | null;

@@ -1,4 +1,4 @@
-import type { Db, JobHandler, ObjectStore, Queue } from '@sohoa/shared';
+import { batchReadyToSplit, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
 import type { OcrEngine } from '../index.ts';
 import * as repo from './page.repository.ts';
 
@@ -7,7 +7,7 @@ export interface OcrJobDeps { db: Db; store: ObjectStore; queue: Queue; engine: 
 /** ocr.page: cleanup + recognition of one page; the last page of a batch triggers its split into documents. */
 export function ocrPageJob(deps: OcrJobDeps): JobHandler<'ocr.page'> {
   const afterPage = async (batchId: string) => {
-    if (await repo.batchOcrFinished(deps.db, batchId)) await deps.queue.send('batch.split', { batchId });
+    if (await batchReadyToSplit(deps.db, batchId)) await deps.queue.send('batch.split', { batchId });
   };
   return {
     async run({ pageId }) {

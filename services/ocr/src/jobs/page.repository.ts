@@ -36,12 +36,6 @@ export async function failPage(db: Queryable, id: string, error: string): Promis
   await db.query(`UPDATE pages SET status = 'failed', error = $2 WHERE id = $1 AND status = 'pending'`, [id, error]);
 }
 
-/** True when no page of the batch waits for OCR any more (done or failed for good). */
-export async function batchOcrFinished(db: Queryable, batchId: string): Promise<boolean> {
-  const { rows } = await db.query<{ waiting: number }>(`SELECT count(*)::int AS waiting FROM pages WHERE batch_id = $1 AND status = 'pending'`, [batchId]);
-  return rows[0].waiting === 0;
-}
-
 export interface DocumentToBuild {
   id: string; status: string; revision: number; page_ids: string[]; title: string | null; dossier_code: string;
   procedure_code: string | null; component_code: string | null; unit_name: string;
