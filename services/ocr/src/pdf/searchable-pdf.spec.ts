@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSearchablePdf, createOcrEngine, type OcrEngine, type ProcessedPage } from '../index.ts';
-import { normalizeForCer, renderPage, rotatePage, SAMPLE_LINES } from '../testing/render.ts';
+import { normalizeText, renderPage, rotatePage, SAMPLE_LINES } from '../testing/render.ts';
 
 let engine: OcrEngine;
 let pages: ProcessedPage[];
@@ -70,12 +70,12 @@ describe('searchable PDF', () => {
   });
 
   it('gives back the words in reading order through pdftotext', () => {
-    const text = normalizeForCer(run('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-']));
+    const text = normalizeText(run('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-']));
     let from = 0;
     for (const line of [...SAMPLE_LINES, 'BIÊN NHẬN HỒ SƠ', 'Ngày hẹn trả kết quả: 22/11/2024']) {
-      const at = text.indexOf(normalizeForCer(line), from);
+      const at = text.indexOf(normalizeText(line), from);
       expect(at, `"${line}" after position ${from} in:\n${text}`).toBeGreaterThanOrEqual(0);
-      from = at + normalizeForCer(line).length;
+      from = at + normalizeText(line).length;
     }
   });
 

@@ -61,26 +61,4 @@ export async function rotatePage(png: Buffer, degrees: number, background = '#ff
   return sharp(png).rotate(degrees, { background }).withDensity(meta.density ?? 200).png().toBuffer();
 }
 
-export function normalizeForCer(text: string): string {
-  return text.normalize('NFC').replace(/\s+/g, ' ').trim();
-}
-
-export function levenshtein(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= y.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[y.length];
-}
-
-/** Character error rate of `recognized` against `truth`, on NFC text with whitespace collapsed. */
-export function characterErrorRate(recognized: string, truth: string): number {
-  const t = normalizeForCer(truth);
-  return levenshtein(normalizeForCer(recognized), t) / Math.max(1, [...t].length);
-}
+export { characterErrorRate, normalizeText } from './accuracy.ts';
