@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { batchReadyToSplit, recordAudit, withTransaction, type Db, type JobHandler, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
-import { decodeCodes, extractFields, matchDocument, splitBatch, type DossierCodeInfo, type PageText } from '../index.ts';
+import { batchReadyToSplit, recordAudit, withTransaction, type Db, type JobHandler, type Queryable, type Queue } from '@sohoa/shared';
+import { extractFields, matchDocument, splitBatch, type DossierCodeInfo, type PageText } from '../index.ts';
 import * as repo from './split.repository.ts';
 
-export interface SplitJobDeps { db: Db; store: ObjectStore; queue: Queue }
+export interface SplitJobDeps { db: Db; queue: Queue }
 
 /**
  * batch.split: once every page of a batch is recognized, the batch is cut into documents (receipt/separator QR
@@ -23,17 +23,9 @@ export function splitBatchJob(deps: SplitJobDeps): JobHandler<'batch.split'> {
       if (!(await batchReadyToSplit(deps.db, batchId))) return { status: 'skipped', reason: 'pages still waiting' };
 
       const rows = await repo.pagesOfBatch(deps.db, batchId);
-      const pages: PageText[] = [];
-      for (const p of rows) {
-        if (p.status !== 'done') continue;
-        let codes = p.codes;
-        if (!codes) {
-          // Blank pages too: a separator sheet carrying only a small code may have been judged blank by cleanup.
-          codes = p.image_key ? await decodeCodes(await deps.store.get(p.image_key)) : [];
-          await repo.saveCodes(deps.db, p.id, codes);
-        }
-        pages.push({ pageId: p.id, blank: !!p.blank, width: p.width ?? 0, height: p.height ?? 0, text: p.text ?? '', words: p.words ?? [], codes });
-      }
+      const pages: PageText[] = rows
+        .filter((p) => p.status === 'done')
+        .map((p) => ({ pageId: p.id, blank: !!p.blank, width: p.width ?? 0, height: p.height ?? 0, text: p.text ?? '', words: p.words ?? [], codes: p.codes ?? [] }));
 
       const created = await withTransaction(deps.db, async (tx) => {
         if (!(await repo.claimSplit(tx, batchId))) return null;

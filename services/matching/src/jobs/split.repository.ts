@@ -19,20 +19,16 @@ export async function batchToSplit(db: Queryable, batchId: string): Promise<Batc
 
 export interface PageForSplit {
   id: string; status: string; blank: boolean | null; width: number | null; height: number | null; text: string | null;
-  words: PageWord[] | null; image_key: string | null; codes: DecodedCode[] | null;
+  words: PageWord[] | null; codes: DecodedCode[] | null;
 }
 
 export async function pagesOfBatch(db: Queryable, batchId: string): Promise<PageForSplit[]> {
   const { rows } = await db.query<PageForSplit>(
-    `SELECT p.id, p.status, p.blank, p.width, p.height, p.text, p.words, p.image_key, p.codes
+    `SELECT p.id, p.status, p.blank, p.width, p.height, p.text, p.words, p.codes
      FROM pages p JOIN batch_files f ON f.id = p.file_id WHERE p.batch_id = $1 ORDER BY f.position, p.page_index`,
     [batchId],
   );
   return rows;
-}
-
-export async function saveCodes(db: Queryable, pageId: string, codes: DecodedCode[]): Promise<void> {
-  await db.query('UPDATE pages SET codes = $2 WHERE id = $1', [pageId, JSON.stringify(codes)]);
 }
 
 /** The dossier's procedure's components, or every procedure's when the procedure is not known yet. */
