@@ -18,8 +18,14 @@ describe('tesseract worker pool', () => {
   });
 
   it('keeps serving pages in order through recycling', async () => {
+    const before = pool.stats();
     const texts = await Promise.all([1, 2, 3, 4].map(() => pool.run(async (s) => (await s.recognize(line, 200)).text)));
     for (const text of texts) expect(text).toContain('Ủy ban nhân dân');
+    const after = pool.stats();
+    // One worker, recycled after every 2 pages: pages 1–2 on one worker, 3–4 on a fresh one, then replaced again.
+    expect(after.recycled - before.recycled).toBe(2);
+    expect(after.workersStarted - before.workersStarted).toBe(2);
+    expect(after.replacedBroken).toBe(before.replacedBroken);
   });
 
   it('refuses work after close', async () => {

@@ -36,6 +36,16 @@ interface Slot {
   broken: boolean;
 }
 
+/** What the pool has done so far, for tests and diagnostics. */
+export interface PoolStats {
+  /** Recognizer workers created (start-up, and after every replacement, lazily). */
+  workersStarted: number;
+  /** Slots replaced because they had served `recycleAfterPages` pages. */
+  recycled: number;
+  /** Slots replaced because their worker failed, crashed or was abandoned. */
+  replacedBroken: number;
+}
+
 interface Waiter {
   resolve: (slot: Slot) => void;
   reject: (error: Error) => void;
@@ -87,6 +97,7 @@ export class TesseractPool {
   private readonly all = new Set<Slot>();
   private closed = false;
   private joinedPath: Promise<LanguagePath> | null = null;
+  private readonly counts: PoolStats = { workersStarted: 0, recycled: 0, replacedBroken: 0 };
 
   constructor(options: PoolOptions = {}) {
     this.size = Math.max(1, Math.floor(options.workers ?? os.availableParallelism()));
@@ -135,6 +146,10 @@ export class TesseractPool {
       if (slot.broken || slot.pages >= this.recycleAfter) slot = await this.replace(slot);
       this.release(slot);
     }
+  }
+
+  stats(): PoolStats {
+    return { ...this.counts };
   }
 
   async close(): Promise<void> {
@@ -208,6 +223,8 @@ export class TesseractPool {
 
   /** Swap a worn or broken slot for a fresh one; its workers are started lazily by the next task. */
   private async replace(slot: Slot): Promise<Slot> {
+    if (slot.broken) this.counts.replacedBroken++;
+    else this.counts.recycled++;
     this.all.delete(slot);
     await this.retire(slot);
     const fresh = newSlot();
@@ -233,6 +250,7 @@ export class TesseractPool {
       await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO });
       watchThread(slot, worker);
       slot.recognizer = worker;
+      this.counts.workersStarted++;
     } catch (error) {
       throw new OcrError(`could not start a tesseract worker: ${describe(error)}`, { cause: error });
     }
