@@ -23,7 +23,14 @@ export interface TestTsa {
   certificatePem: string;
   /** How many requests it answered. */
   answered(): number;
+  /** How many requests reached it (answered, waiting or still being made). */
+  received(): number;
+  /** Answers only after this long, so a test can catch a signer waiting on it; 0 answers at once. */
+  delayAnswers(ms: number): void;
+  /** Stops listening: the URL refuses connections, as a TSA that is down. */
   stop(): Promise<void>;
+  /** Listens again on the same port (same URL, same certificate) after stop(). */
+  restart(): Promise<void>;
 }
 
 function opensslConfig(dir: string): string {
@@ -68,12 +75,17 @@ export async function startTestTsa(dir: string, authority: IssuedCertificate): P
   await writeFile(configPath, opensslConfig(dir));
 
   let count = 0;
+  let received = 0;
+  let delayMs = 0;
   // openssl ts keeps a serial file: one reply at a time.
   let queue: Promise<unknown> = Promise.resolve();
   const server: Server = createServer((request, response) => {
+    received += 1;
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
+    request.on('end', async () => {
+      // Waits outside the queue, so a held request does not hold up the next one.
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       queue = queue.then(async () => {
         const id = `${process.pid}-${count}-${Date.now()}`;
         const query = path.join(dir, `${id}.tsq`);
@@ -89,13 +101,28 @@ export async function startTestTsa(dir: string, authority: IssuedCertificate): P
       });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listen = (port: number) => new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  await listen(0);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/tsa`,
     certificatePem: tsa.certificatePem,
     answered: () => count,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
+    received: () => received,
+    delayAnswers: (ms) => {
+      delayMs = ms;
+    },
+    stop: () => new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections(); // a signer's kept-alive connection would otherwise still be answered
+    }),
+    restart: () => listen(port),
   };
 }
 
