@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateAuthority, issueCertificate, toPkcs12, type IssuedCertificate } from '../services/signer/src/certificate-issuer.ts';
 import { startTestTsa, type TestTsa } from '../services/signer/src/test-tsa.ts';
-import { nssTrusting, repoRoot, run, startTestStack, uploadBatch, waitForBatch, type TestStack } from './helpers/stack.ts';
+import { getJson, nssTrusting, repoRoot, run, startTestStack, uploadBatch, waitFor, waitForBatch, type TestStack } from './helpers/stack.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const UNIT = '000.00.00.H00';
@@ -129,6 +129,39 @@ describe('the certificate registry', () => {
     expect(units).toHaveLength(2);
     expect(units.filter((item: any) => item.active)).toHaveLength(1);
     expect(list.body.warnings.join('\n')).toMatch(/expires on .* \(in (9|10) days\)/);
+  });
+});
+
+describe('a time-stamp authority that is down, then up', () => {
+  it('retries the signing job while the TSA is down, then signs B-T and archives the document once', async () => {
+    await tsa.stop(); // TSA_URL now refuses connections
+    const upload = await uploadBatch(stack.url, stack.token, { unit: UNIT, procedure: 'KS', component: 'KS-TK' }, [{ name: 'ks-tokhai-p1.png', bytes: await fs.readFile(scan) }]);
+    expect(upload.status).toBe(202);
+    const { db, store } = stack.runtime;
+    const failedAttempt = await waitFor('a signing attempt to fail on the TSA', async () => {
+      const { rows } = await db.query(
+        `SELECT j.data->>'documentId' AS document, j.output::text AS error FROM pgboss.job j JOIN documents d ON d.id::text = j.data->>'documentId'
+         WHERE j.name = 'document.sign' AND j.state = 'retry' AND j.retry_count >= 1 AND d.batch_id = $1`,
+        [upload.body.id],
+      );
+      return rows[0] as { document: string; error: string } | undefined;
+    });
+    expect(failedAttempt.error).toContain('did not answer');
+    // Not failed for good while retries remain: the document waits, built, and the batch is still going.
+    const waiting = await getJson(`${stack.url}/api/v1/batches/${upload.body.id}`, stack.token);
+    expect(waiting.status).toBe('processing');
+    expect(waiting.documents.find((document: any) => document.id === failedAttempt.document)).toMatchObject({ status: 'built', error: null });
+
+    await tsa.restart(); // same port, same URL
+    const batch = await waitForBatch(stack.url, stack.token, upload.body.id);
+    expect(batch.status).toBe('done');
+    const { rows: records } = await db.query(`SELECT id, object_key FROM records WHERE document_id = $1`, [failedAttempt.document]);
+    expect(records).toHaveLength(1);
+    expect(await store.list(`${path.posix.dirname(records[0].object_key)}/`)).toEqual([records[0].object_key]);
+    const { body } = await api('GET', `/records/${records[0].id}/verify`);
+    expect(body.valid).toBe(true);
+    expect(body.signatures.length).toBeGreaterThan(0);
+    for (const check of body.signatures) expect(check.timestamp).toMatchObject({ valid: true, authority: 'sohoa test time-stamp authority' }); // B-T
   });
 });
 
