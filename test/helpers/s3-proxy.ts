@@ -36,7 +36,7 @@ export async function startS3Proxy(upstream: string): Promise<S3Proxy> {
             if (outgoing.destroyed) return; // the writer died meanwhile
             outgoing.writeHead(answer.statusCode ?? 502, answer.headers).end(Buffer.concat(chunks));
           };
-          if (!hold) return send();
+          if (!hold || outgoing.destroyed) return send();
           const entry: HeldAnswer = { path: url, release: send };
           held.push(entry);
           outgoing.on('close', () => (held = held.filter((h) => h !== entry)));
