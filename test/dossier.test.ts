@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson, repoRoot, startTestStack, uploadBatch, waitFor, waitForBatch, type TestStack } from './helpers/stack.ts';
+import { getJson, repoRoot, startTestStack, uploadBatch, waitForBatch, waitForSplit as waitForSplitOf, type TestStack } from './helpers/stack.ts';
 
 const scans = path.join(repoRoot, 'samples', 'scans');
 
@@ -15,12 +15,7 @@ async function call(stack: TestStack, method: string, url: string, body?: unknow
 }
 
 /** Waits until the batch has been cut into documents (it may then wait for the clerk). */
-async function waitForSplit(stack: TestStack, batchId: string) {
-  return waitFor('the batch to be split', async () => {
-    const view = await getJson(`${stack.url}/api/v1/batches/${batchId}`, stack.token);
-    return view.split && view.documents.every((d: any) => ['review', 'archived', 'failed', 'merged'].includes(d.status)) ? view : null;
-  }, 240_000);
-}
+const waitForSplit = (stack: TestStack, batchId: string) => waitForSplitOf(stack.url, stack.token, batchId);
 
 describe('dossiers: documents, review, clerk edits, learning', () => {
   let stack: TestStack;

@@ -104,7 +104,9 @@ describe('the pipeline on the embedded stack', () => {
 
     // sohoa verify agrees, and rejects a copy with one byte changed inside the signed range.
     const ok = await run('node', [sohoa, 'verify', pdfFile, '--trust', path.join(stack.dataDir, 'pki', 'ca.pem')]);
-    expect(ok.stdout).toMatch(/valid/i);
+    // The exact headline: /valid/i would also match "NOT VALID". `run` rejects unless the exit code is 0.
+    expect(ok.stdout).toMatch(/^VALID: 1 signature, all intact and trusted\.$/m);
+    expect(ok.stdout).not.toContain('NOT VALID');
     const tampered = Buffer.from(served);
     const at = tampered.indexOf('/Type /Page') + 2; // inside the first byte range
     tampered[at] = tampered[at] ^ 0x01;
@@ -116,8 +118,10 @@ describe('the pipeline on the embedded stack', () => {
     );
     expect(bad).not.toBeNull();
     expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^NOT VALID: /m);
     const { stdout: badSig } = await run('pdfsig', ['-nssdir', `sql:${nss}`, tamperedFile]);
-    expect(badSig).not.toContain('Signature is Valid.');
+    expect(badSig).toContain('Signature #1'); // pdfsig did read the signature…
+    expect(badSig).not.toContain('Signature is Valid.'); // …and does not call it valid
   });
 
   it('takes a file dropped into the hot folder and makes a record of it', async () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createLogger, loadConfig } from '@sohoa/shared';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
@@ -57,6 +57,14 @@ export async function waitForBatch(url: string, token: string, id: string, timeo
   }
 }
 
+/** Polls a batch until it has been cut into documents and each has ended or waits for the clerk's review. */
+export async function waitForSplit(url: string, token: string, id: string, timeoutMs = 240_000): Promise<any> {
+  return waitFor('the batch to be split', async () => {
+    const view = await getJson(`${url}/api/v1/batches/${id}`, token);
+    return view.split && view.documents.every((d: any) => ['review', 'archived', 'failed', 'merged'].includes(d.status)) ? view : null;
+  }, timeoutMs);
+}
+
 export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -78,4 +86,27 @@ export async function nssTrusting(caPem: string): Promise<string> {
   await run('certutil', ['-N', '-d', `sql:${dir}`, '--empty-password']);
   await run('certutil', ['-A', '-d', `sql:${dir}`, '-n', 'sohoa-test-ca', '-t', 'CT,C,C', '-i', caPem]);
   return dir;
+}
+
+export interface SohoaProcess { child: ChildProcess; output(): string; kill(): Promise<void> }
+
+/** `sohoa <command>` as its own process (the real CLI and start-up), once it has printed `ready`. */
+export async function spawnSohoa(args: string[], env: NodeJS.ProcessEnv, ready = 'sohoa is running'): Promise<SohoaProcess> {
+  const child = spawn('node', [path.join(repoRoot, 'bin', 'sohoa.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  };
+  try {
+    await waitFor(`sohoa ${args[0]} to start`, async () => output.includes(ready) || (child.exitCode !== null && Promise.reject(new Error(output))), 90_000);
+  } catch (err) {
+    await kill();
+    throw err;
+  }
+  return { child, output: () => output, kill };
 }

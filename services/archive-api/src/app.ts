@@ -71,8 +71,11 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof AppError) return void res.status(err.status).json({ error: { code: err.code, message: err.message } });
     if (err instanceof multer.MulterError) {
-      const status = err.code === 'LIMIT_FILE_SIZE' ? 413 : 400;
-      return void res.status(status).json({ error: { code: err.code.toLowerCase(), message: err.message } });
+      // multer's own words ("File too large") do not tell the caller what the limit is
+      if (err.code === 'LIMIT_FILE_SIZE') {
+        return void res.status(413).json({ error: { code: 'limit_file_size', message: `a file is larger than the upload limit of ${deps.maxUploadBytes} bytes (MAX_UPLOAD_BYTES)` } });
+      }
+      return void res.status(400).json({ error: { code: err.code.toLowerCase(), message: err.message } });
     }
     deps.log.error({ err }, 'request failed');
     res.status(500).json({ error: { code: 'internal', message: 'internal error' } });

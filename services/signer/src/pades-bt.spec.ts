@@ -131,7 +131,9 @@ describe('officer then unit, B-T, visible, incremental', () => {
       tampered[0] = tampered[0]! ^ 0x01;
       await writeFile(path.join(pki.dir, `signature-value-${index}.bin`), tampered);
       const refused = spawnSync('openssl', ['ts', '-verify', '-token_in', '-in', `token-${index}.der`, '-data', `signature-value-${index}.bin`, '-CAfile', anchorsFile], { cwd: pki.dir, encoding: 'utf8' });
+      expect(refused.error).toBeUndefined(); // openssl ran: a missing binary must not pass for a refusal
       expect(refused.status).not.toBe(0);
+      expect(`${refused.stdout}${refused.stderr}`).toContain('Verification: FAILED');
     }
     expect(tsa.answered()).toBeGreaterThanOrEqual(2);
   });
@@ -153,7 +155,8 @@ describe('officer then unit, B-T, visible, incremental', () => {
     const file = path.join(pki.dir, 'twice-tampered.pdf');
     await writeFile(file, tampered);
     const output = pdfsig(file);
-    expect(output.match(/Signature is Valid\./g) ?? []).toHaveLength(0);
+    expect(output).toContain('Signature #2'); // pdfsig read both signatures…
+    expect(output.match(/Signature is Valid\./g) ?? []).toHaveLength(0); // …and finds neither valid
     expect((await verifyPdf(tampered, { trustAnchorsPem: [pki.caPem] })).valid).toBe(false);
   });
 });

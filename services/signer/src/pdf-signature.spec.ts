@@ -68,6 +68,7 @@ describe('signPdf, judged by poppler (NSS)', () => {
     const tamperedPath = path.join(pki.dir, 'tampered.pdf');
     await writeFile(tamperedPath, tampered);
     const output = pdfsig(tamperedPath);
+    expect(output).toContain('Signature #1'); // pdfsig read the signature
     expect(output).not.toContain('Signature is Valid.');
     expect(output).toMatch(/Digest Mismatch|Signature is Invalid/);
   });
@@ -97,7 +98,9 @@ describe('signPdf, judged by OpenSSL', () => {
       ['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'signature.der', '-content', 'content-changed.bin', '-CAfile', pki.files.caCertificatePath, '-purpose', 'any', '-out', '/dev/null'],
       { cwd: pki.dir, encoding: 'utf8' },
     );
+    expect(run.error).toBeUndefined(); // openssl ran: a missing binary must not pass for a refusal
     expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('CMS Verification failure');
   });
 
   it('signs content-type, message-digest and signing-certificate-v2 only, with SHA-256 and RSA', () => {
