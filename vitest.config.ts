@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['**/*.spec.ts', 'test/**/*.test.ts'],
     exclude: ['node_modules/**', 'data/**'],
-    testTimeout: 120_000,
+    testTimeout: 300_000,
     hookTimeout: 180_000,
     // OCR and the embedded PostgreSQL are heavy: the machine has 2 cores.
     fileParallelism: false,
