@@ -120,7 +120,8 @@ export function certificateRoutes(deps: CertificateRoutesDeps): express.Router {
     const { trustAnchorsPem, crls } = await trust();
     const report = await verifyPdf(await deps.store.get(record.objectKey), {
       trustAnchorsPem,
-      revocation: { crls, fetchDistributionPoints: deps.signing.fetchRevocation, ocspUrl: deps.signing.ocspUrl, fetchTimeoutMs: 5000 },
+      revocation: { crls, online: deps.signing.fetchRevocation, ocspUrl: deps.signing.ocspUrl, fetchTimeoutMs: 5000 },
+      revocationSoftFail: deps.signing.revocationSoftFail === true,
     });
     res.json({ recordId: record.id, ...report, text: formatReport(report) });
   });
