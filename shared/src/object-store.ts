@@ -1,4 +1,5 @@
 import { Client } from 'minio';
+import { assertObjectKey } from './object-keys.ts';
 
 export interface StoredObjectInfo {
   size: number;
@@ -67,6 +68,7 @@ class S3ObjectStore implements ObjectStore {
   ) {}
 
   async put(key: string, body: Buffer | Uint8Array, options: { contentType?: string; metadata?: Record<string, string> } = {}) {
+    assertObjectKey(key); // an endpoint that keeps objects as files must never see a key that leaves its folder
     const buffer = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     const headers: Record<string, string> = { 'Content-Type': options.contentType ?? 'application/octet-stream' };
     for (const [name, value] of Object.entries(options.metadata ?? {})) headers[`X-Amz-Meta-${name}`] = encodeMetadataValue(value);
@@ -74,6 +76,7 @@ class S3ObjectStore implements ObjectStore {
   }
 
   async get(key: string): Promise<Buffer> {
+    assertObjectKey(key);
     const stream = await this.client.getObject(this.bucket, key);
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
@@ -81,6 +84,7 @@ class S3ObjectStore implements ObjectStore {
   }
 
   async stat(key: string): Promise<StoredObjectInfo | null> {
+    assertObjectKey(key);
     try {
       const s = await this.client.statObject(this.bucket, key);
       const metadata: Record<string, string> = {};
@@ -96,6 +100,7 @@ class S3ObjectStore implements ObjectStore {
   }
 
   async remove(key: string): Promise<void> {
+    assertObjectKey(key);
     await this.client.removeObject(this.bucket, key);
   }
 
