@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createLogger, loadConfig } from '@sohoa/shared';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
-import { bootstrap, readCredentials } from '../../src/bootstrap.ts';
+import { readCredentials } from '../../src/bootstrap.ts';
 
 export const run = promisify(execFile);
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -18,7 +18,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', INBOX_POLL_MS: '200', INBOX_SETTLE_MS: '300', LOG_LEVEL: 'warn', OCR_WORKERS: '2', ...env });
   const log = createLogger(config.logLevel);
   const runtime = await startRuntime(config, log, { http: true, workers: true, inbox: true });
-  await bootstrap(runtime.db, { dataDir, pkiDir: config.pkiDir, inboxDir: config.inboxDir, url: runtime.url! }, log);
+  await runtime.firstStart();
   const credentials = (await readCredentials(path.join(dataDir, 'credentials.json')))!;
   return {
     runtime,
