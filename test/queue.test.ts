@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, createLogger, migrate, Queue, withTransaction, type Db, type QueueOptions } from '@sohoa/shared';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@sohoa/embedded';
+import { ocrPageJob } from '@sohoa/ocr/jobs';
 import { recordingHandlers } from './helpers/queue-harness.ts';
 import { waitFor } from './helpers/stack.ts';
 
@@ -166,5 +167,31 @@ describe('the job queue', () => {
     expect(runs.filter((r) => r.job === 'ocr.page')).toEqual([{ job: 'ocr.page', payload: { pageId } }]);
     const { rows } = await db.query(`SELECT retry_count FROM pgboss.job WHERE name = 'ocr.page'`);
     expect(rows[0].retry_count).toBe(1); // the interrupted attempt counts: a job that kills its process cannot loop forever
+  });
+
+  it('marks a page that failed for good failed with the reason, and lets its batch be split without it', async () => {
+    const { url, db } = await freshDatabase();
+    const queue = await startQueue({ databaseUrl: url, jobTimeoutSeconds: 60, maintenanceSeconds: 60, retry: { limit: 0, delaySeconds: 0 } });
+    const { rows: [unit] } = await db.query(`INSERT INTO units (code, name) VALUES ('000.00.00.H00', 'UBND phường Mẫu') RETURNING id`);
+    const { rows: [version] } = await db.query(`INSERT INTO catalog_versions (source_sha256, document) VALUES ('x', '{}') RETURNING id`);
+    const { rows: [dossier] } = await db.query(`INSERT INTO dossiers (code, unit_id, catalog_version_id) VALUES ('D1', $1, $2) RETURNING id`, [unit.id, version.id]);
+    const { rows: [batch] } = await db.query(`INSERT INTO batches (unit_id, dossier_id, source, created_by) VALUES ($1, $2, 'upload', 'test') RETURNING id`, [unit.id, dossier.id]);
+    const { rows: [file] } = await db.query(
+      `INSERT INTO batch_files (batch_id, position, name, size, sha256, object_key, status, page_count) VALUES ($1, 0, 'a.tif', 1, 'x', 'k', 'split', 2) RETURNING id`, [batch.id]);
+    const { rows: pages } = await db.query(
+      `INSERT INTO pages (file_id, batch_id, page_index, source_key, status) VALUES ($1, $2, 0, 'k0', 'done'), ($1, $2, 1, 'k1', 'pending') RETURNING id, status`, [file.id, batch.id]);
+    const unreadable = pages.find((p) => p.status === 'pending')!.id;
+
+    // The real give-up of ocr.page (it needs neither the object store nor the recognizer); its run always throws.
+    const realGiveUp = ocrPageJob({ db, queue } as unknown as Parameters<typeof ocrPageJob>[0]).giveUp;
+    const { handlers, runs } = recordingHandlers();
+    handlers['ocr.page'] = { run: async () => { throw new Error('the recognizer ran out of memory'); }, giveUp: realGiveUp };
+    await queue.work(handlers, {}, log);
+    await queue.send('ocr.page', { pageId: unreadable });
+
+    await waitFor('the batch to be split', async () => runs.some((r) => r.job === 'batch.split'), 30_000);
+    expect(runs.filter((r) => r.job === 'batch.split')).toEqual([{ job: 'batch.split', payload: { batchId: batch.id } }]);
+    const { rows: [page] } = await db.query(`SELECT status, error FROM pages WHERE id = $1`, [unreadable]);
+    expect(page).toEqual({ status: 'failed', error: 'OCR failed: the recognizer ran out of memory' });
   });
 });

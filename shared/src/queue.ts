@@ -129,7 +129,8 @@ export class Queue {
           }
         });
       }
-      await this.boss.work(deadLetterOf(name), options, async ([job]) => {
+      // Give-ups are rare and not urgent: their queues are polled less often.
+      await this.boss.work(deadLetterOf(name), { ...options, pollingIntervalSeconds: 2 }, async ([job]) => {
         const parsed = jobPayloadOrNull(name, job.data);
         if (!parsed) return void log.error({ job: name, id: job.id, data: job.data }, 'dead job with an unreadable payload');
         const reason = failureReason(job.output, this.options.jobTimeoutSeconds);
