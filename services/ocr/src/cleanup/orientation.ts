@@ -143,8 +143,14 @@ export interface UprightReading<T> {
   osd?: OsdAnswer;
 }
 
+/**
+ * A first reading at or above this readability settles the orientation. Chosen by
+ * `npm run bench:ocr -- --tune` on the tuning seed's corpus (bench/results/orientation-tuning.json).
+ */
+export const ACCEPT_READABILITY = 70;
+
 export interface UprightOptions {
-  /** A reading at or above this readability is accepted without trying the other way up. Default 70. */
+  /** A reading at or above this readability is accepted without trying the other way up. Default ACCEPT_READABILITY. */
   acceptReadability?: number;
   /** Readings closer than this are a tie, settled by OSD. Default 8. */
   tie?: number;
@@ -155,7 +161,7 @@ export async function readUpright<T>(
   lines: 'horizontal' | 'vertical',
   options: UprightOptions = {},
 ): Promise<UprightReading<T>> {
-  const accept = options.acceptReadability ?? 70;
+  const accept = options.acceptReadability ?? ACCEPT_READABILITY;
   const tie = options.tie ?? 8;
   let candidates: [Rotation, Rotation] = lines === 'horizontal' ? [0, 180] : [90, 270];
   let osd: OsdAnswer | undefined;
