@@ -115,8 +115,8 @@ export async function decideOrientation(
 }
 
 /**
- * Reading the page is the orientation test. Measured on the benchmark corpus, a page read the right
- * way up scores a length-weighted word confidence of 88-96, the same page upside down 33-41: the gap
+ * Reading the page is the orientation test. Measured on the benchmark's tuning corpus, a page read the
+ * right way up scores a length-weighted word confidence of 88.6-95.5, the wrong way up 33-44: the gap
  * is wide enough to decide on. So the page is read at the likelier of the two candidates left by the
  * deskew axis, and only when that reading is poor is the other candidate read too, the better one
  * kept. OSD is asked only to order the candidates of a sideways page (90 vs 270, no prior), and to
@@ -143,8 +143,15 @@ export interface UprightReading<T> {
   osd?: OsdAnswer;
 }
 
+/**
+ * A first reading at or above this readability settles the orientation. Chosen by
+ * `npm run bench:ocr -- --tune` on the tuning seed's corpus (bench/results/orientation-tuning.json):
+ * the middle of the thresholds (40-88) that turned every page right with fewest second readings.
+ */
+export const ACCEPT_READABILITY = 64;
+
 export interface UprightOptions {
-  /** A reading at or above this readability is accepted without trying the other way up. Default 70. */
+  /** A reading at or above this readability is accepted without trying the other way up. Default ACCEPT_READABILITY. */
   acceptReadability?: number;
   /** Readings closer than this are a tie, settled by OSD. Default 8. */
   tie?: number;
@@ -155,7 +162,7 @@ export async function readUpright<T>(
   lines: 'horizontal' | 'vertical',
   options: UprightOptions = {},
 ): Promise<UprightReading<T>> {
-  const accept = options.acceptReadability ?? 70;
+  const accept = options.acceptReadability ?? ACCEPT_READABILITY;
   const tie = options.tie ?? 8;
   let candidates: [Rotation, Rotation] = lines === 'horizontal' ? [0, 180] : [90, 270];
   let osd: OsdAnswer | undefined;
