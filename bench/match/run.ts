@@ -13,9 +13,10 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  candidatesFromCatalog, decodeCodes, inferProcedure, learnedPhrasesFrom, matchDocument, splitBatch, REVIEW_THRESHOLD,
+  candidatesFromCatalog, inferProcedure, learnedPhrasesFrom, matchDocument, splitBatch, REVIEW_THRESHOLD,
   type LearnedPhrase, type MatchResult, type PageText,
 } from '@sohoa/matching';
+import { decodeCodes } from '@sohoa/ocr';
 import { CATALOG, generateCorpus, type BenchBatch } from './corpus.ts';
 import { counts, f1, fieldTally, matchTally, precision, recall, scoreSplit, tallyFields, tallyMatch, truthFor, type Counts, type FieldTally, type MatchTally } from './score.ts';
 

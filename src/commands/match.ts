@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import { loadConfig, parseCatalog } from '@sohoa/shared';
 import { readScan, ScanRejected } from '@sohoa/ingest';
-import { createOcrEngine } from '@sohoa/ocr';
-import { candidatesFromCatalog, decodeCodes, extractFields, matchDocument, splitBatch, type PageText } from '@sohoa/matching';
+import { createOcrEngine, decodeCodes } from '@sohoa/ocr';
+import { candidatesFromCatalog, extractFields, matchDocument, splitBatch, type PageText } from '@sohoa/matching';
 
 /**
  * `sohoa match`: no database. Each input is cleaned, recognized, split into documents and matched against the

@@ -1,13 +1,12 @@
 /**
  * @sohoa/matching: a scanner batch → documents → dossier components, with the clerk in control.
- * Pure core (no I/O) except decodeCodes, which reads QR codes and barcodes from page images.
+ * Pure core (no I/O): the codes on a page arrive already read (@sohoa/ocr's decodeCodes); what they mean is decided here.
  */
 export type {
   PageWord, DecodedCode, PageText, DossierCodeInfo, ComponentCandidate, LearnedPhrase, SplitDocument, SplitResult,
   MatchScore, MatchResult, ExtractedFields, ComponentState, CompletenessItem,
 } from './types.ts';
 export { parseDossierCode, formatDossierQr, findDossierCodeInText, DOSSIER_CODE_SHAPE, type DossierQrPayload } from './dossier-code.ts';
-export { decodeCodes } from './code-reader.ts';
 export { splitBatch } from './split.ts';
 export { matchDocument, learnedPhrasesFrom, REVIEW_THRESHOLD, AMBIGUOUS_MARGIN, RECEIPT_TITLE } from './match.ts';
 export { extractFields } from './fields.ts';

@@ -3,6 +3,7 @@ export { createOcrEngine, type OcrEngine, type OcrEngineOptions, type ProcessedP
 export type { OcrWord, WordBox } from './text/layout.ts';
 export { buildSearchablePdf, type PdfMetadata } from './pdf/searchable-pdf.ts';
 export { OcrError } from './errors.ts';
+export { decodeCodes, type DecodedCode } from './codes/code-reader.ts';
 export { DEFAULT_MAX_INPUT_PIXELS } from './cleanup/decode.ts';
 // The pure clean-up steps, for reuse and inspection.
 export { measureSkew, type SkewEstimate } from './cleanup/deskew.ts';
