@@ -7,7 +7,8 @@ export type {
   MatchScore, MatchResult, ExtractedFields, ComponentState, CompletenessItem,
 } from './types.ts';
 export { parseDossierCode, formatDossierQr, findDossierCodeInText, DOSSIER_CODE_SHAPE, type DossierQrPayload } from './dossier-code.ts';
-export { splitBatch } from './split.ts';
+export { splitBatch, dossierCodeOf } from './split.ts';
+export { documentsFromPages, type DocumentsFromPagesOptions, type FoundDocument, type FoundDocuments } from './documents.ts';
 export { matchDocument, learnedPhrasesFrom, REVIEW_THRESHOLD, AMBIGUOUS_MARGIN, RECEIPT_TITLE } from './match.ts';
 export { extractFields } from './fields.ts';
 export { completeness } from './completeness.ts';
