@@ -15,9 +15,10 @@ const usage = `sohoa: digitize one-stop counter dossiers into signed, searchable
                                    send scans to the running server and wait for the records
   sohoa match --catalog FILE [--procedure CODE] --json FILE…
                                    split scans into documents and match them to catalog components, no database
-  sohoa verify FILE.pdf [--trust CA.pem]… [--trust-dir DIR]…
-                                   check every signature; exit 0 only if all are intact and trusted
-                                   (default anchors: TRUST_ANCHORS_DIR and data/pki/ca.pem; .crl files in a dir are read)
+  sohoa verify FILE.pdf [--trust CA.pem]… [--trust-dir DIR]… [--soft-fail]
+                                   check every signature; exit 0 only if all are intact, trusted and known not revoked
+                                   (default anchors: TRUST_ANCHORS_DIR and data/pki/ca.pem; .crl files in a dir are read;
+                                   --soft-fail or REVOCATION_SOFT_FAIL=on: an unknown revocation status is reported, not fatal)
   sohoa sign --p12 FILE (--password-file F | --password-env VAR) [--tsa URL] [--as unit|officer|none]
              [--name TEXT] [--seal IMAGE] [--reason TEXT] IN.pdf OUT.pdf
                                    sign any PDF with a PKCS#12 (PAdES B-B; B-T with --tsa), as the pipeline does`;
@@ -47,11 +48,11 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   verify: (args) => {
     const { values, positionals } = parseArgs({
       args,
-      options: { trust: { type: 'string', multiple: true }, 'trust-dir': { type: 'string', multiple: true } },
+      options: { trust: { type: 'string', multiple: true }, 'trust-dir': { type: 'string', multiple: true }, 'soft-fail': { type: 'boolean' } },
       allowPositionals: true,
     });
-    if (positionals.length !== 1) throw new UsageError('usage: sohoa verify FILE.pdf [--trust CA.pem]… [--trust-dir DIR]…');
-    return runVerify(positionals[0], { trust: values.trust ?? [], trustDirs: values['trust-dir'] ?? [] });
+    if (positionals.length !== 1) throw new UsageError('usage: sohoa verify FILE.pdf [--trust CA.pem]… [--trust-dir DIR]… [--soft-fail]');
+    return runVerify(positionals[0], { trust: values.trust ?? [], trustDirs: values['trust-dir'] ?? [], softFail: values['soft-fail'] === true });
   },
   sign: (args) => {
     const { values, positionals } = parseArgs({

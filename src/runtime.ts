@@ -64,7 +64,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
           'ocr.page': ocrPageJob({ ...deps, engine }),
           'batch.split': splitBatchJob(deps),
           'document.build': buildDocumentJob(deps),
-          'document.sign': signDocumentJob({ ...deps, tsaUrl: config.signing.tsaUrl }),
+          'document.sign': signDocumentJob({ ...deps, tsaUrl: config.signing.tsaUrl, log }),
           'record.archive': archiveRecordJob(deps),
         },
         { 'ocr.page': config.ocr.workers },

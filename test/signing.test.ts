@@ -1,14 +1,22 @@
 /**
  * Signing on the real stack: the certificate registry API (imports refused
- * with their reasons, renewal, expiry warning, revocation), and a record
- * signed by the officer then the unit, B-T against a local RFC 3161 TSA
- * (openssl ts -reply), judged by pdfsig, qpdf and GET /records/:id/verify.
+ * with their reasons, admin only, renewal, expiry warning, revocation, seals),
+ * and records signed by the officer then the unit, B-T against a local RFC 3161
+ * TSA (openssl ts -reply), judged by pdfsig, qpdf and GET /records/:id/verify,
+ * with revocation asked of a real OCSP responder (openssl ocsp). Last, the
+ * certificate passwords given to the server are searched for in the database,
+ * the logs and every stored file.
  */
 import fs from 'node:fs/promises';
+import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCertificateAuthority, issueCertificate, toPkcs12, type IssuedCertificate } from '../services/signer/src/certificate-issuer.ts';
+import { createLogger, loadConfig } from '@sohoa/shared';
+import { createApiToken, createApp } from '@sohoa/archive-api';
+import { createCertificateAuthority, issueCertificate, toPkcs12, type IssuedCertificate, type KeyUsageName } from '../services/signer/src/certificate-issuer.ts';
+import { freePort, startOcspResponder, type TestOcspResponder } from '../services/signer/src/test-ocsp.ts';
 import { startTestTsa, type TestTsa } from '../services/signer/src/test-tsa.ts';
 import { getJson, nssTrusting, repoRoot, run, startTestStack, uploadBatch, waitFor, waitForBatch, type TestStack } from './helpers/stack.ts';
 
@@ -21,11 +29,15 @@ let tsa: TestTsa;
 let work: string;
 let trustDir: string;
 let devCa: IssuedCertificate;
+/** Every certificate password this file hands to sohoa: none may be stored, logged or returned. */
+const givenPasswords = new Set<string>();
+/** The first record, signed before the unit's certificate is renewed again. */
+let firstRecordId: string;
 
-async function api(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${stack.url}/api/v1${route}`, {
+async function api(method: string, route: string, body?: unknown, token = stack.token, base = stack.url): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${base}/api/v1${route}`, {
     method,
-    headers: { authorization: `Bearer ${stack.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   return { status: response.status, body: await response.json() };
@@ -33,6 +45,7 @@ async function api(method: string, route: string, body?: unknown): Promise<{ sta
 
 /** A .p12 and its password file, as a unit receives them from its CA. */
 async function p12Files(name: string, issued: IssuedCertificate, authority: IssuedCertificate, password = `pw-${name}`): Promise<{ p12Path: string; passwordFile: string }> {
+  givenPasswords.add(password);
   const p12Path = path.join(work, `${name}.p12`);
   const passwordFile = path.join(work, `${name}.password`);
   await fs.writeFile(p12Path, toPkcs12(issued, [authority.certificatePem], password, name));
@@ -40,17 +53,29 @@ async function p12Files(name: string, issued: IssuedCertificate, authority: Issu
   return { p12Path, passwordFile };
 }
 
-function certificate(commonName: string, days: { from: number; to: number }, authority: IssuedCertificate): IssuedCertificate {
+function certificate(
+  commonName: string,
+  days: { from: number; to: number },
+  authority: IssuedCertificate,
+  extra: { keyUsage?: KeyUsageName[]; ocspResponderUrl?: string } = {},
+): IssuedCertificate {
   const now = Date.now();
   return issueCertificate(
     {
       subject: { commonName, organization: commonName, country: 'VN' },
       notBefore: new Date(now + days.from * DAY_MS),
       notAfter: new Date(now + days.to * DAY_MS),
-      keyUsage: ['digitalSignature', 'nonRepudiation'],
+      keyUsage: extra.keyUsage ?? ['digitalSignature', 'nonRepudiation'],
+      ocspResponderUrl: extra.ocspResponderUrl,
     },
     authority,
   );
+}
+
+/** The record's PDF as the API serves it. */
+async function recordPdf(recordId: string): Promise<Buffer> {
+  const response = await fetch(`${stack.url}/api/v1/records/${recordId}/pdf`, { headers: { authorization: `Bearer ${stack.token}` } });
+  return Buffer.from(await response.arrayBuffer());
 }
 
 async function signedRecord(): Promise<{ batch: any; recordId: string; file: string }> {
@@ -59,10 +84,7 @@ async function signedRecord(): Promise<{ batch: any; recordId: string; file: str
   const batch = await waitForBatch(stack.url, stack.token, upload.body.id);
   const recordId = batch.documents.find((document: any) => document.recordId)?.recordId;
   const file = path.join(work, `${upload.body.id}.pdf`);
-  if (recordId) {
-    const response = await fetch(`${stack.url}/api/v1/records/${recordId}/pdf`, { headers: { authorization: `Bearer ${stack.token}` } });
-    await fs.writeFile(file, Buffer.from(await response.arrayBuffer()));
-  }
+  if (recordId) await fs.writeFile(file, await recordPdf(recordId));
   return { batch, recordId, file };
 }
 
@@ -74,7 +96,8 @@ beforeAll(async () => {
   const tsaCa = createCertificateAuthority({ subject: { commonName: 'sohoa test TSA root', country: 'VN' }, notBefore: new Date(Date.now() - DAY_MS), notAfter: new Date(Date.now() + 3650 * DAY_MS) });
   await fs.writeFile(path.join(trustDir, 'tsa-root.pem'), tsaCa.certificatePem);
   tsa = await startTestTsa(path.join(work, 'tsa'), tsaCa);
-  stack = await startTestStack({ TSA_URL: tsa.url, TRUST_ANCHORS_DIR: trustDir });
+  // Debug level, kept in memory: the last test searches every line for passwords.
+  stack = await startTestStack({ TSA_URL: tsa.url, TRUST_ANCHORS_DIR: trustDir, LOG_LEVEL: 'debug' }, { captureLogs: true });
   const pki = path.join(stack.dataDir, 'pki');
   devCa = { certificatePem: await fs.readFile(path.join(pki, 'ca.pem'), 'utf8'), privateKeyPem: await fs.readFile(path.join(pki, 'ca-key.pem'), 'utf8') };
 });
@@ -94,6 +117,7 @@ describe('the certificate registry', () => {
 
     const good = await p12Files('unit-wrong-pw', certificate('UBND phường Mẫu', { from: -1, to: 365 }, devCa), devCa);
     await fs.writeFile(good.passwordFile, 'not the password');
+    givenPasswords.add('not the password');
     const wrong = await api('POST', `/units/${UNIT}/certificates`, good);
     expect(wrong.status).toBe(422);
     expect(wrong.body.error).toMatchObject({ code: 'wrong-password', message: 'The password for the certificate file is wrong.' });
@@ -103,6 +127,37 @@ describe('the certificate registry', () => {
     expect(foreign.status).toBe(422);
     expect(foreign.body.error.code).toBe('untrusted-chain');
     expect(foreign.body.error.message).toContain('does not chain to a configured trust anchor');
+  });
+
+  it('refuses a certificate not valid yet and one not allowed to sign (not-yet-valid, key-usage)', async () => {
+    const early = await api('POST', `/units/${UNIT}/certificates`, await p12Files('not-yet', certificate('UBND xã Chưa Đến', { from: 10, to: 365 }, devCa), devCa));
+    expect(early.status).toBe(422);
+    expect(early.body.error.code).toBe('not-yet-valid');
+    expect(early.body.error.message).toContain('is valid only from');
+
+    const crlSigner = certificate('UBND xã Không Ký', { from: -1, to: 365 }, devCa, { keyUsage: ['cRLSign'] });
+    const noSigning = await api('POST', `/units/${UNIT}/certificates`, await p12Files('key-usage', crlSigner, devCa));
+    expect(noSigning.status).toBe(422);
+    expect(noSigning.body.error.code).toBe('key-usage');
+    expect(noSigning.body.error.message).toContain('not allowed to make signatures');
+    expect((await api('GET', `/units/${UNIT}/certificates`)).body.certificates.map((item: any) => item.subject)).not.toContain('UBND xã Chưa Đến');
+  });
+
+  it('only an admin imports or revokes a certificate or imports a catalog: clerk, archivist and system tokens get 403', async () => {
+    const attempt = await p12Files('not-admin', certificate('UBND xã Không Quyền', { from: -1, to: 365 }, devCa), devCa);
+    const before = (await api('GET', `/units/${UNIT}/certificates`)).body.certificates;
+    const catalog = JSON.parse(await fs.readFile(path.join(repoRoot, 'samples', 'catalog.json'), 'utf8'));
+    for (const role of ['clerk', 'archivist', 'system'] as const) {
+      const token = await createApiToken(stack.runtime.db, `README roles: ${role}`, role);
+      const imported = await api('POST', `/units/${UNIT}/certificates`, attempt, token);
+      const revoked = await api('POST', `/certificates/${before[0].id}/revoke`, { reason: 'not mine to revoke' }, token);
+      const catalogImport = await api('POST', '/catalog', catalog, token);
+      expect([role, imported.status, revoked.status, catalogImport.status]).toEqual([role, 403, 403, 403]);
+      expect(imported.body.error.code).toBe('forbidden');
+    }
+    // Nothing changed, and the same requests do pass the admin's check (the 403 was the role, not the body).
+    expect((await api('GET', `/units/${UNIT}/certificates`)).body.certificates).toEqual(before);
+    expect([200, 201]).toContain((await api('POST', '/catalog', catalog)).status);
   });
 
   it('imports an officer certificate and renews the unit certificate, warning that the new one expires soon', async () => {
@@ -116,6 +171,7 @@ describe('the certificate registry', () => {
     // Renewal by upload: the .p12 and its password, kept in files only the service reads.
     const renewed = certificate('UBND phường Mẫu', { from: -1, to: 10 }, devCa);
     const form = new FormData();
+    givenPasswords.add('gia hạn 2026');
     form.set('password', 'gia hạn 2026');
     form.set('p12', new Blob([new Uint8Array(toPkcs12(renewed, [devCa.certificatePem], 'gia hạn 2026', 'renewed'))]), 'renewed.p12');
     const response = await fetch(`${stack.url}/api/v1/units/${UNIT}/certificates`, { method: 'POST', body: form, headers: { authorization: `Bearer ${stack.token}` } });
@@ -171,6 +227,7 @@ describe('a record signed by the officer, then the unit, B-T', () => {
   beforeAll(async () => {
     ({ recordId, file } = await signedRecord());
     expect(recordId).toBeTruthy();
+    firstRecordId = recordId;
   });
 
   it('pdfsig: two signatures, both valid and trusted, officer first', async () => {
@@ -204,6 +261,135 @@ describe('a record signed by the officer, then the unit, B-T', () => {
   });
 });
 
+describe('renewal, seals, and revocation asked of the certificate\'s OCSP responder', () => {
+  const PASSWORD_ENV = 'SOHOA_TEST_UNIT_P12_PASSWORD';
+  let ocsp: TestOcspResponder;
+  let ocspPort: number;
+  let renewed: IssuedCertificate;
+  let sealA: Buffer;
+  let sealB: Buffer;
+  let secondRecordId: string;
+  let thirdRecordId: string;
+  const unitSignature = (report: any) => report.signatures.find((check: any) => check.signer === 'UBND phường Mẫu');
+
+  /** The API as a server started with these settings would run it, on the same database and object store. */
+  async function serverWith(env: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
+    const config = loadConfig({ DATA_DIR: stack.dataDir, TRUST_ANCHORS_DIR: trustDir, ...env });
+    const { db, store, queue } = stack.runtime;
+    const app = createApp({ db, store, queue, log: createLogger('silent'), maxUploadBytes: config.limits.maxUploadBytes, signing: { ...config.signing, pkiDir: config.pkiDir } });
+    const server: Server = await new Promise((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    const { port } = server.address() as { port: number };
+    return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  }
+
+  beforeAll(async () => {
+    // Two seal scans that differ: a JPEG is embedded as it is, so its bytes in the PDF show which seal was drawn.
+    const seal = (background: string) => sharp({ create: { width: 96, height: 96, channels: 3, background } }).jpeg().toBuffer();
+    [sealA, sealB] = await Promise.all([seal('#c0101b'), seal('#a02030')]);
+    ocspPort = await freePort();
+    renewed = certificate('UBND phường Mẫu', { from: -1, to: 365 }, devCa, { ocspResponderUrl: `http://127.0.0.1:${ocspPort}/` });
+    ocsp = await startOcspResponder(path.join(work, 'ocsp'), { authority: devCa, signer: devCa, entries: [{ certificatePem: renewed.certificatePem }], nextUpdateMinutes: 10, port: ocspPort });
+  });
+  afterAll(async () => {
+    await ocsp?.stop();
+    delete process.env[PASSWORD_ENV];
+  });
+
+  it('imports with passwordEnv and sealPath: the next record carries that seal', async () => {
+    const files = await p12Files('unit-env', certificate('UBND phường Mẫu', { from: -1, to: 365 }, devCa), devCa, 'mật khẩu môi trường');
+    process.env[PASSWORD_ENV] = 'mật khẩu môi trường';
+    const sealPath = path.join(work, 'seal-a.jpg');
+    await fs.writeFile(sealPath, sealA);
+    const imported = await api('POST', `/units/${UNIT}/certificates`, { p12Path: files.p12Path, passwordEnv: PASSWORD_ENV, sealPath });
+    expect(imported.status).toBe(201);
+    expect(imported.body).toMatchObject({ role: 'unit', active: true, passwordFrom: 'environment', status: { maySign: true } });
+
+    const { recordId } = await signedRecord();
+    expect(recordId).toBeTruthy();
+    secondRecordId = recordId;
+    const pdf = await recordPdf(recordId);
+    expect(pdf.includes(sealA)).toBe(true);
+  });
+
+  it('renewal by upload with a seal image: earlier records still verify, the next one carries the new seal, its responder says good', async () => {
+    const form = new FormData();
+    givenPasswords.add('gia hạn lần hai');
+    form.set('password', 'gia hạn lần hai');
+    form.set('p12', new Blob([new Uint8Array(toPkcs12(renewed, [devCa.certificatePem], 'gia hạn lần hai', 'renewed-ocsp'))]), 'renewed.p12');
+    form.set('seal', new Blob([new Uint8Array(sealB)]), 'seal.jpg');
+    const response = await fetch(`${stack.url}/api/v1/units/${UNIT}/certificates`, { method: 'POST', body: form, headers: { authorization: `Bearer ${stack.token}` } });
+    expect(response.status).toBe(201);
+    const units = (await api('GET', `/units/${UNIT}/certificates`)).body.certificates.filter((item: any) => item.role === 'unit');
+    expect(units.filter((item: any) => item.active).map((item: any) => item.passwordFrom)).toEqual(['file']);
+    expect(units.find((item: any) => item.passwordFrom === 'environment').active).toBe(false);
+    // The uploaded seal is kept beside the .p12, 0600.
+    const unitDir = path.join(stack.dataDir, 'pki', 'units', UNIT);
+    const sealFiles = (await fs.readdir(unitDir)).filter((name) => name.endsWith('-seal.img'));
+    expect(sealFiles).toHaveLength(1);
+    expect((await fs.readFile(path.join(unitDir, sealFiles[0]!))).equals(sealB)).toBe(true);
+
+    // Renewal keeps what was signed before: both earlier records, by now-inactive certificates, still verify.
+    for (const id of [firstRecordId, secondRecordId]) {
+      const earlier = await api('GET', `/records/${id}/verify`);
+      expect([id, earlier.body.valid, earlier.body.problems]).toEqual([id, true, []]);
+    }
+
+    const asked = ocsp.requests();
+    const { recordId } = await signedRecord();
+    expect(recordId).toBeTruthy();
+    thirdRecordId = recordId;
+    const pdf = await recordPdf(recordId);
+    expect([pdf.includes(sealB), pdf.includes(sealA)]).toEqual([true, false]);
+    const verified = await api('GET', `/records/${recordId}/verify`);
+    expect(verified.body.valid).toBe(true);
+    expect(unitSignature(verified.body).revocation).toMatchObject({ status: 'good' });
+    expect(unitSignature(verified.body).revocation.source).toContain(`OCSP responder http://127.0.0.1:${ocspPort}/`);
+    expect(verified.body.text).toContain('revocation: not revoked (OCSP responder');
+    expect(ocsp.requests()).toBeGreaterThan(asked);
+  });
+
+  it('REVOCATION_FETCH=off on the server asks no responder: revocation unknown, not valid; valid with REVOCATION_SOFT_FAIL=on, and it says so', async () => {
+    const asked = ocsp.requests();
+    const strict = await serverWith({ REVOCATION_FETCH: 'off' });
+    const soft = await serverWith({ REVOCATION_FETCH: 'off', REVOCATION_SOFT_FAIL: 'on' });
+    try {
+      const off = (await api('GET', `/records/${thirdRecordId}/verify`, undefined, stack.token, strict.url)).body;
+      expect(off.valid).toBe(false);
+      expect(unitSignature(off).revocation.status).toBe('unknown');
+      expect(unitSignature(off).revocation.source).toContain('revocation fetching is off (REVOCATION_FETCH=off)');
+      expect(off.text).toContain('revocation: UNKNOWN, not checked: revocation fetching is off');
+      expect(off.problems.join('\n')).toContain('revocation could not be checked');
+
+      const accepted = (await api('GET', `/records/${thirdRecordId}/verify`, undefined, stack.token, soft.url)).body;
+      expect(accepted.valid).toBe(true);
+      expect(unitSignature(accepted).revocation.status).toBe('unknown');
+      expect(unitSignature(accepted).notes.join('\n')).toContain('accepted only because soft-fail is on (REVOCATION_SOFT_FAIL)');
+      expect(accepted.text.split('\n')[0]).toMatch(/^VALID ONLY BY SOFT-FAIL: 2 signatures, .* revocation was NOT checked for 1 of them/);
+    } finally {
+      await Promise.all([strict.close(), soft.close()]);
+    }
+    expect(ocsp.requests()).toBe(asked);
+  });
+
+  it('GET /records/:id/verify: a responder that is down, or answers "unknown", leaves revocation unknown and the record not valid', async () => {
+    await ocsp.stop();
+    const down = (await api('GET', `/records/${thirdRecordId}/verify`)).body;
+    expect(down.valid).toBe(false);
+    expect(unitSignature(down).revocation).toEqual({ status: 'unknown', source: `OCSP responder http://127.0.0.1:${ocspPort}/: it could not be reached (connection refused)` });
+    expect(down.text).toContain('revocation: UNKNOWN, not checked: OCSP responder');
+    expect(down.text).not.toContain('revocation: not revoked (OCSP');
+
+    // The same responder back, with an index that does not list the certificate.
+    ocsp = await startOcspResponder(path.join(work, 'ocsp-forgetful'), { authority: devCa, signer: devCa, entries: [{ certificatePem: devCa.certificatePem }], nextUpdateMinutes: 10, port: ocspPort });
+    const forgetful = (await api('GET', `/records/${thirdRecordId}/verify`)).body;
+    expect(forgetful.valid).toBe(false);
+    expect(unitSignature(forgetful).revocation.status).toBe('unknown');
+    expect(unitSignature(forgetful).revocation.source).toContain('it does not know this certificate (status unknown');
+  });
+});
+
 describe('sohoa sign and sohoa verify', () => {
   const sohoa = path.join(repoRoot, 'bin', 'sohoa.js');
 
@@ -230,5 +416,68 @@ describe('sohoa sign and sohoa verify', () => {
     }).then(() => null, (error) => error);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('The password for the certificate file is wrong.');
+  });
+});
+
+describe('secrets, after everything above', () => {
+  /** Every file under `dir`, with its mode; files that vanish while walking (PostgreSQL's) are skipped. */
+  async function filesUnder(dir: string): Promise<Array<{ file: string; mode: number }>> {
+    const found: Array<{ file: string; mode: number }> = [];
+    for (const entry of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) found.push(...(await filesUnder(file)));
+      else if (entry.isFile()) {
+        const stat = await fs.stat(file).catch(() => null);
+        if (stat) found.push({ file, mode: stat.mode & 0o777 });
+      }
+    }
+    return found;
+  }
+
+  it('no certificate password is in a database row, a pg-boss job, a log line or a stored file other than its own 0600 password file', async () => {
+    const pki = path.join(stack.dataDir, 'pki');
+    givenPasswords.add((await fs.readFile(path.join(pki, `${UNIT}.password`), 'utf8')).trim());
+    const secrets = [...givenPasswords];
+    expect(secrets.length).toBeGreaterThanOrEqual(8);
+    const leaks = (where: string, text: string) => secrets.filter((secret) => text.includes(secret) || text.includes(JSON.stringify(secret).slice(1, -1))).map((secret) => `${secret} in ${where}`);
+
+    // Every row of every table sohoa and pg-boss keep, as text.
+    const { rows: tables } = await stack.runtime.db.query<{ name: string }>(
+      `SELECT format('%I.%I', table_schema, table_name) AS name FROM information_schema.tables
+        WHERE table_schema IN ('public', 'pgboss') AND table_type = 'BASE TABLE'`,
+    );
+    let dump = '';
+    for (const { name } of tables) {
+      const { rows } = await stack.runtime.db.query<{ row: string }>(`SELECT t::text AS row FROM ${name} t`);
+      dump += rows.map((row) => `${name} ${row.row}\n`).join('');
+    }
+    expect(tables.map((table) => table.name)).toEqual(expect.arrayContaining(['public.unit_certificates', 'pgboss.job']));
+    expect(dump).toContain('document.sign'); // the jobs' data is in the dump
+    expect(dump).toContain('SOHOA_TEST_UNIT_P12_PASSWORD'); // the name of the variable, not its value
+    expect(leaks('the database', dump)).toEqual([]);
+
+    const logs = stack.logLines.join('');
+    expect(logs).toContain('job finished');
+    expect(leaks('the logs', logs)).toEqual([]);
+
+    // Raw bytes of every file under the data folder, PostgreSQL's and the object store's included.
+    const files = await filesUnder(stack.dataDir);
+    const passwordFiles = files.filter(({ file }) => file.startsWith(pki) && file.endsWith('.password'));
+    expect(passwordFiles.length).toBeGreaterThanOrEqual(3); // the development unit's and two uploads
+    for (const { file, mode } of passwordFiles) expect([file, mode.toString(8)]).toEqual([file, '600']);
+    const found: string[] = [];
+    for (const { file } of files) {
+      if (passwordFiles.some((passwordFile) => passwordFile.file === file)) continue;
+      const bytes = await fs.readFile(file).catch(() => null);
+      if (!bytes) continue;
+      for (const secret of secrets) if (bytes.includes(Buffer.from(secret, 'utf8'))) found.push(`${secret} in ${path.relative(stack.dataDir, file)}`);
+    }
+    expect(files.length).toBeGreaterThan(100);
+    expect(found).toEqual([]);
+
+    // The admin token and the imported certificates: readable by the service alone.
+    const modes = files.filter(({ file }) => file === path.join(stack.dataDir, 'credentials.json') || file.startsWith(path.join(pki, 'units') + path.sep));
+    expect(modes.length).toBeGreaterThanOrEqual(6); // credentials, two uploads of .p12 + password, one seal
+    for (const { file, mode } of modes) expect([file, mode.toString(8)]).toEqual([file, '600']);
   });
 });

@@ -157,11 +157,24 @@ function evaluate(batches: BenchBatch[], pages: Map<string, PageText>, learning:
   return run;
 }
 
+/**
+ * Until a corpus with real-world titles replaces this one, matching a generated document mostly means
+ * finding its title, which is the catalog name: the accuracy and review measures are partly circular.
+ */
+const CIRCULAR_CORPUS = [
+  '> **Partly circular.** The generated corpus prints each catalog component\'s name as the document\'s title, and the',
+  '> matcher compares titles with those same catalog names. Accuracy and the share sent to review therefore say little',
+  '> about real forms, whose titles vary by edition and unit; they are reported, but not judged against the targets,',
+  '> until a corpus with real titles replaces this one. Titles are also one of the signals that start a document when',
+  '> splitting (with the national motto, separator sheets and codes).',
+];
+
 const pct = (n: number, d: number): string => (d ? `${((100 * n) / d).toFixed(1)}%` : '—');
 const num = (x: number): string => x.toFixed(3);
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  console.log(CIRCULAR_CORPUS.join('\n'));
   const cacheDir = join(os.tmpdir(), 'sohoa-bench-match');
   await mkdir(cacheDir, { recursive: true });
   console.log(`generating corpus (seed ${args.seed}, ${args.batches} batches + results batches)…`);
@@ -199,10 +212,11 @@ async function main(): Promise<void> {
   const row = (r: Run, t: MatchTally, label: string): string =>
     `| ${r.name}, ${label} | ${t.documents} | ${pct(t.correct, t.documents)} | ${pct(t.assignedCorrect, t.assigned)} (${t.assigned}) | ${pct(t.review, t.documents)} |`;
   const target = (ok: boolean): string => (ok ? 'met' : '**not met**');
-  const assignedAcc = cold.match.assigned ? cold.match.assignedCorrect / cold.match.assigned : 1;
-  const reviewShare = cold.match.review / Math.max(1, cold.match.documents);
+  const circular = 'not judged (circular corpus)';
   const lines = [
     '# Matching benchmark (`npm run bench:match`)',
+    '',
+    ...CIRCULAR_CORPUS,
     '',
     `Seed ${args.seed}; ${batches.length} shuffled scanner batches, ${truthDocs.length} documents (${[...covered].length} catalog codes: all ${CATALOG.procedures.reduce((n, p) => n + p.components.length, 0)} components${[...covered].some((c) => c.endsWith('-KQ')) ? ' and the results' : ''}), ${pageCount} pages;`,
     `text from ${args.truth ? 'the printed ground truth (--truth: OCR skipped)' : 'the real cleanup + tesseract OCR of @sohoa/ocr'}; codes read with zxing-wasm from ${args.truth ? 'the generated page' : 'the cleaned page image'}.`,
@@ -213,8 +227,8 @@ async function main(): Promise<void> {
     '| measure | value | target |',
     '|---|---|---|',
     `| top-1 component accuracy (all documents) | ${pct(cold.match.correct, cold.match.documents)} | — |`,
-    `| accuracy of documents assigned without review | ${pct(cold.match.assignedCorrect, cold.match.assigned)} (${cold.match.assigned} documents) | ≥ 99% ${target(assignedAcc >= 0.99)} |`,
-    `| share sent to review | ${pct(cold.match.review, cold.match.documents)} | ≤ 10% ${target(reviewShare <= 0.1)} |`,
+    `| accuracy of documents assigned without review | ${pct(cold.match.assignedCorrect, cold.match.assigned)} (${cold.match.assigned} documents) | ≥ 99%: ${circular} |`,
+    `| share sent to review | ${pct(cold.match.review, cold.match.documents)} | ≤ 10%: ${circular} |`,
     `| split F1 (document boundaries) | ${num(f1(split))} (P ${num(precision(split))}, R ${num(recall(split))}) | ≥ 0.98 ${target(f1(split) >= 0.98)} |`,
     `| with learned confirmations: assigned accuracy / review share | ${pct(warm.match.assignedCorrect, warm.match.assigned)} / ${pct(warm.match.review, warm.match.documents)} | — |`,
     '',

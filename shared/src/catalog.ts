@@ -1,36 +1,43 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Queryable } from './db.ts';
+import { AppError } from './errors.ts';
+import { CATALOG_CODE_RULE, CONTROL_CHARACTERS, isCatalogCode, MAX_CODE_LENGTH } from './identifiers.ts';
+import { describeIssues } from './request-input.ts';
 import type { Catalog, Retention } from './domain.ts';
 
 const RetentionSchema = z.union([z.literal('permanent'), z.object({ years: z.number().int().min(1).max(200) })]);
+// Codes end up in SQL, object metadata and the clerk's forms: the same shape rule as everywhere else.
+const CodeSchema = z.string().min(1).max(MAX_CODE_LENGTH).refine(isCatalogCode, CATALOG_CODE_RULE);
+const NameSchema = z.string().min(1).max(1000).refine((name) => !CONTROL_CHARACTERS.test(name), 'control characters are not allowed');
 const ComponentSchema = z.object({
-  code: z.string().min(1),
-  name: z.string().min(1),
+  code: CodeSchema,
+  name: NameSchema,
   required: z.boolean().optional(),
   retention: RetentionSchema,
 });
 const CatalogSchema = z.object({
   version: z.number().int(),
-  note: z.string().optional(),
+  note: z.string().max(10_000).optional(),
   procedures: z
     .array(
       z.object({
-        code: z.string().min(1),
-        name: z.string().min(1),
-        level: z.string().optional(),
-        components: z.array(ComponentSchema).min(1),
-        results: z.array(ComponentSchema).optional(),
+        code: CodeSchema,
+        name: NameSchema,
+        level: z.string().max(100).optional(),
+        components: z.array(ComponentSchema).min(1).max(500),
+        results: z.array(ComponentSchema).max(500).optional(),
       }),
     )
-    .min(1),
+    .min(1)
+    .max(20_000),
 });
 
 /** Validates a procedure catalog document; names are NFC-normalized so matching and search compare like with like. */
 export function parseCatalog(json: unknown): Catalog {
   const result = CatalogSchema.safeParse(json);
   if (!result.success) {
-    throw new Error(`invalid catalog: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new AppError('invalid-catalog', `invalid catalog: ${describeIssues(result.error.issues)}`, 422);
   }
   const catalog = result.data;
   for (const p of catalog.procedures) {

@@ -38,8 +38,16 @@ const EnvSchema = z.object({
   /** Trusted CA certificates (*.pem/*.crt/*.cer) and CRLs (*.crl); default <DATA_DIR>/pki/trust. */
   TRUST_ANCHORS_DIR: z.string().optional(),
   CERTIFICATE_EXPIRY_WARNING_DAYS: z.coerce.number().int().min(0).default(30),
-  /** Fetch CRLs from the certificates' distribution points when verifying. */
+  /**
+   * Verification may go online for revocation: ask the OCSP responder (the certificate's or OCSP_URL) and
+   * fetch the CRL at its distribution point. Off: nobody is asked; only the CRLs in TRUST_ANCHORS_DIR answer.
+   */
   REVOCATION_FETCH: z.enum(['on', 'off']).default('on'),
+  /**
+   * On: a signature whose revocation status is unknown (responder down, "unknown" answer, fetching off) still
+   * counts as valid, and the report says revocation was not checked. Off: it is not valid.
+   */
+  REVOCATION_SOFT_FAIL: z.enum(['on', 'off']).default('off'),
   /** An OCSP responder to ask instead of the one named in the certificates (e.g. a relay inside the network). */
   OCSP_URL: z.string().url().optional(),
 });
@@ -59,7 +67,7 @@ export interface Config {
   limits: { maxUploadBytes: number; maxPagePixels: number };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   runWorkers: boolean;
-  signing: { tsaUrl?: string; trustAnchorsDir: string; expiryWarningDays: number; fetchRevocation: boolean; ocspUrl?: string };
+  signing: { tsaUrl?: string; trustAnchorsDir: string; expiryWarningDays: number; fetchRevocation: boolean; revocationSoftFail: boolean; ocspUrl?: string };
 }
 
 export class ConfigError extends Error {}
@@ -95,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       trustAnchorsDir: path.resolve(e.TRUST_ANCHORS_DIR ?? path.join(dataDir, 'pki', 'trust')),
       expiryWarningDays: e.CERTIFICATE_EXPIRY_WARNING_DAYS,
       fetchRevocation: e.REVOCATION_FETCH === 'on',
+      revocationSoftFail: e.REVOCATION_SOFT_FAIL === 'on',
       ocspUrl: e.OCSP_URL,
     },
   };

@@ -1,4 +1,6 @@
+import type { Readable } from 'node:stream';
 import { Client } from 'minio';
+import { assertObjectKey } from './object-keys.ts';
 
 export interface StoredObjectInfo {
   size: number;
@@ -11,12 +13,20 @@ export interface ObjectStore {
   readonly bucket: string;
   /** Whether the bucket has S3 Object Lock (a real MinIO); when false, sohoa enforces retention itself. */
   readonly objectLock: boolean;
-  put(key: string, body: Buffer | Uint8Array, options?: { contentType?: string; metadata?: Record<string, string> }): Promise<void>;
+  put(key: string, body: Buffer | Uint8Array, options?: PutOptions): Promise<void>;
+  /** For large objects: never whole in memory (the client holds one part, 64 MiB, at a time). */
+  putStream(key: string, body: Readable, size: number, options?: PutOptions): Promise<void>;
   get(key: string): Promise<Buffer>;
+  getStream(key: string): Promise<Readable>;
   stat(key: string): Promise<StoredObjectInfo | null>;
   remove(key: string): Promise<void>;
   list(prefix: string): Promise<string[]>;
   ping(): Promise<void>;
+}
+
+export interface PutOptions {
+  contentType?: string;
+  metadata?: Record<string, string>;
 }
 
 export interface S3Settings {
@@ -66,21 +76,31 @@ class S3ObjectStore implements ObjectStore {
     readonly objectLock: boolean,
   ) {}
 
-  async put(key: string, body: Buffer | Uint8Array, options: { contentType?: string; metadata?: Record<string, string> } = {}) {
+  async put(key: string, body: Buffer | Uint8Array, options: PutOptions = {}) {
+    assertObjectKey(key); // an endpoint that keeps objects as files must never see a key that leaves its folder
     const buffer = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-    const headers: Record<string, string> = { 'Content-Type': options.contentType ?? 'application/octet-stream' };
-    for (const [name, value] of Object.entries(options.metadata ?? {})) headers[`X-Amz-Meta-${name}`] = encodeMetadataValue(value);
-    await this.client.putObject(this.bucket, key, buffer, buffer.length, headers);
+    await this.client.putObject(this.bucket, key, buffer, buffer.length, putHeaders(options));
+  }
+
+  async putStream(key: string, body: Readable, size: number, options: PutOptions = {}) {
+    assertObjectKey(key);
+    // The size picks the part size; without it the client would plan for a 5 TiB object and buffer huge parts.
+    await this.client.putObject(this.bucket, key, body, size, putHeaders(options));
   }
 
   async get(key: string): Promise<Buffer> {
-    const stream = await this.client.getObject(this.bucket, key);
     const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    for await (const chunk of await this.getStream(key)) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);
   }
 
+  getStream(key: string): Promise<Readable> {
+    assertObjectKey(key);
+    return this.client.getObject(this.bucket, key);
+  }
+
   async stat(key: string): Promise<StoredObjectInfo | null> {
+    assertObjectKey(key);
     try {
       const s = await this.client.statObject(this.bucket, key);
       const metadata: Record<string, string> = {};
@@ -96,6 +116,7 @@ class S3ObjectStore implements ObjectStore {
   }
 
   async remove(key: string): Promise<void> {
+    assertObjectKey(key);
     await this.client.removeObject(this.bucket, key);
   }
 
@@ -108,6 +129,12 @@ class S3ObjectStore implements ObjectStore {
   async ping(): Promise<void> {
     await this.client.bucketExists(this.bucket);
   }
+}
+
+function putHeaders(options: PutOptions): Record<string, string> {
+  const headers: Record<string, string> = { 'Content-Type': options.contentType ?? 'application/octet-stream' };
+  for (const [name, value] of Object.entries(options.metadata ?? {})) headers[`X-Amz-Meta-${name}`] = encodeMetadataValue(value);
+  return headers;
 }
 
 // S3 user metadata travels in HTTP headers, which are ASCII: values are always percent-encoded so Vietnamese survives.

@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
+import { redactPaths } from './errors.ts';
 import { jobNames, parsePayload, type JobHandler, type JobHandlers, type JobName, type JobPayload } from './jobs.ts';
 
 export interface QueueOptions {
@@ -62,7 +63,7 @@ export class Queue {
             const message = err instanceof Error ? err.message : String(err);
             if (job.retryCount >= job.retryLimit) {
               log.error({ job: name, id: job.id, err: message }, 'job failed for good');
-              await handler.giveUp(payload, message);
+              await handler.giveUp(payload, redactPaths(message)); // the reason is shown in the API: no server paths
             } else {
               log.warn({ job: name, id: job.id, retry: job.retryCount + 1, err: message }, 'job failed, will retry');
             }

@@ -27,6 +27,9 @@ export async function runSign(command: SignCommand): Promise<number> {
     sealImage: command.seal ? await fs.readFile(command.seal) : undefined,
     reason: command.reason,
     timestampAuthority: command.tsa ? { url: command.tsa } : undefined,
+    onPlacement: (placement) => {
+      if (placement.warning) console.error(`warning: ${placement.warning}`);
+    },
   });
   await fs.writeFile(command.output, signed);
   console.log(`${command.output}: signed by ${command.name ?? identity.subjectName}${command.tsa ? ', time-stamped (PAdES B-T)' : ' (PAdES B-B)'}`);

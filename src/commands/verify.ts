@@ -8,10 +8,13 @@ export interface VerifyCommandOptions {
   trust: string[];
   /** Folders given with --trust-dir: every .pem/.crt/.cer is an anchor, every .crl is read for revocation. */
   trustDirs: string[];
+  /** --soft-fail: accept an unknown revocation status, as REVOCATION_SOFT_FAIL=on does. */
+  softFail?: boolean;
 }
 
 /**
- * `sohoa verify`: exit 0 only when every signature is intact and chains to a trusted CA.
+ * `sohoa verify`: exit 0 only when every signature is intact, chains to a trusted CA and is known not revoked
+ * (or its revocation could not be checked and soft-fail is on: REVOCATION_SOFT_FAIL=on or --soft-fail).
  * Without --trust or --trust-dir it trusts what the server trusts: the configured
  * TRUST_ANCHORS_DIR (with its CRLs) and the development CA of the embedded default.
  * Given either, only what was given counts, so a record can be checked against one CA alone.
@@ -32,10 +35,11 @@ export async function runVerify(file: string, options: VerifyCommandOptions): Pr
     trustAnchorsPem: material.trustAnchorsPem,
     revocation: {
       crls: material.crls,
-      fetchDistributionPoints: config.signing.fetchRevocation,
+      online: config.signing.fetchRevocation,
       ocspUrl: config.signing.ocspUrl,
       fetchTimeoutMs: 5000,
     },
+    revocationSoftFail: options.softFail === true || config.signing.revocationSoftFail,
   });
   console.log(`${file}`);
   console.log(formatReport(report));

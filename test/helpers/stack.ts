@@ -10,13 +10,28 @@ import { bootstrap, readCredentials } from '../../src/bootstrap.ts';
 export const run = promisify(execFile);
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 
-export interface TestStack { runtime: Runtime; dataDir: string; url: string; token: string; stop(): Promise<void> }
+export interface TestStack {
+  runtime: Runtime;
+  dataDir: string;
+  url: string;
+  token: string;
+  /** Every line the runtime logged, when started with `captureLogs` (then nothing goes to stderr). */
+  logLines: string[];
+  stop(): Promise<void>;
+}
+
+export interface TestStackOptions {
+  /** Keep the runtime's log lines in `logLines` instead of writing them to stderr, e.g. to search them for secrets. */
+  captureLogs?: boolean;
+}
 
 /** The real thing, in this process: embedded PostgreSQL and S3, workers, API and hot folder, in a fresh data folder. */
-export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
+export async function startTestStack(env: Record<string, string> = {}, options: TestStackOptions = {}): Promise<TestStack> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sohoa-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', INBOX_POLL_MS: '200', INBOX_SETTLE_MS: '300', LOG_LEVEL: 'warn', OCR_WORKERS: '2', ...env });
-  const log = createLogger(config.logLevel);
+  const logLines: string[] = [];
+  // pino writes one JSON line per write() to a plain { write } destination.
+  const log = options.captureLogs ? createLogger(config.logLevel, 'sohoa', { write: (line: string) => void logLines.push(line) }) : createLogger(config.logLevel);
   const runtime = await startRuntime(config, log, { http: true, workers: true, inbox: true });
   await bootstrap(runtime.db, { dataDir, pkiDir: config.pkiDir, inboxDir: config.inboxDir, url: runtime.url! }, log);
   const credentials = (await readCredentials(path.join(dataDir, 'credentials.json')))!;
@@ -25,6 +40,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     dataDir,
     url: runtime.url!,
     token: credentials.token,
+    logLines,
     async stop() {
       await runtime.stop();
       await fs.rm(dataDir, { recursive: true, force: true });

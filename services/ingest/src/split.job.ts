@@ -1,4 +1,4 @@
-import { recordAudit, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
+import { pageSourceKey, recordAudit, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
 import * as repo from './batch.repository.ts';
 import { quarantineFile } from './quarantine.ts';
 import { readScan, ScanRejected } from './scan-reader.ts';
@@ -35,7 +35,7 @@ export function splitFileJob(deps: SplitDeps): JobHandler<'ingest.file'> {
       // Pages go to the object store so any OCR worker, on any machine, can take them.
       const queued: string[] = [];
       for (const page of pages) {
-        const sourceKey = `work/batches/${file.batch_id}/pages/${file.id}-${page.index}.${page.format === 'jpeg' ? 'jpg' : page.format}`;
+        const sourceKey = pageSourceKey(file.batch_id, file.id, page.index, page.format === 'jpeg' ? 'jpg' : page.format);
         await deps.store.put(sourceKey, page.image, { contentType: `image/${page.format}` });
         const row = await repo.upsertPage(deps.db, { fileId: file.id, batchId: file.batch_id, pageIndex: page.index, sourceKey, dpi: page.dpi ? Math.round(page.dpi) : null });
         if (row.status === 'pending') queued.push(row.id);

@@ -11,7 +11,10 @@ import fontkit from '@pdf-lib/fontkit';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { PDFDocument, type PDFFont, type PDFPage, type PDFRef } from 'pdf-lib';
+import { blankInkMap } from './ink-map.ts';
+import { annotationBoxes, pageInkMap } from './page-ink.ts';
 import { sealPng } from './seal.ts';
+import { placeSignatureBox, type Placement } from './signature-placement.ts';
 
 export interface SignatureAppearance {
   /** 'unit': organization signature, top right, with the seal; 'officer': personal signature, top left. */
@@ -22,13 +25,25 @@ export interface SignatureAppearance {
   sealImage?: Uint8Array;
 }
 
+export interface SignaturePlacement extends Placement {
+  /** Where the ink map came from: page 1's picture, or none (not a scanned page: the prescribed corner). */
+  inkFrom: 'page-image' | 'none';
+}
+
 export interface PlacedAppearance {
   /** Widget rectangle in page space: [left, bottom, right, top]. */
   rect: [number, number, number, number];
   appearance: PDFRef;
+  placement: SignaturePlacement;
 }
 
 const MARGIN = 14;
+/**
+ * The smallest a box may be shrunk to fit a scan's blank margin: at 60% its
+ * text is 4.5 pt (readable on screen and, just, on paper) and the unit's seal
+ * 35 pt (12 mm) across. Below this the box moves away from its corner instead.
+ */
+export const MIN_SIGNATURE_SCALE = 0.6;
 const BOX = { unit: { width: 220, height: 66 }, officer: { width: 190, height: 40 } } as const;
 const COLOUR = { unit: '0.78 0.05 0.08', officer: '0.05 0.15 0.55' } as const;
 const FONT_SIZE = 7.5;
@@ -77,14 +92,35 @@ function isPng(bytes: Uint8Array): boolean {
  * registers the form XObject. Call doc.flush() afterwards so the font and
  * image objects are written.
  */
+/**
+ * Where the box goes on page 1: the blank place nearest the role's corner
+ * (signature-placement.ts), read from the page's picture; on a page without
+ * one, the prescribed corner (still clear of earlier signatures' boxes).
+ */
+export async function placeSignature(doc: PDFDocument, page: PDFPage, role: SignatureAppearance['role']): Promise<SignaturePlacement> {
+  const crop = page.getCropBox();
+  const pageInk = await pageInkMap(doc, page);
+  const placement = placeSignatureBox({
+    ink: pageInk?.map ?? blankInkMap(crop),
+    corner: role === 'unit' ? 'top-right' : 'top-left',
+    size: BOX[role],
+    minScale: MIN_SIGNATURE_SCALE,
+    margin: MARGIN,
+    avoid: annotationBoxes(doc, page),
+  });
+  return { ...placement, inkFrom: pageInk ? 'page-image' : 'none' };
+}
+
 export async function placeAppearance(doc: PDFDocument, page: PDFPage, spec: SignatureAppearance, signingTime: Date): Promise<PlacedAppearance> {
+  const placement = await placeSignature(doc, page, spec.role);
   doc.registerFontkit(fontkit);
   const font = await doc.embedFont(await dejaVuSans(), { subset: true });
   const { width, height } = BOX[spec.role];
   const crop = page.getCropBox();
-  const top = crop.y + crop.height - MARGIN;
-  const left = spec.role === 'unit' ? crop.x + crop.width - MARGIN - width : crop.x + MARGIN;
-  const rect: PlacedAppearance['rect'] = [left, top - height, left + width, top];
+  const { box, scale } = placement;
+  const top = crop.y + crop.height - box.top;
+  const left = crop.x + box.left;
+  const rect: PlacedAppearance['rect'] = [left, top - box.height, left + box.width, top];
 
   const widthOf = (text: string) => font.widthOfTextAtSize(text, FONT_SIZE);
   const resources: Record<string, unknown> = { Font: { F1: font.ref } };
@@ -108,11 +144,13 @@ export async function placeAppearance(doc: PDFDocument, page: PDFPage, spec: Sig
   const textTop = (height + lines.length * LINE) / 2 + 1;
   operators.push(`${COLOUR[spec.role]} rg`, textLines(font, lines, textLeft, textTop));
 
-  const form = doc.context.flateStream(operators.join('\n'), {
+  // Drawn at full size and scaled here, so the form's box is the widget's and no viewer has to fit it.
+  const scaled = scale === 1 ? operators : [`q ${scale} 0 0 ${scale} 0 0 cm`, ...operators, 'Q'];
+  const form = doc.context.flateStream(scaled.join('\n'), {
     Type: 'XObject',
     Subtype: 'Form',
-    BBox: [0, 0, width, height],
+    BBox: [0, 0, box.width, box.height],
     Resources: resources as never,
   });
-  return { rect, appearance: doc.context.register(form) };
+  return { rect, appearance: doc.context.register(form), placement };
 }

@@ -7,7 +7,8 @@
 export { SignerError, type SignerErrorCode } from './errors.ts';
 export { loadPkcs12, type SigningIdentity } from './pkcs12.ts';
 export { signAs, signPdf, type SignAsOptions, type SignOptions } from './pdf-signature.ts';
-export { vietnamTime, type SignatureAppearance } from './appearance.ts';
+export { MIN_SIGNATURE_SCALE, vietnamTime, type SignatureAppearance, type SignaturePlacement } from './appearance.ts';
+export { INK_DARKNESS, MAX_SPECK_INCHES, SPECK_ISOLATION_INCHES } from './ink-map.ts';
 export { sealPng } from './seal.ts';
 export { readPassword, type PasswordSource } from './secrets.ts';
 export { requestTimestamp, type TimestampAuthority } from './timestamp.ts';

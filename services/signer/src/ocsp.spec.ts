@@ -38,7 +38,7 @@ const signers: Record<'good' | 'revokedBefore' | 'revokedAfter' | 'unknown' | 'd
 const pdfs: Record<'good' | 'revokedBefore' | 'revokedAfterBT' | 'revokedAfterBB' | 'unknown' | 'down' | 'hung', Uint8Array> = {} as never;
 let revokedAfterAt: Date;
 
-const online = { fetchDistributionPoints: true, fetchTimeoutMs: 5000 };
+const online = { online: true, fetchTimeoutMs: 5000 };
 const trusted = (revocation: Record<string, unknown> = online) => ({ trustAnchorsPem: [pki.caPem], revocation });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -154,20 +154,32 @@ describe('OCSP from the certificate\'s Authority Information Access', () => {
     expect(report.problems.join('\n')).toContain('no time-stamp proves the signature was made before that');
   });
 
-  it('unknown to the responder: not claimed as not revoked, and not failed for it', async () => {
+  it('unknown to the responder: revocation unknown, so not valid; soft-fail accepts it and says so', async () => {
     const report = await verifyPdf(pdfs.unknown, trusted());
-    expect(report.valid).toBe(true);
-    expect(report.signatures[0]!.revocation.status).toBe('not-checked');
+    expect(report.valid).toBe(false);
+    expect(report.signatures[0]!.revocation.status).toBe('unknown');
     expect(report.signatures[0]!.revocation.source).toContain('it does not know this certificate (status unknown');
+    expect(report.problems.join('\n')).toMatch(/revocation could not be checked \(OCSP responder .*status unknown.*\): the signer's certificate may have been revoked/);
+    expect(formatReport(report)).toContain('revocation: UNKNOWN, not checked: OCSP responder');
+    expect(formatReport(report)).not.toContain('not revoked');
+
+    const soft = await verifyPdf(pdfs.unknown, { ...trusted(), revocationSoftFail: true });
+    expect(soft.valid).toBe(true);
+    expect(soft.problems).toEqual([]);
+    expect(soft.signatures[0]!.notes.join('\n')).toContain('accepted only because soft-fail is on (REVOCATION_SOFT_FAIL)');
+    expect(formatReport(soft).split('\n')[0]).toBe('VALID ONLY BY SOFT-FAIL: 1 signature, all intact and trusted, but revocation was NOT checked for 1 of them (REVOCATION_SOFT_FAIL is on).');
   });
 
-  it('responder down or hung: the report says it could not be reached, never "not revoked"', async () => {
+  it('responder down or hung: revocation unknown, not valid, and the report says it could not be reached, never "not revoked"', async () => {
     const down = await verifyPdf(pdfs.down, trusted());
-    expect(down.valid).toBe(true);
-    expect(down.signatures[0]!.revocation).toEqual({ status: 'not-checked', source: `OCSP responder ${downUrl}: it could not be reached (connection refused)` });
+    expect(down.valid).toBe(false);
+    expect(down.signatures[0]!.revocation).toEqual({ status: 'unknown', source: `OCSP responder ${downUrl}: it could not be reached (connection refused)` });
     const text = formatReport(down);
-    expect(text).toContain(`revocation: not checked: OCSP responder ${downUrl}: it could not be reached`);
-    expect(text).not.toContain('not revoked');
+    expect(text.split('\n')[0]).toBe('NOT VALID: see the problems below.');
+    expect(text).toContain(`revocation: UNKNOWN, not checked: OCSP responder ${downUrl}: it could not be reached`);
+    expect(text).toContain('problem: revocation could not be checked');
+    expect(text).not.toContain('not revoked (');
+    expect((await verifyPdf(pdfs.down, { ...trusted(), revocationSoftFail: true })).valid).toBe(true);
 
     const started = Date.now();
     const hung = await verifyPdf(pdfs.hung, trusted({ ...online, fetchTimeoutMs: 500 }));
@@ -175,11 +187,19 @@ describe('OCSP from the certificate\'s Authority Information Access', () => {
     expect(hung.signatures[0]!.revocation.source).toBe(`OCSP responder ${silent.url}: it could not be reached: no answer within 0.5 s`);
   });
 
-  it('asks nobody when going online is off, and says so', async () => {
-    const before = responder.requests();
-    const report = await verifyPdf(pdfs.good, trusted({ fetchDistributionPoints: false }));
-    expect(report.signatures[0]!.revocation).toEqual({ status: 'not-checked', source: 'no CRL or OCSP responder is configured' });
-    expect(responder.requests()).toBe(before);
+  it('asks nobody when going online is off, OCSP_URL included: unknown, so not valid unless soft-fail or a local CRL answers', async () => {
+    const before = [responder.requests(), delegated.requests()];
+    const report = await verifyPdf(pdfs.good, trusted({ online: false, ocspUrl: delegated.url }));
+    expect(report.signatures[0]!.revocation).toEqual({
+      status: 'unknown',
+      source: `revocation fetching is off (REVOCATION_FETCH=off): OCSP responder ${delegated.url} not asked, and no configured CRL is from the issuer`,
+    });
+    expect(report.valid).toBe(false);
+    expect((await verifyPdf(pdfs.good, { ...trusted({ online: false }), revocationSoftFail: true })).valid).toBe(true);
+    const local = await verifyPdf(pdfs.good, trusted({ online: false, crls: [await issueCrl(pki.authority, [], new Date())] }));
+    expect(local.signatures[0]!.revocation).toEqual({ status: 'good', source: 'a configured CRL' });
+    expect(local.valid).toBe(true);
+    expect([responder.requests(), delegated.requests()]).toEqual(before);
   });
 });
 
@@ -200,7 +220,7 @@ describe('who may answer', () => {
   it('an answer signed with an untrusted key is not accepted', async () => {
     const report = await verifyPdf(pdfs.revokedBefore, trusted({ ...online, ocspUrl: impostor.url }));
     const { revocation } = report.signatures[0]!;
-    expect(revocation.status).toBe('not-checked');
+    expect(revocation.status).toBe('unknown');
     expect(revocation.source).toBe(
       `OCSP responder ${impostor.url}: its answer was not accepted: it is signed by Impostor OCSP, which was not issued by the signer's issuing authority`,
     );
@@ -209,7 +229,7 @@ describe('who may answer', () => {
 
   it('a certificate of the CA that is not for OCSP signing is not accepted either', async () => {
     const report = await verifyPdf(pdfs.good, trusted({ ...online, ocspUrl: misused.url }));
-    expect(report.signatures[0]!.revocation.status).toBe('not-checked');
+    expect(report.signatures[0]!.revocation.status).toBe('unknown');
     expect(report.signatures[0]!.revocation.source).toContain('which the issuing authority did not authorize to answer OCSP requests (no id-kp-OCSPSigning)');
   });
 
@@ -285,13 +305,14 @@ describe('sohoa verify --trust-dir', () => {
     await writeFile(path.join(work, 'revoking', 'ca.crt'), pki.caPem);
     await writeFile(path.join(work, 'revoking', 'ca.crl'), await issueCrl(pki.authority, [signers.good.certificatePem], new Date(Date.now() - HOUR_MS)));
     await writeFile(path.join(work, 'good.pdf'), pdfs.good);
+    await writeFile(path.join(work, 'down.pdf'), pdfs.down);
   });
   afterAll(() => rm(work, { recursive: true, force: true }));
 
   /** Exit code and output; the environment leaves out what the developer's shell may have set. */
-  async function verify(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  async function verify(args: string[], env: Record<string, string> = {}, file = 'good.pdf'): Promise<{ code: number; stdout: string; stderr: string }> {
     const base = { PATH: process.env.PATH!, HOME: process.env.HOME ?? work, DATA_DIR: path.join(work, 'empty-data'), REVOCATION_FETCH: 'on' };
-    return run('node', [sohoa, 'verify', path.join(work, 'good.pdf'), ...args], { cwd: repoRoot, env: { ...base, ...env } }).then(
+    return run('node', [sohoa, 'verify', path.join(work, file), ...args], { cwd: repoRoot, env: { ...base, ...env } }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
     );
@@ -322,5 +343,28 @@ describe('sohoa verify --trust-dir', () => {
     const missing = await verify(['--trust-dir', path.join(work, 'no-such-dir')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('cannot read');
+  });
+
+  it('responder unreachable: revocation unknown, exit 1; REVOCATION_SOFT_FAIL=on: exit 0, and the report says it was not checked', async () => {
+    const strict = await verify(['--trust-dir', path.join(work, 'trust')], {}, 'down.pdf');
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain('NOT VALID: see the problems below.');
+    expect(strict.stdout).toContain(`revocation: UNKNOWN, not checked: OCSP responder ${downUrl}: it could not be reached (connection refused)`);
+    expect(strict.stdout).toContain('REVOCATION_SOFT_FAIL=on (sohoa verify --soft-fail) accepts that');
+
+    const soft = await verify(['--trust-dir', path.join(work, 'trust')], { REVOCATION_SOFT_FAIL: 'on' }, 'down.pdf');
+    expect(soft.code).toBe(0);
+    expect(soft.stdout).toContain('VALID ONLY BY SOFT-FAIL: 1 signature, all intact and trusted, but revocation was NOT checked for 1 of them');
+    expect(soft.stdout).toContain('note: revocation could not be checked (OCSP responder');
+  });
+
+  it('REVOCATION_FETCH=off asks no responder: revocation unknown, exit 0 only by --soft-fail, with the note', async () => {
+    // Without --soft-fail the same report is not valid: see "asks nobody when going online is off" above.
+    const before = responder.requests();
+    const soft = await verify(['--trust-dir', path.join(work, 'trust'), '--soft-fail'], { REVOCATION_FETCH: 'off' });
+    expect(soft.stdout).toContain(`revocation: UNKNOWN, not checked: revocation fetching is off (REVOCATION_FETCH=off): OCSP responder ${responder.url} not asked`);
+    expect(soft.stdout).toContain('VALID ONLY BY SOFT-FAIL');
+    expect(soft.code).toBe(0);
+    expect(responder.requests()).toBe(before);
   });
 });

@@ -11,7 +11,7 @@ import * as pkijs from 'pkijs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OID } from './cms.ts';
 import { trimToDer } from './cms-verify.ts';
-import { SignerError, loadPkcs12, signPdf, verifyPdf } from './index.ts';
+import { SignerError, formatReport, loadPkcs12, signPdf, verifyPdf } from './index.ts';
 import { createTestPki, opensslCmsView, samplePdf, type TestPki } from './test-pki.ts';
 import { issueCrl, startTestTsa, type TestTsa } from './test-tsa.ts';
 
@@ -208,6 +208,10 @@ describe('revocation', () => {
     const good = await verifyPdf(signed, { trustAnchorsPem: [pki.caPem], revocation: { crls: [clean] } });
     expect(good.valid).toBe(true);
     expect(good.signatures[0]!.revocation).toMatchObject({ status: 'good', source: 'a configured CRL' });
-    expect((await verifyPdf(signed, { trustAnchorsPem: [pki.caPem] })).signatures[0]!.revocation.status).toBe('not-checked');
+    // The development CA names no responder and no CRL: there is nothing to ask, which is not "unknown".
+    const unlisted = await verifyPdf(signed, { trustAnchorsPem: [pki.caPem] });
+    expect(unlisted.signatures[0]!.revocation.status).toBe('not-offered');
+    expect(unlisted.valid).toBe(true);
+    expect(formatReport(unlisted)).toContain('revocation: none offered by the issuing authority (the certificate names no OCSP responder or CRL');
   });
 });

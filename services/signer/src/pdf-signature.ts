@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { pemToDer } from './certificate.ts';
 import { buildCadesSignature } from './cms.ts';
 import type { SigningIdentity } from './pkcs12.ts';
-import type { SignatureAppearance } from './appearance.ts';
+import type { SignatureAppearance, SignaturePlacement } from './appearance.ts';
 import { CONTENTS_CAPACITY_BYTES, CONTENTS_CAPACITY_WITH_TIMESTAMP_BYTES, fillByteRange, fillContents, prepareForSigning } from './placeholder.ts';
 import { assertMaySign } from './signing-policy.ts';
 import { requestTimestamp, type TimestampAuthority } from './timestamp.ts';
@@ -25,6 +25,8 @@ export interface SignOptions {
   appearance?: SignatureAppearance;
   /** B-T: an RFC 3161 time-stamp over the signature value. Signing fails (to be retried) when the TSA does not answer. */
   timestampAuthority?: TimestampAuthority;
+  /** Told where the visible box went (its `warning` says when it left its corner or covers ink). */
+  onPlacement?: (placement: SignaturePlacement) => void;
 }
 
 /** /M has whole seconds; round so that what is checked is what is written. */
@@ -54,6 +56,7 @@ export async function embedSignature(pdf: Uint8Array, identity: SigningIdentity,
     },
     { appearance: options.appearance, contentsCapacity: tsa ? CONTENTS_CAPACITY_WITH_TIMESTAMP_BYTES : CONTENTS_CAPACITY_BYTES },
   );
+  if (prepared.placement) options.onPlacement?.(prepared.placement);
   const byteRange = fillByteRange(prepared);
   const cms = await buildCadesSignature({
     documentDigest: digestOfRanges(prepared.bytes, byteRange),
@@ -84,6 +87,7 @@ export interface SignAsOptions {
   reason?: string;
   location?: string;
   signingTime?: Date;
+  onPlacement?: SignOptions['onPlacement'];
 }
 
 /**
@@ -99,5 +103,6 @@ export function signAs(pdf: Uint8Array, identity: SigningIdentity, options: Sign
     signerName: name,
     appearance: options.visible === false ? undefined : { role: options.role, name, sealImage: options.sealImage },
     timestampAuthority: options.timestampAuthority,
+    onPlacement: options.onPlacement,
   });
 }

@@ -20,7 +20,7 @@ import {
   PDFString,
   type PDFPage,
 } from 'pdf-lib';
-import type { PlacedAppearance } from './appearance.ts';
+import type { PlacedAppearance, SignaturePlacement } from './appearance.ts';
 import { placeAppearance, type SignatureAppearance } from './appearance.ts';
 import { SignerError } from './errors.ts';
 import { appendIncrementalUpdate, previousRevision, reserveObjectNumbersFrom } from './incremental-update.ts';
@@ -59,6 +59,8 @@ export interface PreparedPdf {
   contentsEnd: number;
   byteRangeStart: number;
   byteRangeEnd: number;
+  /** Where the visible box went on page 1, and any warning about it; absent for an invisible signature. */
+  placement?: SignaturePlacement;
 }
 
 async function loadForSigning(pdf: Uint8Array): Promise<PDFDocument> {
@@ -207,7 +209,7 @@ export async function prepareForSigning(pdf: Uint8Array, values: SignatureDictio
     .map(([ref]) => ref)
     .filter((ref) => ref.objectNumber >= firstNewObject);
   const bytes = appendIncrementalUpdate(pdf, doc, [...changed, ...created], previous);
-  return { bytes, ...locatePlaceholders(bytes, pdf.length, capacity) };
+  return { bytes, ...locatePlaceholders(bytes, pdf.length, capacity), placement: placed?.placement };
 }
 
 /**

@@ -16,7 +16,8 @@ function revocationLine(check: SignatureCheck): string {
   const { status, source, revokedAt } = check.revocation;
   if (status === 'good') return `not revoked (${source})`;
   if (status === 'revoked') return `REVOKED on ${revokedAt?.toISOString()} (${source})`;
-  return `not checked: ${source}`;
+  if (status === 'not-offered') return `none offered by the issuing authority (${source})`;
+  return `UNKNOWN, not checked: ${source}`;
 }
 
 function signatureLines(check: SignatureCheck, index: number): string[] {
@@ -38,15 +39,23 @@ function signatureLines(check: SignatureCheck, index: number): string[] {
   return lines;
 }
 
-export function formatReport(report: VerificationReport): string {
+function headline(report: VerificationReport, unchecked: number): string {
   const count = report.signatures.length;
-  const headline = report.valid
-    ? `VALID: ${count} signature${count === 1 ? '' : 's'}, all intact and trusted.`
-    : count === 0
-      ? 'NOT VALID: the document has no valid signature.'
-      : 'NOT VALID: see the problems below.';
-  const lines = [headline, ...report.signatures.flatMap(signatureLines)];
+  const signatures = `${count} signature${count === 1 ? '' : 's'}`;
+  if (report.valid && unchecked > 0) {
+    return `VALID ONLY BY SOFT-FAIL: ${signatures}, all intact and trusted, but revocation was NOT checked for ${unchecked} of them (REVOCATION_SOFT_FAIL is on).`;
+  }
+  if (report.valid) return `VALID: ${signatures}, all intact and trusted.`;
+  return count === 0 ? 'NOT VALID: the document has no valid signature.' : 'NOT VALID: see the problems below.';
+}
+
+export function formatReport(report: VerificationReport): string {
+  const unchecked = report.signatures.filter((check) => check.revocation.status === 'unknown').length;
+  const lines = [headline(report, unchecked), ...report.signatures.flatMap(signatureLines)];
   const documentProblems = report.problems.filter((problem) => !report.signatures.some((check) => problem.startsWith(`${check.field}: `)));
   for (const problem of documentProblems) lines.push(`problem: ${problem}`);
+  if (!report.valid && unchecked > 0) {
+    lines.push('revocation could not be checked: REVOCATION_SOFT_FAIL=on (sohoa verify --soft-fail) accepts that, and still reports it');
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -3,7 +3,8 @@
  * - CRLs the caller configured (files in the trust-anchors folder) are always
  *   read: they are local and cost nothing;
  * - the OCSP responder (the certificate's Authority Information Access, or a
- *   configured override) is asked when going online is allowed, even when a
+ *   configured override) is asked when going online is allowed (REVOCATION_FETCH;
+ *   off means no request leaves, to anybody, OCSP_URL included), even when a
  *   configured CRL already answered: a responder is as fresh as the CA's
  *   database, a CRL file only as fresh as its last copy;
  * - the CRL at the certificate's distribution point is fetched only when
@@ -11,6 +12,11 @@
  * A CRL only counts when its issuer's signature over it verifies, an OCSP
  * answer only when ocsp.ts accepts it. "Revoked" from any accepted source wins
  * (the earliest time); "good" needs at least one accepted source saying so.
+ * Without an answer the status is "unknown" (a source exists, but it was not
+ * asked, did not answer, refused, or did not know the certificate): the verifier
+ * then does not call the signature valid unless soft-fail is on. A certificate
+ * that names no responder and no CRL, with no OCSP_URL and no configured CRL
+ * from its issuer, is "not-offered": its authority gives nobody a way to ask.
  * Only the signer's certificate is checked, not the authorities above it.
  */
 import * as asn1js from 'asn1js';
@@ -18,7 +24,11 @@ import * as pkijs from 'pkijs';
 import './crypto-engine.ts';
 import { askOcspResponder, ocspResponderUrls } from './ocsp.ts';
 
-export type RevocationStatus = 'good' | 'revoked' | 'not-checked';
+/**
+ * good/revoked: an accepted source said so. unknown: a revocation service exists (named in the
+ * certificate or configured) but gave no usable answer. not-offered: there is none to ask.
+ */
+export type RevocationStatus = 'good' | 'revoked' | 'unknown' | 'not-offered';
 
 export interface RevocationCheck {
   status: RevocationStatus;
@@ -32,15 +42,14 @@ export interface RevocationCheck {
 export interface RevocationSources {
   /** DER or PEM CRLs to consult. */
   crls?: Uint8Array[];
-  /** Fetch the CRL named in the certificate's CRL distribution points (http only). */
-  fetchDistributionPoints?: boolean;
-  fetchTimeoutMs?: number;
   /**
-   * Ask the OCSP responder the certificate names. Defaults to
-   * fetchDistributionPoints: both mean "going online for revocation is allowed".
+   * Going online for revocation is allowed (REVOCATION_FETCH): ask the OCSP responder and,
+   * when nothing answered, fetch the CRL of the certificate's distribution points (http only).
+   * Off: nobody is asked, and only the configured CRLs can answer.
    */
-  askOcsp?: boolean;
-  /** A responder to ask instead of the certificate's own (e.g. a relay inside the network); asked whenever set. */
+  online?: boolean;
+  fetchTimeoutMs?: number;
+  /** A responder to ask instead of the certificate's own (e.g. a relay inside the network), when online. */
   ocspUrl?: string;
 }
 
@@ -109,8 +118,7 @@ async function crlFindings(certificate: pkijs.Certificate, issuer: pkijs.Certifi
   return findings;
 }
 
-async function ocspFinding(certificate: pkijs.Certificate, issuer: pkijs.Certificate, sources: RevocationSources, notes: string[]): Promise<Finding | null> {
-  const urls = sources.ocspUrl ? [sources.ocspUrl] : (sources.askOcsp ?? sources.fetchDistributionPoints) ? ocspResponderUrls(certificate) : [];
+async function ocspFinding(certificate: pkijs.Certificate, issuer: pkijs.Certificate, urls: string[], sources: RevocationSources, notes: string[]): Promise<Finding | null> {
   for (const url of urls) {
     const answer = await askOcspResponder(certificate, issuer, { url, timeoutMs: sources.fetchTimeoutMs ?? 5000 });
     const source = `OCSP responder ${url}: ${answer.detail}`;
@@ -133,15 +141,19 @@ function conclusion(findings: Finding[], notes: string[]): RevocationCheck | nul
 
 /** Looks the certificate up in every source at hand; never throws, and says in words why there is no answer. */
 export async function checkRevocation(certificate: pkijs.Certificate, issuer: pkijs.Certificate | undefined, sources: RevocationSources): Promise<RevocationCheck> {
-  if (!issuer) return { status: 'not-checked', source: 'the issuer of the certificate is unknown' };
+  if (!issuer) return { status: 'unknown', source: 'the issuer of the certificate is unknown, so no revocation source can be judged' };
   const notes: string[] = [];
+  const ocspUrls = sources.ocspUrl ? [sources.ocspUrl] : ocspResponderUrls(certificate);
+  const crlUrls = distributionPointUrls(certificate);
   const findings = await crlFindings(certificate, issuer, (sources.crls ?? []).map((bytes) => ({ bytes, from: 'a configured CRL' })));
-  const ocsp = await ocspFinding(certificate, issuer, sources, notes);
-  if (ocsp) findings.unshift(ocsp);
+  if (sources.online) {
+    const ocsp = await ocspFinding(certificate, issuer, ocspUrls, sources, notes);
+    if (ocsp) findings.unshift(ocsp);
+  }
 
-  const urls = findings.length === 0 && sources.fetchDistributionPoints ? distributionPointUrls(certificate) : [];
+  const fetching = findings.length === 0 && sources.online ? crlUrls : [];
   const fetched: Array<{ bytes: Uint8Array; from: string }> = [];
-  for (const url of urls) {
+  for (const url of fetching) {
     const bytes = await fetchCrl(url, sources.fetchTimeoutMs ?? 10_000);
     if (bytes) fetched.push({ bytes, from: `the CRL at ${url}` });
   }
@@ -149,8 +161,14 @@ export async function checkRevocation(certificate: pkijs.Certificate, issuer: pk
 
   const answer = conclusion(findings, notes);
   if (answer) return answer;
-  if (urls.length > 0) notes.push(`no CRL could be fetched from ${urls.join(', ')}`);
   // Not "good": nobody vouched that the certificate is not revoked.
-  if (notes.length > 0) return { status: 'not-checked', source: notes.join('; ') };
-  return { status: 'not-checked', source: 'no CRL or OCSP responder is configured' };
+  const named = [...ocspUrls.map((url) => `OCSP responder ${url}`), ...crlUrls.map((url) => `CRL ${url}`)];
+  if (named.length === 0) {
+    return { status: 'not-offered', source: 'the certificate names no OCSP responder or CRL, no OCSP_URL is set, and no configured CRL is from its issuer' };
+  }
+  if (!sources.online) {
+    return { status: 'unknown', source: `revocation fetching is off (REVOCATION_FETCH=off): ${named.join(', ')} not asked, and no configured CRL is from the issuer` };
+  }
+  if (fetching.length > 0) notes.push(`no usable CRL could be fetched from ${fetching.join(', ')}`);
+  return { status: 'unknown', source: notes.join('; ') };
 }

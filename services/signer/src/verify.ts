@@ -4,6 +4,9 @@
  * certificate chains to one of the given trust anchors and was valid at the
  * signing time (the time-stamp's when there is one, else the claimed /M), the
  * time-stamp itself, and revocation where a CRL or an OCSP responder is at hand.
+ * A revocation status nobody could vouch for ("unknown") makes the signature
+ * not valid unless the caller opts into soft-fail, and the report says so
+ * either way: an unanswered question is never reported as "not revoked".
  */
 import { PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
 import { certificateFromPem, displayName, keyUsageForSigning, splitPemBundle } from './certificate.ts';
@@ -34,7 +37,8 @@ export interface VerificationReport {
   /**
    * True only when there is at least one signature, every one is intact,
    * chains to a trusted anchor, had a certificate valid at its signing time and
-   * allowed to sign, and the last one covers the whole file.
+   * allowed to sign, has a revocation status that is not unknown (or soft-fail
+   * is on), and the last one covers the whole file.
    */
   valid: boolean;
   signatures: SignatureCheck[];
@@ -44,8 +48,13 @@ export interface VerificationReport {
 export interface VerifyOptions {
   /** Authorities trusted for signers and time-stamp authorities alike. */
   trustAnchorsPem: string[];
-  /** Where revocation can be looked up; without any, revocation is reported as not checked. */
+  /** Where revocation can be looked up; without any, a certificate that names a responder has an unknown status. */
   revocation?: RevocationSources;
+  /**
+   * REVOCATION_SOFT_FAIL: an unknown revocation status (responder down, "unknown"
+   * answer, fetching off) does not make the signature invalid; it stays in the notes.
+   */
+  revocationSoftFail?: boolean;
 }
 
 interface SignedRanges {
@@ -103,7 +112,7 @@ async function checkSignature(bytes: Uint8Array, signature: SignatureDictionary,
     validAtSigningTime: false,
     coversWholeDocument: false,
     timestamp: null,
-    revocation: { status: 'not-checked', source: 'the signature could not be read' },
+    revocation: { status: 'unknown', source: 'the signature could not be read' },
     keyUsageAllowed: false,
     problems: [],
     notes: [],
@@ -156,6 +165,12 @@ async function checkSignature(bytes: Uint8Array, signature: SignatureDictionary,
     }
   }
 
+  if (check.revocation.status === 'unknown') {
+    const unchecked = `revocation could not be checked (${check.revocation.source})`;
+    if (options.revocationSoftFail) check.notes.push(`${unchecked}: accepted only because soft-fail is on (REVOCATION_SOFT_FAIL)`);
+    else check.problems.push(`${unchecked}: the signer's certificate may have been revoked`);
+  }
+
   const keyUsage = keyUsageForSigning(cms.signerCertificate);
   check.keyUsageAllowed = keyUsage === 'allowed';
   if (keyUsage === 'missing') check.problems.push("the signer's certificate states no key usage, so it is not a signing certificate");
@@ -192,7 +207,15 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
   // sohoa writes validation data (B-LT) in later revisions, it makes the record invalid.
   const valid =
     last.coversWholeDocument &&
-    checks.every((check) => check.integrity && check.chainTrusted && check.validAtSigningTime && check.keyUsageAllowed && (check.timestamp?.valid ?? true));
+    checks.every(
+      (check) =>
+        check.integrity &&
+        check.chainTrusted &&
+        check.validAtSigningTime &&
+        check.keyUsageAllowed &&
+        (check.timestamp?.valid ?? true) &&
+        (check.revocation.status !== 'unknown' || options.revocationSoftFail === true),
+    );
   return {
     valid,
     signatures: checks.map(({ keyUsageAllowed: _keyUsageAllowed, ...check }) => check),

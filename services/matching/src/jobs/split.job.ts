@@ -70,20 +70,23 @@ export function splitBatchJob(deps: SplitJobDeps): JobHandler<'batch.split'> {
  * The receipt's code names the dossier. A generated code yields to it (the dossier takes the code, or the batch joins
  * the dossier already known by it); a code the clerk typed is kept, and the disagreement is left in the audit trail.
  */
-async function adoptDossier(tx: Queryable, batch: repo.BatchToSplit, code: DossierCodeInfo): Promise<{ id: string; procedureCode: string | null }> {
+async function adoptDossier(tx: Queryable, batch: repo.BatchToSplit, read: DossierCodeInfo): Promise<{ id: string; procedureCode: string | null }> {
+  // A procedure read from a QR code counts only when the dossier's catalog knows it.
+  const known = read.procedureCode && (await repo.candidates(tx, batch.catalog_version_id, read.procedureCode)).length > 0;
+  const code: DossierCodeInfo = known ? read : { ...read, procedureCode: undefined };
   const current = { id: batch.dossier_id, procedureCode: batch.procedure_code };
   if (code.dossierCode === batch.dossier_code) return current;
   if (!batch.dossier_generated) {
     await recordAudit(tx, { actor: 'system', action: 'dossier.code-disagrees', subjectType: 'batch', subjectId: batch.id, detail: { given: batch.dossier_code, read: code.dossierCode } });
     return current;
   }
-  const known = await repo.findDossierByCode(tx, code.dossierCode);
-  if (known && known.unit_id === batch.unit_id) {
-    await tx.query('UPDATE batches SET dossier_id = $2 WHERE id = $1', [batch.id, known.id]);
+  const existing = await repo.findDossierByCode(tx, code.dossierCode);
+  if (existing && existing.unit_id === batch.unit_id) {
+    await tx.query('UPDATE batches SET dossier_id = $2 WHERE id = $1', [batch.id, existing.id]);
     await tx.query('DELETE FROM dossiers d WHERE d.id = $1 AND NOT EXISTS (SELECT 1 FROM batches b WHERE b.dossier_id = d.id)', [batch.dossier_id]);
-    return { id: known.id, procedureCode: known.procedure_code ?? code.procedureCode ?? batch.procedure_code };
+    return { id: existing.id, procedureCode: existing.procedure_code ?? code.procedureCode ?? batch.procedure_code };
   }
-  if (known) return current; // another unit's dossier: never joined silently
+  if (existing) return current; // another unit's dossier: never joined silently
   const procedureCode = batch.procedure_code ?? code.procedureCode ?? null;
   await tx.query(`UPDATE dossiers SET code = $2, code_source = 'qr', procedure_code = $3, owner_identifier = coalesce(owner_identifier, $4) WHERE id = $1`, [
     batch.dossier_id, code.dossierCode, procedureCode, code.ownerIdentifier ?? null,

@@ -1,4 +1,4 @@
-import type { Db, JobHandler, ObjectStore, Queue } from '@sohoa/shared';
+import { objectKey, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
 import { buildSearchablePdf, type OcrWord, type ProcessedPage } from '../index.ts';
 import * as repo from './page.repository.ts';
 
@@ -27,7 +27,7 @@ export function buildDocumentJob(deps: DocumentJobDeps): JobHandler<'document.bu
         language: 'vi',
         creator: 'sohoa',
       });
-      const pdfKey = `work/documents/${documentId}/r${doc.revision}/unsigned.pdf`;
+      const pdfKey = objectKey('work', 'documents', documentId, `r${doc.revision}`, 'unsigned.pdf');
       await deps.store.put(pdfKey, pdf, { contentType: 'application/pdf' });
       if (!(await repo.markBuilt(deps.db, documentId, doc.revision, pdfKey))) return { status: 'skipped', reason: 'document changed while it was built' };
       await deps.queue.send('document.sign', { documentId });

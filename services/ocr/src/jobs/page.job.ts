@@ -1,4 +1,4 @@
-import { batchReadyToSplit, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
+import { batchReadyToSplit, objectKey, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
 import { decodeCodes, type OcrEngine } from '../index.ts';
 import * as repo from './page.repository.ts';
 
@@ -22,7 +22,7 @@ export function ocrPageJob(deps: OcrJobDeps): JobHandler<'ocr.page'> {
       // QR codes and barcodes (receipts, separators) are read here, while the upright image is in memory; blank pages
       // too, since a separator sheet carrying only a small code may be judged blank.
       const codes = await decodeCodes(result.image);
-      const imageKey = `work/batches/${page.batch_id}/pages/${page.id}.clean.jpg`;
+      const imageKey = objectKey('work', 'batches', page.batch_id, 'pages', `${page.id}.clean.jpg`);
       await deps.store.put(imageKey, result.image, { contentType: 'image/jpeg' });
       await repo.savePageResult(deps.db, page.id, {
         blank: result.blank, rotation: result.rotation, skewDegrees: result.skewDegrees, confidence: result.confidence,

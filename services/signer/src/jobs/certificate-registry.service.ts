@@ -21,6 +21,8 @@ export interface SigningSettings {
   expiryWarningDays: number;
   /** Fetch CRLs from the distribution points certificates name, and ask their OCSP responders, when reachable. */
   fetchRevocation: boolean;
+  /** An unknown revocation status does not make a signature invalid (REVOCATION_SOFT_FAIL); the report still says so. */
+  revocationSoftFail?: boolean;
   /** An OCSP responder to ask instead of the certificates' own (OCSP_URL). */
   ocspUrl?: string;
 }

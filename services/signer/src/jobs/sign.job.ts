@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
-import type { Db, JobHandler, ObjectStore, Queryable, Queue } from '@sohoa/shared';
-import { certificateStatus, signAs, SignerError, type SigningIdentity } from '../index.ts';
+import type { Db, JobHandler, Logger, ObjectStore, Queryable, Queue } from '@sohoa/shared';
+import { certificateStatus, signAs, SignerError, type SignaturePlacement, type SigningIdentity } from '../index.ts';
 import { unlockCertificate } from './certificate-registry.service.ts';
 import { activeCertificate, type UnitCertificateRow } from './unit-certificate.repository.ts';
 
@@ -10,6 +10,8 @@ export interface SignJobDeps {
   queue: Queue;
   /** RFC 3161 time-stamp authority: B-T when set; a TSA that does not answer makes the job retry. */
   tsaUrl?: string;
+  /** Where a visible box had to leave its corner or cover ink, the job says so here (the record is signed all the same). */
+  log?: Pick<Logger, 'warn'>;
 }
 
 interface DocumentToSign { id: string; status: string; pdf_key: string; unit_id: string; unit_name: string; dossier_code: string }
@@ -82,16 +84,21 @@ export function signDocumentJob(deps: SignJobDeps): JobHandler<'document.sign'> 
       }
 
       const reason = `Số hóa hồ sơ ${doc.dossier_code}`;
+      const onPlacement = (role: 'officer' | 'unit') => (placement: SignaturePlacement) => {
+        if (placement.warning) deps.log?.warn({ documentId, role, fit: placement.fit, scale: placement.scale, inkCells: placement.inkCells }, placement.warning);
+      };
       let signed: Uint8Array;
       try {
         let pdf: Uint8Array = await deps.store.get(doc.pdf_key);
         if (officerCert) {
           pdf = await signAs(pdf, await identityFor(officerCert), {
             role: 'officer', name: officerCert.holder_name ?? undefined, reason, location: doc.unit_name, signingTime: now, timestampAuthority,
+            onPlacement: onPlacement('officer'),
           });
         }
         signed = await signAs(pdf, await identityFor(unitCert), {
           role: 'unit', name: doc.unit_name, sealImage: await sealFor(unitCert), reason, location: doc.unit_name, signingTime: new Date(), timestampAuthority,
+          onPlacement: onPlacement('unit'),
         });
       } catch (error) {
         if (error instanceof SignerError && EXPECTED.has(error.code)) return fail(error.message);

@@ -1,0 +1,204 @@
+/**
+ * Where a visible signature box goes on page 1: in the blank area nearest
+ * its prescribed corner (unit: top right, officer: top left), never over the
+ * page's ink nor over another signature's box. Pure: an ink map in, a box out.
+ *
+ * The search, in order, stopping at the first stage that finds a place:
+ *   1. the corner region (the top CORNER_REGION_HEIGHT of the page, the
+ *      corner's half of its width): at every scale from full size down to
+ *      the minimum in SCALE_STEP steps, the free position nearest the
+ *      corner; of those, the one with the lowest cost, its distance from
+ *      where the box sits on a blank page plus SCALE_COST_POINTS for each
+ *      unit of scale given up (so a box shrinks to stay in the top margin
+ *      rather than move far down the page beside the text, but does not
+ *      shrink to gain a few points);
+ *   2. the whole page, the same way (the box leaves the corner rather than
+ *      cover text; fit 'away-from-corner', with a warning);
+ *   3. nothing free anywhere: the corner region's position at the minimum
+ *      scale with the fewest ink cells under it (fit 'over-ink', with a
+ *      warning the job logs: a clerk should look at the page).
+ * Boxes keep CLEARANCE_POINTS from ink and MIN_EDGE_POINTS from the page edge.
+ */
+import type { InkMap } from './ink-map.ts';
+
+/** A rectangle in points from the page's top-left corner, y downwards (as the ink map). */
+export interface Box {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+export type Corner = 'top-left' | 'top-right';
+
+export interface PlacementRequest {
+  ink: InkMap;
+  corner: Corner;
+  /** The box at full size, in points. */
+  size: { width: number; height: number };
+  /** Smallest scale the box may be shrunk to. */
+  minScale: number;
+  /** Preferred distance from the page's edges at the corner, in points: where the box goes on a blank page. */
+  margin: number;
+  /** Boxes already on the page (an earlier signature): never covered. */
+  avoid?: Box[];
+}
+
+export interface Placement {
+  box: Box;
+  scale: number;
+  /** 'full-size' and 'scaled': in the corner region, on blank paper. */
+  fit: 'full-size' | 'scaled' | 'away-from-corner' | 'over-ink';
+  /** Ink cells under the box and its clearance: 0 unless fit is 'over-ink'. */
+  inkCells: number;
+  /** Why a clerk might want to look at the page; absent when the box sits in its corner region. */
+  warning?: string;
+}
+
+/** Blank paper kept between the box and any ink (1 mm). */
+export const CLEARANCE_POINTS = 3;
+/** The box may move this close to the page's edge (2.5 mm) when the preferred margin is taken. */
+export const MIN_EDGE_POINTS = 7;
+/** Shrinking goes in steps of this much scale. */
+export const SCALE_STEP = 0.05;
+/** What giving up the whole scale would cost, in points of distance: shrinking 10% is worth moving 20 pt (7 mm) nearer. */
+export const SCALE_COST_POINTS = 200;
+/** Stage 1 looks in the top part of the page: the national motto, the title and a few lines below them. */
+export const CORNER_REGION_HEIGHT = 0.25;
+
+interface Bounds {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/** Summed-area table of the ink cells: the ink in any cell rectangle in four look-ups. */
+function summedArea(ink: InkMap): Int32Array {
+  const width = ink.columns + 1;
+  const table = new Int32Array(width * (ink.rows + 1));
+  for (let r = 0; r < ink.rows; r++) {
+    let row = 0;
+    for (let c = 0; c < ink.columns; c++) {
+      row += ink.cells[r * ink.columns + c]!;
+      table[(r + 1) * width + c + 1] = table[r * width + c + 1]! + row;
+    }
+  }
+  return table;
+}
+
+function overlaps(a: Bounds, b: Box): boolean {
+  return a.left < b.left + b.width && b.left < a.right && a.top < b.top + b.height && b.top < a.bottom;
+}
+
+function scales(minScale: number): number[] {
+  const list: number[] = [];
+  for (let step = 0; 1 - step * SCALE_STEP > minScale + 1e-9; step++) list.push(Number((1 - step * SCALE_STEP).toFixed(4)));
+  list.push(minScale);
+  return list;
+}
+
+export function placeSignatureBox(request: PlacementRequest): Placement {
+  const { ink, corner, size, margin } = request;
+  const minScale = Math.min(1, Math.max(0.05, request.minScale));
+  const avoid = request.avoid ?? [];
+  const table = summedArea(ink);
+  const stride = ink.columns + 1;
+
+  /** Ink cells under the box grown by the clearance (clipped to the page). */
+  const inkUnder = (left: number, top: number, width: number, height: number): number => {
+    const c0 = Math.max(0, Math.floor((left - CLEARANCE_POINTS) / ink.cell));
+    const r0 = Math.max(0, Math.floor((top - CLEARANCE_POINTS) / ink.cell));
+    const c1 = Math.min(ink.columns, Math.ceil((left + width + CLEARANCE_POINTS) / ink.cell));
+    const r1 = Math.min(ink.rows, Math.ceil((top + height + CLEARANCE_POINTS) / ink.cell));
+    if (c1 <= c0 || r1 <= r0) return 0;
+    return table[r1 * stride + c1]! - table[r0 * stride + c1]! - table[r1 * stride + c0]! + table[r0 * stride + c0]!;
+  };
+  const clearOfBoxes = (left: number, top: number, width: number, height: number): boolean => {
+    const grown = { left: left - CLEARANCE_POINTS, top: top - CLEARANCE_POINTS, right: left + width + CLEARANCE_POINTS, bottom: top + height + CLEARANCE_POINTS };
+    return avoid.every((box) => !overlaps(grown, box));
+  };
+
+  const atRight = corner === 'top-right';
+  const regionFor = (whole: boolean): Bounds => {
+    if (whole) return { left: 0, top: 0, right: ink.width, bottom: ink.height };
+    const half = ink.width / 2;
+    return { left: atRight ? half : 0, top: 0, right: atRight ? ink.width : half, bottom: ink.height * CORNER_REGION_HEIGHT };
+  };
+
+  /**
+   * Every position of a width × height box inside `region` and the page's
+   * edge band, on a grid of one ink cell anchored at the preferred spot, with
+   * its distance from that spot (the box's own corner to where it would sit
+   * on a blank page).
+   */
+  function* positions(region: Bounds, width: number, height: number): Generator<{ left: number; top: number; distance: number }> {
+    const step = ink.cell;
+    const preferredLeft = atRight ? ink.width - margin - width : margin;
+    const preferredTop = margin;
+    const minLeft = Math.max(region.left, MIN_EDGE_POINTS);
+    const maxLeft = Math.min(region.right, ink.width - MIN_EDGE_POINTS) - width;
+    const minTop = Math.max(region.top, MIN_EDGE_POINTS);
+    const maxTop = Math.min(region.bottom, ink.height - MIN_EDGE_POINTS) - height;
+    if (maxLeft < minLeft || maxTop < minTop) return;
+    for (let j = Math.ceil((minTop - preferredTop) / step); preferredTop + j * step <= maxTop + 1e-9; j++) {
+      const top = preferredTop + j * step;
+      for (let i = Math.ceil((minLeft - preferredLeft) / step); preferredLeft + i * step <= maxLeft + 1e-9; i++) {
+        const left = preferredLeft + i * step;
+        yield { left, top, distance: Math.hypot(left - preferredLeft, top - preferredTop) };
+      }
+    }
+  }
+
+  /** The cheapest free box in `region` over all scales, or null. */
+  const cheapestFree = (region: Bounds): { box: Box; scale: number } | null => {
+    let best: { box: Box; scale: number; cost: number } | null = null;
+    for (const scale of scales(minScale)) {
+      const shrinking = SCALE_COST_POINTS * (1 - scale);
+      if (best && shrinking >= best.cost) break;
+      const width = size.width * scale;
+      const height = size.height * scale;
+      for (const spot of positions(region, width, height)) {
+        const cost = spot.distance + shrinking;
+        if (best && cost >= best.cost) continue;
+        if (inkUnder(spot.left, spot.top, width, height) === 0 && clearOfBoxes(spot.left, spot.top, width, height)) {
+          best = { box: { left: spot.left, top: spot.top, width, height }, scale, cost };
+        }
+      }
+    }
+    return best;
+  };
+
+  const nearCorner = cheapestFree(regionFor(false));
+  if (nearCorner) return { box: nearCorner.box, scale: nearCorner.scale, fit: nearCorner.scale === 1 ? 'full-size' : 'scaled', inkCells: 0 };
+  const elsewhere = cheapestFree(regionFor(true));
+  if (elsewhere) {
+    return {
+      box: elsewhere.box, scale: elsewhere.scale, fit: 'away-from-corner', inkCells: 0,
+      warning: `no blank place near the ${corner} corner of page 1: the signature box was put ${Math.round(elsewhere.box.top)} pt from the top instead`,
+    };
+  }
+
+  // Nothing blank at the minimum scale anywhere: the least ink in the corner region, the nearest among equals.
+  const width = size.width * minScale;
+  const height = size.height * minScale;
+  let best: { left: number; top: number; distance: number; ink: number } | null = null;
+  for (const spot of positions(regionFor(false), width, height)) {
+    if (!clearOfBoxes(spot.left, spot.top, width, height)) continue;
+    const under = inkUnder(spot.left, spot.top, width, height);
+    if (!best || under < best.ink || (under === best.ink && spot.distance < best.distance)) best = { ...spot, ink: under };
+  }
+  const fallback = best ?? {
+    // Not even a position clear of the other boxes (a page smaller than two boxes): the preferred spot.
+    left: atRight ? ink.width - margin - width : margin,
+    top: margin,
+    ink: inkUnder(atRight ? ink.width - margin - width : margin, margin, width, height),
+  };
+  return {
+    box: { left: fallback.left, top: fallback.top, width, height },
+    scale: minScale,
+    fit: 'over-ink',
+    inkCells: fallback.ink,
+    warning: `page 1 has no blank place for the ${corner} signature box even at ${Math.round(minScale * 100)}%: it covers ${fallback.ink} cells of ink`,
+  };
+}
