@@ -1,6 +1,6 @@
 /**
  * Matching benchmark: generated scanner batches → real cleanup + OCR (@sohoa/ocr) + code reading →
- * splitBatch → matchDocument → extractFields, scored against the generator's truth.
+ * documentsFromPages (batch.split's own decision: split, match, fields), scored against the generator's truth.
  *
  *   npm run bench:match                 # full corpus (≥ 60 documents), writes bench/results/match.md
  *   npm run bench:match -- --quick      # a small corpus, a minute or two

@@ -71,7 +71,3 @@ export async function importCatalog(db: Queryable, raw: Buffer): Promise<{ versi
   return { versionId, created: true };
 }
 
-export async function latestCatalogVersion(db: Queryable): Promise<number | null> {
-  const { rows } = await db.query<{ id: number }>('SELECT max(id) AS id FROM catalog_versions');
-  return rows[0]?.id ?? null;
-}
