@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Queryable } from './db.ts';
+import { withTransaction, type Db, type Queryable } from './db.ts';
 import { AppError } from './errors.ts';
 import { CATALOG_CODE_RULE, CONTROL_CHARACTERS, isCatalogCode, MAX_CODE_LENGTH } from './identifiers.ts';
 import { describeIssues } from './request-input.ts';
@@ -49,10 +49,19 @@ export function parseCatalog(json: unknown): Catalog {
 
 export const retentionYears = (r: Retention): number | null => (r === 'permanent' ? null : r.years);
 
-/** Stores a catalog as a new version unless the same bytes were imported before; returns the version id. */
-export async function importCatalog(db: Queryable, raw: Buffer): Promise<{ versionId: number; created: boolean }> {
+/**
+ * Stores a catalog as a new version unless the same bytes were imported before; returns the version id. One
+ * transaction: a failure half-way leaves no version with some of its procedures, which batches would then use.
+ */
+export async function importCatalog(pool: Db, raw: Buffer): Promise<{ versionId: number; created: boolean }> {
   const catalog = parseCatalog(JSON.parse(raw.toString('utf8')));
   const sha = createHash('sha256').update(raw).digest('hex');
+  return withTransaction(pool, (tx) => storeCatalog(tx, catalog, sha));
+}
+
+async function storeCatalog(db: Queryable, catalog: Catalog, sha: string): Promise<{ versionId: number; created: boolean }> {
+  // Two imports of the same bytes at once: the second waits here for the first, then finds its version.
+  await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`catalog:${sha}`]);
   const existing = await db.query<{ id: number }>('SELECT id FROM catalog_versions WHERE source_sha256 = $1', [sha]);
   if (existing.rows[0]) return { versionId: existing.rows[0].id, created: false };
   const { rows } = await db.query<{ id: number }>('INSERT INTO catalog_versions (source_sha256, document) VALUES ($1, $2) RETURNING id', [sha, catalog]);

@@ -21,7 +21,11 @@ const BatchFields = z.object({
   component: optional(catalogCodeInput),
 });
 
-export interface ApiDeps { db: Db; store: ObjectStore; queue: Queue; log: Logger; maxUploadBytes: number; signing?: CertificateRoutesDeps['signing'] }
+export interface ApiDeps {
+  db: Db; store: ObjectStore; queue: Queue; log: Logger; maxUploadBytes: number; signing?: CertificateRoutesDeps['signing'];
+  /** Why the process cannot take work yet (first start not done), or null once it can. */
+  notReady?: () => string | null;
+}
 
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
@@ -29,11 +33,22 @@ export function createApp(deps: ApiDeps): express.Express {
   // Text fields are codes: 64 KB is far more than any needs, and keeps a 20 KB code a 422 (not a multer limit).
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: deps.maxUploadBytes, files: 500, fields: 50, fieldSize: 64 * 1024, fieldNameSize: 100 } });
 
-  app.get('/healthz', async (_req, res) => {
+  const dependencies = async () => {
     const checks = await Promise.allSettled([deps.db.query('SELECT 1'), deps.queue.ping(), deps.store.ping()]);
     const [database, queue, objectStore] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : String(c.reason?.message ?? c.reason)));
-    const ok = checks.every((c) => c.status === 'fulfilled');
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', database, queue, objectStore });
+    return { ok: checks.every((c) => c.status === 'fulfilled'), database, queue, objectStore };
+  };
+  // Liveness: the process and what it depends on answer.
+  app.get('/healthz', async (_req, res) => {
+    const { ok, ...checks } = await dependencies();
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', ...checks });
+  });
+  // Readiness: migrations and the first start (catalog, unit, certificate, data/credentials.json) are done too.
+  app.get('/readyz', async (_req, res) => {
+    const reason = deps.notReady?.() ?? null;
+    if (reason) return void res.status(503).json({ status: 'starting', reason });
+    const { ok, ...checks } = await dependencies();
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', ...checks });
   });
 
   const api = express.Router();

@@ -17,7 +17,7 @@ export interface IngestDeps { db: Db; store: ObjectStore; queue: Queue }
 
 /**
  * Registers a batch: the originals go to the object store first (nothing is lost if the database write fails),
- * then the batch, its dossier and files are recorded in one transaction, then one split job per file is queued.
+ * then the batch, its dossier, its files and one split job per file are committed in one transaction.
  */
 export async function receiveBatch(deps: IngestDeps, options: ReceiveBatchOptions): Promise<{ batchId: string; dossierCode: string }> {
   if (options.files.length === 0) throw new AppError('no-files', 'the batch has no files');
@@ -67,9 +67,9 @@ export async function receiveBatch(deps: IngestDeps, options: ReceiveBatchOption
     await repo.insertBatch(tx, { id: batchId, unitId: unit.id, dossierId, componentCode: options.componentCode ?? null, source: options.source, createdBy: options.actor });
     for (const f of files) await repo.insertFile(tx, { id: f.id, batchId, position: f.position, name: f.name, size: f.bytes.length, sha256: f.sha256, objectKey: f.objectKey });
     await recordAudit(tx, { actor: options.actor, action: 'batch.received', subjectType: 'batch', subjectId: batchId, detail: { dossierCode, files: files.map((f) => f.name), source: options.source } });
+    for (const f of files) await deps.queue.send('ingest.file', { fileId: f.id }, { tx });
     return dossierCode;
   });
-  for (const f of files) await deps.queue.send('ingest.file', { fileId: f.id });
   return { batchId, dossierCode };
 }
 

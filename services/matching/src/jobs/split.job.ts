@@ -54,14 +54,19 @@ export function splitBatchJob(deps: SplitJobDeps): JobHandler<'batch.split'> {
           actor: 'system', action: 'batch.split', subjectType: 'batch', subjectId: batchId,
           detail: { documents: documents.length, review: documents.filter((d) => d.needsReview).length, blank: split.blankPageIds.length, separators: split.separatorPageIds.length, dossierFromCode: split.dossier?.dossierCode ?? null },
         });
+        for (const d of documents) if (!d.needsReview) await deps.queue.send('document.build', { documentId: d.id }, { tx });
         return documents;
       });
       if (!created) return { status: 'skipped', reason: 'another worker split the batch' };
-      for (const d of created) if (!d.needsReview) await deps.queue.send('document.build', { documentId: d.id });
       return { status: 'done' };
     },
     async giveUp({ batchId }, error) {
-      await recordAudit(deps.db, { actor: 'system', action: 'batch.split-failed', subjectType: 'batch', subjectId: batchId, detail: { error } });
+      // The batch ends failed with the reason (GET /api/v1/batches/:id) instead of staying in processing.
+      await withTransaction(deps.db, async (tx) => {
+        if (await repo.failSplit(tx, batchId, `the batch could not be cut into documents: ${error}`)) {
+          await recordAudit(tx, { actor: 'system', action: 'batch.split-failed', subjectType: 'batch', subjectId: batchId, detail: { error } });
+        }
+      });
     },
   };
 }
