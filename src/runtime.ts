@@ -9,6 +9,7 @@ import { splitBatchJob } from '@sohoa/matching/jobs';
 import { createKeyTransports, loadKeyEncryptionKey } from '@sohoa/signer';
 import { signDocumentJob } from '@sohoa/signer/jobs';
 import { archiveRecordJob, createApp } from '@sohoa/archive-api';
+import { bootstrap, type BootstrapResult } from './bootstrap.ts';
 
 export interface RuntimeParts { http: boolean; workers: boolean; inbox: boolean }
 
@@ -20,6 +21,8 @@ export interface Runtime {
   databaseUrl: string;
   embedded: { postgres: boolean; s3: boolean };
   url?: string;
+  /** The first-start bootstrap (safe on every start); /readyz answers 200 only once it has run. */
+  firstStart(): Promise<BootstrapResult>;
   stop(): Promise<void>;
 }
 
@@ -56,7 +59,8 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
     if (keyEncryption.source === 'created') log.info({ file: config.signing.keyEncryptionKeyFile }, 'key for sealing uploaded certificates created');
     if (keyEncryption.source === 'none') log.warn('SIGNING_KEY_ENCRYPTION_KEY is not set: certificates cannot be uploaded, nor uploaded ones opened here');
     const keys = createKeyTransports({ keyEncryptionKey: keyEncryption.key });
-    const queue = await Queue.start({ databaseUrl, jobTimeoutSeconds: config.queue.jobTimeoutSeconds, maintenanceSeconds: config.queue.maintenanceSeconds }, log);
+    // On the embedded default no other process works this database: jobs active at start-up were a dead process's.
+    const queue = await Queue.start({ databaseUrl, ...config.queue, soleWorker: !config.databaseUrl }, log);
     cleanups.push(() => queue.stop());
 
     if (parts.workers) {
@@ -79,8 +83,9 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       );
     }
     let url: string | undefined;
+    let notReady: string | null = 'first start (catalog, demo unit, certificate, API token) not done yet';
     if (parts.http) {
-      const app = createApp({ db, store, queue, log, maxUploadBytes: config.limits.maxUploadBytes, signing: { ...config.signing, pkiDir: config.pkiDir, keys } });
+      const app = createApp({ db, store, queue, log, maxUploadBytes: config.limits.maxUploadBytes, signing: { ...config.signing, pkiDir: config.pkiDir, keys }, notReady: () => notReady });
       const server: Server = await new Promise((resolve, reject) => {
         const s = app.listen(config.port, config.host, () => resolve(s));
         s.on('error', reject);
@@ -94,7 +99,12 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       const inbox = watchInbox({ db, store, queue }, { dir: config.inboxDir, quarantineDir: config.quarantineDir, pollMs: config.inbox.pollMs, settleMs: config.inbox.settleMs }, log);
       cleanups.push(() => inbox.stop()); // pushed last, so it stops first: no file is taken while the rest stops
     }
-    return { config, db, store, queue, databaseUrl, embedded: { postgres: !config.databaseUrl, s3: !config.s3.endpoint }, url, stop };
+    const firstStart = async () => {
+      const result = await bootstrap(db, { dataDir: config.dataDir, pkiDir: config.pkiDir, inboxDir: config.inboxDir, url: url ?? '' }, log);
+      notReady = null;
+      return result;
+    };
+    return { config, db, store, queue, databaseUrl, embedded: { postgres: !config.databaseUrl, s3: !config.s3.endpoint }, url, firstStart, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -50,7 +50,7 @@ describe('README claims: upload fields, upload limit, review flag', () => {
     const r = await fetch(`${stack.url}/api/v1/batches`, { method: 'POST', body: form, headers: auth() });
     expect(r.status).toBe(413);
     expect(r.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await r.json()).toEqual({ error: { code: 'limit_file_size', message: `a file is larger than the upload limit of ${UPLOAD_LIMIT} bytes (MAX_UPLOAD_BYTES)` } });
+    expect(await r.json()).toEqual({ error: { code: 'limit-file-size', message: `a file is larger than the upload limit of ${UPLOAD_LIMIT} bytes (MAX_UPLOAD_BYTES)` } });
     expect(await traces()).toEqual(before);
     expect(before.storedBatches.every((id) => before.batches.includes(id))).toBe(true); // no original without its batch
 

@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 
 /**
  * Run a command and sample the resident memory of its whole process tree (OCRmyPDF forks tesseract
- * and unpaper; sohoa runs tesseract in worker threads), the same way for both engines.
+ * and unpaper; sohoa runs tesseract in worker threads), the same way for both engines. Also how much
+ * CPU the tree used, and how much the rest of the machine used meanwhile: on a shared machine the two
+ * engines may not meet the same load, and the report says so.
  */
 
 function children(): Map<number, number[]> {
@@ -44,16 +47,38 @@ export function treeRssMb(root: number): number {
   return total / 1024;
 }
 
+/** Linux reports CPU time in USER_HZ ticks, 100 per second on every architecture it runs on. */
+const TICKS_PER_SECOND = 100;
+
+/** CPU ticks the whole machine spent busy (steal included: another guest had the core). */
+function machineBusyTicks(): number {
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return user + nice + system + irq + softirq + (steal ?? 0);
+}
+
+/** CPU ticks of this process and of its waited-for descendants (a child's tree counts once it has exited). */
+function ownTicks(): { self: number; children: number } {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  return { self: f[11] + f[12], children: f[13] + f[14] };
+}
+
 export interface MeasuredRun {
   seconds: number;
   peakRssMb: number;
   exitCode: number;
   stderr: string;
+  /** CPU time of the command's process tree. */
+  cpuSeconds: number;
+  /** Share of all cores that other processes (not this benchmark) used while the command ran: 0 = machine to itself. */
+  othersShare: number;
 }
 
 export function measure(command: string, args: string[], options: { cwd?: string; intervalMs?: number } = {}): Promise<MeasuredRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
+    const busyBefore = machineBusyTicks();
+    const ownBefore = ownTicks();
     const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     let peak = 0;
@@ -70,7 +95,19 @@ export function measure(command: string, args: string[], options: { cwd?: string
     });
     child.on('close', (code) => {
       clearInterval(timer);
-      resolve({ seconds: (performance.now() - started) / 1000, peakRssMb: Math.round(peak), exitCode: code ?? -1, stderr });
+      const seconds = (performance.now() - started) / 1000;
+      const own = ownTicks();
+      const tree = own.children - ownBefore.children;
+      const others = machineBusyTicks() - busyBefore - tree - (own.self - ownBefore.self);
+      const capacity = seconds * TICKS_PER_SECOND * os.availableParallelism();
+      resolve({
+        seconds,
+        peakRssMb: Math.round(peak),
+        exitCode: code ?? -1,
+        stderr,
+        cpuSeconds: tree / TICKS_PER_SECOND,
+        othersShare: Math.min(1, Math.max(0, others / capacity)),
+      });
     });
   });
 }

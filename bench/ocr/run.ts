@@ -3,30 +3,42 @@
  * one run on the same machine, written to bench/results/ocr.md. Not a test: nothing here passes or
  * fails, the numbers are reported as measured, with the targets beside them.
  *
- *   node --import tsx bench/ocr/run.ts [--pages 36] [--seed S] [--soak 200]   (--soak 0 skips the soak)
+ *   node --import tsx bench/ocr/run.ts [--tune] [--pages 36] [--seed S] [--soak 200]   (--soak 0 skips the soak)
+ *
+ * --tune first chooses the orientation threshold on the tuning seed (tune-orientation.ts); the report
+ * runs on the held-out seed (seeds.ts) and quotes the stored tuning result.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { BENCH_PAGES, BENCH_SEED, writeBenchCorpus, type BenchCorpus } from '../../samples/src/bench-corpus.ts';
+import { join } from 'node:path';
+import { BENCH_PAGES } from '../../samples/src/bench-corpus.ts';
+import { ACCEPT_READABILITY } from '../../services/ocr/src/cleanup/orientation.ts';
+import { loadConfig } from '../../shared/src/config.ts';
+import { benchCorpus, ROOT, uprightTurn, WORK } from './corpus.ts';
 import { measure, type MeasuredRun } from './process-memory.ts';
 import { renderReport, type PageRow } from './report.ts';
 import type { SohoaRunResult } from './sohoa-run.ts';
 import { characterErrors, detection, wordErrors } from './metrics.ts';
+import { REPORT_SEED, TUNING_SEED } from './seeds.ts';
+import { sidecarPages } from './sidecar.ts';
+import { TUNING_FILE, tuneOrientation, type TuningResult } from './tune-orientation.ts';
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const WORK = join(ROOT, 'bench/tmp/ocr');
-const PEER_FLAGS = ['-l', 'vie', '--rotate-pages', '--deskew', '--clean', '--jobs', '2'];
+/** The peer's fixed flags; `--jobs` is added from OCR_WORKERS, the same setting that sizes sohoa's pool. */
+const PEER_FLAGS = ['-l', 'vie', '--rotate-pages', '--deskew', '--clean'];
 
-function args(argv: string[]): { pages: number; seed: number; soak: number } {
-  const out = { pages: BENCH_PAGES, seed: BENCH_SEED, soak: 200 };
-  for (let i = 0; i < argv.length; i += 2) {
-    const key = argv[i].replace(/^--/, '') as keyof typeof out;
-    if (!(key in out) || !Number.isFinite(Number(argv[i + 1]))) throw new Error(`usage: run.ts [--pages N] [--seed S] [--soak N]`);
-    out[key] = Number(argv[i + 1]);
+function args(argv: string[]): { pages: number; seed: number; soak: number; tune: boolean } {
+  const out = { pages: BENCH_PAGES, seed: REPORT_SEED, soak: 200, tune: false };
+  const usage = 'usage: run.ts [--tune] [--pages N] [--seed S] [--soak N]';
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--tune') {
+      out.tune = true;
+      continue;
+    }
+    const key = argv[i].replace(/^--/, '') as 'pages' | 'seed' | 'soak';
+    if (!['pages', 'seed', 'soak'].includes(key) || !Number.isFinite(Number(argv[i + 1]))) throw new Error(usage);
+    out[key] = Number(argv[++i]);
   }
   return out;
 }
@@ -49,20 +61,6 @@ function installPeer(): void {
   const run = (cmd: string[]) => execFileSync(cmd[0], cmd.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   run([...sudo, 'apt-get', 'update', '-qq']);
   run([...sudo, 'apt-get', 'install', '-y', '-qq', 'ocrmypdf', 'tesseract-ocr-vie', 'unpaper']);
-}
-
-/** The corpus is generated from the seed on first use and kept in bench/tmp (same seed, same pages). */
-async function corpus(pages: number, seed: number): Promise<BenchCorpus> {
-  const dir = join(WORK, `corpus-${seed}-${pages}`);
-  const index = join(dir, 'corpus.json');
-  if (existsSync(index)) {
-    console.log(`corpus: ${dir}`);
-    return JSON.parse(await readFile(index, 'utf8')) as BenchCorpus;
-  }
-  console.log(`generating ${pages} pages (seed ${seed}) into ${dir}`);
-  const set = await writeBenchCorpus(dir, pages, seed);
-  await writeFile(index, JSON.stringify(set));
-  return set;
 }
 
 /**
@@ -93,18 +91,32 @@ function failIf(run: MeasuredRun, what: string): void {
   if (run.exitCode !== 0) throw new Error(`${what} exited ${run.exitCode}: ${run.stderr.slice(-2000)}`);
 }
 
+/** The stored tuning result; the report must not run on the seed the threshold was tuned on. */
+async function tuningFor(reportSeed: number, tune: boolean, pages: number): Promise<TuningResult | undefined> {
+  const tuning = tune ? await tuneOrientation(pages, TUNING_SEED) : existsSync(TUNING_FILE) ? (JSON.parse(await readFile(TUNING_FILE, 'utf8')) as TuningResult) : undefined;
+  if (tuning?.seed === reportSeed) throw new Error(`seed ${reportSeed} is the orientation tuning seed: report on a held-out seed (default ${REPORT_SEED})`);
+  if (tuning && tuning.threshold !== ACCEPT_READABILITY) {
+    console.warn(`the orientation threshold was tuned to ${tuning.threshold}, the code's default is ${ACCEPT_READABILITY}: set ACCEPT_READABILITY in services/ocr/src/cleanup/orientation.ts`);
+  }
+  return tuning;
+}
+
 async function main(): Promise<void> {
   const options = args(process.argv.slice(2));
   installPeer();
   await mkdir(WORK, { recursive: true });
-  const set = await corpus(options.pages, options.seed);
+  const tuning = await tuningFor(options.seed, options.tune, options.pages);
+  const set = await benchCorpus(options.pages, options.seed);
   const out = (name: string) => join(WORK, name);
+  // One setting sizes both: sohoa-run reads OCR_WORKERS through the same config (it inherits this environment).
+  const { workers } = loadConfig().ocr;
+  const peerFlags = [...PEER_FLAGS, '--jobs', String(workers)];
 
-  // The two engines run one after the other, never together, each with the machine to itself.
-  console.log(`OCRmyPDF on ${set.pages.length} pages …`);
-  const peerRun = await measure('ocrmypdf', [...PEER_FLAGS, '--sidecar', out('peer.txt'), set.pdf, out('peer.pdf')]);
+  // The two engines run one after the other, never together.
+  console.log(`OCRmyPDF on ${set.pages.length} pages (--jobs ${workers}) …`);
+  const peerRun = await measure('ocrmypdf', [...peerFlags, '--sidecar', out('peer.txt'), set.pdf, out('peer.pdf')]);
   failIf(peerRun, 'ocrmypdf');
-  const peerText = (await readFile(out('peer.txt'), 'utf8')).split('\f');
+  const peerText = sidecarPages(await readFile(out('peer.txt'), 'utf8'), set.pages.length);
   const peerTurned = peerTurns(peerRun.stderr, set.pages.length);
   await writeFile(out('peer.log'), peerRun.stderr);
 
@@ -112,6 +124,7 @@ async function main(): Promise<void> {
   const sohoaRun = await measure('node', ['--import', 'tsx', join(ROOT, 'bench/ocr/sohoa-run.ts'), set.pdf, out('sohoa.json'), out('sohoa.pdf')], { cwd: ROOT });
   failIf(sohoaRun, 'sohoa');
   const sohoa = JSON.parse(await readFile(out('sohoa.json'), 'utf8')) as SohoaRunResult;
+  if (sohoa.workers !== workers) throw new Error(`sohoa ran ${sohoa.workers} workers, OCRmyPDF --jobs ${workers}: not like for like`);
 
   let soak: { pages: number; run: MeasuredRun; trail: number[] } | undefined;
   if (options.soak > 0) {
@@ -125,13 +138,14 @@ async function main(): Promise<void> {
 
   const rows: PageRow[] = set.pages.map((page, i) => {
     const mine = sohoa.pages[i];
-    const theirs = peerText[i] ?? '';
-    const upright = (360 - page.truth.rotation) % 360;
+    const theirs = peerText[i];
+    const upright = uprightTurn(page.truth.rotation);
     return {
       name: page.name,
       dpi: page.truth.dpi,
       degradations: page.truth.degradations,
       turned: page.truth.rotation,
+      skew: page.truth.skew,
       blank: page.truth.blank,
       sohoa: {
         cer: characterErrors(mine.text, page.text),
@@ -154,10 +168,13 @@ async function main(): Promise<void> {
     machine: `${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     peerVersion: execFileSync('ocrmypdf', ['--version'], { encoding: 'utf8' }).trim(),
     tesseractVersion: execFileSync('tesseract', ['--version'], { encoding: 'utf8' }).split('\n')[0],
-    peerCommand: `ocrmypdf ${PEER_FLAGS.join(' ')} --sidecar peer.txt corpus.pdf peer.pdf`,
+    peerCommand: `ocrmypdf ${peerFlags.join(' ')} --sidecar peer.txt corpus.pdf peer.pdf`,
     seed: options.seed,
-    sohoa: { run: sohoaRun, blank: detection(rows.map((r) => r.sohoa.blank), blanks), qpdf: qpdfCheck(out('sohoa.pdf')), pdfBytes: sohoa.pdfBytes, workers: sohoa.workers },
-    peer: { run: peerRun, blank: detection(rows.map((r) => r.peer.blank), blanks), qpdf: qpdfCheck(out('peer.pdf')) },
+    workers,
+    tuning,
+    acceptReadability: ACCEPT_READABILITY,
+    sohoa: { run: sohoaRun, blank: detection(rows.map((r) => r.sohoa.blank), blanks), qpdf: qpdfCheck(out('sohoa.pdf')), pdfBytes: sohoa.pdfBytes },
+    peer: { run: peerRun, qpdf: qpdfCheck(out('peer.pdf')) },
     soak,
   });
   await mkdir(join(ROOT, 'bench/results'), { recursive: true });

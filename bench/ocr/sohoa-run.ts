@@ -4,12 +4,16 @@
  * reader), clean and recognize each page (the OCR engine, one pool sized to the cores), build the
  * searchable PDF of the kept pages. Blank pages are dropped from the PDF and recorded in the output.
  *
- *   node --import tsx bench/ocr/sohoa-run.ts IN.pdf OUT.json OUT.pdf [--repeat N]
+ *   node --import tsx bench/ocr/sohoa-run.ts IN.pdf OUT.json OUT.pdf [--repeat N] [--accept-readability R]
  *
  * --repeat N feeds the pages N times over (the memory soak); only the first pass is written out.
+ * --accept-readability R overrides the orientation threshold (the tuning step passes 101, above any
+ * readability, so that every page is read both ways up and each reading is recorded).
+ * The pool has OCR_WORKERS workers, read through the service's own settings, as in production.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { loadConfig } from '../../shared/src/config.ts';
+import type { OsdAnswer, Rotation } from '../../services/ocr/src/cleanup/orientation.ts';
 import { readScan } from '../../services/ingest/src/scan-reader.ts';
 import { buildSearchablePdf, createOcrEngine, type ProcessedPage } from '../../services/ocr/src/index.ts';
 
@@ -22,6 +26,9 @@ export interface SohoaPageResult {
   text: string;
   imageBytes: number;
   decidedBy?: string;
+  /** Readability of each orientation read, and OSD's answer when it was asked. */
+  readability: Partial<Record<Rotation, number>>;
+  osd?: OsdAnswer;
 }
 
 export interface SohoaRunResult {
@@ -37,9 +44,11 @@ async function main(): Promise<void> {
   const [input, outJson, outPdf, ...rest] = process.argv.slice(2);
   const repeatAt = rest.indexOf('--repeat');
   const repeat = repeatAt >= 0 ? Number(rest[repeatAt + 1]) : 1;
-  const workers = os.availableParallelism();
+  const acceptAt = rest.indexOf('--accept-readability');
+  const acceptReadability = acceptAt >= 0 ? Number(rest[acceptAt + 1]) : undefined;
+  const { workers } = loadConfig().ocr;
   const started = performance.now();
-  const engine = await createOcrEngine({ workers });
+  const engine = await createOcrEngine({ workers, acceptReadability });
   const rssTrail: number[] = [];
   let done = 0;
   let first: ProcessedPage[] = [];
@@ -76,6 +85,8 @@ async function main(): Promise<void> {
       text: p.text,
       imageBytes: p.image.length,
       decidedBy: p.cleanup?.orientationDecidedBy,
+      readability: p.cleanup?.readability ?? {},
+      osd: p.cleanup?.osd,
     })),
     rssTrail,
     pdfBytes,

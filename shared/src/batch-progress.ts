@@ -1,4 +1,5 @@
 import type { Queryable } from './db.ts';
+import type { Queue } from './queue.ts';
 
 /**
  * Every file of the batch split or rejected and no page waiting for OCR: the batch can be cut into documents.
@@ -11,4 +12,17 @@ export async function batchReadyToSplit(db: Queryable, batchId: string): Promise
     [batchId],
   );
   return Number(rows[0].waiting) === 0;
+}
+
+/**
+ * Called in the transaction that settled a file or a page (done, failed, quarantined): queues batch.split in that
+ * transaction when nothing else of the batch waits. The batch row is locked first, so of two pages settling at
+ * once the second to commit sees the first, and one of them queues the split: without the lock each could see
+ * the other still pending and neither would.
+ */
+export async function queueSplitWhenReady(tx: Queryable, queue: Queue, batchId: string): Promise<boolean> {
+  await tx.query('SELECT 1 FROM batches WHERE id = $1 FOR NO KEY UPDATE', [batchId]);
+  if (!(await batchReadyToSplit(tx, batchId))) return false;
+  await queue.send('batch.split', { batchId }, { tx });
+  return true;
 }

@@ -1,36 +1,43 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Queryable } from './db.ts';
+import { withTransaction, type Db, type Queryable } from './db.ts';
+import { AppError } from './errors.ts';
+import { CATALOG_CODE_RULE, CONTROL_CHARACTERS, isCatalogCode, MAX_CODE_LENGTH } from './identifiers.ts';
+import { describeIssues } from './request-input.ts';
 import type { Catalog, Retention } from './domain.ts';
 
 const RetentionSchema = z.union([z.literal('permanent'), z.object({ years: z.number().int().min(1).max(200) })]);
+// Codes end up in SQL, object metadata and the clerk's forms: the same shape rule as everywhere else.
+const CodeSchema = z.string().min(1).max(MAX_CODE_LENGTH).refine(isCatalogCode, CATALOG_CODE_RULE);
+const NameSchema = z.string().min(1).max(1000).refine((name) => !CONTROL_CHARACTERS.test(name), 'control characters are not allowed');
 const ComponentSchema = z.object({
-  code: z.string().min(1),
-  name: z.string().min(1),
+  code: CodeSchema,
+  name: NameSchema,
   required: z.boolean().optional(),
   retention: RetentionSchema,
 });
 const CatalogSchema = z.object({
   version: z.number().int(),
-  note: z.string().optional(),
+  note: z.string().max(10_000).optional(),
   procedures: z
     .array(
       z.object({
-        code: z.string().min(1),
-        name: z.string().min(1),
-        level: z.string().optional(),
-        components: z.array(ComponentSchema).min(1),
-        results: z.array(ComponentSchema).optional(),
+        code: CodeSchema,
+        name: NameSchema,
+        level: z.string().max(100).optional(),
+        components: z.array(ComponentSchema).min(1).max(500),
+        results: z.array(ComponentSchema).max(500).optional(),
       }),
     )
-    .min(1),
+    .min(1)
+    .max(20_000),
 });
 
 /** Validates a procedure catalog document; names are NFC-normalized so matching and search compare like with like. */
 export function parseCatalog(json: unknown): Catalog {
   const result = CatalogSchema.safeParse(json);
   if (!result.success) {
-    throw new Error(`invalid catalog: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new AppError('invalid-catalog', `invalid catalog: ${describeIssues(result.error.issues)}`, 422);
   }
   const catalog = result.data;
   for (const p of catalog.procedures) {
@@ -42,10 +49,19 @@ export function parseCatalog(json: unknown): Catalog {
 
 export const retentionYears = (r: Retention): number | null => (r === 'permanent' ? null : r.years);
 
-/** Stores a catalog as a new version unless the same bytes were imported before; returns the version id. */
-export async function importCatalog(db: Queryable, raw: Buffer): Promise<{ versionId: number; created: boolean }> {
+/**
+ * Stores a catalog as a new version unless the same bytes were imported before; returns the version id. One
+ * transaction: a failure half-way leaves no version with some of its procedures, which batches would then use.
+ */
+export async function importCatalog(pool: Db, raw: Buffer): Promise<{ versionId: number; created: boolean }> {
   const catalog = parseCatalog(JSON.parse(raw.toString('utf8')));
   const sha = createHash('sha256').update(raw).digest('hex');
+  return withTransaction(pool, (tx) => storeCatalog(tx, catalog, sha));
+}
+
+async function storeCatalog(db: Queryable, catalog: Catalog, sha: string): Promise<{ versionId: number; created: boolean }> {
+  // Two imports of the same bytes at once: the second waits here for the first, then finds its version.
+  await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`catalog:${sha}`]);
   const existing = await db.query<{ id: number }>('SELECT id FROM catalog_versions WHERE source_sha256 = $1', [sha]);
   if (existing.rows[0]) return { versionId: existing.rows[0].id, created: false };
   const { rows } = await db.query<{ id: number }>('INSERT INTO catalog_versions (source_sha256, document) VALUES ($1, $2) RETURNING id', [sha, catalog]);
@@ -64,7 +80,3 @@ export async function importCatalog(db: Queryable, raw: Buffer): Promise<{ versi
   return { versionId, created: true };
 }
 
-export async function latestCatalogVersion(db: Queryable): Promise<number | null> {
-  const { rows } = await db.query<{ id: number }>('SELECT max(id) AS id FROM catalog_versions');
-  return rows[0]?.id ?? null;
-}

@@ -35,8 +35,10 @@ const EnvSchema = z.object({
   /** A page whose mean word confidence is below this is flagged to the clerk. */
   OCR_REVIEW_CONFIDENCE: z.coerce.number().min(0).max(100).default(80),
   OCR_RECYCLE_AFTER_PAGES: z.coerce.number().int().min(1).default(50),
-  /** A job whose worker died is retried after this long (pg-boss expiry). */
+  /** A job not finished after this long is failed and retried (pg-boss expiry): the last resort for a hung worker. */
   JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(5).default(600),
+  /** A worker process whose heartbeat is older than this is dead: the jobs it held are retried at once. */
+  WORKER_DEAD_SECONDS: z.coerce.number().int().min(5).default(20),
   QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).default(60),
   INBOX_POLL_MS: z.coerce.number().int().min(100).default(2000),
   /** A file in the inbox is taken only once its size has not changed for this long (scanner still writing). */
@@ -87,7 +89,7 @@ export interface Config {
   databaseUrl?: string;
   s3: { endpoint?: string; accessKey?: string; secretKey?: string; bucket: string; region: string };
   ocr: { workers: number; recycleAfterPages: number; languages: string[]; reviewConfidence: number };
-  queue: { jobTimeoutSeconds: number; maintenanceSeconds: number };
+  queue: { jobTimeoutSeconds: number; maintenanceSeconds: number; deadWorkerSeconds: number };
   inbox: { pollMs: number; settleMs: number };
   limits: { maxUploadBytes: number; maxPagePixels: number };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
@@ -128,7 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     s3: { endpoint: e.S3_ENDPOINT, accessKey: e.S3_ACCESS_KEY, secretKey: e.S3_SECRET_KEY, bucket: e.S3_BUCKET, region: e.S3_REGION },
     ocr: { workers: e.OCR_WORKERS, recycleAfterPages: e.OCR_RECYCLE_AFTER_PAGES, languages: e.OCR_LANGUAGES.split('+'), reviewConfidence: e.OCR_REVIEW_CONFIDENCE },
-    queue: { jobTimeoutSeconds: e.JOB_TIMEOUT_SECONDS, maintenanceSeconds: e.QUEUE_MAINTENANCE_SECONDS },
+    queue: { jobTimeoutSeconds: e.JOB_TIMEOUT_SECONDS, maintenanceSeconds: e.QUEUE_MAINTENANCE_SECONDS, deadWorkerSeconds: e.WORKER_DEAD_SECONDS },
     inbox: { pollMs: e.INBOX_POLL_MS, settleMs: e.INBOX_SETTLE_MS },
     limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxPagePixels: e.MAX_PAGE_PIXELS },
     logLevel: e.LOG_LEVEL,

@@ -7,6 +7,7 @@ describe('dossier code', () => {
     const code = formatDossierCode('000.00.11.H01', new Date('2026-03-15T02:00:00Z'), 7);
     expect(code).toBe('000.00.11.H01-260315-0007');
     expect(code).toMatch(DOSSIER_CODE_PATTERN);
+    expect('..-261121-0007').not.toMatch(DOSSIER_CODE_PATTERN);
   });
 
   it('counts the day in Vietnam time: 18:30 UTC is already the next day there', () => {

@@ -12,4 +12,5 @@ export function vietnamDay(at: Date): string {
   return new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
 }
 
-export const DOSSIER_CODE_PATTERN = /^[0-9A-Z.]+-\d{6}-\d{4}$/;
+/** The shape only; isDossierCode (identifiers.ts) also checks the date and the length. */
+export const DOSSIER_CODE_PATTERN = /^[0-9A-Z]+(?:\.[0-9A-Z]+)*-\d{6}-\d{4}$/;

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Client } from 'minio';
+import { assertObjectKey } from './object-keys.ts';
 
 export interface StoredObjectInfo {
   size: number;
@@ -76,11 +77,13 @@ class S3ObjectStore implements ObjectStore {
   ) {}
 
   async put(key: string, body: Buffer | Uint8Array, options: PutOptions = {}) {
+    assertObjectKey(key); // an endpoint that keeps objects as files must never see a key that leaves its folder
     const buffer = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     await this.client.putObject(this.bucket, key, buffer, buffer.length, putHeaders(options));
   }
 
   async putStream(key: string, body: Readable, size: number, options: PutOptions = {}) {
+    assertObjectKey(key);
     // The size picks the part size; without it the client would plan for a 5 TiB object and buffer huge parts.
     await this.client.putObject(this.bucket, key, body, size, putHeaders(options));
   }
@@ -92,10 +95,12 @@ class S3ObjectStore implements ObjectStore {
   }
 
   getStream(key: string): Promise<Readable> {
+    assertObjectKey(key);
     return this.client.getObject(this.bucket, key);
   }
 
   async stat(key: string): Promise<StoredObjectInfo | null> {
+    assertObjectKey(key);
     try {
       const s = await this.client.statObject(this.bucket, key);
       const metadata: Record<string, string> = {};
@@ -111,6 +116,7 @@ class S3ObjectStore implements ObjectStore {
   }
 
   async remove(key: string): Promise<void> {
+    assertObjectKey(key);
     await this.client.removeObject(this.bucket, key);
   }
 

@@ -1,21 +1,65 @@
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
+import { redactPaths } from './errors.ts';
+import { createDb, withTransaction, type Db, type Queryable } from './db.ts';
 import { jobNames, parsePayload, type JobHandler, type JobHandlers, type JobName, type JobPayload } from './jobs.ts';
+import {
+  BOSS_SCHEMA, WorkerRegistry, adoptDeadLetters, forgetDeadWorkers, lockActiveJobs, lockJobsOfDeadWorkers, startRetriesNow, type JobRef,
+} from './queue-workers.ts';
 
 export interface QueueOptions {
   databaseUrl: string;
+  /** A job not finished after this long is failed by pg-boss's expiry (and retried): the last resort for a hung worker. */
   jobTimeoutSeconds: number;
   maintenanceSeconds: number;
+  /** Nothing else works this database (the embedded default): jobs found active when the workers start are a dead process's. */
+  soleWorker?: boolean;
+  /** A worker process whose heartbeat is older than this is dead: the jobs it held are retried at once. */
+  deadWorkerSeconds?: number;
+  /** Attempts after the first, and the base of the growing delay between them (tests shorten them). */
+  retry?: { limit: number; delaySeconds: number };
 }
 
-/** pg-boss in its own schema; one queue per job name with retries and an expiry that rescues jobs of dead workers. */
+export interface SendOptions {
+  /** Sends the job in this transaction: it exists if and only if the rows that need it were committed. */
+  tx?: Queryable;
+}
+
+/** The queue a job goes to once it has failed for good; its worker runs the handler's giveUp. */
+export const deadLetterOf = (name: JobName) => `${name}.dead`;
+
+const TIMEOUT_MESSAGES = ['job failed by timeout in active state', 'handler execution exceeded'];
+
+/** The last error of a job as pg-boss stored it (a serialized Error, its expiry's note, or our own), in words. */
+export function failureReason(output: unknown, jobTimeoutSeconds: number): string {
+  const o = output as { message?: unknown; value?: { message?: unknown } } | null | undefined;
+  const message = typeof o?.message === 'string' ? o.message : typeof o?.value?.message === 'string' ? o.value.message : null;
+  if (message && TIMEOUT_MESSAGES.some((m) => message.startsWith(m))) return `no answer within ${jobTimeoutSeconds} s: the worker hung or stopped`;
+  return message ?? (output ? JSON.stringify(output) : 'unknown error');
+}
+
+/** pg-boss runs its SQL on any object with executeSql: our transaction client becomes one. */
+const bossDb = (db: Queryable): PgBoss.Db => ({ executeSql: (text, values) => db.query(text, values) });
+
+/**
+ * pg-boss in its own schema; one queue per job name with retries, an expiry that rescues jobs of hung workers,
+ * and a dead-letter queue where a job that failed for good (thrown on its last attempt, or its worker died on it)
+ * reaches the handler's giveUp. A heartbeat tells dead worker processes from slow ones.
+ */
 export class Queue {
-  private constructor(private readonly boss: PgBoss) {}
+  private registry: WorkerRegistry | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+
+  private constructor(
+    private readonly boss: PgBoss,
+    private readonly db: Db,
+    private readonly options: QueueOptions,
+  ) {}
 
   static async start(options: QueueOptions, log: Logger): Promise<Queue> {
     const boss = new PgBoss({
       connectionString: options.databaseUrl,
-      schema: 'pgboss',
+      schema: BOSS_SCHEMA,
       maintenanceIntervalSeconds: options.maintenanceSeconds,
       monitorStateIntervalSeconds: options.maintenanceSeconds,
     });
@@ -25,52 +69,105 @@ export class Queue {
       else log.error({ err: err.message, code: err.code }, 'queue error');
     });
     await boss.start();
+    const retry = options.retry ?? { limit: 5, delaySeconds: 2 };
     for (const name of jobNames) {
-      const settings = {
-        retryLimit: 5,
-        retryDelay: 2,
-        retryBackoff: true,
-        expireInSeconds: options.jobTimeoutSeconds,
-      };
-      if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, ...settings });
-      else await boss.updateQueue(name, { name, ...settings });
+      // The dead-letter queue first: a queue may only name an existing one.
+      const dead = { name: deadLetterOf(name), retryLimit: retry.limit, retryDelay: retry.delaySeconds, retryBackoff: true, expireInSeconds: options.jobTimeoutSeconds };
+      const settings = { ...dead, name, deadLetter: deadLetterOf(name) };
+      for (const queue of [dead, settings]) {
+        if (!(await boss.getQueue(queue.name))) await boss.createQueue(queue.name, queue);
+        else await boss.updateQueue(queue.name, queue);
+      }
     }
-    return new Queue(boss);
+    const db = createDb(options.databaseUrl, 2);
+    await adoptDeadLetters(db, Object.fromEntries(jobNames.map((n) => [n, deadLetterOf(n)])));
+    return new Queue(boss, db, options);
   }
 
-  async send<N extends JobName>(name: N, payload: JobPayload<N>): Promise<void> {
+  async send<N extends JobName>(name: N, payload: JobPayload<N>, options: SendOptions = {}): Promise<void> {
     parsePayload(name, payload);
-    await this.boss.send(name, payload);
+    await this.boss.send(name, payload, options.tx ? { db: bossDb(options.tx) } : {});
   }
 
   /**
-   * Registers every handler; refuses a catalogue with a missing handler so no job kind silently piles up.
-   * Expected failures are recorded by the handler itself and complete the job; thrown errors are retried.
+   * Registers every handler and its giveUp on the dead-letter queue; refuses a catalogue with a missing handler so
+   * no job kind silently piles up. Expected failures are recorded by the handler itself and complete the job;
+   * thrown errors are retried. Jobs a dead process held are put back first.
    */
   async work(handlers: JobHandlers, concurrency: Partial<Record<JobName, number>>, log: Logger): Promise<void> {
     const missing = jobNames.filter((n) => !handlers[n]);
     if (missing.length) throw new Error(`no handler for job(s): ${missing.join(', ')}`);
+
+    const registry = (this.registry = new WorkerRegistry(this.db));
+    await registry.beat();
+    if (this.options.soleWorker) {
+      const queues = jobNames.flatMap((n) => [n, deadLetterOf(n)]);
+      const resumed = await this.retryNow((tx) => lockActiveJobs(tx, queues), 'the process running it stopped (power cut or kill)');
+      if (resumed.length) log.warn({ jobs: resumed.length }, 'jobs left active by a stopped process are retried');
+    }
+    await this.sweepDeadWorkers(log);
+    const beatEvery = Math.max(1, Math.min(5, this.deadWorkerSeconds / 4)) * 1000;
+    this.heartbeat = setInterval(() => {
+      registry.beat().then(() => this.sweepDeadWorkers(log)).catch((err) => log.warn({ err: err.message }, 'worker heartbeat failed'));
+    }, beatEvery);
+    this.heartbeat.unref();
+
+    const options = { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true } as const;
     for (const name of jobNames) {
       const handler = handlers[name] as JobHandler<JobName>;
       for (let i = 0; i < (concurrency[name] ?? 1); i++) {
-        await this.boss.work(name, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, async ([job]) => {
+        await this.boss.work(name, options, async ([job]) => {
+          await registry.attribute({ name, id: job.id });
           const payload = parsePayload(name, job.data);
           try {
             const outcome = await handler.run(payload);
             log.debug({ job: name, id: job.id, outcome }, 'job finished');
           } catch (err) {
             const message = err instanceof Error ? err.message : String(err);
-            if (job.retryCount >= job.retryLimit) {
-              log.error({ job: name, id: job.id, err: message }, 'job failed for good');
-              await handler.giveUp(payload, message);
-            } else {
-              log.warn({ job: name, id: job.id, retry: job.retryCount + 1, err: message }, 'job failed, will retry');
-            }
-            throw err;
+            if (job.retryCount >= job.retryLimit) log.error({ job: name, id: job.id, err: message }, 'job failed for good');
+            else log.warn({ job: name, id: job.id, retry: job.retryCount + 1, err: message }, 'job failed, will retry');
+            throw err; // pg-boss retries it, or hands it to the dead-letter queue
           }
         });
       }
+      // Give-ups are rare and not urgent: their queues are polled less often.
+      await this.boss.work(deadLetterOf(name), { ...options, pollingIntervalSeconds: 2 }, async ([job]) => {
+        const parsed = jobPayloadOrNull(name, job.data);
+        if (!parsed) return void log.error({ job: name, id: job.id, data: job.data }, 'dead job with an unreadable payload');
+        const reason = redactPaths(failureReason(job.output, this.options.jobTimeoutSeconds)); // shown in the API: no server paths
+        await handler.giveUp(parsed, reason);
+        log.error({ job: name, id: job.id, reason }, 'job given up: failure recorded');
+      });
     }
+  }
+
+  private get deadWorkerSeconds(): number {
+    return this.options.deadWorkerSeconds ?? 20;
+  }
+
+  /** Jobs held by worker processes that stopped beating are put back to retry, and those workers forgotten. */
+  private async sweepDeadWorkers(log: Logger): Promise<void> {
+    const self = this.registry!.id;
+    let gone: string[] = [];
+    const resumed = await this.retryNow(async (tx) => {
+      const jobs = await lockJobsOfDeadWorkers(tx, this.deadWorkerSeconds, self);
+      gone = await forgetDeadWorkers(tx, this.deadWorkerSeconds, self);
+      return jobs;
+    }, `its worker stopped answering for ${this.deadWorkerSeconds} s`);
+    if (gone.length) log.warn({ workers: gone, jobs: resumed.length }, 'dead workers: their jobs are retried');
+  }
+
+  /**
+   * Fails the selected jobs through pg-boss (so the attempt counts, and a last attempt reaches the dead-letter
+   * queue) and lets their retries start now, in one transaction.
+   */
+  private async retryNow(select: (tx: Queryable) => Promise<JobRef[]>, why: string): Promise<JobRef[]> {
+    return withTransaction(this.db, async (tx) => {
+      const jobs = await select(tx);
+      for (const { name, id } of jobs) await this.boss.fail(name, id, { message: why }, { db: bossDb(tx) });
+      await startRetriesNow(tx, jobs);
+      return jobs;
+    });
   }
 
   async pending(): Promise<number> {
@@ -84,6 +181,17 @@ export class Queue {
   }
 
   async stop(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
     await this.boss.stop({ graceful: true, timeout: 10_000, wait: true });
+    await this.registry?.leave().catch(() => {});
+    await this.db.end();
+  }
+}
+
+function jobPayloadOrNull<N extends JobName>(name: N, data: unknown): JobPayload<N> | null {
+  try {
+    return parsePayload(name, data);
+  } catch {
+    return null;
   }
 }

@@ -1,6 +1,5 @@
 import { createLogger, loadConfig, ConfigError } from '@sohoa/shared';
 import { startRuntime, type Runtime } from '../runtime.ts';
-import { bootstrap } from '../bootstrap.ts';
 
 /** `sohoa start`: the whole pipeline in one process; Ctrl-C stops it cleanly (PostgreSQL included). */
 export async function runStart(): Promise<number> {
@@ -8,7 +7,7 @@ export async function runStart(): Promise<number> {
   const log = createLogger(config.logLevel);
   const runtime = await startRuntime(config, log, { http: true, workers: config.runWorkers, inbox: true });
   try {
-    const result = await bootstrap(runtime.db, { dataDir: config.dataDir, pkiDir: config.pkiDir, inboxDir: config.inboxDir, url: runtime.url! }, log);
+    const result = await runtime.firstStart();
     const lines = [
       `sohoa is running on ${runtime.url}`,
       `  PostgreSQL:   ${runtime.embedded.postgres ? `embedded (${config.dataDir}/postgres)` : 'DATABASE_URL'}`,

@@ -5,7 +5,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createLogger, loadConfig } from '@sohoa/shared';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
-import { bootstrap, readCredentials } from '../../src/bootstrap.ts';
+import { readCredentials } from '../../src/bootstrap.ts';
 
 export const run = promisify(execFile);
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -33,7 +33,7 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
   // pino writes one JSON line per write() to a plain { write } destination.
   const log = options.captureLogs ? createLogger(config.logLevel, 'sohoa', { write: (line: string) => void logLines.push(line) }) : createLogger(config.logLevel);
   const runtime = await startRuntime(config, log, { http: true, workers: true, inbox: true });
-  await bootstrap(runtime.db, { dataDir, pkiDir: config.pkiDir, inboxDir: config.inboxDir, url: runtime.url! }, log);
+  await runtime.firstStart();
   const credentials = (await readCredentials(path.join(dataDir, 'credentials.json')))!;
   return {
     runtime,

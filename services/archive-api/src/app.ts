@@ -1,42 +1,68 @@
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
 import multer from 'multer';
-import { AppError, actorOf, isUuid, type Caller, type Db, type Logger, type ObjectStore, type Queue } from '@sohoa/shared';
+import { z } from 'zod';
+import {
+  AppError, actorOf, catalogCodeInput, dossierCodeInput, isUuid, optional, parseInput, unitCodeInput,
+  type Caller, type Db, type Logger, type ObjectStore, type Queue,
+} from '@sohoa/shared';
 import { receiveBatch } from '@sohoa/ingest';
 import { dossierRoutes } from '@sohoa/matching/routes';
 import { requireToken } from './auth.ts';
 import { loadBatchView, loadRecord } from './batch-status.ts';
 import { certificateRoutes, type CertificateRoutesDeps } from './certificates.routes.ts';
+import { errorHandler, multipart } from './http-errors.ts';
 
-export interface ApiDeps { db: Db; store: ObjectStore; queue: Queue; log: Logger; maxUploadBytes: number; signing?: CertificateRoutesDeps['signing'] }
+/** The text fields of POST /batches; every code has its shape checked here, and against units/catalog after. */
+const BatchFields = z.object({
+  unit: unitCodeInput,
+  // Without a procedure, the receipt's QR code or the papers themselves tell it (batch.split).
+  procedure: optional(catalogCodeInput),
+  dossier: optional(dossierCodeInput),
+  component: optional(catalogCodeInput),
+});
+
+export interface ApiDeps {
+  db: Db; store: ObjectStore; queue: Queue; log: Logger; maxUploadBytes: number; signing?: CertificateRoutesDeps['signing'];
+  /** Why the process cannot take work yet (first start not done), or null once it can. */
+  notReady?: () => string | null;
+}
 
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: deps.maxUploadBytes, files: 500 } });
+  // Text fields are codes: 64 KB is far more than any needs, and keeps a 20 KB code a 422 (not a multer limit).
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: deps.maxUploadBytes, files: 500, fields: 50, fieldSize: 64 * 1024, fieldNameSize: 100 } });
 
-  app.get('/healthz', async (_req, res) => {
+  const dependencies = async () => {
     const checks = await Promise.allSettled([deps.db.query('SELECT 1'), deps.queue.ping(), deps.store.ping()]);
     const [database, queue, objectStore] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : String(c.reason?.message ?? c.reason)));
-    const ok = checks.every((c) => c.status === 'fulfilled');
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', database, queue, objectStore });
+    return { ok: checks.every((c) => c.status === 'fulfilled'), database, queue, objectStore };
+  };
+  // Liveness: the process and what it depends on answer.
+  app.get('/healthz', async (_req, res) => {
+    const { ok, ...checks } = await dependencies();
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', ...checks });
+  });
+  // Readiness: migrations and the first start (catalog, unit, certificate, data/credentials.json) are done too.
+  app.get('/readyz', async (_req, res) => {
+    const reason = deps.notReady?.() ?? null;
+    if (reason) return void res.status(503).json({ status: 'starting', reason });
+    const { ok, ...checks } = await dependencies();
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', ...checks });
   });
 
   const api = express.Router();
   api.use(requireToken(deps.db));
 
-  api.post('/batches', upload.any(), async (req, res) => {
+  api.post('/batches', multipart(upload.any()), async (req, res) => {
     const files = ((req.files as Express.Multer.File[]) ?? []).filter((f) => f.fieldname === 'files[]' || f.fieldname === 'files');
-    const field = (name: string) => (typeof req.body?.[name] === 'string' && req.body[name].trim() ? req.body[name].trim() : null);
-    const unitCode = field('unit');
-    if (!unitCode) throw new AppError('missing-unit', 'the "unit" field is required');
-    // Without a procedure, the receipt's QR code or the papers themselves tell it (batch.split).
-    const procedureCode = field('procedure');
+    const fields = parseInput(BatchFields, { ...req.body });
     const caller = res.locals.caller as Caller;
     const { batchId, dossierCode } = await receiveBatch(deps, {
-      unitCode,
-      procedureCode,
-      dossierCode: field('dossier'),
-      componentCode: field('component'),
+      unitCode: fields.unit,
+      procedureCode: fields.procedure ?? null,
+      dossierCode: fields.dossier ?? null,
+      componentCode: fields.component ?? null,
       // multer decodes the multipart filename as latin1; browsers and curl send UTF-8
       files: files.map((f) => ({ name: Buffer.from(f.originalname, 'latin1').toString('utf8'), bytes: f.buffer })),
       source: 'upload',
@@ -68,18 +94,7 @@ export function createApp(deps: ApiDeps): express.Express {
   if (deps.signing) api.use(certificateRoutes({ db: deps.db, store: deps.store, signing: deps.signing }));
   app.use('/api/v1', api);
   app.use((_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof AppError) return void res.status(err.status).json({ error: { code: err.code, message: err.message } });
-    if (err instanceof multer.MulterError) {
-      // multer's own words ("File too large") do not tell the caller what the limit is
-      if (err.code === 'LIMIT_FILE_SIZE') {
-        return void res.status(413).json({ error: { code: 'limit_file_size', message: `a file is larger than the upload limit of ${deps.maxUploadBytes} bytes (MAX_UPLOAD_BYTES)` } });
-      }
-      return void res.status(400).json({ error: { code: err.code.toLowerCase(), message: err.message } });
-    }
-    deps.log.error({ err }, 'request failed');
-    res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
-  });
+  app.use(errorHandler(deps.log, { maxUploadBytes: deps.maxUploadBytes }));
   return app;
 }
 

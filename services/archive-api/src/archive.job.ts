@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { recordAudit, withTransaction, type Db, type JobHandler, type ObjectStore } from '@sohoa/shared';
+import { recordAudit, recordKey, UnsafeObjectKey, withTransaction, type Db, type JobHandler, type ObjectStore } from '@sohoa/shared';
 import * as repo from './archive.repository.ts';
 import { objectMetadata, recordMetadata } from './record-metadata.ts';
 
@@ -19,7 +19,15 @@ export function archiveRecordJob(deps: ArchiveJobDeps): JobHandler<'record.archi
       const pdf = await deps.store.get(doc.signed_key);
       const sha256 = createHash('sha256').update(pdf).digest('hex');
       const metadata = recordMetadata(doc, { sha256, pageCount: doc.page_ids.length, archivedAt: new Date() });
-      const objectKey = `records/${doc.unit_code}/${doc.dossier_code}/${doc.record_id}.pdf`;
+      let objectKey: string;
+      try {
+        objectKey = recordKey(doc.unit_code, doc.dossier_code, doc.record_id);
+      } catch (err) {
+        // A code stored before codes were checked: no retry makes it a safe key, so the document fails with the reason.
+        if (!(err instanceof UnsafeObjectKey)) throw err;
+        await repo.markDocument(deps.db, documentId, 'failed', `archiving refused: ${err.message}`);
+        return { status: 'failed', reason: err.message };
+      }
       await deps.store.put(objectKey, pdf, { contentType: 'application/pdf', metadata: objectMetadata(metadata) });
       const stored = createHash('sha256').update(await deps.store.get(objectKey)).digest('hex');
       if (stored !== sha256) throw new Error(`fixity check failed: stored object hashes to ${stored}, expected ${sha256}`);

@@ -28,4 +28,13 @@ describe('batch status', () => {
     expect(batchStatus([file({})], true, [doc({ status: 'failed', error: 'no certificate' })], [])).toBe('failed');
     expect(batchStatus([file({ blankPages: 2 })], true, [], [])).toBe('failed'); // every page blank: nothing to keep
   });
+  it('is done with a page and a document that failed for good, once nothing else waits', () => {
+    const withFailedPage = file({ pages: 3, pagesDone: 2, pagesFailed: 1 });
+    expect(batchStatus([withFailedPage], true, [doc({}), doc({ id: 'd2', status: 'failed', error: 'signing failed: no answer' })], [record])).toBe('done');
+    expect(batchStatus([file({ pages: 3, pagesDone: 1, pagesFailed: 1 })], false, [], [])).toBe('processing'); // one page still waits
+  });
+  it('ends failed when the split was given up, and stays processing while it may still run', () => {
+    expect(batchStatus([file({})], false, [], [], 'the batch could not be cut into documents: boom')).toBe('failed');
+    expect(batchStatus([file({})], false, [], [], null)).toBe('processing');
+  });
 });

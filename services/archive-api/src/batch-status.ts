@@ -7,28 +7,33 @@ export interface DocumentView {
   lowConfidencePages: number;
 }
 export interface RecordView { id: string; documentId: string; sha256: string; size: number; pages: number; objectKey: string; createdAt: string }
+/** Something of the batch that ended without a record, with the reason in words. */
+export interface FailureView { kind: 'batch' | 'file' | 'page' | 'document'; id: string; error: string | null; file?: string; page?: number }
 export interface BatchView {
   id: string; status: BatchStatus; unit: string; dossier: string; procedure: string | null; component: string | null; createdAt: string;
-  split: boolean; waitingForReview: number; files: FileView[]; documents: DocumentView[]; records: RecordView[];
+  split: boolean; error: string | null; waitingForReview: number; files: FileView[]; documents: DocumentView[]; records: RecordView[];
+  failures: FailureView[];
 }
 
 /**
  * A batch is done when every file has ended (rejected, or split with every page settled), the batch has been cut
  * into documents, and every document has ended (archived, failed, merged away). A document waiting for the
- * clerk's review keeps the batch processing. Failed = ended without any record.
+ * clerk's review keeps the batch processing. Failed = ended without any record. Pages and documents that failed for
+ * good (their jobs given up) have ended too: the batch is done with them listed, not left processing. A batch whose
+ * split was given up (`splitError`) has ended without documents.
  */
-export function batchStatus(files: FileView[], split: boolean, documents: DocumentView[], records: RecordView[]): BatchStatus {
+export function batchStatus(files: FileView[], split: boolean, documents: DocumentView[], records: RecordView[], splitError: string | null = null): BatchStatus {
   const fileEnded = (f: FileView) =>
     f.status === 'quarantined' || f.status === 'failed' || (f.status === 'split' && f.pages !== null && f.pagesDone + f.pagesFailed >= f.pages);
   const documentEnded = (d: DocumentView) => d.status === 'archived' || d.status === 'failed' || d.status === 'merged';
-  if (files.length > 0 && files.every(fileEnded) && split && documents.every(documentEnded)) return records.length > 0 ? 'done' : 'failed';
+  if (files.length > 0 && files.every(fileEnded) && (split || splitError !== null) && documents.every(documentEnded)) return records.length > 0 ? 'done' : 'failed';
   if (files.every((f) => f.status === 'received')) return 'queued';
   return 'processing';
 }
 
 export async function loadBatchView(db: Queryable, id: string): Promise<BatchView | null> {
   const batch = await db.query(
-    `SELECT b.id, b.created_at, b.component_code, b.split_at, u.code AS unit, d.code AS dossier, d.procedure_code
+    `SELECT b.id, b.created_at, b.component_code, b.split_at, b.error, u.code AS unit, d.code AS dossier, d.procedure_code
      FROM batches b JOIN units u ON u.id = b.unit_id JOIN dossiers d ON d.id = b.dossier_id WHERE b.id = $1`,
     [id],
   );
@@ -55,12 +60,23 @@ export async function loadBatchView(db: Queryable, id: string): Promise<BatchVie
      FROM records r JOIN documents doc ON doc.id = r.document_id WHERE doc.batch_id = $1 ORDER BY r.created_at`,
     [id],
   );
+  const failedPages = await db.query<{ id: string; file: string; page: number; error: string | null }>(
+    `SELECT p.id, f.name AS file, p.page_index + 1 AS page, p.error FROM pages p JOIN batch_files f ON f.id = p.file_id
+     WHERE p.batch_id = $1 AND p.status = 'failed' ORDER BY f.position, p.page_index`,
+    [id],
+  );
   const split = b.split_at !== null;
+  const failures: FailureView[] = [
+    ...(b.error ? [{ kind: 'batch' as const, id: b.id, error: b.error }] : []),
+    ...files.rows.filter((f) => f.status === 'quarantined' || f.status === 'failed').map((f) => ({ kind: 'file' as const, id: f.id, error: f.error, file: f.name })),
+    ...failedPages.rows.map((p) => ({ kind: 'page' as const, id: p.id, error: p.error, file: p.file, page: p.page })),
+    ...documents.rows.filter((d) => d.status === 'failed').map((d) => ({ kind: 'document' as const, id: d.id, error: d.error })),
+  ];
   return {
-    id: b.id, status: batchStatus(files.rows, split, documents.rows, records.rows), unit: b.unit, dossier: b.dossier,
-    procedure: b.procedure_code, component: b.component_code, createdAt: b.created_at, split,
+    id: b.id, status: batchStatus(files.rows, split, documents.rows, records.rows, b.error), unit: b.unit, dossier: b.dossier,
+    procedure: b.procedure_code, component: b.component_code, createdAt: b.created_at, split, error: b.error,
     waitingForReview: documents.rows.filter((d) => d.status === 'review').length,
-    files: files.rows, documents: documents.rows, records: records.rows,
+    files: files.rows, documents: documents.rows, records: records.rows, failures,
   };
 }
 

@@ -11,7 +11,11 @@
 import path from 'node:path';
 import express from 'express';
 import multer from 'multer';
-import { AppError, actorOf, isUuid, requireRole, type Caller, type Db, type ObjectStore } from '@sohoa/shared';
+import { z } from 'zod';
+import {
+  AppError, actorOf, isUnitCode, isUuid, jsonDepthGuard, optional, parseInput, requireRole, serverPathInput, textInput,
+  type Caller, type Db, type ObjectStore,
+} from '@sohoa/shared';
 import { createKeyTransports, formatReport, SignerError, verifyPdf, type KeyTransports } from '@sohoa/signer';
 import {
   certificateById,
@@ -24,6 +28,7 @@ import {
   type SigningSettings,
 } from '@sohoa/signer/jobs';
 import { loadRecord } from './batch-status.ts';
+import { multipart } from './http-errors.ts';
 
 export interface CertificateRoutesDeps {
   db: Db;
@@ -34,6 +39,20 @@ export interface CertificateRoutesDeps {
    */
   signing: SigningSettings & { pkiDir: string; keys?: KeyTransports; keyEncryptionKey?: Uint8Array | null };
 }
+
+
+
+/** An import's fields, as JSON or multipart text; the password is taken as typed (not trimmed). */
+const ImportFields = z.object({
+  role: optional(z.enum(['unit', 'officer'])),
+  p12Path: optional(serverPathInput),
+  passwordFile: optional(serverPathInput),
+  passwordEnv: optional(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environment variable name')),
+  holderName: optional(textInput(200)),
+  sealPath: optional(serverPathInput),
+  password: z.string().max(1024, 'at most 1024 characters').refine((value) => !value.includes('\0'), 'a password cannot contain NUL').optional(),
+});
+const RevokeFields = z.object({ reason: optional(textInput(1000)) });
 
 /**
  * A refused import says why, in the signer's words, under its stable code:
@@ -51,6 +70,7 @@ export function certificateRoutes(deps: CertificateRoutesDeps): express.Router {
   const trust = () => loadTrustMaterial({ trustAnchorsDir: deps.signing.trustAnchorsDir, extraAnchorFiles: [path.join(deps.signing.pkiDir, 'ca.pem')] });
 
   async function unitByCode(code: string): Promise<{ id: string; code: string; name: string }> {
+    if (!isUnitCode(code)) throw new AppError('not-found', 'unit not found', 404); // never a NUL or 20 KB into SQL or a path
     const { rows } = await deps.db.query<{ id: string; code: string; name: string }>('SELECT id, code, name FROM units WHERE code = $1', [code]);
     if (!rows[0]) throw new AppError('not-found', `unit ${code} not found`, 404);
     return rows[0];
@@ -64,13 +84,12 @@ export function certificateRoutes(deps: CertificateRoutesDeps): express.Router {
     res.json({ unit: { code: unit.code, name: unit.name }, certificates, warnings });
   });
 
-  router.post<{ code: string }>('/units/:code/certificates', express.json(), upload.fields([{ name: 'p12', maxCount: 1 }, { name: 'seal', maxCount: 1 }]), async (req, res) => {
+  router.post<{ code: string }>('/units/:code/certificates', express.json({ verify: jsonDepthGuard() }), multipart(upload.fields([{ name: 'p12', maxCount: 1 }, { name: 'seal', maxCount: 1 }])), async (req, res) => {
     requireRole(res.locals.caller as Caller); // signing certificates: admin only
     const unit = await unitByCode(req.params.code);
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const text = (name: string) => (typeof body[name] === 'string' && (body[name] as string).trim() ? (body[name] as string).trim() : undefined);
-    const role = text('role') ?? 'unit';
-    if (role !== 'unit' && role !== 'officer') throw new AppError('bad-role', 'role is "unit" or "officer"');
+    const body = parseInput(ImportFields, { ...req.body });
+    const text = (name: 'p12Path' | 'passwordFile' | 'passwordEnv' | 'sealPath' | 'holderName') => body[name];
+    const role = body.role ?? 'unit';
     const files = (req.files ?? {}) as Record<string, Express.Multer.File[]>;
 
     const uploaded = files.p12?.[0];
@@ -78,7 +97,7 @@ export function certificateRoutes(deps: CertificateRoutesDeps): express.Router {
     let id: string;
     if (uploaded) {
       // The .p12 and its password stay in memory until they are sealed into the row: no file, no log line.
-      const password = typeof body.password === 'string' ? body.password : undefined;
+      const password = body.password;
       if (password === undefined) throw new AppError('missing-password', 'an uploaded .p12 needs its "password" field');
       const { trustAnchorsPem } = await trust();
       id = await registerUploadedCertificate(deps.db, {
@@ -111,10 +130,10 @@ export function certificateRoutes(deps: CertificateRoutesDeps): express.Router {
     res.status(201).json(certificateView(row, new Date(), deps.signing.expiryWarningDays));
   });
 
-  router.post('/certificates/:id/revoke', express.json(), async (req, res) => {
+  router.post('/certificates/:id/revoke', express.json({ verify: jsonDepthGuard() }), async (req, res) => {
     requireRole(res.locals.caller as Caller); // signing certificates: admin only
     if (!isUuid(req.params.id)) throw new AppError('not-found', 'certificate not found', 404);
-    const reason = typeof req.body?.reason === 'string' && req.body.reason.trim() ? req.body.reason.trim() : 'revoked by the certificate authority';
+    const reason = parseInput(RevokeFields, { ...req.body }).reason ?? 'revoked by the certificate authority';
     const row = await markRevoked(deps.db, req.params.id, reason, actorOf(res.locals.caller as Caller));
     if (!row) throw new AppError('not-found', 'certificate not found', 404);
     res.json(certificateView(row, new Date(), deps.signing.expiryWarningDays));

@@ -19,6 +19,12 @@ export async function componentExists(db: Queryable, versionId: number, procedur
   return (rowCount ?? 0) > 0;
 }
 
+/** A component given without its procedure: it must at least be one in the catalog in force. */
+export async function componentInLatestCatalog(db: Queryable, componentCode: string): Promise<boolean> {
+  const { rowCount } = await db.query('SELECT 1 FROM components WHERE catalog_version_id = (SELECT max(id) FROM catalog_versions) AND code = $1', [componentCode]);
+  return (rowCount ?? 0) > 0;
+}
+
 export async function findDossier(db: Queryable, code: string) {
   const { rows } = await db.query<{ id: string; unit_id: string; procedure_code: string | null }>('SELECT id, unit_id, procedure_code FROM dossiers WHERE code = $1', [code]);
   return rows[0] ?? null;

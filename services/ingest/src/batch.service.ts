@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { AppError, recordAudit, withTransaction, type Db, type ObjectStore, type Queue } from '@sohoa/shared';
+import { AppError, assertCode, originalFileKey, recordAudit, safeFileName, withTransaction, type Db, type ObjectStore, type Queue } from '@sohoa/shared';
 import * as repo from './batch.repository.ts';
 
 export interface IncomingFile { name: string; bytes: Buffer }
@@ -18,10 +17,16 @@ export interface IngestDeps { db: Db; store: ObjectStore; queue: Queue }
 
 /**
  * Registers a batch: the originals go to the object store first (nothing is lost if the database write fails),
- * then the batch, its dossier and files are recorded in one transaction, then one split job per file is queued.
+ * then the batch, its dossier, its files and one split job per file are committed in one transaction.
  */
 export async function receiveBatch(deps: IngestDeps, options: ReceiveBatchOptions): Promise<{ batchId: string; dossierCode: string }> {
   if (options.files.length === 0) throw new AppError('no-files', 'the batch has no files');
+  // The HTTP edge checked these already; the hot folder's come from directory names. A code reaches SQL, object
+  // keys and file paths: its shape is checked before anything is looked up or stored.
+  assertCode('unit', options.unitCode);
+  if (options.procedureCode) assertCode('procedure', options.procedureCode);
+  if (options.componentCode) assertCode('component', options.componentCode);
+  if (options.dossierCode) assertCode('dossier', options.dossierCode);
   const unit = await repo.findUnit(deps.db, options.unitCode);
   if (!unit) throw new AppError('unknown-unit', `unknown unit "${options.unitCode}"`, 422);
 
@@ -32,13 +37,15 @@ export async function receiveBatch(deps: IngestDeps, options: ReceiveBatchOption
     if (options.componentCode && !(await repo.componentExists(deps.db, catalogVersionId, options.procedureCode, options.componentCode))) {
       throw new AppError('unknown-component', `procedure "${options.procedureCode}" has no component "${options.componentCode}"`, 422);
     }
+  } else if (options.componentCode && !(await repo.componentInLatestCatalog(deps.db, options.componentCode))) {
+    throw new AppError('unknown-component', `no procedure of the catalog has a component "${options.componentCode}"`, 422);
   }
 
   const batchId = randomUUID();
   const files = options.files.map((f, position) => {
     const id = randomUUID();
-    const name = safeName(f.name) || `file-${position + 1}`;
-    return { id, position, name, bytes: f.bytes, sha256: sha256(f.bytes), objectKey: `work/batches/${batchId}/files/${id}/original` };
+    const name = safeFileName(f.name) || `file-${position + 1}`;
+    return { id, position, name, bytes: f.bytes, sha256: sha256(f.bytes), objectKey: originalFileKey(batchId, id) };
   });
   for (const f of files) await deps.store.put(f.objectKey, f.bytes, { metadata: { 'file-name': f.name, sha256: f.sha256 } });
 
@@ -60,15 +67,13 @@ export async function receiveBatch(deps: IngestDeps, options: ReceiveBatchOption
     await repo.insertBatch(tx, { id: batchId, unitId: unit.id, dossierId, componentCode: options.componentCode ?? null, source: options.source, createdBy: options.actor });
     for (const f of files) await repo.insertFile(tx, { id: f.id, batchId, position: f.position, name: f.name, size: f.bytes.length, sha256: f.sha256, objectKey: f.objectKey });
     await recordAudit(tx, { actor: options.actor, action: 'batch.received', subjectType: 'batch', subjectId: batchId, detail: { dossierCode, files: files.map((f) => f.name), source: options.source } });
+    for (const f of files) await deps.queue.send('ingest.file', { fileId: f.id }, { tx });
     return dossierCode;
   });
-  for (const f of files) await deps.queue.send('ingest.file', { fileId: f.id });
   return { batchId, dossierCode };
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** Keeps a display name from a client-supplied path without letting it name a path on this machine. */
-export function safeName(name: string): string {
-  return path.basename(name.replace(/\\/g, '/')).replace(/[\x00-\x1f/]/g, '').slice(0, 200);
-}
+export const safeName = safeFileName;

@@ -1,4 +1,4 @@
-import { recordAudit, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
+import { pageSourceKey, queueSplitWhenReady, recordAudit, withTransaction, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
 import * as repo from './batch.repository.ts';
 import { quarantineFile } from './quarantine.ts';
 import { readScan, ScanRejected } from './scan-reader.ts';
@@ -26,29 +26,42 @@ export function splitFileJob(deps: SplitDeps): JobHandler<'ingest.file'> {
       } catch (err) {
         if (!(err instanceof ScanRejected)) throw err;
         const where = await quarantineFile(deps.quarantineDir, file.batch_id, file.position, file.name, bytes, err.reason);
-        await repo.markFile(deps.db, file.id, 'quarantined', { error: err.reason });
-        await recordAudit(deps.db, { actor: 'system', action: 'file.quarantined', subjectType: 'file', subjectId: file.id, detail: { reason: err.reason, where } });
-        await deps.queue.send('batch.split', { batchId: file.batch_id }); // the split job waits until every file has settled
+        await withTransaction(deps.db, async (tx) => {
+          await repo.markFile(tx, file.id, 'quarantined', { error: err.reason });
+          await recordAudit(tx, { actor: 'system', action: 'file.quarantined', subjectType: 'file', subjectId: file.id, detail: { reason: err.reason, where } });
+          await queueSplitWhenReady(tx, deps.queue, file.batch_id);
+        });
         return { status: 'failed', reason: err.reason };
       }
 
-      // Pages go to the object store so any OCR worker, on any machine, can take them.
-      const queued: string[] = [];
+      // Pages go to the object store so any OCR worker, on any machine, can take them; their rows, the file's status
+      // and their OCR jobs are committed together.
+      const sourceKeys: string[] = [];
       for (const page of pages) {
-        const sourceKey = `work/batches/${file.batch_id}/pages/${file.id}-${page.index}.${page.format === 'jpeg' ? 'jpg' : page.format}`;
+        const sourceKey = pageSourceKey(file.batch_id, file.id, page.index, page.format === 'jpeg' ? 'jpg' : page.format);
         await deps.store.put(sourceKey, page.image, { contentType: `image/${page.format}` });
-        const row = await repo.upsertPage(deps.db, { fileId: file.id, batchId: file.batch_id, pageIndex: page.index, sourceKey, dpi: page.dpi ? Math.round(page.dpi) : null });
-        if (row.status === 'pending') queued.push(row.id);
+        sourceKeys.push(sourceKey);
       }
-      await repo.markFile(deps.db, file.id, 'split', { pageCount: pages.length });
-      for (const pageId of queued) await deps.queue.send('ocr.page', { pageId });
-      if (queued.length === 0) await deps.queue.send('batch.split', { batchId: file.batch_id }); // rerun after a crash: pages already read
+      await withTransaction(deps.db, async (tx) => {
+        const queued: string[] = [];
+        for (const [i, page] of pages.entries()) {
+          const row = await repo.upsertPage(tx, { fileId: file.id, batchId: file.batch_id, pageIndex: page.index, sourceKey: sourceKeys[i], dpi: page.dpi ? Math.round(page.dpi) : null });
+          if (row.status === 'pending') queued.push(row.id);
+        }
+        await repo.markFile(tx, file.id, 'split', { pageCount: pages.length });
+        for (const pageId of queued) await deps.queue.send('ocr.page', { pageId }, { tx });
+        // No page left to read (a file without pages, or a rerun after its pages were read): the split may be due.
+        if (queued.length === 0) await queueSplitWhenReady(tx, deps.queue, file.batch_id);
+      });
       return { status: 'done' };
     },
     async giveUp({ fileId }, error) {
-      await repo.markFile(deps.db, fileId, 'failed', { error: `could not be read: ${error}` });
-      const file = await repo.getFile(deps.db, fileId);
-      if (file) await deps.queue.send('batch.split', { batchId: file.batch_id });
+      await withTransaction(deps.db, async (tx) => {
+        const file = await repo.getFile(tx, fileId);
+        if (!file) return;
+        await repo.markFile(tx, fileId, 'failed', { error: `could not be read: ${error}` });
+        await queueSplitWhenReady(tx, deps.queue, file.batch_id);
+      });
     },
   };
 }

@@ -20,8 +20,19 @@ describe('parseDossierCode', () => {
     expect(parseDossierCode('')).toBeNull();
   });
 
+  it('refuses codes that are not decree 61 codes, and drops fields that are not what they claim', () => {
+    expect(parseDossierCode('{"ma_ho_so": "..-251121-0007"}')).toBeNull();
+    expect(parseDossierCode('{"ma_ho_so": "../../../../tmp/x"}')).toBeNull();
+    expect(parseDossierCode('ma_ho_so=000.00.00.H00-251121-0007%2F..%2F..')).toBeNull();
+    expect(parseDossierCode(`000.00.00.H00-251121-${'1'.repeat(20_000)}`)).toBeNull();
+    expect(parseDossierCode('000.00.00.H00-251321-0007')).toBeNull(); // month 13
+    const info = parseDossierCode(JSON.stringify({ ma_ho_so: '000.00.00.H00-251121-0007', ma_tthc: '../../x', ma_dinh_danh: '0791\u0000', ten_giay_to: 'x'.repeat(5000) }));
+    expect(info).toEqual({ dossierCode: '000.00.00.H00-251121-0007', raw: expect.any(String) });
+  });
+
   it('finds a printed dossier code in OCR text, hyphens spaced', () => {
     expect(findDossierCodeInText('Mã hồ sơ: 000.00.00.H00 - 251121 -0007')).toBe('000.00.00.H00-251121-0007');
     expect(findDossierCodeInText('Mã hồ sơ: chưa có')).toBeNull();
+    expect(findDossierCodeInText('Số 000.00.00.H00-259999-0001, mã hồ sơ 000.00.00.H00-251121-0007')).toBe('000.00.00.H00-251121-0007');
   });
 });

@@ -7,11 +7,14 @@
  * Other systems' codes are read too: a bare dossier code (1-D barcodes, plain QR), a key=value list
  * (`ma_ho_so=…;ma_tthc=…`, separators ; & | or new lines) and a URL whose query carries those keys.
  */
+import { CONTROL_CHARACTERS, isCatalogCode, isDossierCode } from '@sohoa/shared';
 import type { DossierCodeInfo } from './types.ts';
 
-/** Receiving agency code + yymmdd + running number of the day (decree 61/2018 art. 26). */
-export const DOSSIER_CODE_SHAPE = /^[0-9A-Z.]+-\d{6}-\d{4}$/;
-const DOSSIER_CODE_IN_TEXT = /[0-9A-Z][0-9A-Z.]*-\d{6}-\d{4}(?!\d)/;
+const DOSSIER_CODE_IN_TEXT = /[0-9A-Z]+(?:\.[0-9A-Z]+)*-\d{6}-\d{4}(?!\d)/g;
+/** A citizen's 12-digit number or an organization's code: letters, digits, '.', '-'. */
+const OWNER_IDENTIFIER = /^[0-9A-Za-z][0-9A-Za-z.-]{0,31}$/;
+/** A QR code holds at most ~3 KB; a document name longer than this is not one. */
+const MAX_DOCUMENT_NAME = 300;
 
 const KEYS = {
   dossierCode: ['ma_ho_so', 'mahoso', 'dossier_code', 'dossiercode', 'dossier', 'mhs', 'ma_hs'],
@@ -51,14 +54,16 @@ function fromRecord(record: Record<string, unknown>, raw: string): DossierCodeIn
     return undefined;
   };
   const dossierCode = pick(KEYS.dossierCode)?.toUpperCase();
-  if (!dossierCode || !DOSSIER_CODE_SHAPE.test(dossierCode)) return null;
+  if (!dossierCode || !isDossierCode(dossierCode)) return null;
   const info: DossierCodeInfo = { dossierCode, raw };
+  // Anyone can print a QR code: the other fields are taken only when they have their shape (the procedure is
+  // then checked against the catalog where it is used), and dropped otherwise.
   const procedureCode = pick(KEYS.procedureCode);
   const ownerIdentifier = pick(KEYS.ownerIdentifier);
   const documentName = pick(KEYS.documentName);
-  if (procedureCode) info.procedureCode = procedureCode;
-  if (ownerIdentifier) info.ownerIdentifier = ownerIdentifier;
-  if (documentName) info.documentName = documentName.normalize('NFC');
+  if (procedureCode && isCatalogCode(procedureCode)) info.procedureCode = procedureCode;
+  if (ownerIdentifier && OWNER_IDENTIFIER.test(ownerIdentifier)) info.ownerIdentifier = ownerIdentifier;
+  if (documentName && documentName.length <= MAX_DOCUMENT_NAME && !CONTROL_CHARACTERS.test(documentName)) info.documentName = documentName.normalize('NFC');
   return info;
 }
 
@@ -93,7 +98,7 @@ export function parseDossierCode(payload: string): DossierCodeInfo | null {
     }
   }
   const bare = text.toUpperCase();
-  if (DOSSIER_CODE_SHAPE.test(bare)) return { dossierCode: bare, raw };
+  if (isDossierCode(bare)) return { dossierCode: bare, raw };
   const record = keyValues(text);
   if (record) {
     const info = fromRecord(record, raw);
@@ -106,6 +111,6 @@ export function parseDossierCode(payload: string): DossierCodeInfo | null {
 export function findDossierCodeInText(text: string): string | null {
   // OCR may put spaces around the hyphens.
   const compact = text.toUpperCase().replace(/\s*-\s*/g, '-');
-  const m = DOSSIER_CODE_IN_TEXT.exec(compact);
-  return m ? m[0] : null;
+  for (const m of compact.matchAll(DOSSIER_CODE_IN_TEXT)) if (isDossierCode(m[0])) return m[0];
+  return null;
 }

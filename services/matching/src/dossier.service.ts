@@ -55,7 +55,7 @@ export async function documentView(db: Queryable, id: string) {
  * matcher, releases a document waiting for review to signing, and on an archived record corrects its metadata.
  */
 export async function confirmComponent(deps: ClerkDeps, o: { documentId: string; componentCode: string; procedureCode?: string; actor: string }) {
-  const release = await withTransaction(deps.db, async (tx) => {
+  await withTransaction(deps.db, async (tx) => {
     const doc = await repo.getDocument(tx, o.documentId, true);
     if (!doc) throw new AppError('not-found', 'document not found', 404);
     if (doc.kind !== 'document') throw new AppError('not-a-component', 'a receipt is not a dossier component', 409);
@@ -81,9 +81,8 @@ export async function confirmComponent(deps: ClerkDeps, o: { documentId: string;
       actor: o.actor, action: doc.component_code === component.code ? 'document.component-confirmed' : 'document.component-corrected',
       subjectType: 'document', subjectId: doc.id, detail: { from: doc.component_code, to: component.code, procedure: procedureCode, confidence: doc.confidence },
     });
-    return doc.status === 'review';
+    if (doc.status === 'review') await deps.queue.send('document.build', { documentId: doc.id }, { tx });
   });
-  if (release) await deps.queue.send('document.build', { documentId: o.documentId });
   return documentView(deps.db, o.documentId);
 }
 
@@ -181,9 +180,8 @@ async function editable(tx: Queryable, id: string): Promise<repo.DocumentRow> {
  * the matcher runs on the new pages. Confident documents go on to be built, the others wait for review.
  */
 async function editDocuments(deps: ClerkDeps, actor: string, edit: (tx: Queryable) => Promise<string[]>) {
-  const released = await withTransaction(deps.db, async (tx) => {
+  const touched = await withTransaction(deps.db, async (tx) => {
     const touched = await edit(tx);
-    const ready: string[] = [];
     for (const id of touched) {
       const doc = (await repo.getDocument(tx, id))!;
       let needsReview = false;
@@ -198,10 +196,9 @@ async function editDocuments(deps: ClerkDeps, actor: string, edit: (tx: Queryabl
         );
       }
       await tx.query(`UPDATE documents SET revision = revision + 1, status = $2 WHERE id = $1`, [id, needsReview ? 'review' : 'matched']);
-      if (!needsReview) ready.push(id);
+      if (!needsReview) await deps.queue.send('document.build', { documentId: id }, { tx });
     }
-    return { touched, ready, actor };
+    return touched;
   });
-  for (const documentId of released.ready) await deps.queue.send('document.build', { documentId });
-  return Promise.all(released.touched.map((id) => documentView(deps.db, id)));
+  return Promise.all(touched.map((id) => documentView(deps.db, id)));
 }

@@ -1,5 +1,9 @@
 import express, { type Response } from 'express';
-import { AppError, actorOf, importCatalog, isUuid, requireRole as requireCallerRole, type Caller } from '@sohoa/shared';
+import { z } from 'zod';
+import {
+  AppError, actorOf, catalogCodeInput, importCatalog, isDossierCode, isUuid, jsonDepthGuard, optional, parseInput,
+  requireRole as requireCallerRole, unitCodeInput, uuidInput, type Caller,
+} from '@sohoa/shared';
 import * as clerk from './dossier.service.ts';
 
 const caller = (res: Response) => res.locals.caller as Caller;
@@ -11,21 +15,31 @@ function uuidParam(value: unknown, what: string): string {
   return value;
 }
 
+/** Request bodies and queries: checked before anything reaches SQL, and refused with the field named. */
+const ReviewQuery = z.object({ unit: optional(unitCodeInput) });
+const ComponentEdit = z.object({ component: catalogCodeInput, procedure: optional(catalogCodeInput) });
+const MergeEdit = z.object({ document: uuidInput });
+const SplitEdit = z.object({ atPage: z.number({ error: 'a page number' }).int('a whole page number').min(2).max(10_000) });
+const PagesEdit = z.object({ pages: z.array(uuidInput, { error: 'the page ids in their new order' }).min(1).max(10_000) });
+const RotateEdit = z.object({ degrees: z.union([z.literal(90), z.literal(180), z.literal(270)], { error: 'degrees must be 90, 180 or 270 (clockwise)' }) });
+
 /**
  * The clerk's and archivist's view of dossiers: documents, completeness, the review list, and the edits that fix
  * what the machine guessed. Mounted under /api/v1 behind the token check.
  */
 export function dossierRoutes(deps: clerk.ClerkDeps): express.Router {
   const r = express.Router();
-  r.use(express.json({ limit: '5mb' }));
+  r.use(express.json({ limit: '5mb', verify: jsonDepthGuard() }));
 
   r.get('/dossiers/:code', async (req, res) => {
-    res.json(await clerk.dossierView(deps.db, req.params.code));
+    const code = req.params.code.toUpperCase();
+    if (!isDossierCode(code)) throw new AppError('not-found', 'dossier not found', 404);
+    res.json(await clerk.dossierView(deps.db, code));
   });
 
   r.get('/review', async (req, res) => {
-    const unit = typeof req.query.unit === 'string' ? req.query.unit : null;
-    res.json({ documents: await clerk.reviewList(deps.db, unit) });
+    const { unit } = parseInput(ReviewQuery, { ...req.query });
+    res.json({ documents: await clerk.reviewList(deps.db, unit ?? null) });
   });
 
   r.get('/documents/:id', async (req, res) => {
@@ -34,42 +48,44 @@ export function dossierRoutes(deps: clerk.ClerkDeps): express.Router {
 
   r.put('/documents/:id/component', async (req, res) => {
     requireRole(res, 'clerk');
-    const { component, procedure } = req.body ?? {};
-    if (typeof component !== 'string' || !component) throw new AppError('missing-component', 'give "component": the component code', 422);
-    res.json(await clerk.confirmComponent(deps, { documentId: uuidParam(req.params.id, 'document'), componentCode: component, procedureCode: typeof procedure === 'string' ? procedure : undefined, actor: actor(res) }));
+    const { component, procedure } = parseInput(ComponentEdit, { ...req.body });
+    res.json(await clerk.confirmComponent(deps, { documentId: uuidParam(req.params.id, 'document'), componentCode: component, procedureCode: procedure, actor: actor(res) }));
   });
 
   r.post('/documents/:id/merge', async (req, res) => {
     requireRole(res, 'clerk');
-    res.json({ documents: await clerk.mergeDocuments(deps, { documentId: uuidParam(req.params.id, 'document'), otherId: uuidParam(req.body?.document, 'document to merge'), actor: actor(res) }) });
+    const { document } = parseInput(MergeEdit, { ...req.body });
+    res.json({ documents: await clerk.mergeDocuments(deps, { documentId: uuidParam(req.params.id, 'document'), otherId: document, actor: actor(res) }) });
   });
 
   r.post('/documents/:id/split', async (req, res) => {
     requireRole(res, 'clerk');
-    res.json({ documents: await clerk.splitDocument(deps, { documentId: uuidParam(req.params.id, 'document'), atPage: Number(req.body?.atPage), actor: actor(res) }) });
+    const { atPage } = parseInput(SplitEdit, { ...req.body });
+    res.json({ documents: await clerk.splitDocument(deps, { documentId: uuidParam(req.params.id, 'document'), atPage, actor: actor(res) }) });
   });
 
   r.put('/documents/:id/pages', async (req, res) => {
     requireRole(res, 'clerk');
-    const pages = req.body?.pages;
-    if (!Array.isArray(pages) || !pages.every(isUuid)) throw new AppError('bad-pages', 'give "pages": the page ids in their new order', 422);
+    const { pages } = parseInput(PagesEdit, { ...req.body });
     res.json({ documents: await clerk.reorderPages(deps, { documentId: uuidParam(req.params.id, 'document'), pageIds: pages, actor: actor(res) }) });
   });
 
   r.post('/pages/:id/rotate', async (req, res) => {
     requireRole(res, 'clerk');
-    res.json({ documents: await clerk.rotatePage(deps, { pageId: uuidParam(req.params.id, 'page'), degrees: Number(req.body?.degrees), actor: actor(res) }) });
+    const { degrees } = parseInput(RotateEdit, { ...req.body });
+    res.json({ documents: await clerk.rotatePage(deps, { pageId: uuidParam(req.params.id, 'page'), degrees, actor: actor(res) }) });
   });
 
   r.post('/catalog', async (req, res) => {
     requireRole(res, 'admin');
     if (!req.is('application/json')) throw new AppError('not-json', 'send the catalog as application/json', 415);
+    // The body parser refused absurd nesting already, so this serialization cannot run out of stack.
     const raw = Buffer.from(JSON.stringify(req.body ?? {}));
     try {
       const result = await importCatalog(deps.db, raw);
       res.status(result.created ? 201 : 200).json(result);
     } catch (err) {
-      if (err instanceof SyntaxError || (err instanceof Error && err.message.startsWith('invalid catalog'))) throw new AppError('invalid-catalog', err.message, 422);
+      if (err instanceof SyntaxError) throw new AppError('invalid-catalog', 'the catalog is not valid JSON', 422);
       throw err;
     }
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { batchReadyToSplit, recordAudit, withTransaction, type Db, type JobHandler, type Queryable, type Queue } from '@sohoa/shared';
-import { extractFields, matchDocument, splitBatch, type DossierCodeInfo, type PageText } from '../index.ts';
+import { documentsFromPages, dossierCodeOf, type DossierCodeInfo, type PageText } from '../index.ts';
 import * as repo from './split.repository.ts';
 
 export interface SplitJobDeps { db: Db; queue: Queue }
@@ -29,33 +29,20 @@ export function splitBatchJob(deps: SplitJobDeps): JobHandler<'batch.split'> {
 
       const created = await withTransaction(deps.db, async (tx) => {
         if (!(await repo.claimSplit(tx, batchId))) return null;
-        const first = splitBatch(pages, await repo.candidates(tx, batch.catalog_version_id, batch.procedure_code));
-        const dossier = first.dossier ? await adoptDossier(tx, batch, first.dossier) : { id: batch.dossier_id, procedureCode: batch.procedure_code };
-        // The QR may have told the procedure: split and match against its components.
-        const candidates = await repo.candidates(tx, batch.catalog_version_id, dossier.procedureCode);
-        const split = dossier.procedureCode === batch.procedure_code ? first : splitBatch(pages, candidates);
-        const learned = await repo.learnedPhrases(tx, batch.unit_id);
-        const byId = new Map(pages.map((p) => [p.pageId, p]));
-        const backSides = attributeBlankPages(pages.map((p) => p.pageId), split.documents.map((d) => d.pageIds), split.blankPageIds);
-
-        const documents: repo.NewDocument[] = split.documents.map((doc, position) => {
-          const docPages = doc.pageIds.map((id) => byId.get(id)!);
-          const fields = extractFields(docPages.map((p) => p.text).join('\n'));
-          const base = { id: randomUUID(), batchId, dossierId: dossier.id, position, kind: doc.kind, pageIds: doc.pageIds, blankPageIds: backSides[position], fields };
-          if (doc.kind === 'receipt') {
-            return { ...base, procedureCode: dossier.procedureCode, componentCode: null, title: doc.title, confidence: 1, runnerUp: null, explanation: ['receipt of the dossier (giấy tiếp nhận)'], needsReview: false, confirmedBy: null };
-          }
-          if (batch.component_code) {
-            return { ...base, procedureCode: dossier.procedureCode, componentCode: batch.component_code, title: doc.title, confidence: 1, runnerUp: null, explanation: ['component given by the clerk with the batch'], needsReview: false, confirmedBy: batch.created_by };
-          }
-          const m = matchDocument(docPages, candidates, learned);
-          return { ...base, procedureCode: m.procedureCode, componentCode: m.componentCode, title: m.title ?? doc.title, confidence: m.confidence, runnerUp: m.runnerUp, explanation: m.explanation, needsReview: m.needsReview, confirmedBy: null };
+        const code = dossierCodeOf(pages);
+        const dossier = code ? await adoptDossier(tx, batch, code) : { id: batch.dossier_id, procedureCode: batch.procedure_code };
+        const split = documentsFromPages(pages, {
+          candidates: await repo.candidates(tx, batch.catalog_version_id, null), // every procedure's: documentsFromPages keeps the dossier's
+          procedureCode: dossier.procedureCode,
+          learned: await repo.learnedPhrases(tx, batch.unit_id),
+          givenComponent: batch.component_code,
         });
+        const documents: repo.NewDocument[] = split.documents.map(({ decidedBy, ...doc }, position) => ({
+          ...doc, id: randomUUID(), batchId, dossierId: dossier.id, position, confirmedBy: decidedBy === 'clerk' ? batch.created_by : null,
+        }));
         for (const d of documents) await repo.insertDocument(tx, d);
-        // A dossier received without its procedure takes the one its confidently matched papers agree on.
-        const agreed = new Set(documents.filter((d) => d.kind === 'document' && !d.needsReview && d.procedureCode).map((d) => d.procedureCode));
-        if (!dossier.procedureCode && agreed.size === 1) {
-          await tx.query('UPDATE dossiers SET procedure_code = $2 WHERE id = $1 AND procedure_code IS NULL', [dossier.id, [...agreed][0]]);
+        if (!dossier.procedureCode && split.procedureCode) {
+          await tx.query('UPDATE dossiers SET procedure_code = $2 WHERE id = $1 AND procedure_code IS NULL', [dossier.id, split.procedureCode]);
         }
         await repo.setPageRoles(tx, [
           { role: 'content', ids: split.documents.flatMap((d) => d.pageIds) },
@@ -67,52 +54,44 @@ export function splitBatchJob(deps: SplitJobDeps): JobHandler<'batch.split'> {
           actor: 'system', action: 'batch.split', subjectType: 'batch', subjectId: batchId,
           detail: { documents: documents.length, review: documents.filter((d) => d.needsReview).length, blank: split.blankPageIds.length, separators: split.separatorPageIds.length, dossierFromCode: split.dossier?.dossierCode ?? null },
         });
+        for (const d of documents) if (!d.needsReview) await deps.queue.send('document.build', { documentId: d.id }, { tx });
         return documents;
       });
       if (!created) return { status: 'skipped', reason: 'another worker split the batch' };
-      for (const d of created) if (!d.needsReview) await deps.queue.send('document.build', { documentId: d.id });
       return { status: 'done' };
     },
     async giveUp({ batchId }, error) {
-      await recordAudit(deps.db, { actor: 'system', action: 'batch.split-failed', subjectType: 'batch', subjectId: batchId, detail: { error } });
+      // The batch ends failed with the reason (GET /api/v1/batches/:id) instead of staying in processing.
+      await withTransaction(deps.db, async (tx) => {
+        if (await repo.failSplit(tx, batchId, `the batch could not be cut into documents: ${error}`)) {
+          await recordAudit(tx, { actor: 'system', action: 'batch.split-failed', subjectType: 'batch', subjectId: batchId, detail: { error } });
+        }
+      });
     },
   };
-}
-
-/** A blank page belongs to the document whose page it follows in scan order (its back side); leading blanks to the first. */
-export function attributeBlankPages(scanOrder: string[], documents: string[][], blankIds: string[]): string[][] {
-  const owner = new Map<string, number>();
-  documents.forEach((ids, i) => ids.forEach((id) => owner.set(id, i)));
-  const blank = new Set(blankIds);
-  const result = documents.map(() => [] as string[]);
-  let last: number | null = null;
-  const leading: string[] = [];
-  for (const id of scanOrder) {
-    if (owner.has(id)) last = owner.get(id)!;
-    else if (blank.has(id)) (last === null ? leading : result[last]).push(id);
-  }
-  if (result.length) result[0].unshift(...leading);
-  return result;
 }
 
 /**
  * The receipt's code names the dossier. A generated code yields to it (the dossier takes the code, or the batch joins
  * the dossier already known by it); a code the clerk typed is kept, and the disagreement is left in the audit trail.
  */
-async function adoptDossier(tx: Queryable, batch: repo.BatchToSplit, code: DossierCodeInfo): Promise<{ id: string; procedureCode: string | null }> {
+async function adoptDossier(tx: Queryable, batch: repo.BatchToSplit, read: DossierCodeInfo): Promise<{ id: string; procedureCode: string | null }> {
+  // A procedure read from a QR code counts only when the dossier's catalog knows it.
+  const known = read.procedureCode && (await repo.candidates(tx, batch.catalog_version_id, read.procedureCode)).length > 0;
+  const code: DossierCodeInfo = known ? read : { ...read, procedureCode: undefined };
   const current = { id: batch.dossier_id, procedureCode: batch.procedure_code };
   if (code.dossierCode === batch.dossier_code) return current;
   if (!batch.dossier_generated) {
     await recordAudit(tx, { actor: 'system', action: 'dossier.code-disagrees', subjectType: 'batch', subjectId: batch.id, detail: { given: batch.dossier_code, read: code.dossierCode } });
     return current;
   }
-  const known = await repo.findDossierByCode(tx, code.dossierCode);
-  if (known && known.unit_id === batch.unit_id) {
-    await tx.query('UPDATE batches SET dossier_id = $2 WHERE id = $1', [batch.id, known.id]);
+  const existing = await repo.findDossierByCode(tx, code.dossierCode);
+  if (existing && existing.unit_id === batch.unit_id) {
+    await tx.query('UPDATE batches SET dossier_id = $2 WHERE id = $1', [batch.id, existing.id]);
     await tx.query('DELETE FROM dossiers d WHERE d.id = $1 AND NOT EXISTS (SELECT 1 FROM batches b WHERE b.dossier_id = d.id)', [batch.dossier_id]);
-    return { id: known.id, procedureCode: known.procedure_code ?? code.procedureCode ?? batch.procedure_code };
+    return { id: existing.id, procedureCode: existing.procedure_code ?? code.procedureCode ?? batch.procedure_code };
   }
-  if (known) return current; // another unit's dossier: never joined silently
+  if (existing) return current; // another unit's dossier: never joined silently
   const procedureCode = batch.procedure_code ?? code.procedureCode ?? null;
   await tx.query(`UPDATE dossiers SET code = $2, code_source = 'qr', procedure_code = $3, owner_identifier = coalesce(owner_identifier, $4) WHERE id = $1`, [
     batch.dossier_id, code.dossierCode, procedureCode, code.ownerIdentifier ?? null,

@@ -79,7 +79,13 @@ export async function setPageRoles(db: Queryable, roles: { role: string; ids: st
 
 /** Claims the split: of two concurrent split jobs for a batch, one gets true. */
 export async function claimSplit(db: Queryable, batchId: string): Promise<boolean> {
-  const { rowCount } = await db.query('UPDATE batches SET split_at = now() WHERE id = $1 AND split_at IS NULL', [batchId]);
+  const { rowCount } = await db.query('UPDATE batches SET split_at = now(), error = NULL WHERE id = $1 AND split_at IS NULL', [batchId]);
+  return (rowCount ?? 0) > 0;
+}
+
+/** A batch that could not be split for good keeps the reason; one split after all (a late success) clears it. */
+export async function failSplit(db: Queryable, batchId: string, error: string): Promise<boolean> {
+  const { rowCount } = await db.query('UPDATE batches SET error = $2 WHERE id = $1 AND split_at IS NULL', [batchId, error]);
   return (rowCount ?? 0) > 0;
 }
 

@@ -1,4 +1,4 @@
-import type { Db, JobHandler, ObjectStore, Queue } from '@sohoa/shared';
+import { objectKey, withTransaction, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
 import { buildSearchablePdf, type OcrWord, type ProcessedPage } from '../index.ts';
 import * as repo from './page.repository.ts';
 
@@ -27,11 +27,14 @@ export function buildDocumentJob(deps: DocumentJobDeps): JobHandler<'document.bu
         language: 'vi',
         creator: 'sohoa',
       });
-      const pdfKey = `work/documents/${documentId}/r${doc.revision}/unsigned.pdf`;
+      const pdfKey = objectKey('work', 'documents', documentId, `r${doc.revision}`, 'unsigned.pdf');
       await deps.store.put(pdfKey, pdf, { contentType: 'application/pdf' });
-      if (!(await repo.markBuilt(deps.db, documentId, doc.revision, pdfKey))) return { status: 'skipped', reason: 'document changed while it was built' };
-      await deps.queue.send('document.sign', { documentId });
-      return { status: 'done' };
+      const built = await withTransaction(deps.db, async (tx) => {
+        if (!(await repo.markBuilt(tx, documentId, doc.revision, pdfKey))) return false;
+        await deps.queue.send('document.sign', { documentId }, { tx });
+        return true;
+      });
+      return built ? { status: 'done' } : { status: 'skipped', reason: 'document changed while it was built' };
     },
     async giveUp({ documentId }, error) {
       await repo.failDocument(deps.db, documentId, `the document could not be built: ${error}`);

@@ -1,21 +1,19 @@
-import { batchReadyToSplit, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
-import { decodeCodes } from '@sohoa/matching';
-import type { OcrEngine } from '../index.ts';
+import { objectKey, queueSplitWhenReady, withTransaction, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
+import { decodeCodes, type OcrEngine } from '../index.ts';
 import * as repo from './page.repository.ts';
 
 export interface OcrJobDeps { db: Db; store: ObjectStore; queue: Queue; engine: OcrEngine }
 
 /** ocr.page: cleanup + recognition of one page; the last page of a batch triggers its split into documents. */
 export function ocrPageJob(deps: OcrJobDeps): JobHandler<'ocr.page'> {
-  const afterPage = async (batchId: string) => {
-    if (await batchReadyToSplit(deps.db, batchId)) await deps.queue.send('batch.split', { batchId });
-  };
   return {
     async run({ pageId }) {
       const page = await repo.getPage(deps.db, pageId);
       if (!page) return { status: 'skipped', reason: 'page not found' };
       if (page.status !== 'pending') {
-        await afterPage(page.batch_id); // a crash may have come between saving and queueing the document
+        // Settled by an earlier run whose job was not marked complete: the split, if due, was queued with it; asking
+        // again is harmless (the split job skips a batch already split).
+        await withTransaction(deps.db, (tx) => queueSplitWhenReady(tx, deps.queue, page.batch_id));
         return { status: 'skipped', reason: `page already ${page.status}` };
       }
       const source = await deps.store.get(page.source_key);
@@ -23,20 +21,26 @@ export function ocrPageJob(deps: OcrJobDeps): JobHandler<'ocr.page'> {
       // QR codes and barcodes (receipts, separators) are read here, while the upright image is in memory; blank pages
       // too, since a separator sheet carrying only a small code may be judged blank.
       const codes = await decodeCodes(result.image);
-      const imageKey = `work/batches/${page.batch_id}/pages/${page.id}.clean.jpg`;
+      const imageKey = objectKey('work', 'batches', page.batch_id, 'pages', `${page.id}.clean.jpg`);
       await deps.store.put(imageKey, result.image, { contentType: 'image/jpeg' });
-      await repo.savePageResult(deps.db, page.id, {
-        blank: result.blank, rotation: result.rotation, skewDegrees: result.skewDegrees, confidence: result.confidence,
-        lowConfidence: !result.blank && !!result.lowConfidence,
-        width: result.width, height: result.height, dpi: result.dpi, imageKey, text: result.text, words: result.words, codes,
+      await withTransaction(deps.db, async (tx) => {
+        await repo.savePageResult(tx, page.id, {
+          blank: result.blank, rotation: result.rotation, skewDegrees: result.skewDegrees, confidence: result.confidence,
+          lowConfidence: !result.blank && !!result.lowConfidence,
+          width: result.width, height: result.height, dpi: result.dpi, imageKey, text: result.text, words: result.words, codes,
+        });
+        await queueSplitWhenReady(tx, deps.queue, page.batch_id);
       });
-      await afterPage(page.batch_id);
       return { status: 'done' };
     },
     async giveUp({ pageId }, error) {
-      await repo.failPage(deps.db, pageId, `OCR failed: ${error}`);
-      const page = await repo.getPage(deps.db, pageId);
-      if (page) await afterPage(page.batch_id);
+      // A page that failed for good is left out of its documents (role "unreadable"); the batch goes on without it.
+      await withTransaction(deps.db, async (tx) => {
+        const page = await repo.getPage(tx, pageId);
+        if (!page) return;
+        await repo.failPage(tx, pageId, `OCR failed: ${error}`);
+        await queueSplitWhenReady(tx, deps.queue, page.batch_id);
+      });
     },
   };
 }

@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import type { Db, JobHandler, Logger, ObjectStore, Queryable, Queue } from '@sohoa/shared';
+import { withTransaction, type Db, type JobHandler, type Logger, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
 import { certificateStatus, signAs, SignerError, type KeyTransports, type SignaturePlacement, type SigningKey } from '../index.ts';
 import { unlockCertificate } from './certificate-registry.service.ts';
 import { activeCertificate, type UnitCertificateRow } from './unit-certificate.repository.ts';
@@ -106,8 +106,9 @@ export function signDocumentJob(deps: SignJobDeps): JobHandler<'document.sign'> 
       }
       const signedKey = doc.pdf_key.replace(/unsigned\.pdf$/, 'signed.pdf');
       await deps.store.put(signedKey, signed, { contentType: 'application/pdf' });
-      await markDocument(deps.db, documentId, 'signed', { signedKey });
-      await deps.queue.send('record.archive', { documentId });
+      await withTransaction(deps.db, async (tx) => {
+        if (await markDocument(tx, documentId, 'signed', { signedKey })) await deps.queue.send('record.archive', { documentId }, { tx });
+      });
       return { status: 'done' };
     },
     async giveUp({ documentId }, error) {
@@ -116,8 +117,9 @@ export function signDocumentJob(deps: SignJobDeps): JobHandler<'document.sign'> 
   };
 }
 
-async function markDocument(db: Queryable, id: string, status: 'signed' | 'failed', d: { signedKey?: string; error?: string }) {
-  await db.query(`UPDATE documents SET status = $2, signed_key = coalesce($3, signed_key), error = $4 WHERE id = $1 AND status = 'built'`, [
+async function markDocument(db: Queryable, id: string, status: 'signed' | 'failed', d: { signedKey?: string; error?: string }): Promise<boolean> {
+  const { rowCount } = await db.query(`UPDATE documents SET status = $2, signed_key = coalesce($3, signed_key), error = $4 WHERE id = $1 AND status = 'built'`, [
     id, status, d.signedKey ?? null, d.error ?? null,
   ]);
+  return (rowCount ?? 0) > 0;
 }

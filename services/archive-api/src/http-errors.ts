@@ -1,0 +1,53 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import multer from 'multer';
+import { AppError, redactPaths, type Logger } from '@sohoa/shared';
+
+export interface ErrorAnswer { status: number; code: string; message: string }
+
+/**
+ * What the API answers for an error: an AppError as it says; what the HTTP layer's own parts refuse (body parser,
+ * router, multer) as a 4xx with a reason; anything else as 500 with no detail. Messages never carry server paths.
+ */
+export function errorAnswer(err: unknown, limits: { maxUploadBytes?: number } = {}): ErrorAnswer {
+  if (err instanceof AppError) return { status: err.status, code: err.code, message: redactPaths(err.message) };
+  if (err instanceof multer.MulterError) {
+    // multer's own words ("File too large") do not tell the caller what the limit is
+    if (err.code === 'LIMIT_FILE_SIZE' && limits.maxUploadBytes) {
+      return { status: 413, code: 'limit-file-size', message: `a file is larger than the upload limit of ${limits.maxUploadBytes} bytes (MAX_UPLOAD_BYTES)` };
+    }
+    return { status: err.code === 'LIMIT_FILE_SIZE' ? 413 : 400, code: err.code.toLowerCase().replace(/_/g, '-'), message: err.message };
+  }
+  const e = err as { type?: unknown; status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown };
+  switch (e?.type) {
+    case 'entity.parse.failed': return { status: 400, code: 'invalid-json', message: 'the body is not valid JSON' };
+    case 'entity.too.large': return { status: 413, code: 'too-large', message: 'the body is too large' };
+    case 'charset.unsupported':
+    case 'encoding.unsupported': return { status: 415, code: 'unsupported-encoding', message: 'send the body as UTF-8, without an unknown content encoding' };
+  }
+  const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
+  // http-errors marks what a client may read with `expose`; the router's bad percent-encoding is a URIError with 400.
+  if (status >= 400 && status < 500 && (e.expose === true || err instanceof URIError)) {
+    return { status, code: 'bad-request', message: redactPaths(typeof e.message === 'string' ? e.message : 'bad request') };
+  }
+  return { status: 500, code: 'internal', message: 'internal error' };
+}
+
+export function errorHandler(log: Logger, limits: { maxUploadBytes?: number } = {}) {
+  return (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const answer = errorAnswer(err, limits);
+    if (answer.status >= 500) log.error({ err }, 'request failed');
+    res.status(answer.status).json({ error: { code: answer.code, message: answer.message } });
+  };
+}
+
+/**
+ * Runs a multer middleware; a body busboy cannot read (cut short, a part header without a colon, no boundary)
+ * is the client's fault: 400 `malformed-multipart`, not 500.
+ */
+export function multipart(middleware: RequestHandler): RequestHandler {
+  return (req, res, next) =>
+    middleware(req, res, (err?: unknown) => {
+      if (!err || err instanceof multer.MulterError || err instanceof AppError) return next(err);
+      next(new AppError('malformed-multipart', `the multipart body could not be read: ${redactPaths(String((err as Error).message ?? err))}`));
+    });
+}
