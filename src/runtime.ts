@@ -7,7 +7,7 @@ import { createOcrEngine, type OcrEngine } from '@sohoa/ocr';
 import { buildDocumentJob, ocrPageJob } from '@sohoa/ocr/jobs';
 import { splitBatchJob } from '@sohoa/matching/jobs';
 import { signDocumentJob } from '@sohoa/signer/jobs';
-import { archiveRecordJob, createApp } from '@sohoa/archive-api';
+import { archiveRecordJob, createApp, sweepSpool } from '@sohoa/archive-api';
 
 export interface RuntimeParts { http: boolean; workers: boolean; inbox: boolean }
 
@@ -60,7 +60,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       const deps = { db, store, queue };
       await queue.work(
         {
-          'ingest.file': splitFileJob({ ...deps, quarantineDir: config.quarantineDir, maxPagePixels: config.limits.maxPagePixels }),
+          'ingest.file': splitFileJob({ ...deps, maxPagePixels: config.limits.maxPagePixels }),
           'ocr.page': ocrPageJob({ ...deps, engine }),
           'batch.split': splitBatchJob(deps),
           'document.build': buildDocumentJob(deps),
@@ -73,7 +73,8 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
     }
     let url: string | undefined;
     if (parts.http) {
-      const app = createApp({ db, store, queue, log, maxUploadBytes: config.limits.maxUploadBytes, signing: { ...config.signing, pkiDir: config.pkiDir } });
+      await sweepSpool(config.spoolDir);
+      const app = createApp({ db, store, queue, log, maxUploadBytes: config.limits.maxUploadBytes, spoolDir: config.spoolDir, signing: { ...config.signing, pkiDir: config.pkiDir } });
       const server: Server = await new Promise((resolve, reject) => {
         const s = app.listen(config.port, config.host, () => resolve(s));
         s.on('error', reject);
@@ -84,7 +85,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       url = `http://localhost:${port}`;
     }
     if (parts.inbox) {
-      const inbox = watchInbox({ db, store, queue }, { dir: config.inboxDir, quarantineDir: config.quarantineDir, pollMs: config.inbox.pollMs, settleMs: config.inbox.settleMs }, log);
+      const inbox = watchInbox({ db, store, queue }, { dir: config.inboxDir, pollMs: config.inbox.pollMs, settleMs: config.inbox.settleMs }, log);
       cleanups.push(() => inbox.stop()); // pushed last, so it stops first: no file is taken while the rest stops
     }
     return { config, db, store, queue, databaseUrl, embedded: { postgres: !config.databaseUrl, s3: !config.s3.endpoint }, url, stop };
