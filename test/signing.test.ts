@@ -314,7 +314,7 @@ describe('renewal, seals, and revocation asked of the certificate\'s OCSP respon
   async function serverWith(env: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
     const config = loadConfig({ DATA_DIR: stack.dataDir, TRUST_ANCHORS_DIR: trustDir, ...env });
     const { db, store, queue } = stack.runtime;
-    const app = createApp({ db, store, queue, log: createLogger('silent'), maxUploadBytes: config.limits.maxUploadBytes, signing: { ...config.signing, pkiDir: config.pkiDir } });
+    const app = createApp({ db, store, queue, log: createLogger('silent'), maxUploadBytes: config.limits.maxUploadBytes, spoolDir: config.spoolDir, signing: { ...config.signing, pkiDir: config.pkiDir } });
     const server: Server = await new Promise((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
     });
