@@ -1,6 +1,2 @@
-export { createApp, type ApiDeps } from './app.ts';
 export { archiveRecordJob, type ArchiveJobDeps } from './archive.job.ts';
-export { createApiToken, hashToken } from './auth.ts';
-export { batchStatus, loadBatchView, loadRecord, type BatchView } from './batch-status.ts';
 export { recordMetadata, objectMetadata } from './record-metadata.ts';
-export { sweepSpool } from './upload-spool.ts';

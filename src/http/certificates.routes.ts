@@ -28,7 +28,7 @@ import {
   type SigningSettings,
 } from '@sohoa/signer/jobs';
 import { loadRecord } from './batch-status.ts';
-import { multipart } from './http-errors.ts';
+import { multipart } from './errors.ts';
 
 export interface CertificateRoutesDeps {
   db: Db;

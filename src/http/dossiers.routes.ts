@@ -4,7 +4,7 @@ import {
   AppError, actorOf, catalogCodeInput, importCatalog, isDossierCode, isUuid, jsonDepthGuard, optional, parseInput,
   requireRole as requireCallerRole, unitCodeInput, uuidInput, type Caller,
 } from '@sohoa/shared';
-import * as clerk from './dossier.service.ts';
+import * as clerk from '@sohoa/matching/dossiers';
 
 const caller = (res: Response) => res.locals.caller as Caller;
 const actor = (res: Response) => actorOf(caller(res));

@@ -7,11 +7,11 @@ import {
   type Caller, type Db, type Logger, type ObjectStore, type Queue,
 } from '@sohoa/shared';
 import { receiveBatch } from '@sohoa/ingest';
-import { dossierRoutes } from '@sohoa/matching/routes';
+import { dossierRoutes } from './dossiers.routes.ts';
 import { requireToken } from './auth.ts';
 import { loadBatchView, loadRecord } from './batch-status.ts';
 import { certificateRoutes, type CertificateRoutesDeps } from './certificates.routes.ts';
-import { errorHandler, multipart } from './http-errors.ts';
+import { errorHandler, multipart } from './errors.ts';
 import { quarantineRoutes } from './quarantine.routes.ts';
 import { spoolStorage, type SpooledFile } from './upload-spool.ts';
 
