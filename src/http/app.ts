@@ -1,28 +1,16 @@
-import fs from 'node:fs/promises';
+/**
+ * The HTTP API: the runtime layer above the services. Health and readiness here, everything else under /api/v1
+ * behind the bearer token, one router per domain; errors become JSON answers at this edge.
+ */
 import express from 'express';
-import multer from 'multer';
-import { z } from 'zod';
-import {
-  AppError, actorOf, catalogCodeInput, dossierCodeInput, isUuid, optional, parseInput, unitCodeInput,
-  type Caller, type Db, type Logger, type ObjectStore, type Queue,
-} from '@sohoa/shared';
-import { receiveBatch } from '@sohoa/ingest';
-import { dossierRoutes } from './dossiers.routes.ts';
+import { AppError, type Db, type Logger, type ObjectStore, type Queue } from '@sohoa/shared';
 import { requireToken } from './auth.ts';
-import { loadBatchView, loadRecord } from './batch-status.ts';
+import { batchRoutes } from './batches.routes.ts';
+import { catalogRoutes } from './catalog.routes.ts';
 import { certificateRoutes, type CertificateRoutesDeps } from './certificates.routes.ts';
-import { errorHandler, multipart } from './errors.ts';
-import { quarantineRoutes } from './quarantine.routes.ts';
-import { spoolStorage, type SpooledFile } from './upload-spool.ts';
-
-/** The text fields of POST /batches; every code has its shape checked here, and against units/catalog after. */
-const BatchFields = z.object({
-  unit: unitCodeInput,
-  // Without a procedure, the receipt's QR code or the papers themselves tell it (batch.split).
-  procedure: optional(catalogCodeInput),
-  dossier: optional(dossierCodeInput),
-  component: optional(catalogCodeInput),
-});
+import { dossierRoutes } from './dossiers.routes.ts';
+import { errorHandler } from './errors.ts';
+import { recordRoutes } from './records.routes.ts';
 
 export interface ApiDeps {
   db: Db; store: ObjectStore; queue: Queue; log: Logger; maxUploadBytes: number;
@@ -33,18 +21,9 @@ export interface ApiDeps {
   notReady?: () => string | null;
 }
 
-const isBatchFile = (fieldname: string) => fieldname === 'files[]' || fieldname === 'files';
-
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  // Text fields are codes: 64 KB is far more than any needs, and keeps a 20 KB code a 422 (not a multer limit).
-  // Files are spooled to disk, never held in memory: a batch may be gigabytes of scans.
-  const upload = multer({
-    storage: spoolStorage(deps.spoolDir),
-    fileFilter: (_req, file, accept) => accept(null, isBatchFile(file.fieldname)), // other parts are read past, not kept
-    limits: { fileSize: deps.maxUploadBytes, files: 500, fields: 50, fieldSize: 64 * 1024, fieldNameSize: 100 },
-  });
 
   const dependencies = async () => {
     const checks = await Promise.allSettled([deps.db.query('SELECT 1'), deps.queue.ping(), deps.store.ping()]);
@@ -67,50 +46,13 @@ export function createApp(deps: ApiDeps): express.Express {
   const api = express.Router();
   api.use(requireToken(deps.db));
 
-  api.post('/batches', multipart(upload.any()), async (req, res) => {
-    const files = (req.files as SpooledFile[] | undefined) ?? [];
-    let received;
-    try {
-      const fields = parseInput(BatchFields, { ...req.body });
-      const caller = res.locals.caller as Caller;
-      received = await receiveBatch(deps, {
-        unitCode: fields.unit,
-        procedureCode: fields.procedure ?? null,
-        dossierCode: fields.dossier ?? null,
-        componentCode: fields.component ?? null,
-        // multer decodes the multipart filename as latin1; browsers and curl send UTF-8
-        files: files.map((f) => ({ name: Buffer.from(f.originalname, 'latin1').toString('utf8'), path: f.path, size: f.size, sha256: f.sha256 })),
-        source: 'upload',
-        actor: actorOf(caller),
-      });
-    } finally {
-      await Promise.all(files.map((f) => fs.rm(f.path, { force: true }))); // stored or refused: the spool lets go
-    }
-    res.status(202).location(`/api/v1/batches/${received.batchId}`).json({ id: received.batchId, dossier: received.dossierCode });
-  });
-
-  api.get('/batches/:id', async (req, res) => {
-    const view = isUuid(req.params.id) ? await loadBatchView(deps.db, req.params.id) : null;
-    if (!view) throw new AppError('not-found', 'batch not found', 404);
-    res.json(view);
-  });
-
-  api.get('/records/:id', async (req, res) => {
-    const record = isUuid(req.params.id) ? await loadRecord(deps.db, req.params.id) : null;
-    if (!record) throw new AppError('not-found', 'record not found', 404);
-    res.json(record);
-  });
-
-  api.get('/records/:id/pdf', async (req, res) => {
-    const record = isUuid(req.params.id) ? await loadRecord(deps.db, req.params.id) : null;
-    if (!record) throw new AppError('not-found', 'record not found', 404);
-    const pdf = await deps.store.get(record.objectKey);
-    res.type('application/pdf').set('Content-Disposition', `inline; filename="${record.id}.pdf"`).set('Digest', `sha-256=${Buffer.from(record.sha256, 'hex').toString('base64')}`).send(pdf);
-  });
-
+  // Order matters: the dossier router's JSON body parser serves every router mounted after it, and none before it
+  // (POST /batches is multipart).
+  api.use(batchRoutes(deps));
+  api.use(recordRoutes(deps));
   api.use(dossierRoutes(deps));
-  api.use(quarantineRoutes(deps));
-  if (deps.signing) api.use(certificateRoutes({ db: deps.db, store: deps.store, signing: deps.signing }));
+  api.use(catalogRoutes(deps));
+  if (deps.signing) api.use(certificateRoutes({ db: deps.db, signing: deps.signing }));
   app.use('/api/v1', api);
   app.use((_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));
   app.use(errorHandler(deps.log, { maxUploadBytes: deps.maxUploadBytes }));

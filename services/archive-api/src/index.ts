@@ -1,2 +1,3 @@
 export { archiveRecordJob, type ArchiveJobDeps } from './archive.job.ts';
+export { loadRecord } from './record.repository.ts';
 export { recordMetadata, objectMetadata } from './record-metadata.ts';
