@@ -47,6 +47,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
     let s3 = config.s3.endpoint ? { endpoint: config.s3.endpoint, accessKey: config.s3.accessKey!, secretKey: config.s3.secretKey! } : null;
     if (!s3) {
       const embedded = await startEmbeddedS3(path.join(config.dataDir, 's3'));
+      if (embedded.setAside.length) log.warn({ objects: embedded.setAside, to: 's3-damaged/' }, 'objects left unreadable by an interrupted write were set aside');
       cleanups.push(() => embedded.stop());
       s3 = embedded;
     }

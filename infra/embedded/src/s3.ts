@@ -5,6 +5,7 @@ import path from 'node:path';
 import S3rver from 's3rver';
 import s3rverAccounts from 's3rver/lib/models/account.js';
 import { readOrCreateS3Credentials } from './s3-credentials.ts';
+import { setAsideInterruptedWrites } from './s3-repair.ts';
 import { s3Gate } from './s3-gate.ts';
 
 export interface EmbeddedS3Handle {
@@ -13,6 +14,8 @@ export interface EmbeddedS3Handle {
   secretKey: string;
   /** Where the key pair is kept (0600), for other processes of the same installation. */
   credentialsFile: string;
+  /** Objects a power cut left unreadable, moved aside at start (see s3-repair.ts). */
+  setAside: string[];
   stop(): Promise<void>;
 }
 
@@ -30,6 +33,7 @@ export async function startEmbeddedS3(dir: string, options: EmbeddedS3Options = 
   await fs.mkdir(dir, { recursive: true, mode: 0o700 }); // holds the unit's records: private to this service
   const credentialsFile = options.credentialsFile ?? path.join(path.dirname(path.resolve(dir)), 's3-credentials.json');
   const credentials = await readOrCreateS3Credentials(credentialsFile);
+  const setAside = await setAsideInterruptedWrites(dir, path.join(path.dirname(path.resolve(dir)), 's3-damaged'));
 
   // s3rver's own middleware knows keys from one process-wide account: it must know ours (it serves per-request
   // response headers only to signed requests) and must not keep its published S3RVER/S3RVER pair.
@@ -46,6 +50,7 @@ export async function startEmbeddedS3(dir: string, options: EmbeddedS3Options = 
     endpoint: `http://127.0.0.1:${port}`,
     ...credentials,
     credentialsFile,
+    setAside,
     async stop() {
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
       s3rver.logger.close();
