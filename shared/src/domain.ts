@@ -24,9 +24,6 @@ export interface Catalog {
 }
 
 export type BatchStatus = 'queued' | 'processing' | 'done' | 'failed';
-export type FileStatus = 'received' | 'split' | 'quarantined' | 'failed';
-export type PageStatus = 'pending' | 'done' | 'failed';
-export type DocumentStatus = 'built' | 'signed' | 'archived' | 'failed';
 
 /** Metadata carried with a digitized document (domain.md, "What a digitized paper must be"). */
 export interface RecordMetadata {

@@ -47,7 +47,3 @@ export async function insertRecord(
   );
   return (rowCount ?? 0) > 0;
 }
-
-export async function markDocument(db: Queryable, id: string, status: 'archived' | 'failed', error: string | null = null) {
-  await db.query(`UPDATE documents SET status = $2, error = $3 WHERE id = $1 AND status = 'signed'`, [id, status, error]);
-}

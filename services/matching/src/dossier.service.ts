@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { AppError, recordAudit, withTransaction, type Db, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
+import { AppError, documentRepository, recordAudit, withTransaction, type Db, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
 import { completeness, learnedPhrasesFrom, matchDocument, type PageWord } from './index.ts';
 import * as repo from './dossier.repository.ts';
 import { candidates, learnedPhrases } from './jobs/split.repository.ts';
@@ -64,11 +64,7 @@ export async function confirmComponent(deps: ClerkDeps, o: { documentId: string;
     const component = (await repo.componentsOf(tx, doc.catalog_version_id, procedureCode)).find((c) => c.code === o.componentCode);
     if (!component) throw new AppError('unknown-component', `procedure ${procedureCode} has no component ${o.componentCode}`, 422);
 
-    await tx.query(
-      `UPDATE documents SET procedure_code = $2, component_code = $3, needs_review = false, confirmed_by = $4, confirmed_at = now(),
-         status = CASE WHEN status = 'review' THEN 'matched' ELSE status END WHERE id = $1`,
-      [doc.id, procedureCode, component.code, o.actor],
-    );
+    await documentRepository.confirmComponent(tx, doc.id, { procedureCode, componentCode: component.code, actor: o.actor });
     await tx.query('UPDATE dossiers SET procedure_code = $2 WHERE id = $1 AND procedure_code IS NULL', [doc.dossier_id, procedureCode]);
     const pages = await repo.pageTexts(tx, doc.page_ids);
     await repo.addLearnedPhrases(tx, doc.unit_id, learnedPhrasesFrom(pages, procedureCode, component.code));
@@ -92,8 +88,7 @@ export async function mergeDocuments(deps: ClerkDeps, o: { documentId: string; o
   return editDocuments(deps, o.actor, async (tx) => {
     const [doc, other] = [await editable(tx, o.documentId), await editable(tx, o.otherId)];
     if (doc.dossier_id !== other.dossier_id) throw new AppError('other-dossier', 'both documents must belong to the same dossier', 409);
-    await tx.query('UPDATE documents SET page_ids = $2 WHERE id = $1', [doc.id, [...doc.page_ids, ...other.page_ids]]);
-    await tx.query(`UPDATE documents SET status = 'merged', revision = revision + 1 WHERE id = $1`, [other.id]);
+    await documentRepository.merge(tx, doc.id, [...doc.page_ids, ...other.page_ids], other.id);
     await recordAudit(tx, { actor: o.actor, action: 'document.merged', subjectType: 'document', subjectId: doc.id, detail: { merged: other.id, pages: other.page_ids } });
     return [doc.id];
   });
@@ -107,14 +102,11 @@ export async function splitDocument(deps: ClerkDeps, o: { documentId: string; at
       throw new AppError('bad-page', `atPage must be between 2 and ${doc.page_ids.length}`, 422);
     }
     const [head, tail] = [doc.page_ids.slice(0, o.atPage - 1), doc.page_ids.slice(o.atPage - 1)];
-    await tx.query('UPDATE documents SET page_ids = $2, confirmed_by = NULL, confirmed_at = NULL WHERE id = $1', [doc.id, head]);
-    const { rows } = await tx.query<{ id: string }>(
-      `INSERT INTO documents (batch_id, dossier_id, position, kind, page_ids, procedure_code, status)
-       VALUES ($1, $2, $3, 'document', $4, $5, 'review') RETURNING id`,
-      [doc.batch_id, doc.dossier_id, doc.position, tail, doc.procedure_code],
+    const newId = await documentRepository.split(
+      tx, { id: doc.id, batchId: doc.batch_id, dossierId: doc.dossier_id, position: doc.position, procedureCode: doc.procedure_code }, head, tail,
     );
-    await recordAudit(tx, { actor: o.actor, action: 'document.split', subjectType: 'document', subjectId: doc.id, detail: { newDocument: rows[0].id, pages: tail } });
-    return [doc.id, rows[0].id];
+    await recordAudit(tx, { actor: o.actor, action: 'document.split', subjectType: 'document', subjectId: doc.id, detail: { newDocument: newId, pages: tail } });
+    return [doc.id, newId];
   });
 }
 
@@ -124,7 +116,7 @@ export async function reorderPages(deps: ClerkDeps, o: { documentId: string; pag
     const doc = await editable(tx, o.documentId);
     const same = o.pageIds.length === doc.page_ids.length && new Set(o.pageIds).size === o.pageIds.length && o.pageIds.every((id) => doc.page_ids.includes(id));
     if (!same) throw new AppError('not-the-same-pages', 'give every page of the document exactly once', 422);
-    await tx.query('UPDATE documents SET page_ids = $2 WHERE id = $1', [doc.id, o.pageIds]);
+    await documentRepository.reorder(tx, doc.id, o.pageIds);
     await recordAudit(tx, { actor: o.actor, action: 'document.reordered', subjectType: 'document', subjectId: doc.id, detail: { from: doc.page_ids, to: o.pageIds } });
     return [doc.id];
   });
@@ -190,12 +182,9 @@ async function editDocuments(deps: ClerkDeps, actor: string, edit: (tx: Queryabl
         const procedure = doc.procedure_code ?? doc.dossier_procedure;
         const m = matchDocument(pages, await candidates(tx, doc.catalog_version_id, procedure), await learnedPhrases(tx, doc.unit_id));
         needsReview = m.needsReview;
-        await tx.query(
-          `UPDATE documents SET procedure_code = $2, component_code = $3, confidence = $4, runner_up = $5, explanation = $6, title = coalesce($7, title), needs_review = $8 WHERE id = $1`,
-          [id, m.procedureCode, m.componentCode, m.confidence, JSON.stringify(m.runnerUp), JSON.stringify(m.explanation), m.title, m.needsReview],
-        );
+        await documentRepository.rematched(tx, id, m);
       }
-      await tx.query(`UPDATE documents SET revision = revision + 1, status = $2 WHERE id = $1`, [id, needsReview ? 'review' : 'matched']);
+      await documentRepository.edited(tx, id, needsReview ? 'review' : 'matched');
       if (!needsReview) await deps.queue.send('document.build', { documentId: id }, { tx });
     }
     return touched;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { batchReadyToSplit, recordAudit, withTransaction, type Db, type JobHandler, type Queryable, type Queue } from '@sohoa/shared';
+import { batchReadyToSplit, documentRepository, recordAudit, withTransaction, type Db, type JobHandler, type NewDocument, type Queryable, type Queue } from '@sohoa/shared';
 import { extractFields, matchDocument, splitBatch, type DossierCodeInfo, type PageText } from '../index.ts';
 import * as repo from './split.repository.ts';
 
@@ -38,7 +38,7 @@ export function splitBatchJob(deps: SplitJobDeps): JobHandler<'batch.split'> {
         const byId = new Map(pages.map((p) => [p.pageId, p]));
         const backSides = attributeBlankPages(pages.map((p) => p.pageId), split.documents.map((d) => d.pageIds), split.blankPageIds);
 
-        const documents: repo.NewDocument[] = split.documents.map((doc, position) => {
+        const documents: NewDocument[] = split.documents.map((doc, position) => {
           const docPages = doc.pageIds.map((id) => byId.get(id)!);
           const fields = extractFields(docPages.map((p) => p.text).join('\n'));
           const base = { id: randomUUID(), batchId, dossierId: dossier.id, position, kind: doc.kind, pageIds: doc.pageIds, blankPageIds: backSides[position], fields };
@@ -51,7 +51,7 @@ export function splitBatchJob(deps: SplitJobDeps): JobHandler<'batch.split'> {
           const m = matchDocument(docPages, candidates, learned);
           return { ...base, procedureCode: m.procedureCode, componentCode: m.componentCode, title: m.title ?? doc.title, confidence: m.confidence, runnerUp: m.runnerUp, explanation: m.explanation, needsReview: m.needsReview, confirmedBy: null };
         });
-        for (const d of documents) await repo.insertDocument(tx, d);
+        for (const d of documents) await documentRepository.createFromSplit(tx, d);
         // A dossier received without its procedure takes the one its confidently matched papers agree on.
         const agreed = new Set(documents.filter((d) => d.kind === 'document' && !d.needsReview && d.procedureCode).map((d) => d.procedureCode));
         if (!dossier.procedureCode && agreed.size === 1) {

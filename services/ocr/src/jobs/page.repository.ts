@@ -53,16 +53,3 @@ export async function documentToBuild(db: Queryable, id: string): Promise<Docume
   );
   return rows[0] ?? null;
 }
-
-/**
- * Only a matched document is built, and only the revision that was read: a clerk's edit in the meantime
- * (merge, split, reorder, rotate) makes this build stale, and the edit queues a new one.
- */
-export async function markBuilt(db: Queryable, id: string, revision: number, pdfKey: string): Promise<boolean> {
-  const { rowCount } = await db.query(`UPDATE documents SET status = 'built', pdf_key = $3 WHERE id = $1 AND status = 'matched' AND revision = $2`, [id, revision, pdfKey]);
-  return (rowCount ?? 0) > 0;
-}
-
-export async function failDocument(db: Queryable, id: string, error: string): Promise<void> {
-  await db.query(`UPDATE documents SET status = 'failed', error = $2 WHERE id = $1 AND status = 'matched'`, [id, error]);
-}
