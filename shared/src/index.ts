@@ -18,3 +18,4 @@ export * from './file-names.ts';
 // One writer per table: each repository below is the only module that inserts, updates or deletes its tables.
 export * as documentRepository from './repositories/documents.repository.ts';
 export type { DocumentStatus, NewDocument } from './repositories/documents.repository.ts';
+export * as batchRepository from './repositories/batches.repository.ts';

@@ -51,18 +51,6 @@ export async function insertDossier(
   return rows[0].id;
 }
 
-export async function insertBatch(db: Queryable, b: { id: string; unitId: string; dossierId: string; componentCode: string | null; source: string; createdBy: string }) {
-  await db.query('INSERT INTO batches (id, unit_id, dossier_id, component_code, source, created_by) VALUES ($1, $2, $3, $4, $5, $6)', [
-    b.id, b.unitId, b.dossierId, b.componentCode, b.source, b.createdBy,
-  ]);
-}
-
-export async function insertFile(db: Queryable, f: { id: string; batchId: string; position: number; name: string; size: number; sha256: string; objectKey: string }) {
-  await db.query('INSERT INTO batch_files (id, batch_id, position, name, size, sha256, object_key) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-    f.id, f.batchId, f.position, f.name, f.size, f.sha256, f.objectKey,
-  ]);
-}
-
 export async function getFile(db: Queryable, id: string): Promise<FileRow | null> {
   const { rows } = await db.query<FileRow>(
     `SELECT f.id, f.batch_id, f.position, f.name, f.object_key, f.status, u.code AS unit_code
@@ -70,18 +58,4 @@ export async function getFile(db: Queryable, id: string): Promise<FileRow | null
     [id],
   );
   return rows[0] ?? null;
-}
-
-export async function markFile(db: Queryable, id: string, status: 'split' | 'quarantined' | 'failed', detail: { error?: string; pageCount?: number }) {
-  await db.query('UPDATE batch_files SET status = $2, error = $3, page_count = $4 WHERE id = $1', [id, status, detail.error ?? null, detail.pageCount ?? null]);
-}
-
-/** Re-running a split after a crash finds the pages it already made (unique per file and index). */
-export async function upsertPage(db: Queryable, p: { fileId: string; batchId: string; pageIndex: number; sourceKey: string; dpi: number | null }): Promise<{ id: string; status: string }> {
-  const { rows } = await db.query<{ id: string; status: string }>(
-    `INSERT INTO pages (file_id, batch_id, page_index, source_key, dpi) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (file_id, page_index) DO UPDATE SET source_key = EXCLUDED.source_key RETURNING id, status`,
-    [p.fileId, p.batchId, p.pageIndex, p.sourceKey, p.dpi],
-  );
-  return rows[0];
 }

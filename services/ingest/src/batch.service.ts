@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { AppError, assertCode, originalFileKey, recordAudit, safeFileName, withTransaction, type Db, type ObjectStore, type Queue } from '@sohoa/shared';
+import { AppError, assertCode, batchRepository, originalFileKey, recordAudit, safeFileName, withTransaction, type Db, type ObjectStore, type Queue } from '@sohoa/shared';
 import * as repo from './batch.repository.ts';
 
 export interface IncomingFile { name: string; bytes: Buffer }
@@ -64,8 +64,8 @@ export async function receiveBatch(deps: IngestDeps, options: ReceiveBatchOption
       dossierCode = options.dossierCode ?? (await repo.nextDossierCode(tx, unit, receivedAt));
       dossierId = await repo.insertDossier(tx, { code: dossierCode, codeSource: options.dossierCode ? 'given' : 'generated', unitId: unit.id, procedureCode: options.procedureCode, catalogVersionId: versionId, receivedAt });
     }
-    await repo.insertBatch(tx, { id: batchId, unitId: unit.id, dossierId, componentCode: options.componentCode ?? null, source: options.source, createdBy: options.actor });
-    for (const f of files) await repo.insertFile(tx, { id: f.id, batchId, position: f.position, name: f.name, size: f.bytes.length, sha256: f.sha256, objectKey: f.objectKey });
+    await batchRepository.insertBatch(tx, { id: batchId, unitId: unit.id, dossierId, componentCode: options.componentCode ?? null, source: options.source, createdBy: options.actor });
+    for (const f of files) await batchRepository.insertFile(tx, { id: f.id, batchId, position: f.position, name: f.name, size: f.bytes.length, sha256: f.sha256, objectKey: f.objectKey });
     await recordAudit(tx, { actor: options.actor, action: 'batch.received', subjectType: 'batch', subjectId: batchId, detail: { dossierCode, files: files.map((f) => f.name), source: options.source } });
     for (const f of files) await deps.queue.send('ingest.file', { fileId: f.id }, { tx });
     return dossierCode;

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { AppError, documentRepository, recordAudit, withTransaction, type Db, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
+import { AppError, batchRepository, documentRepository, recordAudit, withTransaction, type Db, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
 import { completeness, learnedPhrasesFrom, matchDocument, type PageWord } from './index.ts';
 import * as repo from './dossier.repository.ts';
 import { candidates, learnedPhrases } from './jobs/split.repository.ts';
@@ -140,9 +140,7 @@ export async function rotatePage(deps: ClerkDeps, o: { pageId: string; degrees: 
     await deps.store.put(imageKey, image, { contentType: 'image/jpeg' });
     const turned = rotateWords(page.words ?? [], page.width, page.height, o.degrees as 90 | 180 | 270);
     const [width, height] = o.degrees === 180 ? [page.width, page.height] : [page.height, page.width];
-    await tx.query('UPDATE pages SET width = $2, height = $3, rotation = ($4 + coalesce(rotation, 0)) % 360, words = $5, image_key = $6 WHERE id = $1', [
-      o.pageId, width, height, o.degrees, JSON.stringify(turned), imageKey,
-    ]);
+    await batchRepository.pageTurned(tx, o.pageId, { width, height, degrees: o.degrees, words: turned, imageKey });
     await recordAudit(tx, { actor: o.actor, action: 'page.rotated', subjectType: 'page', subjectId: o.pageId, detail: { degrees: o.degrees, document: doc.id } });
     return [doc.id];
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { batchReadyToSplit, documentRepository, recordAudit, withTransaction, type Db, type JobHandler, type NewDocument, type Queryable, type Queue } from '@sohoa/shared';
+import { batchReadyToSplit, batchRepository, documentRepository, recordAudit, withTransaction, type Db, type JobHandler, type NewDocument, type Queryable, type Queue } from '@sohoa/shared';
 import { extractFields, matchDocument, splitBatch, type DossierCodeInfo, type PageText } from '../index.ts';
 import * as repo from './split.repository.ts';
 
@@ -28,7 +28,7 @@ export function splitBatchJob(deps: SplitJobDeps): JobHandler<'batch.split'> {
         .map((p) => ({ pageId: p.id, blank: !!p.blank, width: p.width ?? 0, height: p.height ?? 0, text: p.text ?? '', words: p.words ?? [], codes: p.codes ?? [] }));
 
       const created = await withTransaction(deps.db, async (tx) => {
-        if (!(await repo.claimSplit(tx, batchId))) return null;
+        if (!(await batchRepository.claimSplit(tx, batchId))) return null;
         const first = splitBatch(pages, await repo.candidates(tx, batch.catalog_version_id, batch.procedure_code));
         const dossier = first.dossier ? await adoptDossier(tx, batch, first.dossier) : { id: batch.dossier_id, procedureCode: batch.procedure_code };
         // The QR may have told the procedure: split and match against its components.
@@ -57,7 +57,7 @@ export function splitBatchJob(deps: SplitJobDeps): JobHandler<'batch.split'> {
         if (!dossier.procedureCode && agreed.size === 1) {
           await tx.query('UPDATE dossiers SET procedure_code = $2 WHERE id = $1 AND procedure_code IS NULL', [dossier.id, [...agreed][0]]);
         }
-        await repo.setPageRoles(tx, [
+        await batchRepository.setPageRoles(tx, [
           { role: 'content', ids: split.documents.flatMap((d) => d.pageIds) },
           { role: 'blank', ids: split.blankPageIds },
           { role: 'separator', ids: split.separatorPageIds },
@@ -76,7 +76,7 @@ export function splitBatchJob(deps: SplitJobDeps): JobHandler<'batch.split'> {
     async giveUp({ batchId }, error) {
       // The batch ends failed with the reason (GET /api/v1/batches/:id) instead of staying in processing.
       await withTransaction(deps.db, async (tx) => {
-        if (await repo.failSplit(tx, batchId, `the batch could not be cut into documents: ${error}`)) {
+        if (await batchRepository.failSplit(tx, batchId, `the batch could not be cut into documents: ${error}`)) {
           await recordAudit(tx, { actor: 'system', action: 'batch.split-failed', subjectType: 'batch', subjectId: batchId, detail: { error } });
         }
       });
@@ -116,7 +116,7 @@ async function adoptDossier(tx: Queryable, batch: repo.BatchToSplit, read: Dossi
   }
   const existing = await repo.findDossierByCode(tx, code.dossierCode);
   if (existing && existing.unit_id === batch.unit_id) {
-    await tx.query('UPDATE batches SET dossier_id = $2 WHERE id = $1', [batch.id, existing.id]);
+    await batchRepository.moveToDossier(tx, batch.id, existing.id);
     await tx.query('DELETE FROM dossiers d WHERE d.id = $1 AND NOT EXISTS (SELECT 1 FROM batches b WHERE b.dossier_id = d.id)', [batch.dossier_id]);
     return { id: existing.id, procedureCode: existing.procedure_code ?? code.procedureCode ?? batch.procedure_code };
   }

@@ -54,22 +54,6 @@ export async function findDossierByCode(db: Queryable, code: string) {
   return rows[0] ?? null;
 }
 
-export async function setPageRoles(db: Queryable, roles: { role: string; ids: string[] }[]): Promise<void> {
-  for (const { role, ids } of roles) if (ids.length) await db.query('UPDATE pages SET role = $2 WHERE id = ANY($1)', [ids, role]);
-}
-
-/** Claims the split: of two concurrent split jobs for a batch, one gets true. */
-export async function claimSplit(db: Queryable, batchId: string): Promise<boolean> {
-  const { rowCount } = await db.query('UPDATE batches SET split_at = now(), error = NULL WHERE id = $1 AND split_at IS NULL', [batchId]);
-  return (rowCount ?? 0) > 0;
-}
-
-/** A batch that could not be split for good keeps the reason; one split after all (a late success) clears it. */
-export async function failSplit(db: Queryable, batchId: string, error: string): Promise<boolean> {
-  const { rowCount } = await db.query('UPDATE batches SET error = $2 WHERE id = $1 AND split_at IS NULL', [batchId, error]);
-  return (rowCount ?? 0) > 0;
-}
-
 export async function matchedDocumentsOf(db: Queryable, batchId: string): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(`SELECT id FROM documents WHERE batch_id = $1 AND status IN ('matched', 'built')`, [batchId]);
   return rows.map((r) => r.id);
