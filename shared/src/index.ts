@@ -19,3 +19,5 @@ export * from './file-names.ts';
 export * as documentRepository from './repositories/documents.repository.ts';
 export type { DocumentStatus, NewDocument } from './repositories/documents.repository.ts';
 export * as batchRepository from './repositories/batches.repository.ts';
+export * as dossierRepository from './repositories/dossiers.repository.ts';
+export * as unitRepository from './repositories/units.repository.ts';

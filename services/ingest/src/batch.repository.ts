@@ -1,5 +1,4 @@
 import type { Queryable } from '@sohoa/shared';
-import { formatDossierCode, vietnamDay } from '@sohoa/shared';
 
 export interface UnitRow { id: string; code: string; name: string }
 export interface FileRow { id: string; batch_id: string; position: number; name: string; object_key: string; status: string; unit_code: string }
@@ -28,27 +27,6 @@ export async function componentInLatestCatalog(db: Queryable, componentCode: str
 export async function findDossier(db: Queryable, code: string) {
   const { rows } = await db.query<{ id: string; unit_id: string; procedure_code: string | null }>('SELECT id, unit_id, procedure_code FROM dossiers WHERE code = $1', [code]);
   return rows[0] ?? null;
-}
-
-/** Takes the unit's next running number for the day (Vietnam time) and builds the dossier code from it. */
-export async function nextDossierCode(db: Queryable, unit: UnitRow, at: Date): Promise<string> {
-  const { rows } = await db.query<{ last_number: number }>(
-    `INSERT INTO dossier_counters (unit_id, day, last_number) VALUES ($1, $2, 1)
-     ON CONFLICT (unit_id, day) DO UPDATE SET last_number = dossier_counters.last_number + 1 RETURNING last_number`,
-    [unit.id, vietnamDay(at)],
-  );
-  return formatDossierCode(unit.code, at, rows[0].last_number);
-}
-
-export async function insertDossier(
-  db: Queryable,
-  d: { code: string; codeSource: 'generated' | 'given'; unitId: string; procedureCode: string | null; catalogVersionId: number; receivedAt: Date },
-): Promise<string> {
-  const { rows } = await db.query<{ id: string }>(
-    'INSERT INTO dossiers (code, code_source, unit_id, procedure_code, catalog_version_id, received_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-    [d.code, d.codeSource, d.unitId, d.procedureCode, d.catalogVersionId, d.receivedAt],
-  );
-  return rows[0].id;
 }
 
 export async function getFile(db: Queryable, id: string): Promise<FileRow | null> {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { AppError, assertCode, batchRepository, originalFileKey, recordAudit, safeFileName, withTransaction, type Db, type ObjectStore, type Queue } from '@sohoa/shared';
+import { AppError, assertCode, batchRepository, dossierRepository, originalFileKey, recordAudit, safeFileName, withTransaction, type Db, type ObjectStore, type Queue } from '@sohoa/shared';
 import * as repo from './batch.repository.ts';
 
 export interface IncomingFile { name: string; bytes: Buffer }
@@ -61,8 +61,8 @@ export async function receiveBatch(deps: IngestDeps, options: ReceiveBatchOption
     } else {
       const versionId = catalogVersionId ?? (await tx.query<{ v: number }>('SELECT max(id) AS v FROM catalog_versions')).rows[0]?.v;
       if (!versionId) throw new AppError('no-catalog', 'no procedure catalog has been imported', 409);
-      dossierCode = options.dossierCode ?? (await repo.nextDossierCode(tx, unit, receivedAt));
-      dossierId = await repo.insertDossier(tx, { code: dossierCode, codeSource: options.dossierCode ? 'given' : 'generated', unitId: unit.id, procedureCode: options.procedureCode, catalogVersionId: versionId, receivedAt });
+      dossierCode = options.dossierCode ?? (await dossierRepository.nextDossierCode(tx, unit, receivedAt));
+      dossierId = await dossierRepository.insertDossier(tx, { code: dossierCode, codeSource: options.dossierCode ? 'given' : 'generated', unitId: unit.id, procedureCode: options.procedureCode, catalogVersionId: versionId, receivedAt });
     }
     await batchRepository.insertBatch(tx, { id: batchId, unitId: unit.id, dossierId, componentCode: options.componentCode ?? null, source: options.source, createdBy: options.actor });
     for (const f of files) await batchRepository.insertFile(tx, { id: f.id, batchId, position: f.position, name: f.name, size: f.bytes.length, sha256: f.sha256, objectKey: f.objectKey });

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { AppError, batchRepository, documentRepository, recordAudit, withTransaction, type Db, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
+import { AppError, batchRepository, documentRepository, dossierRepository, recordAudit, withTransaction, type Db, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
 import { completeness, learnedPhrasesFrom, matchDocument, type PageWord } from './index.ts';
 import * as repo from './dossier.repository.ts';
 import { candidates, learnedPhrases } from './jobs/split.repository.ts';
@@ -65,7 +65,7 @@ export async function confirmComponent(deps: ClerkDeps, o: { documentId: string;
     if (!component) throw new AppError('unknown-component', `procedure ${procedureCode} has no component ${o.componentCode}`, 422);
 
     await documentRepository.confirmComponent(tx, doc.id, { procedureCode, componentCode: component.code, actor: o.actor });
-    await tx.query('UPDATE dossiers SET procedure_code = $2 WHERE id = $1 AND procedure_code IS NULL', [doc.dossier_id, procedureCode]);
+    await dossierRepository.procedureFound(tx, doc.dossier_id, procedureCode);
     const pages = await repo.pageTexts(tx, doc.page_ids);
     await repo.addLearnedPhrases(tx, doc.unit_id, learnedPhrasesFrom(pages, procedureCode, component.code));
     if (doc.record_id) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { batchReadyToSplit, batchRepository, documentRepository, recordAudit, withTransaction, type Db, type JobHandler, type NewDocument, type Queryable, type Queue } from '@sohoa/shared';
+import { batchReadyToSplit, batchRepository, documentRepository, dossierRepository, recordAudit, withTransaction, type Db, type JobHandler, type NewDocument, type Queryable, type Queue } from '@sohoa/shared';
 import { extractFields, matchDocument, splitBatch, type DossierCodeInfo, type PageText } from '../index.ts';
 import * as repo from './split.repository.ts';
 
@@ -55,7 +55,7 @@ export function splitBatchJob(deps: SplitJobDeps): JobHandler<'batch.split'> {
         // A dossier received without its procedure takes the one its confidently matched papers agree on.
         const agreed = new Set(documents.filter((d) => d.kind === 'document' && !d.needsReview && d.procedureCode).map((d) => d.procedureCode));
         if (!dossier.procedureCode && agreed.size === 1) {
-          await tx.query('UPDATE dossiers SET procedure_code = $2 WHERE id = $1 AND procedure_code IS NULL', [dossier.id, [...agreed][0]]);
+          await dossierRepository.procedureFound(tx, dossier.id, [...agreed][0]!);
         }
         await batchRepository.setPageRoles(tx, [
           { role: 'content', ids: split.documents.flatMap((d) => d.pageIds) },
@@ -117,14 +117,12 @@ async function adoptDossier(tx: Queryable, batch: repo.BatchToSplit, read: Dossi
   const existing = await repo.findDossierByCode(tx, code.dossierCode);
   if (existing && existing.unit_id === batch.unit_id) {
     await batchRepository.moveToDossier(tx, batch.id, existing.id);
-    await tx.query('DELETE FROM dossiers d WHERE d.id = $1 AND NOT EXISTS (SELECT 1 FROM batches b WHERE b.dossier_id = d.id)', [batch.dossier_id]);
+    await dossierRepository.deleteIfEmpty(tx, batch.dossier_id);
     return { id: existing.id, procedureCode: existing.procedure_code ?? code.procedureCode ?? batch.procedure_code };
   }
   if (existing) return current; // another unit's dossier: never joined silently
   const procedureCode = batch.procedure_code ?? code.procedureCode ?? null;
-  await tx.query(`UPDATE dossiers SET code = $2, code_source = 'qr', procedure_code = $3, owner_identifier = coalesce(owner_identifier, $4) WHERE id = $1`, [
-    batch.dossier_id, code.dossierCode, procedureCode, code.ownerIdentifier ?? null,
-  ]);
+  await dossierRepository.codeFromReceipt(tx, batch.dossier_id, { code: code.dossierCode, procedureCode, ownerIdentifier: code.ownerIdentifier ?? null });
   await recordAudit(tx, { actor: 'system', action: 'dossier.code-from-receipt', subjectType: 'batch', subjectId: batch.id, detail: { was: batch.dossier_code, now: code.dossierCode } });
   return { id: batch.dossier_id, procedureCode };
 }
