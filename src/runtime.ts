@@ -7,7 +7,7 @@ import { createOcrEngine, type OcrEngine } from '@sohoa/ocr';
 import { buildDocumentJob, ocrPageJob } from '@sohoa/ocr/jobs';
 import { splitBatchJob } from '@sohoa/matching/jobs';
 import { signDocumentJob } from '@sohoa/signer/jobs';
-import { archiveRecordJob, createApp } from '@sohoa/archive-api';
+import { archiveRecordJob, createApp, reclassifyRecordJob } from '@sohoa/archive-api';
 import { bootstrap, type BootstrapResult } from './bootstrap.ts';
 
 export interface RuntimeParts { http: boolean; workers: boolean; inbox: boolean }
@@ -70,6 +70,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
           'document.build': buildDocumentJob(deps),
           'document.sign': signDocumentJob({ ...deps, tsaUrl: config.signing.tsaUrl, log }),
           'record.archive': archiveRecordJob(deps),
+          'record.reclassify': reclassifyRecordJob(deps),
         },
         { 'ocr.page': config.ocr.workers },
         log,

@@ -52,7 +52,7 @@ export async function documentView(db: Queryable, id: string) {
 
 /**
  * The clerk's one action: "this document is component X" (a confirmation or a correction). It teaches the unit's
- * matcher, releases a document waiting for review to signing, and on an archived record corrects its metadata.
+ * matcher, releases a document waiting for review to signing, and on an archived record has archive-api correct its metadata (record.reclassify).
  */
 export async function confirmComponent(deps: ClerkDeps, o: { documentId: string; componentCode: string; procedureCode?: string; actor: string }) {
   await withTransaction(deps.db, async (tx) => {
@@ -68,11 +68,8 @@ export async function confirmComponent(deps: ClerkDeps, o: { documentId: string;
     await dossierRepository.procedureFound(tx, doc.dossier_id, procedureCode);
     const pages = await repo.pageTexts(tx, doc.page_ids);
     await repo.addLearnedPhrases(tx, doc.unit_id, learnedPhrasesFrom(pages, procedureCode, component.code));
-    if (doc.record_id) {
-      // The signed PDF does not name the component: only the record's metadata changes. Retention stays as archived:
-      // changing it is an archivist's decision.
-      await tx.query(`UPDATE records SET metadata = metadata || jsonb_build_object('componentCode', $2::text, 'componentName', $3::text) WHERE id = $1`, [doc.record_id, component.code, component.name]);
-    }
+    // An archived record is archive-api's to correct: asked in this transaction, so it happens exactly when the correction commits.
+    if (doc.record_id) await deps.queue.send('record.reclassify', { documentId: doc.id }, { tx });
     await recordAudit(tx, {
       actor: o.actor, action: doc.component_code === component.code ? 'document.component-confirmed' : 'document.component-corrected',
       subjectType: 'document', subjectId: doc.id, detail: { from: doc.component_code, to: component.code, procedure: procedureCode, confidence: doc.confidence },
