@@ -1,6 +1,6 @@
 /**
  * Matching benchmark: generated scanner batches → real cleanup + OCR (@sohoa/ocr) + code reading →
- * splitBatch → matchDocument → extractFields, scored against the generator's truth.
+ * documentsFromPages (batch.split's own decision: split, match, fields), scored against the generator's truth.
  *
  *   npm run bench:match                 # full corpus (≥ 60 documents), writes bench/results/match.md
  *   npm run bench:match -- --quick      # a small corpus, a minute or two
@@ -13,9 +13,9 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  candidatesFromCatalog, decodeCodes, inferProcedure, learnedPhrasesFrom, matchDocument, splitBatch, REVIEW_THRESHOLD,
-  type LearnedPhrase, type MatchResult, type PageText,
+  candidatesFromCatalog, documentsFromPages, dossierCodeOf, learnedPhrasesFrom, REVIEW_THRESHOLD, type LearnedPhrase, type PageText,
 } from '@sohoa/matching';
+import { decodeCodes } from '@sohoa/ocr';
 import { CATALOG, generateCorpus, type BenchBatch } from './corpus.ts';
 import { counts, f1, fieldTally, matchTally, precision, recall, scoreSplit, tallyFields, tallyMatch, truthFor, type Counts, type FieldTally, type MatchTally } from './score.ts';
 
@@ -112,8 +112,12 @@ function evaluate(batches: BenchBatch[], pages: Map<string, PageText>, learning:
   const learned = new Map<string, LearnedPhrase>();
   for (const batch of batches) {
     const batchPages = batch.pages.map((p) => pages.get(p.id)!);
-    const allCandidates = candidatesFromCatalog(CATALOG, null, { results: true });
-    const result = splitBatch(batchPages, allCandidates, [...learned.values()]);
+    // What batch.split does with a batch received without a procedure: the receipt's code may tell it.
+    const result = documentsFromPages(batchPages, {
+      candidates: candidatesFromCatalog(CATALOG, null, { results: true }),
+      procedureCode: dossierCodeOf(batchPages)?.procedureCode ?? null,
+      learned: [...learned.values()],
+    });
     if (!learning) {
       scoreSplit(batch, result, split);
       for (const id of batch.codePageIds) {
@@ -133,22 +137,12 @@ function evaluate(batches: BenchBatch[], pages: Map<string, PageText>, learning:
     }
     const documents = result.documents.filter((d) => d.kind !== 'receipt');
     const pagesOf = (pageIds: string[]): PageText[] => pageIds.map((id) => pages.get(id)!);
-    let procedure = result.dossier?.procedureCode ?? null;
-    let inferred = false;
-    if (!procedure) {
-      // Unknown procedure: match against everything, take the procedure most documents point to, match again.
-      const firstPass = documents.map((d) => matchDocument(pagesOf(d.pageIds), allCandidates, [...learned.values()]));
-      procedure = inferProcedure(firstPass).procedureCode;
-      inferred = true;
-    }
-    const candidates = procedure ? candidatesFromCatalog(CATALOG, procedure, { results: true }) : allCandidates;
     for (const doc of documents) {
       const truth = truthFor(batch, doc.pageIds);
       if (!truth || truth.kind === 'receipt') continue;
       const docPages = pagesOf(doc.pageIds);
-      const match: MatchResult = matchDocument(docPages, candidates, [...learned.values()]);
-      tallyMatch(run.match, truth, match, `${batch.id}[${doc.pageIds.join(',')}]${inferred ? ` (procedure inferred: ${procedure ?? 'none'})` : ''}`);
-      if (truth.kind === 'component') tallyMatch(run.components, truth, match, batch.id);
+      tallyMatch(run.match, truth, doc, `${batch.id}[${doc.pageIds.join(',')}]${result.dossier?.procedureCode ? '' : ' (procedure unknown)'}`);
+      if (truth.kind === 'component') tallyMatch(run.components, truth, doc, batch.id);
       if (fields) tallyFields(fields, truth, docPages.map((p) => p.text).join('\n'));
       if (learning) {
         // The clerk confirms or corrects every document; what that teaches is kept for the unit.

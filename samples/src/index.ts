@@ -20,5 +20,5 @@ export { a4Geometry } from './render.ts';
 import { fileURLToPath } from 'node:url';
 /** Directory of the committed sample scans (samples/scans). */
 export const SCANS_DIR = fileURLToPath(new URL('../scans/', import.meta.url));
-/** The sample procedure catalog, a copy of shared/catalog.sample.json. */
+/** The sample procedure catalog: a byte-identical copy of the project brief's ../shared/catalog.sample.json (beside the checkout). */
 export const CATALOG_PATH = fileURLToPath(new URL('../catalog.json', import.meta.url));

@@ -6,7 +6,7 @@ import { parseCatalog, retentionYears } from './catalog.ts';
 
 const sample = path.join(import.meta.dirname, '..', '..', 'samples', 'catalog.json');
 const shared = path.join(import.meta.dirname, '..', '..', '..', 'shared', 'catalog.sample.json');
-/** sha256 of shared/catalog.sample.json; change it only together with a new copy of that file. */
+/** sha256 of the project brief's ../shared/catalog.sample.json (beside the checkout); change it only together with a new copy of that file. */
 const SHARED_CATALOG_SHA256 = '42ea26dc1c25077a13a8f0352237379e1d1103d0e84f144bed4d2e60130ea9a5';
 
 describe('procedure catalog', () => {

@@ -80,7 +80,3 @@ async function storeCatalog(db: Queryable, catalog: Catalog, sha: string): Promi
   return { versionId, created: true };
 }
 
-export async function latestCatalogVersion(db: Queryable): Promise<number | null> {
-  const { rows } = await db.query<{ id: number }>('SELECT max(id) AS id FROM catalog_versions');
-  return rows[0]?.id ?? null;
-}

@@ -1,4 +1,4 @@
-/** Domain types shared by the services (../shared/domain.md has the words). */
+/** Domain types shared by the services (the project brief's domain notes, ../shared/domain.md beside the checkout, have the words). */
 
 export type Retention = 'permanent' | { years: number };
 
@@ -25,7 +25,7 @@ export interface Catalog {
 
 export type BatchStatus = 'queued' | 'processing' | 'done' | 'failed';
 
-/** Metadata carried with a digitized document (domain.md, "What a digitized paper must be"). */
+/** Metadata carried with a digitized document (../shared/domain.md beside the checkout, "What a digitized paper must be"). */
 export interface RecordMetadata {
   recordId: string;
   dossierCode: string;

@@ -10,8 +10,6 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what: string) => new AppError('not-found', `${what} not found`, 404);
-
 /**
  * An error message as the API may show it: absolute paths of this machine (a data folder, a quarantine file)
  * replaced by "<path>". Logs keep the full message; API answers and stored reasons get this one.

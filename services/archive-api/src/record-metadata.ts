@@ -2,7 +2,7 @@ import { retainUntil, type RecordMetadata, type Retention } from '@sohoa/shared'
 import type { DocumentToArchive } from './archive.repository.ts';
 
 /**
- * The metadata a record carries (domain.md): pure, so the mapping is tested on plain data.
+ * The metadata a record carries (RecordMetadata in @sohoa/shared): pure, so the mapping is tested on plain data.
  * A document with no known component is kept permanently until someone decides otherwise: nothing is
  * destroyed by default.
  */

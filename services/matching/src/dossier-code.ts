@@ -7,11 +7,9 @@
  * Other systems' codes are read too: a bare dossier code (1-D barcodes, plain QR), a key=value list
  * (`ma_ho_so=…;ma_tthc=…`, separators ; & | or new lines) and a URL whose query carries those keys.
  */
-import { CONTROL_CHARACTERS, DOSSIER_CODE_PATTERN, isCatalogCode, isDossierCode } from '@sohoa/shared';
+import { CONTROL_CHARACTERS, isCatalogCode, isDossierCode } from '@sohoa/shared';
 import type { DossierCodeInfo } from './types.ts';
 
-/** Receiving agency code + yymmdd + running number of the day (decree 61/2018 art. 26). */
-export const DOSSIER_CODE_SHAPE = DOSSIER_CODE_PATTERN;
 const DOSSIER_CODE_IN_TEXT = /[0-9A-Z]+(?:\.[0-9A-Z]+)*-\d{6}-\d{4}(?!\d)/g;
 /** A citizen's 12-digit number or an organization's code: letters, digits, '.', '-'. */
 const OWNER_IDENTIFIER = /^[0-9A-Za-z][0-9A-Za-z.-]{0,31}$/;

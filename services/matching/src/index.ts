@@ -1,18 +1,16 @@
 /**
  * @sohoa/matching: a scanner batch → documents → dossier components, with the clerk in control.
- * Pure core (no I/O) except decodeCodes, which reads QR codes and barcodes from page images.
+ * Pure core (no I/O): the codes on a page arrive already read (@sohoa/ocr's decodeCodes); what they mean is decided here.
  */
 export type {
   PageWord, DecodedCode, PageText, DossierCodeInfo, ComponentCandidate, LearnedPhrase, SplitDocument, SplitResult,
   MatchScore, MatchResult, ExtractedFields, ComponentState, CompletenessItem,
 } from './types.ts';
-export { parseDossierCode, formatDossierQr, findDossierCodeInText, DOSSIER_CODE_SHAPE, type DossierQrPayload } from './dossier-code.ts';
-export { decodeCodes } from './code-reader.ts';
-export { splitBatch } from './split.ts';
-export { matchDocument, learnedPhrasesFrom, REVIEW_THRESHOLD, AMBIGUOUS_MARGIN, RECEIPT_TITLE } from './match.ts';
+export { formatDossierQr, type DossierQrPayload } from './dossier-code.ts';
+export { dossierCodeOf } from './split.ts';
+export { documentsFromPages, type DocumentsFromPagesOptions, type FoundDocument, type FoundDocuments } from './documents.ts';
+export { matchDocument, learnedPhrasesFrom, REVIEW_THRESHOLD } from './match.ts';
 export { extractFields } from './fields.ts';
 export { completeness } from './completeness.ts';
 export { foldVietnamese } from './fold.ts';
-export { inferProcedure, type ProcedureVote } from './procedure.ts';
 export { candidatesFromCatalog, type CatalogLike } from './candidates.ts';
-export { titleSimilarity, stringSimilarity } from './similarity.ts';

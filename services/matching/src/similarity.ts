@@ -66,21 +66,3 @@ export function titleSimilarity(line: string, name: string): number {
   const compact = stringSimilarity(seen.join(''), target.join(''));
   return Math.max(byTokens, compact);
 }
-
-/** Is `phrase` (folded) contained, fuzzily, in `text` (folded)? Best similarity of any window. */
-export function containsSimilarity(text: string, phrase: string): number {
-  if (!phrase) return 0;
-  if (text.includes(phrase)) return 1;
-  const words = text.split(' ').filter(Boolean);
-  const n = phrase.split(' ').length;
-  let best = 0;
-  for (let size = Math.max(1, n - 1); size <= n + 1; size++) {
-    for (let i = 0; i + size <= words.length; i++) {
-      const window = words.slice(i, i + size).join(' ');
-      if (Math.abs(window.length - phrase.length) > phrase.length * 0.4) continue;
-      best = Math.max(best, stringSimilarity(window.replace(/ /g, ''), phrase.replace(/ /g, '')));
-      if (best === 1) return 1;
-    }
-  }
-  return best;
-}

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// The real code reader, upstream in the flow: what it reads off generated pages is what splitBatch gets in production.
+import { decodeCodes } from '@sohoa/ocr';
 import { CLEAN, generateBlankPage, generateDocumentPages, generateReceiptPage, generateSeparatorPage, qrPayloadText, type DossierPage } from '@sohoa/samples';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { prepareZXingModule, writeBarcode } from 'zxing-wasm/writer';
-import { decodeCodes } from './code-reader.ts';
 import { splitBatch } from './split.ts';
 import { blankPage, pageFromLines, sampleCandidates } from './testing.ts';
 import type { PageText } from './types.ts';
@@ -17,26 +15,6 @@ async function asPageText(id: string, page: DossierPage): Promise<PageText> {
   if (!page.text) return blankPage(id, codes);
   return { ...pageFromLines(id, page.text.trimEnd().split('\n')), codes };
 }
-
-describe('decodeCodes (zxing-wasm, offline)', () => {
-  it('reads the receipt\'s QR (top left, skewed, speckled) and a separator\'s Code 128', async () => {
-    const receipt = await generateReceiptPage(
-      { dossierCode: DOSSIER, procedureCode: 'XD', procedureName: 'Cấp giấy phép xây dựng nhà ở riêng lẻ', componentNames: ['Đơn đề nghị cấp giấy phép xây dựng'], received: { day: 21, month: 11, year: 2025 } },
-      payload, { ...CLEAN, skew: 3.5, speckles: true, jpegQuality: 45 }, 11,
-    );
-    expect(await decodeCodes(receipt.png)).toEqual([{ format: 'QRCode', text: payload }]);
-
-    const require = createRequire(import.meta.url);
-    await prepareZXingModule({ overrides: { wasmBinary: readFileSync(require.resolve('zxing-wasm/writer/zxing_writer.wasm')).buffer as ArrayBuffer }, fireImmediately: true });
-    const written = await writeBarcode(DOSSIER, { format: 'Code128', scale: 3 });
-    const barcode = Buffer.from(await written.image!.arrayBuffer());
-    const separator = await generateSeparatorPage(null, { ...CLEAN, skew: -2, paper: 'yellowed' }, 12, barcode);
-    expect(await decodeCodes(separator.png)).toEqual([{ format: 'Code128', text: DOSSIER }]);
-
-    const blank = await generateBlankPage(CLEAN, 13);
-    expect(await decodeCodes(blank.png)).toEqual([]);
-  });
-});
 
 describe('splitBatch on a generated batch', () => {
   let pages: PageText[];

@@ -41,12 +41,27 @@ function titleOf(lines: PageLine[], names: string[], minimumSimilarity: number):
   return best;
 }
 
+/**
+ * The dossier a batch belongs to, as its papers say: the first dossier code read off a page (a receipt's QR, a
+ * separator's barcode), or else printed on a receipt that comes before any code. Null when nothing says it.
+ */
+export function dossierCodeOf(pages: PageText[]): DossierCodeInfo | null {
+  for (const page of pages) {
+    const codes = page.codes.map((c) => parseDossierCode(c.text)).filter((c): c is DossierCodeInfo => c !== null);
+    if (codes.length) return codes[0];
+    if (!page.blank && titleOf(pageLines(page), [RECEIPT_FOLDED], TITLE_START)) {
+      const printed = findDossierCodeInText(page.text);
+      if (printed) return { dossierCode: printed, raw: printed };
+    }
+  }
+  return null;
+}
+
 export function splitBatch(pages: PageText[], candidates: ComponentCandidate[], learned: LearnedPhrase[] = []): SplitResult {
   const names = [...new Set([...candidates.map((c) => foldVietnamese(c.name)), ...learned.map((p) => p.phrase)])].filter(Boolean);
   const documents: SplitDocument[] = [];
   const separatorPageIds: string[] = [];
   const blankPageIds: string[] = [];
-  let dossier: DossierCodeInfo | null = null;
   let current: SplitDocument | null = null;
   const close = (): void => {
     if (current) documents.push(current);
@@ -54,24 +69,18 @@ export function splitBatch(pages: PageText[], candidates: ComponentCandidate[], 
   };
 
   for (const page of pages) {
-    const codes = page.codes.map((c) => parseDossierCode(c.text)).filter((c): c is DossierCodeInfo => c !== null);
+    const hasCode = page.codes.some((c) => parseDossierCode(c.text) !== null);
     const lines = page.blank ? [] : pageLines(page);
     const receipt = !page.blank && titleOf(lines, [RECEIPT_FOLDED], TITLE_START);
-    if (codes.length && !dossier) dossier = codes[0];
-
     if (receipt) {
       close();
-      if (!dossier) {
-        const printed = findDossierCodeInText(page.text);
-        if (printed) dossier = { dossierCode: printed, raw: printed };
-      }
       // A long receipt's second page (no title of its own) stays with it.
       current = { pageIds: [page.pageId], kind: 'receipt', title: receipt.text };
       continue;
     }
     const title = page.blank ? null : titleOf(lines, names, TITLE_START);
     const motto = !page.blank && hasMotto(lines);
-    if (codes.length && !title && !motto && (page.blank || realWords(page.text) < SEPARATOR_MAX_WORDS)) {
+    if (hasCode && !title && !motto && (page.blank || realWords(page.text) < SEPARATOR_MAX_WORDS)) {
       close();
       separatorPageIds.push(page.pageId);
       continue;
@@ -88,5 +97,5 @@ export function splitBatch(pages: PageText[], candidates: ComponentCandidate[], 
     }
   }
   close();
-  return { documents, separatorPageIds, blankPageIds, dossier };
+  return { documents, separatorPageIds, blankPageIds, dossier: dossierCodeOf(pages) };
 }

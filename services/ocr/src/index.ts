@@ -3,11 +3,5 @@ export { createOcrEngine, type OcrEngine, type OcrEngineOptions, type ProcessedP
 export type { OcrWord, WordBox } from './text/layout.ts';
 export { buildSearchablePdf, type PdfMetadata } from './pdf/searchable-pdf.ts';
 export { OcrError } from './errors.ts';
-export { DEFAULT_MAX_INPUT_PIXELS } from './cleanup/decode.ts';
-// The pure clean-up steps, for reuse and inspection.
-export { measureSkew, type SkewEstimate } from './cleanup/deskew.ts';
-export { findPaperBox } from './cleanup/border.ts';
-export { judgeBlank, inkMask } from './cleanup/blank.ts';
-export { achromaticValue, normalizeBackground, binarize, recognitionImage } from './cleanup/binarize.ts';
-export { decideOrientation, type Rotation } from './cleanup/orientation.ts';
-export type { GreyImage, InkMask, CropBox } from './cleanup/raster.ts';
+export { decodeCodes, type DecodedCode } from './codes/code-reader.ts';
+export type { Rotation } from './cleanup/orientation.ts';

@@ -47,8 +47,6 @@ export interface OcrEngineOptions {
   maxInputPixels?: number;
   /** JPEG quality of the archival image. Default 85. */
   jpegQuality?: number;
-  /** Kept for compatibility: OSD now only orders the candidates of sideways pages and breaks ties. */
-  osdConfidence?: number;
   /** A first reading at or above this readability settles the orientation. Default ACCEPT_READABILITY. */
   acceptReadability?: number;
   /** Pages whose mean word confidence is below this are flagged for review. Default 80. */

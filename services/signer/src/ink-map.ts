@@ -16,6 +16,8 @@
  * sits next to other ink and stays ink.
  */
 
+import { removeSpeckles } from '@sohoa/ocr/speckle';
+
 export interface PageRaster {
   /** Interleaved 8-bit samples, row 0 at the top of the page. */
   pixels: Uint8Array;
@@ -87,85 +89,16 @@ export function darkPixels(raster: PageRaster): Uint8Array {
   return out;
 }
 
-interface Mark {
-  label: number;
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-
-/** 8-connected marks of `mask`, labelled from 1 (0 = paper), by flood fill with an explicit stack. */
-function labelMarks(mask: Uint8Array, width: number, height: number): { labels: Int32Array; marks: Mark[] } {
-  const labels = new Int32Array(mask.length);
-  const marks: Mark[] = [];
-  let stack = new Int32Array(1024);
-  for (let start = 0; start < mask.length; start++) {
-    if (!mask[start] || labels[start]) continue;
-    const mark: Mark = { label: marks.length + 1, x0: width, y0: height, x1: -1, y1: -1 };
-    marks.push(mark);
-    labels[start] = mark.label;
-    let top = 0;
-    stack[top++] = start;
-    while (top > 0) {
-      const index = stack[--top]!;
-      const x = index % width;
-      const y = (index - x) / width;
-      if (x < mark.x0) mark.x0 = x;
-      if (x > mark.x1) mark.x1 = x;
-      if (y < mark.y0) mark.y0 = y;
-      if (y > mark.y1) mark.y1 = y;
-      for (let dy = -1; dy <= 1; dy++) {
-        const ny = y + dy;
-        if (ny < 0 || ny >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx;
-          if (nx < 0 || nx >= width) continue;
-          const next = ny * width + nx;
-          if (!mask[next] || labels[next]) continue;
-          labels[next] = mark.label;
-          if (top === stack.length) {
-            const grown = new Int32Array(stack.length * 2);
-            grown.set(stack);
-            stack = grown;
-          }
-          stack[top++] = next;
-        }
-      }
-    }
-  }
-  return { labels, marks };
-}
-
-/** Clears isolated dust specks from `mask` in place; returns how many were cleared. */
+/**
+ * Clears isolated dust specks from `mask` (1 = dark) in place, by the OCR clean-up's own speckle rule;
+ * returns how many were cleared.
+ */
 export function clearSpecks(mask: Uint8Array, width: number, height: number, dpi: number): number {
-  const maxSide = Math.max(1, Math.round(MAX_SPECK_INCHES * dpi));
-  const reach = Math.max(2, Math.round(SPECK_ISOLATION_INCHES * dpi));
-  const { labels, marks } = labelMarks(mask, width, height);
-  const specks: Mark[] = [];
-  for (const mark of marks) {
-    if (mark.x1 - mark.x0 >= maxSide || mark.y1 - mark.y0 >= maxSide) continue;
-    if (alone(mask, labels, width, height, mark, reach)) specks.push(mark);
-  }
-  // Cleared only after every mark was judged, so that two specks close together keep each other as ink.
-  for (const speck of specks) {
-    for (let y = speck.y0; y <= speck.y1; y++) {
-      for (let x = speck.x0; x <= speck.x1; x++) if (labels[y * width + x] === speck.label) mask[y * width + x] = 0;
-    }
-  }
-  return specks.length;
-}
-
-function alone(mask: Uint8Array, labels: Int32Array, width: number, height: number, mark: Mark, reach: number): boolean {
-  const xa = Math.max(0, mark.x0 - reach);
-  const xb = Math.min(width - 1, mark.x1 + reach);
-  const ya = Math.max(0, mark.y0 - reach);
-  const yb = Math.min(height - 1, mark.y1 + reach);
-  for (let y = ya; y <= yb; y++) {
-    const row = y * width;
-    for (let x = xa; x <= xb; x++) if (mask[row + x] && labels[row + x] !== mark.label) return false;
-  }
-  return true;
+  const grey = new Uint8Array(mask.length);
+  for (let i = 0; i < mask.length; i++) grey[i] = mask[i] ? 0 : 255;
+  const { image, removed } = removeSpeckles({ data: grey, width, height }, { dpi, maxSpeck: MAX_SPECK_INCHES, isolation: SPECK_ISOLATION_INCHES });
+  for (let i = 0; i < mask.length; i++) mask[i] = image.data[i] === 0 ? 1 : 0;
+  return removed;
 }
 
 /** Ink pixels of a page image at `dpi`: dark pixels without the dust. */

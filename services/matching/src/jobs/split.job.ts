@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { batchReadyToSplit, batchRepository, documentRepository, dossierRepository, recordAudit, withTransaction, type Db, type JobHandler, type NewDocument, type Queryable, type Queue } from '@sohoa/shared';
-import { extractFields, matchDocument, splitBatch, type DossierCodeInfo, type PageText } from '../index.ts';
+import { documentsFromPages, dossierCodeOf, type DossierCodeInfo, type PageText } from '../index.ts';
 import * as repo from './split.repository.ts';
 
 export interface SplitJobDeps { db: Db; queue: Queue }
@@ -29,33 +29,20 @@ export function splitBatchJob(deps: SplitJobDeps): JobHandler<'batch.split'> {
 
       const created = await withTransaction(deps.db, async (tx) => {
         if (!(await batchRepository.claimSplit(tx, batchId))) return null;
-        const first = splitBatch(pages, await repo.candidates(tx, batch.catalog_version_id, batch.procedure_code));
-        const dossier = first.dossier ? await adoptDossier(tx, batch, first.dossier) : { id: batch.dossier_id, procedureCode: batch.procedure_code };
-        // The QR may have told the procedure: split and match against its components.
-        const candidates = await repo.candidates(tx, batch.catalog_version_id, dossier.procedureCode);
-        const split = dossier.procedureCode === batch.procedure_code ? first : splitBatch(pages, candidates);
-        const learned = await repo.learnedPhrases(tx, batch.unit_id);
-        const byId = new Map(pages.map((p) => [p.pageId, p]));
-        const backSides = attributeBlankPages(pages.map((p) => p.pageId), split.documents.map((d) => d.pageIds), split.blankPageIds);
-
-        const documents: NewDocument[] = split.documents.map((doc, position) => {
-          const docPages = doc.pageIds.map((id) => byId.get(id)!);
-          const fields = extractFields(docPages.map((p) => p.text).join('\n'));
-          const base = { id: randomUUID(), batchId, dossierId: dossier.id, position, kind: doc.kind, pageIds: doc.pageIds, blankPageIds: backSides[position], fields };
-          if (doc.kind === 'receipt') {
-            return { ...base, procedureCode: dossier.procedureCode, componentCode: null, title: doc.title, confidence: 1, runnerUp: null, explanation: ['receipt of the dossier (giấy tiếp nhận)'], needsReview: false, confirmedBy: null };
-          }
-          if (batch.component_code) {
-            return { ...base, procedureCode: dossier.procedureCode, componentCode: batch.component_code, title: doc.title, confidence: 1, runnerUp: null, explanation: ['component given by the clerk with the batch'], needsReview: false, confirmedBy: batch.created_by };
-          }
-          const m = matchDocument(docPages, candidates, learned);
-          return { ...base, procedureCode: m.procedureCode, componentCode: m.componentCode, title: m.title ?? doc.title, confidence: m.confidence, runnerUp: m.runnerUp, explanation: m.explanation, needsReview: m.needsReview, confirmedBy: null };
+        const code = dossierCodeOf(pages);
+        const dossier = code ? await adoptDossier(tx, batch, code) : { id: batch.dossier_id, procedureCode: batch.procedure_code };
+        const split = documentsFromPages(pages, {
+          candidates: await repo.candidates(tx, batch.catalog_version_id, null), // every procedure's: documentsFromPages keeps the dossier's
+          procedureCode: dossier.procedureCode,
+          learned: await repo.learnedPhrases(tx, batch.unit_id),
+          givenComponent: batch.component_code,
         });
+        const documents: NewDocument[] = split.documents.map(({ decidedBy, ...doc }, position) => ({
+          ...doc, id: randomUUID(), batchId, dossierId: dossier.id, position, confirmedBy: decidedBy === 'clerk' ? batch.created_by : null,
+        }));
         for (const d of documents) await documentRepository.createFromSplit(tx, d);
-        // A dossier received without its procedure takes the one its confidently matched papers agree on.
-        const agreed = new Set(documents.filter((d) => d.kind === 'document' && !d.needsReview && d.procedureCode).map((d) => d.procedureCode));
-        if (!dossier.procedureCode && agreed.size === 1) {
-          await dossierRepository.procedureFound(tx, dossier.id, [...agreed][0]!);
+        if (!dossier.procedureCode && split.procedureCode) {
+          await dossierRepository.procedureFound(tx, dossier.id, split.procedureCode);
         }
         await batchRepository.setPageRoles(tx, [
           { role: 'content', ids: split.documents.flatMap((d) => d.pageIds) },
@@ -82,22 +69,6 @@ export function splitBatchJob(deps: SplitJobDeps): JobHandler<'batch.split'> {
       });
     },
   };
-}
-
-/** A blank page belongs to the document whose page it follows in scan order (its back side); leading blanks to the first. */
-export function attributeBlankPages(scanOrder: string[], documents: string[][], blankIds: string[]): string[][] {
-  const owner = new Map<string, number>();
-  documents.forEach((ids, i) => ids.forEach((id) => owner.set(id, i)));
-  const blank = new Set(blankIds);
-  const result = documents.map(() => [] as string[]);
-  let last: number | null = null;
-  const leading: string[] = [];
-  for (const id of scanOrder) {
-    if (owner.has(id)) last = owner.get(id)!;
-    else if (blank.has(id)) (last === null ? leading : result[last]).push(id);
-  }
-  if (result.length) result[0].unshift(...leading);
-  return result;
 }
 
 /**

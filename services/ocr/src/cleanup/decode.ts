@@ -1,4 +1,4 @@
-import sharp, { type Metadata, type Sharp } from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { OcrError } from '../errors.ts';
 
 /** Reading a scanner image: size guard, resolution, pixels. */

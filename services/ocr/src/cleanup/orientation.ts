@@ -1,13 +1,14 @@
+/**
+ * Which way up is the page? Tesseract's OSD alone is unreliable on Vietnamese (its stacked diacritics look like
+ * another script) and on degraded scans, so reading the page is the orientation test. Measured on the benchmark
+ * corpus, a page read the right way up scores a length-weighted word confidence of 88-96, the same page upside down
+ * 33-41: the gap is wide enough to decide on. So the page is read at the likelier of the two candidates left by the
+ * deskew axis, and only when that reading is poor is the other candidate read too, the better one kept. OSD is asked
+ * only to order the candidates of a sideways page (90 vs 270, no prior), and to break a tie when neither reading is
+ * conclusive (a page with very little text).
+ */
 import sharp from 'sharp';
 import type { GreyImage } from './raster.ts';
-
-/**
- * Which way up is the page? Tesseract's OSD answers quickly but is unreliable on Vietnamese (its
- * stacked diacritics look like another script) and on degraded scans; a wrong answer comes with low
- * confidence. So: trust OSD only when it is confident and agrees with the direction of the text lines
- * found by deskew; otherwise recognize the same patch of text at both candidate rotations and keep the
- * one tesseract reads with more confidence.
- */
 
 export type Rotation = 0 | 90 | 180 | 270;
 
@@ -15,24 +16,6 @@ export interface OsdAnswer {
   /** Clockwise rotation that makes the page upright, per OSD (null: no answer). */
   rotation: Rotation | null;
   confidence: number;
-}
-
-export interface OrientationProbe {
-  osd(image: GreyImage): Promise<OsdAnswer>;
-  /** Mean word confidence (0..100) when recognizing `image` as it is. */
-  readability(image: GreyImage): Promise<number>;
-}
-
-export interface OrientationDecision {
-  rotation: Rotation;
-  decidedBy: 'osd' | 'recognition' | 'default';
-  osd: OsdAnswer;
-  readability?: Partial<Record<Rotation, number>>;
-}
-
-export interface OrientationOptions {
-  /** OSD confidence at or above which its answer is taken. Default 6 (right answers measured 6.5-13.5, a wrong one 3.6). */
-  osdConfidence?: number;
 }
 
 export function toRotation(degrees: number | null | undefined): Rotation | null {
@@ -49,69 +32,6 @@ export async function rotateGrey(image: GreyImage, rotation: Rotation): Promise<
     .raw()
     .toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
-}
-
-/**
- * The band of the page with the most ink, across the text lines: enough text to judge by, small
- * enough to recognize twice quickly.
- */
-export function densestBand(image: GreyImage, lines: 'horizontal' | 'vertical', share = 0.2): GreyImage {
-  const { width, height, data } = image;
-  const along = lines === 'horizontal' ? height : width;
-  const profile = new Float64Array(along);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      if (data[y * width + x] < 128) profile[lines === 'horizontal' ? y : x]++;
-    }
-  }
-  const band = Math.max(1, Math.round(along * share));
-  let sum = 0;
-  for (let i = 0; i < band; i++) sum += profile[i];
-  let best = sum;
-  let start = 0;
-  for (let i = band; i < along; i++) {
-    sum += profile[i] - profile[i - band];
-    if (sum > best) {
-      best = sum;
-      start = i - band + 1;
-    }
-  }
-  const out: GreyImage =
-    lines === 'horizontal'
-      ? { data: data.slice(start * width, (start + band) * width), width, height: band }
-      : { data: new Uint8Array(band * height), width: band, height };
-  if (lines === 'vertical') {
-    for (let y = 0; y < height; y++) out.data.set(data.subarray(y * width + start, y * width + start + band), y * band);
-  }
-  return out;
-}
-
-/**
- * Decide the rotation of a deskewed page.
- * @param overview binarized page at analysis resolution (for OSD)
- * @param patch binarized densest band at recognition resolution (for the second opinion)
- * @param lines direction of the text lines found by deskew
- */
-export async function decideOrientation(
-  probe: OrientationProbe,
-  overview: GreyImage,
-  patch: GreyImage,
-  lines: 'horizontal' | 'vertical',
-  options: OrientationOptions = {},
-): Promise<OrientationDecision> {
-  const threshold = options.osdConfidence ?? 6;
-  const candidates: [Rotation, Rotation] = lines === 'horizontal' ? [0, 180] : [90, 270];
-  const osd = await probe.osd(overview);
-  if (osd.rotation !== null && osd.confidence >= threshold && candidates.includes(osd.rotation)) {
-    return { rotation: osd.rotation, decidedBy: 'osd', osd };
-  }
-  const readability: Partial<Record<Rotation, number>> = {};
-  for (const rotation of candidates) readability[rotation] = await probe.readability(await rotateGrey(patch, rotation));
-  const [a, b] = candidates;
-  const ra = readability[a] ?? 0;
-  const rb = readability[b] ?? 0;
-  if (ra === 0 && rb === 0) return { rotation: osd.rotation ?? a, decidedBy: 'default', osd, readability };
-  return { rotation: rb > ra ? b : a, decidedBy: 'recognition', osd, readability };
 }
 
 /**

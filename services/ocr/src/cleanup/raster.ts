@@ -1,5 +1,3 @@
-import sharp, { type Sharp } from 'sharp';
-
 /** A single-channel 8-bit image held in memory; the pure cleanup steps work on this. */
 export interface GreyImage {
   data: Uint8Array;
@@ -19,17 +17,6 @@ export interface CropBox {
   top: number;
   width: number;
   height: number;
-}
-
-/** Greyscale copy of `input`, scaled so its longer side is at most `maxSide` (analysis resolution). */
-export async function toGrey(input: Sharp, maxSide: number): Promise<GreyImage> {
-  const { data, info } = await input
-    .clone()
-    .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
-    .greyscale()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
 }
 
 /** Otsu's threshold over a histogram of 8-bit values. */
@@ -71,15 +58,6 @@ export function quantile(data: Uint8Array, q: number): number {
     if (seen >= target) return v;
   }
   return 255;
-}
-
-export function cropGrey(image: GreyImage, box: CropBox): GreyImage {
-  const out = new Uint8Array(box.width * box.height);
-  for (let y = 0; y < box.height; y++) {
-    const from = (box.top + y) * image.width + box.left;
-    out.set(image.data.subarray(from, from + box.width), y * box.width);
-  }
-  return { data: out, width: box.width, height: box.height };
 }
 
 /** Scale a crop box measured on an analysis image of width `fromWidth` to an image of width `toWidth`. */

@@ -1,6 +1,5 @@
 import { batchRepository, objectKey, queueSplitWhenReady, withTransaction, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
-import { decodeCodes } from '@sohoa/matching';
-import type { OcrEngine } from '../index.ts';
+import { decodeCodes, type OcrEngine } from '../index.ts';
 import * as repo from './page.repository.ts';
 
 export interface OcrJobDeps { db: Db; store: ObjectStore; queue: Queue; engine: OcrEngine }

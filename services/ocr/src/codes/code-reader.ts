@@ -7,7 +7,15 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { prepareZXingModule, readBarcodes, type ReaderOptions } from 'zxing-wasm/reader';
-import type { DecodedCode } from './types.ts';
+
+/**
+ * A QR code or barcode found on a page, as read. What its text means (a dossier code, a procedure) is
+ * @sohoa/matching's business; this side only reads.
+ */
+export interface DecodedCode {
+  format: string;
+  text: string;
+}
 
 const require = createRequire(import.meta.url);
 

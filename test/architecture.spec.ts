@@ -1,0 +1,132 @@
+/**
+ * No import against the flow. Papers go ingest → ocr → matching → signer → archive-api; shared (and the embedded
+ * launcher) sit below, the runtime wiring and CLI (src/) on top. A module may import what this table lists and
+ * nothing else; another module only through the entry points its package.json `exports`, never its files.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+type Module = 'shared' | 'embedded' | 'ingest' | 'ocr' | 'matching' | 'signer' | 'archive-api' | 'runtime';
+
+/** Where each module lives (its package directory) and what it may import. Upstream first. */
+const FLOW: Record<Module, { dir: string; mayImport: Module[] }> = {
+  shared: { dir: 'shared', mayImport: [] },
+  embedded: { dir: 'infra/embedded', mayImport: [] },
+  ingest: { dir: 'services/ingest', mayImport: ['shared'] },
+  ocr: { dir: 'services/ocr', mayImport: ['shared', 'ingest'] },
+  matching: { dir: 'services/matching', mayImport: ['shared', 'ingest', 'ocr'] },
+  signer: { dir: 'services/signer', mayImport: ['shared', 'ingest', 'ocr', 'matching'] },
+  'archive-api': { dir: 'services/archive-api', mayImport: ['shared', 'ingest', 'ocr', 'matching', 'signer'] },
+  runtime: { dir: 'src', mayImport: ['shared', 'embedded', 'ingest', 'ocr', 'matching', 'signer', 'archive-api'] },
+};
+
+/** Generated scans with their truth: test data, so specs of any module may use it, production code never. */
+const TEST_DATA_PACKAGE = '@sohoa/samples';
+
+const MODULES = Object.keys(FLOW) as Module[];
+
+interface Package { module: Module; name: string; exports: string[] }
+
+function packageOf(module: Module): Package | null {
+  if (module === 'runtime') return null; // the root package: nobody imports it
+  const json = JSON.parse(readFileSync(join(ROOT, FLOW[module].dir, 'package.json'), 'utf8')) as { name: string; exports: Record<string, string> };
+  return { module, name: json.name, exports: Object.keys(json.exports) };
+}
+
+const PACKAGES = MODULES.map(packageOf).filter((p): p is Package => p !== null);
+
+/** The module a repository path (relative to the root, '/'-separated) belongs to, or null outside every module. */
+function moduleAt(path: string): Module | null {
+  return MODULES.find((m) => path === FLOW[m].dir || path.startsWith(`${FLOW[m].dir}/`)) ?? null;
+}
+
+interface SourceFile { path: string; text: string }
+
+/** Every way `file` breaks the rules, in words. Pure: tested below on made-up files as well as on the tree. */
+function violations(file: SourceFile): string[] {
+  const from = moduleAt(file.path);
+  if (!from) return [`${file.path}: in no module of the flow table (add its package to FLOW in test/architecture.spec.ts)`];
+  const isSpec = /\.(spec|test)\.ts$/.test(file.path);
+  const against = (to: Module) => to !== from && !FLOW[from].mayImport.includes(to);
+  const found: string[] = [];
+  for (const { fileName: specifier } of ts.preProcessFile(file.text, true, true).importedFiles) {
+    if (specifier.startsWith('.')) {
+      const target = relative(ROOT, resolve(ROOT, dirname(file.path), specifier)).split(sep).join('/');
+      const to = moduleAt(target);
+      if (to !== from) found.push(`${file.path}: '${specifier}' reaches into ${to ?? target}'s files; import a package entry point instead`);
+      continue;
+    }
+    if (specifier === TEST_DATA_PACKAGE || specifier.startsWith(`${TEST_DATA_PACKAGE}/`)) {
+      if (!isSpec) found.push(`${file.path}: '${specifier}' is test data, for specs only`);
+      continue;
+    }
+    if (!specifier.startsWith('@sohoa/')) continue; // node: and npm packages
+    const pkg = PACKAGES.find((p) => specifier === p.name || specifier.startsWith(`${p.name}/`));
+    if (!pkg) {
+      found.push(`${file.path}: '${specifier}' is no package of the flow table`);
+      continue;
+    }
+    const entry = `.${specifier.slice(pkg.name.length)}`;
+    if (!pkg.exports.includes(entry)) found.push(`${file.path}: '${specifier}' is not an entry point of ${pkg.name} (exports: ${pkg.exports.join(', ')})`);
+    if (against(pkg.module)) found.push(`${file.path}: ${from} imports ${pkg.module}, against the flow (${from} may import: ${FLOW[from].mayImport.join(', ') || 'nothing'})`);
+  }
+  return found;
+}
+
+function sourceFiles(dir: string): string[] {
+  const abs = join(ROOT, dir);
+  return readdirSync(abs).flatMap((name) => {
+    if (name === 'node_modules') return [];
+    const path = `${dir}/${name}`;
+    if (statSync(join(ROOT, path)).isDirectory()) return sourceFiles(path);
+    return name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function scannedFiles(): SourceFile[] {
+  const services = readdirSync(join(ROOT, 'services')).map((s) => `services/${s}/src`);
+  return [...services, 'shared/src', 'infra', 'src'].flatMap(sourceFiles).map((path) => ({ path, text: readFileSync(join(ROOT, path), 'utf8') }));
+}
+
+describe('imports follow the flow', () => {
+  it('every .ts file under services/*/src, shared/src, infra and src imports only upstream, through entry points', () => {
+    const files = scannedFiles();
+    expect(files.length).toBeGreaterThan(100);
+    expect(files.flatMap(violations)).toEqual([]);
+  });
+
+  it('no package.json of a module depends on a module downstream of it', () => {
+    const found = PACKAGES.flatMap((pkg) => {
+      const json = JSON.parse(readFileSync(join(ROOT, FLOW[pkg.module].dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+      return Object.keys(json.dependencies ?? {})
+        .map((name) => PACKAGES.find((p) => p.name === name))
+        .filter((to): to is Package => !!to && !FLOW[pkg.module].mayImport.includes(to.module))
+        .map((to) => `${pkg.name} depends on ${to.name}`);
+    });
+    expect(found).toEqual([]);
+  });
+
+  it('catches an import against the flow, into another module\'s files, past its exports, and test data in production', () => {
+    const file = (path: string, text: string) => violations({ path, text });
+    expect(file('services/ocr/src/jobs/page.job.ts', "import { decodeCodes } from '@sohoa/matching';")).toEqual([
+      "services/ocr/src/jobs/page.job.ts: ocr imports matching, against the flow (ocr may import: shared, ingest)",
+    ]);
+    expect(file('services/ingest/src/a.ts', "const m = await import('@sohoa/signer');")).toHaveLength(1);
+    expect(file('shared/src/a.ts', "export * from '@sohoa/ingest';")).toHaveLength(1);
+    expect(file('services/signer/src/a.ts', "import { x } from '../../matching/src/split.ts';")).toEqual([
+      "services/signer/src/a.ts: '../../matching/src/split.ts' reaches into matching's files; import a package entry point instead",
+    ]);
+    expect(file('services/archive-api/src/a.ts', "import { x } from '@sohoa/matching/src/split.ts';")[0]).toMatch(/not an entry point of @sohoa\/matching/);
+    expect(file('services/ocr/src/a.ts', "import { CLEAN } from '@sohoa/samples';")).toHaveLength(1);
+    expect(file('services/ocr/src/a.spec.ts', "import { CLEAN } from '@sohoa/samples';")).toEqual([]);
+    expect(file('services/reader/src/a.ts', "import x from 'sharp';")[0]).toMatch(/in no module of the flow table/);
+    // Allowed: upstream through an entry point, its own files, a comment or a string that looks like an import.
+    expect(file('services/matching/src/a.ts', "import { decodeCodes } from '@sohoa/ocr';\nimport { y } from './split.ts';\n// import '@sohoa/signer'\nconst s = \"from '@sohoa/signer'\";")).toEqual([]);
+    expect(file('src/a.ts', "import { splitBatchJob } from '@sohoa/matching/jobs';")).toEqual([]);
+  });
+});
