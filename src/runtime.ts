@@ -6,6 +6,7 @@ import { splitFileJob, watchInbox } from '@sohoa/ingest';
 import { createOcrEngine, type OcrEngine } from '@sohoa/ocr';
 import { buildDocumentJob, ocrPageJob } from '@sohoa/ocr/jobs';
 import { splitBatchJob } from '@sohoa/matching/jobs';
+import { createKeyTransports, loadKeyEncryptionKey } from '@sohoa/signer';
 import { signDocumentJob } from '@sohoa/signer/jobs';
 import { archiveRecordJob, createApp, reclassifyRecordJob } from '@sohoa/archive-api';
 import { bootstrap, type BootstrapResult } from './bootstrap.ts';
@@ -52,6 +53,12 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
     const db = createDb(databaseUrl);
     cleanups.push(() => db.end());
     const store = await connectObjectStore({ ...s3, bucket: config.s3.bucket, region: config.s3.region });
+    // The key that seals uploaded certificates: the setting, else the data folder's file, which the embedded
+    // default creates on first start. Without one, path imports still sign and uploads are refused.
+    const keyEncryption = await loadKeyEncryptionKey({ configured: config.signing.keyEncryptionKey, file: config.signing.keyEncryptionKeyFile, create: !config.databaseUrl });
+    if (keyEncryption.source === 'created') log.info({ file: config.signing.keyEncryptionKeyFile }, 'key for sealing uploaded certificates created');
+    if (keyEncryption.source === 'none') log.warn('SIGNING_KEY_ENCRYPTION_KEY is not set: certificates cannot be uploaded, nor uploaded ones opened here');
+    const keys = createKeyTransports({ keyEncryptionKey: keyEncryption.key });
     // On the embedded default no other process works this database: jobs active at start-up were a dead process's.
     const queue = await Queue.start({ databaseUrl, ...config.queue, soleWorker: !config.databaseUrl }, log);
     cleanups.push(() => queue.stop());
@@ -68,7 +75,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
           'ocr.page': ocrPageJob({ ...deps, engine }),
           'batch.split': splitBatchJob(deps),
           'document.build': buildDocumentJob(deps),
-          'document.sign': signDocumentJob({ ...deps, tsaUrl: config.signing.tsaUrl, log }),
+          'document.sign': signDocumentJob({ ...deps, tsaUrl: config.signing.tsaUrl, log, keys }),
           'record.archive': archiveRecordJob(deps),
           'record.reclassify': reclassifyRecordJob(deps),
         },
@@ -79,7 +86,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
     let url: string | undefined;
     let notReady: string | null = 'first start (catalog, demo unit, certificate, API token) not done yet';
     if (parts.http) {
-      const app = createApp({ db, store, queue, log, maxUploadBytes: config.limits.maxUploadBytes, signing: { ...config.signing, pkiDir: config.pkiDir }, notReady: () => notReady });
+      const app = createApp({ db, store, queue, log, maxUploadBytes: config.limits.maxUploadBytes, signing: { ...config.signing, pkiDir: config.pkiDir, keys }, notReady: () => notReady });
       const server: Server = await new Promise((resolve, reject) => {
         const s = app.listen(config.port, config.host, () => resolve(s));
         s.on('error', reject);

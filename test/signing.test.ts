@@ -3,9 +3,10 @@
  * with their reasons, admin only, renewal, expiry warning, revocation, seals),
  * and records signed by the officer then the unit, B-T against a local RFC 3161
  * TSA (openssl ts -reply), judged by pdfsig, qpdf and GET /records/:id/verify,
- * with revocation asked of a real OCSP responder (openssl ocsp). Last, the
- * certificate passwords given to the server are searched for in the database,
- * the logs and every stored file.
+ * with revocation asked of a real OCSP responder (openssl ocsp). Uploaded
+ * certificates are sealed into the database (SIGNING_KEY_ENCRYPTION_KEY). Last,
+ * the certificate passwords and uploaded .p12 files given to the server are
+ * searched for in the database, the logs and every stored file.
  */
 import fs from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -15,6 +16,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, loadConfig } from '@sohoa/shared';
 import { createApiToken, createApp } from '@sohoa/archive-api';
+import { createKeyTransports } from '@sohoa/signer';
+import { unlockCertificate } from '@sohoa/signer/jobs';
 import { createCertificateAuthority, issueCertificate, toPkcs12, type IssuedCertificate, type KeyUsageName } from '../services/signer/src/certificate-issuer.ts';
 import { freePort, startOcspResponder, type TestOcspResponder } from '../services/signer/src/test-ocsp.ts';
 import { startTestTsa, type TestTsa } from '../services/signer/src/test-tsa.ts';
@@ -31,6 +34,8 @@ let trustDir: string;
 let devCa: IssuedCertificate;
 /** Every certificate password this file hands to sohoa: none may be stored, logged or returned. */
 const givenPasswords = new Set<string>();
+/** Every .p12 uploaded (multipart): none may be stored in clear, in a file or in the database. */
+const uploadedP12s: Buffer[] = [];
 /** The first record, signed before the unit's certificate is renewed again. */
 let firstRecordId: string;
 
@@ -40,6 +45,18 @@ async function api(method: string, route: string, body?: unknown, token = stack.
     headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
+  return { status: response.status, body: await response.json() };
+}
+
+/** POST a .p12 and its password as multipart, the way an admin uploads one from the browser. */
+async function uploadCertificate(p12: Uint8Array, password: string, fields: Record<string, string> = {}, base = stack.url, unit = UNIT): Promise<{ status: number; body: any }> {
+  givenPasswords.add(password);
+  uploadedP12s.push(Buffer.from(p12));
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.set(name, value);
+  form.set('password', password);
+  form.set('p12', new Blob([new Uint8Array(p12)]), 'upload.p12');
+  const response = await fetch(`${base}/api/v1/units/${unit}/certificates`, { method: 'POST', body: form, headers: { authorization: `Bearer ${stack.token}` } });
   return { status: response.status, body: await response.json() };
 }
 
@@ -143,6 +160,25 @@ describe('the certificate registry', () => {
     expect((await api('GET', `/units/${UNIT}/certificates`)).body.certificates.map((item: any) => item.subject)).not.toContain('UBND xã Chưa Đến');
   });
 
+  it('refuses an uploaded .p12 for the same reasons as one on the server, and stores nothing', async () => {
+    const before = (await api('GET', `/units/${UNIT}/certificates`)).body.certificates.length;
+    const pkcs12 = (issued: IssuedCertificate, authority: IssuedCertificate, password: string) => toPkcs12(issued, [authority.certificatePem], password, 'upload');
+    const stranger = createCertificateAuthority({ subject: { commonName: 'Unknown CA 2', country: 'VN' }, notBefore: new Date(Date.now() - DAY_MS), notAfter: new Date(Date.now() + 365 * DAY_MS) });
+    const uploads = {
+      'wrong-password': () => uploadCertificate(pkcs12(certificate('UBND phường Tải Lên', { from: -1, to: 365 }, devCa), devCa, 'đúng-upload'), 'sai-upload'),
+      expired: () => uploadCertificate(pkcs12(certificate('UBND phường Tải Hết Hạn', { from: -400, to: -10 }, devCa), devCa, 'pw-up-expired'), 'pw-up-expired'),
+      'not-yet-valid': () => uploadCertificate(pkcs12(certificate('UBND phường Tải Sớm', { from: 10, to: 365 }, devCa), devCa, 'pw-up-early'), 'pw-up-early'),
+      'key-usage': () => uploadCertificate(pkcs12(certificate('UBND phường Tải CRL', { from: -1, to: 365 }, devCa, { keyUsage: ['cRLSign'] }), devCa, 'pw-up-ku'), 'pw-up-ku'),
+      'untrusted-chain': () => uploadCertificate(pkcs12(certificate('UBND phường Tải Lạ', { from: -1, to: 365 }, stranger), stranger, 'pw-up-foreign'), 'pw-up-foreign'),
+    };
+    givenPasswords.add('đúng-upload');
+    for (const [code, upload] of Object.entries(uploads)) {
+      const refused = await upload();
+      expect([code, refused.status, refused.body.error.code]).toEqual([code, 422, code]);
+    }
+    expect((await api('GET', `/units/${UNIT}/certificates`)).body.certificates).toHaveLength(before);
+  });
+
   it('only an admin imports or revokes a certificate or imports a catalog: clerk, archivist and system tokens get 403', async () => {
     const attempt = await p12Files('not-admin', certificate('UBND xã Không Quyền', { from: -1, to: 365 }, devCa), devCa);
     const before = (await api('GET', `/units/${UNIT}/certificates`)).body.certificates;
@@ -173,7 +209,9 @@ describe('the certificate registry', () => {
     const form = new FormData();
     givenPasswords.add('gia hạn 2026');
     form.set('password', 'gia hạn 2026');
-    form.set('p12', new Blob([new Uint8Array(toPkcs12(renewed, [devCa.certificatePem], 'gia hạn 2026', 'renewed'))]), 'renewed.p12');
+    const renewedP12 = toPkcs12(renewed, [devCa.certificatePem], 'gia hạn 2026', 'renewed');
+    uploadedP12s.push(Buffer.from(renewedP12));
+    form.set('p12', new Blob([new Uint8Array(renewedP12)]), 'renewed.p12');
     const response = await fetch(`${stack.url}/api/v1/units/${UNIT}/certificates`, { method: 'POST', body: form, headers: { authorization: `Bearer ${stack.token}` } });
     const body = await response.json();
     expect(response.status).toBe(201);
@@ -317,18 +355,24 @@ describe('renewal, seals, and revocation asked of the certificate\'s OCSP respon
     const form = new FormData();
     givenPasswords.add('gia hạn lần hai');
     form.set('password', 'gia hạn lần hai');
-    form.set('p12', new Blob([new Uint8Array(toPkcs12(renewed, [devCa.certificatePem], 'gia hạn lần hai', 'renewed-ocsp'))]), 'renewed.p12');
+    const renewedP12 = toPkcs12(renewed, [devCa.certificatePem], 'gia hạn lần hai', 'renewed-ocsp');
+    uploadedP12s.push(Buffer.from(renewedP12));
+    form.set('p12', new Blob([new Uint8Array(renewedP12)]), 'renewed.p12');
     form.set('seal', new Blob([new Uint8Array(sealB)]), 'seal.jpg');
     const response = await fetch(`${stack.url}/api/v1/units/${UNIT}/certificates`, { method: 'POST', body: form, headers: { authorization: `Bearer ${stack.token}` } });
     expect(response.status).toBe(201);
     const units = (await api('GET', `/units/${UNIT}/certificates`)).body.certificates.filter((item: any) => item.role === 'unit');
-    expect(units.filter((item: any) => item.active).map((item: any) => item.passwordFrom)).toEqual(['file']);
+    expect(units.filter((item: any) => item.active).map((item: any) => item.passwordFrom)).toEqual(['encrypted']);
     expect(units.find((item: any) => item.passwordFrom === 'environment').active).toBe(false);
-    // The uploaded seal is kept beside the .p12, 0600.
-    const unitDir = path.join(stack.dataDir, 'pki', 'units', UNIT);
-    const sealFiles = (await fs.readdir(unitDir)).filter((name) => name.endsWith('-seal.img'));
-    expect(sealFiles).toHaveLength(1);
-    expect((await fs.readFile(path.join(unitDir, sealFiles[0]!))).equals(sealB)).toBe(true);
+    // The upload and its seal are in the certificate's row, for any worker: the .p12 sealed with its password, no file.
+    const { rows } = await stack.runtime.db.query(
+      `SELECT p12_path, password_path, password_env, p12_sealed, seal_path, seal_image FROM unit_certificates WHERE unit_id = (SELECT id FROM units WHERE code = $1) AND role = 'unit' AND active`,
+      [UNIT],
+    );
+    expect(rows[0]).toMatchObject({ p12_path: null, password_path: null, password_env: null, seal_path: null });
+    expect(rows[0].p12_sealed.length).toBeGreaterThan(renewedP12.length);
+    expect(rows[0].seal_image.equals(sealB)).toBe(true);
+    expect(await fs.readdir(path.join(stack.dataDir, 'pki', 'units')).catch(() => 'none')).toBe('none');
 
     // Renewal keeps what was signed before: both earlier records, by now-inactive certificates, still verify.
     for (const id of [firstRecordId, secondRecordId]) {
@@ -371,6 +415,31 @@ describe('renewal, seals, and revocation asked of the certificate\'s OCSP respon
       await Promise.all([strict.close(), soft.close()]);
     }
     expect(ocsp.requests()).toBe(asked);
+  });
+
+  it('a server without SIGNING_KEY_ENCRYPTION_KEY refuses uploads with 503 and says which setting to set; with another key it cannot open the uploads', async () => {
+    // A unit of its own, so that what is imported here does not sign the records of the others.
+    const other = { code: '000.00.00.K00', name: 'UBND xã Không Khóa' };
+    await stack.runtime.db.query('INSERT INTO units (code, name) VALUES ($1, $2)', [other.code, other.name]);
+    const keyless = await serverWith({});
+    try {
+      const p12 = toPkcs12(certificate(other.name, { from: -1, to: 365 }, devCa), [devCa.certificatePem], 'pw-keyless', 'keyless');
+      const refused = await uploadCertificate(p12, 'pw-keyless', {}, keyless.url, other.code);
+      expect(refused.status).toBe(503);
+      expect(refused.body.error.code).toBe('key-encryption-key-missing');
+      expect(refused.body.error.message).toContain('SIGNING_KEY_ENCRYPTION_KEY');
+      // Path imports need no key-encryption key.
+      const files = await p12Files('keyless-path', certificate(other.name, { from: -1, to: 365 }, devCa), devCa);
+      const byPath = await api('POST', `/units/${other.code}/certificates`, files, stack.token, keyless.url);
+      expect([byPath.status, byPath.body.passwordFrom]).toEqual([201, 'file']);
+    } finally {
+      await keyless.close();
+    }
+    // The active unit certificate is a sealed upload: opened with another deployment's key, it does not open.
+    const { rows } = await stack.runtime.db.query(`SELECT * FROM unit_certificates WHERE role = 'unit' AND active`);
+    const wrongKeys = createKeyTransports({ keyEncryptionKey: Buffer.alloc(32, 7) });
+    const opened = await unlockCertificate(rows[0], wrongKeys).then(() => 'opened', (error) => error.code);
+    expect(opened).toBe('sealed-key-unreadable');
   });
 
   it('GET /records/:id/verify: a responder that is down, or answers "unknown", leaves revocation unknown and the record not valid', async () => {
@@ -434,14 +503,30 @@ describe('secrets, after everything above', () => {
     return found;
   }
 
-  it('no certificate password is in a database row, a pg-boss job, a log line or a stored file other than its own 0600 password file', async () => {
+  it('no certificate password or uploaded .p12 is in a database row, a pg-boss job, a log line or a stored file; only the development unit keeps a 0600 password file', async () => {
     const pki = path.join(stack.dataDir, 'pki');
-    givenPasswords.add((await fs.readFile(path.join(pki, `${UNIT}.password`), 'utf8')).trim());
+    const devPasswordFile = path.join(pki, `${UNIT}.password`);
+    const devPassword = (await fs.readFile(devPasswordFile, 'utf8')).trim();
+    givenPasswords.add(devPassword);
     const secrets = [...givenPasswords];
-    expect(secrets.length).toBeGreaterThanOrEqual(8);
-    const leaks = (where: string, text: string) => secrets.filter((secret) => text.includes(secret) || text.includes(JSON.stringify(secret).slice(1, -1))).map((secret) => `${secret} in ${where}`);
+    expect(secrets.length).toBeGreaterThanOrEqual(14);
+    // A 32-byte stretch of each uploaded .p12 that no other .p12 here has (not the CA certificate they share, say):
+    // found anywhere, the upload was stored in clear.
+    const p12s = [...uploadedP12s, await fs.readFile(path.join(pki, `${UNIT}.p12`))];
+    const uploads = uploadedP12s.map((p12) => {
+      for (let at = 0; at + 32 <= p12.length; at += 16) {
+        const stretch = p12.subarray(at, at + 32);
+        if (p12s.every((other) => other === p12 || !other.includes(stretch))) return stretch;
+      }
+      throw new Error('an uploaded .p12 with nothing of its own');
+    });
+    expect(uploads.length).toBeGreaterThanOrEqual(8);
+    const leaks = (where: string, text: string) => [
+      ...secrets.filter((secret) => text.includes(secret) || text.includes(JSON.stringify(secret).slice(1, -1))).map((secret) => `${secret} in ${where}`),
+      ...uploads.filter((bytes) => text.includes(bytes.toString('hex')) || text.includes(bytes.toString('base64'))).map((_, index) => `upload ${index} in ${where}`),
+    ];
 
-    // Every row of every table sohoa and pg-boss keep, as text.
+    // Every row of every table sohoa and pg-boss keep, as text (bytea as hex).
     const { rows: tables } = await stack.runtime.db.query<{ name: string }>(
       `SELECT format('%I.%I', table_schema, table_name) AS name FROM information_schema.tables
         WHERE table_schema IN ('public', 'pgboss') AND table_type = 'BASE TABLE'`,
@@ -454,30 +539,35 @@ describe('secrets, after everything above', () => {
     expect(tables.map((table) => table.name)).toEqual(expect.arrayContaining(['public.unit_certificates', 'pgboss.job']));
     expect(dump).toContain('document.sign'); // the jobs' data is in the dump
     expect(dump).toContain('SOHOA_TEST_UNIT_P12_PASSWORD'); // the name of the variable, not its value
+    const { rows: sealed } = await stack.runtime.db.query<{ n: number }>('SELECT count(*)::int AS n FROM unit_certificates WHERE p12_sealed IS NOT NULL');
+    expect(sealed[0]!.n).toBeGreaterThanOrEqual(2); // the uploads are in the dump, sealed
     expect(leaks('the database', dump)).toEqual([]);
 
     const logs = stack.logLines.join('');
     expect(logs).toContain('job finished');
     expect(leaks('the logs', logs)).toEqual([]);
 
-    // Raw bytes of every file under the data folder, PostgreSQL's and the object store's included.
+    // Raw bytes of every file under the data folder, PostgreSQL's and the object store's included. Uploads have no
+    // certificate password file: the development unit's, from the first start, is the only one.
     const files = await filesUnder(stack.dataDir);
-    const passwordFiles = files.filter(({ file }) => file.startsWith(pki) && file.endsWith('.password'));
-    expect(passwordFiles.length).toBeGreaterThanOrEqual(3); // the development unit's and two uploads
-    for (const { file, mode } of passwordFiles) expect([file, mode.toString(8)]).toEqual([file, '600']);
+    expect(files.filter(({ file }) => file.startsWith(pki) && file.endsWith('.password'))).toEqual([{ file: devPasswordFile, mode: 0o600 }]);
     const found: string[] = [];
     for (const { file } of files) {
-      if (passwordFiles.some((passwordFile) => passwordFile.file === file)) continue;
       const bytes = await fs.readFile(file).catch(() => null);
       if (!bytes) continue;
-      for (const secret of secrets) if (bytes.includes(Buffer.from(secret, 'utf8'))) found.push(`${secret} in ${path.relative(stack.dataDir, file)}`);
+      for (const secret of secrets) {
+        if (file === devPasswordFile && secret === devPassword) continue; // its own password file
+        if (bytes.includes(Buffer.from(secret, 'utf8'))) found.push(`${secret} in ${path.relative(stack.dataDir, file)}`);
+      }
+      for (const [index, upload] of uploads.entries()) if (bytes.includes(upload)) found.push(`upload ${index} in ${path.relative(stack.dataDir, file)}`);
     }
     expect(files.length).toBeGreaterThan(100);
     expect(found).toEqual([]);
 
-    // The admin token and the imported certificates: readable by the service alone.
-    const modes = files.filter(({ file }) => file === path.join(stack.dataDir, 'credentials.json') || file.startsWith(path.join(pki, 'units') + path.sep));
-    expect(modes.length).toBeGreaterThanOrEqual(6); // credentials, two uploads of .p12 + password, one seal
+    // The admin token and the key that seals uploads: readable by the service alone. No upload left a file behind.
+    const modes = files.filter(({ file }) => [path.join(stack.dataDir, 'credentials.json'), path.join(stack.dataDir, 'signing-key-encryption.key')].includes(file));
+    expect(modes).toHaveLength(2);
     for (const { file, mode } of modes) expect([file, mode.toString(8)]).toEqual([file, '600']);
+    expect(files.filter(({ file }) => file.startsWith(path.join(pki, 'units') + path.sep))).toEqual([]);
   });
 });

@@ -3,6 +3,18 @@ import os from 'node:os';
 import { z } from 'zod';
 
 /**
+ * SIGNING_KEY_ENCRYPTION_KEY: 32 bytes, as 64 hex digits or as base64. Hex is tried first: 64 hex digits
+ * are also valid base64, of 48 bytes. Returns null for anything else.
+ */
+export function parseKeyEncryptionKey(text: string): Buffer | null {
+  const value = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  if (!/^[A-Za-z0-9+/]{43}=?$/.test(value)) return null;
+  const bytes = Buffer.from(value, 'base64');
+  return bytes.length === 32 ? bytes : null;
+}
+
+/**
  * All settings, parsed once at start-up. Absent DATABASE_URL / S3_ENDPOINT mean "embedded default":
  * the launcher starts PostgreSQL and an S3 endpoint itself and fills these in.
  */
@@ -52,6 +64,19 @@ const EnvSchema = z.object({
   REVOCATION_SOFT_FAIL: z.enum(['on', 'off']).default('off'),
   /** An OCSP responder to ask instead of the one named in the certificates (e.g. a relay inside the network). */
   OCSP_URL: z.string().url().optional(),
+  /**
+   * AES-256 key that seals uploaded PKCS#12 files and their passwords in the database (32 bytes, base64 or hex).
+   * Absent: <DATA_DIR>/signing-key-encryption.key, which the embedded first start creates.
+   */
+  SIGNING_KEY_ENCRYPTION_KEY: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value.trim() === '') return undefined;
+      const key = parseKeyEncryptionKey(value);
+      if (!key) context.addIssue({ code: 'custom', message: '32 bytes, as base64 (openssl rand -base64 32) or 64 hex digits' });
+      return key ?? undefined;
+    }),
 });
 
 export interface Config {
@@ -69,7 +94,17 @@ export interface Config {
   limits: { maxUploadBytes: number; maxPagePixels: number };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   runWorkers: boolean;
-  signing: { tsaUrl?: string; trustAnchorsDir: string; expiryWarningDays: number; fetchRevocation: boolean; revocationSoftFail: boolean; ocspUrl?: string };
+  signing: {
+    tsaUrl?: string;
+    trustAnchorsDir: string;
+    expiryWarningDays: number;
+    fetchRevocation: boolean;
+    revocationSoftFail: boolean;
+    ocspUrl?: string;
+    /** SIGNING_KEY_ENCRYPTION_KEY, when set; else the runtime reads (or, embedded, creates) keyEncryptionKeyFile. */
+    keyEncryptionKey?: Buffer;
+    keyEncryptionKeyFile: string;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -107,6 +142,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       fetchRevocation: e.REVOCATION_FETCH === 'on',
       revocationSoftFail: e.REVOCATION_SOFT_FAIL === 'on',
       ocspUrl: e.OCSP_URL,
+      keyEncryptionKey: e.SIGNING_KEY_ENCRYPTION_KEY,
+      keyEncryptionKeyFile: path.join(dataDir, 'signing-key-encryption.key'),
     },
   };
 }

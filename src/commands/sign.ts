@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import { loadPkcs12, readPassword, signAs, type PasswordSource } from '@sohoa/signer';
+import { createKeyTransports, signAs, type PasswordSource } from '@sohoa/signer';
 
 export interface SignCommand {
   p12: string;
@@ -19,7 +19,7 @@ export interface SignCommand {
  * file or an environment variable, never from the command line where `ps` would show it.
  */
 export async function runSign(command: SignCommand): Promise<number> {
-  const identity = await loadPkcs12(await fs.readFile(command.p12), await readPassword(command.password));
+  const identity = await createKeyTransports().open({ transport: 'pkcs12-file', p12Path: command.p12, password: command.password });
   const signed = await signAs(await fs.readFile(command.input), identity, {
     role: command.role === 'none' ? 'unit' : command.role,
     visible: command.role !== 'none',

@@ -3,12 +3,11 @@
  *   GET  /units/:code/certificates          every certificate of the unit, with status and expiry warning
  *   POST /units/:code/certificates          import a PKCS#12 (admin): JSON with paths to the .p12 and its
  *                                           password file or environment variable, or multipart with the
- *                                           .p12 and its password (kept in a 0600 file, never returned)
+ *                                           .p12 and its password (sealed into the database under
+ *                                           SIGNING_KEY_ENCRYPTION_KEY, never written to a file or returned)
  *   POST /certificates/:id/revoke           the CA revoked it: it signs nothing from now on (admin)
  *   GET  /records/:id/verify                every signature of the record checked, problems in words
  */
-import { randomUUID } from 'node:crypto';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import express from 'express';
 import multer from 'multer';
@@ -17,7 +16,7 @@ import {
   AppError, actorOf, isUnitCode, isUuid, jsonDepthGuard, optional, parseInput, requireRole, serverPathInput, textInput,
   type Caller, type Db, type ObjectStore,
 } from '@sohoa/shared';
-import { formatReport, SignerError, verifyPdf } from '@sohoa/signer';
+import { createKeyTransports, formatReport, SignerError, verifyPdf, type KeyTransports } from '@sohoa/signer';
 import {
   certificateById,
   certificateView,
@@ -25,6 +24,7 @@ import {
   loadTrustMaterial,
   markRevoked,
   registerUnitCertificate,
+  registerUploadedCertificate,
   type SigningSettings,
 } from '@sohoa/signer/jobs';
 import { loadRecord } from './batch-status.ts';
@@ -33,7 +33,11 @@ import { multipart } from './http-errors.ts';
 export interface CertificateRoutesDeps {
   db: Db;
   store: ObjectStore;
-  signing: SigningSettings & { pkiDir: string };
+  /**
+   * `keys`: where keys are opened and uploads sealed (the runtime's); absent, made here from
+   * `keyEncryptionKey` (SIGNING_KEY_ENCRYPTION_KEY), without which uploads are refused.
+   */
+  signing: SigningSettings & { pkiDir: string; keys?: KeyTransports; keyEncryptionKey?: Uint8Array | null };
 }
 
 
@@ -50,14 +54,19 @@ const ImportFields = z.object({
 });
 const RevokeFields = z.object({ reason: optional(textInput(1000)) });
 
-/** A refused import says why, in the signer's words, under its stable code. */
+/**
+ * A refused import says why, in the signer's words, under its stable code:
+ * 422 for the certificate, 503 when the server lacks the key to store an upload.
+ */
 function asAppError(error: unknown): unknown {
-  return error instanceof SignerError ? new AppError(error.code, error.message, 422) : error;
+  if (!(error instanceof SignerError)) return error;
+  return new AppError(error.code, error.message, error.code === 'key-encryption-key-missing' ? 503 : 422);
 }
 
 export function certificateRoutes(deps: CertificateRoutesDeps): express.Router {
   const router = express.Router();
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 1024 * 1024, files: 2 } });
+  const keys = deps.signing.keys ?? createKeyTransports({ keyEncryptionKey: deps.signing.keyEncryptionKey });
   const trust = () => loadTrustMaterial({ trustAnchorsDir: deps.signing.trustAnchorsDir, extraAnchorFiles: [path.join(deps.signing.pkiDir, 'ca.pem')] });
 
   async function unitByCode(code: string): Promise<{ id: string; code: string; name: string }> {
@@ -83,41 +92,40 @@ export function certificateRoutes(deps: CertificateRoutesDeps): express.Router {
     const role = body.role ?? 'unit';
     const files = (req.files ?? {}) as Record<string, Express.Multer.File[]>;
 
-    let p12Path = text('p12Path');
-    let passwordPath = text('passwordFile');
-    const passwordEnv = text('passwordEnv');
-    let sealPath = text('sealPath');
     const uploaded = files.p12?.[0];
+    const common = { unitId: unit.id, role, holderName: text('holderName'), actor: actorOf(res.locals.caller as Caller) } as const;
+    let id: string;
     if (uploaded) {
-      // An uploaded .p12 and its password go to files only the service can read, like the development PKI's.
+      // The .p12 and its password stay in memory until they are sealed into the row: no file, no log line.
       const password = body.password;
       if (password === undefined) throw new AppError('missing-password', 'an uploaded .p12 needs its "password" field');
-      const dir = path.join(deps.signing.pkiDir, 'units', unit.code);
-      await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-      const base = path.join(dir, `${role}-${randomUUID()}`);
-      p12Path = `${base}.p12`;
-      passwordPath = `${base}.password`;
-      await fs.writeFile(p12Path, uploaded.buffer, { mode: 0o600 });
-      await fs.writeFile(passwordPath, password, { mode: 0o600 });
-      if (files.seal?.[0]) await fs.writeFile((sealPath = `${base}-seal.img`), files.seal[0].buffer, { mode: 0o600 });
+      const { trustAnchorsPem } = await trust();
+      id = await registerUploadedCertificate(deps.db, {
+        ...common,
+        p12: uploaded.buffer,
+        password,
+        sealImage: files.seal?.[0]?.buffer,
+        keys,
+        trustAnchorsPem,
+      }).catch((error: unknown) => {
+        throw asAppError(error);
+      });
+    } else {
+      const p12Path = text('p12Path');
+      if (!p12Path) throw new AppError('missing-p12', 'give "p12Path" (with "passwordFile" or "passwordEnv") or upload "p12" with "password"');
+      const { trustAnchorsPem } = await trust();
+      id = await registerUnitCertificate(deps.db, {
+        ...common,
+        p12Path,
+        passwordPath: text('passwordFile'),
+        passwordEnv: text('passwordEnv'),
+        sealPath: text('sealPath'),
+        keys,
+        trustAnchorsPem,
+      }).catch((error: unknown) => {
+        throw asAppError(error);
+      });
     }
-    if (!p12Path) throw new AppError('missing-p12', 'give "p12Path" (with "passwordFile" or "passwordEnv") or upload "p12" with "password"');
-
-    const { trustAnchorsPem } = await trust();
-    const id = await registerUnitCertificate(deps.db, {
-      unitId: unit.id,
-      role,
-      p12Path,
-      passwordPath,
-      passwordEnv: uploaded ? undefined : passwordEnv,
-      holderName: text('holderName'),
-      sealPath,
-      trustAnchorsPem,
-      actor: actorOf(res.locals.caller as Caller),
-    }).catch(async (error: unknown) => {
-      if (uploaded) await Promise.all([p12Path, passwordPath, sealPath].map((file) => file && fs.rm(file, { force: true })));
-      throw asAppError(error);
-    });
     const row = (await certificateById(deps.db, id))!;
     res.status(201).json(certificateView(row, new Date(), deps.signing.expiryWarningDays));
   });

@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { certificateFromPem, distinguishedName, pemToDer, splitPemBundle } from './certificate.ts';
 import { checkChain } from './chain.ts';
 import { SignerError } from './errors.ts';
-import type { SigningIdentity } from './pkcs12.ts';
 import { assertMaySign } from './signing-policy.ts';
+import { signerFacts, type SigningKey } from './signing-key.ts';
 
 export interface CertificateFacts {
   subject: string;
@@ -29,9 +29,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * signature others accept: expired or not yet valid, key usage without
  * digitalSignature/nonRepudiation, or a chain that ends at no configured anchor.
  */
-export async function inspectCertificate(identity: SigningIdentity, options: { trustAnchorsPem: string[]; now?: Date }): Promise<CertificateFacts> {
+export async function inspectCertificate(key: SigningKey, options: { trustAnchorsPem: string[]; now?: Date }): Promise<CertificateFacts> {
   const now = options.now ?? new Date();
-  assertMaySign(identity, now);
+  assertMaySign(key, now);
+  const identity = signerFacts(key);
   const certificate = certificateFromPem(identity.certificatePem);
   const anchors = options.trustAnchorsPem.flatMap(splitPemBundle).map(certificateFromPem);
   if (anchors.length === 0) {

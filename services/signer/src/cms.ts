@@ -5,10 +5,12 @@
  * PAdES puts the claimed time in the signature dictionary's /M.
  */
 import * as asn1js from 'asn1js';
-import { createHash } from 'node:crypto';
+import { createHash, verify, X509Certificate } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import './crypto-engine.ts';
 import { certificateFromDer } from './certificate.ts';
+import { SignerError } from './errors.ts';
+import type { SigningAlgorithm, SigningKey } from './signing-key.ts';
 
 export const OID = {
   data: '1.2.840.113549.1.7.1',
@@ -19,6 +21,8 @@ export const OID = {
   signingCertificate: '1.2.840.113549.1.9.16.2.12',
   signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
   sha256: '2.16.840.1.101.3.4.2.1',
+  sha256WithRsaEncryption: '1.2.840.113549.1.1.11',
+  ecdsaWithSha256: '1.2.840.10045.4.3.2',
   /** id-aa-signatureTimeStampToken (RFC 3161 appendix A): B-T's unsigned attribute. */
   signatureTimeStampToken: '1.2.840.113549.1.9.16.2.14',
   tstInfo: '1.2.840.113549.1.9.16.1.4',
@@ -29,8 +33,8 @@ export interface CadesSignatureInput {
   documentDigest: Uint8Array;
   signerCertificateDer: Uint8Array;
   chainDer: Uint8Array[];
-  /** RSASSA-PKCS1-v1_5 / SHA-256 or ECDSA key; pkijs derives the signature algorithm from it. */
-  privateKey: CryptoKey;
+  /** Signs the DER of the signed attributes; where its key lives is not this code's business. */
+  key: Pick<SigningKey, 'algorithm' | 'sign'>;
   /**
    * B-T: returns an RFC 3161 time-stamp token (DER ContentInfo) over the
    * signature value it is given. Absent for B-B.
@@ -72,20 +76,36 @@ function inDerSetOrder(attributes: pkijs.Attribute[]): pkijs.Attribute[] {
 }
 
 /**
- * pkijs writes NULL parameters for SHA-256 and none for sha256WithRSAEncryption;
- * RFC 5754 wants SHA-2 digest parameters absent and RFC 4055 wants NULL for the
- * RSA signature algorithm. Neither field is covered by the signature, so they
- * can be set after signing.
+ * The algorithm identifiers, canonical: RFC 5754 wants SHA-2 digest parameters
+ * absent, RFC 4055 wants NULL for the RSA signature algorithm, RFC 5758 wants
+ * ecdsa-with-SHA2 without parameters.
  */
-function useCanonicalAlgorithmParameters(signedData: pkijs.SignedData): void {
-  for (const algorithm of signedData.digestAlgorithms) delete algorithm.algorithmParams;
-  for (const signerInfo of signedData.signerInfos) {
-    delete signerInfo.digestAlgorithm.algorithmParams;
-    if (signerInfo.signatureAlgorithm.algorithmId.startsWith('1.2.840.113549.1.1.')) {
-      signerInfo.signatureAlgorithm.algorithmParams = new asn1js.Null();
-    }
-    // RFC 5758: ecdsa-with-SHA2 algorithm identifiers carry no parameters.
-    if (signerInfo.signatureAlgorithm.algorithmId.startsWith('1.2.840.10045.4.3.')) delete signerInfo.signatureAlgorithm.algorithmParams;
+function sha256Identifier(): pkijs.AlgorithmIdentifier {
+  return new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 });
+}
+
+function signatureIdentifier(algorithm: SigningAlgorithm): pkijs.AlgorithmIdentifier {
+  return algorithm === 'rsa-pkcs1-sha256'
+    ? new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256WithRsaEncryption, algorithmParams: new asn1js.Null() })
+    : new pkijs.AlgorithmIdentifier({ algorithmId: OID.ecdsaWithSha256 });
+}
+
+/** The bytes a CMS signer signs: the signed attributes' DER with the SET OF tag (RFC 5652 §5.4), not the [0] they are written with. */
+function signedAttributesDer(attributes: pkijs.SignedAndUnsignedAttributes): Uint8Array {
+  const der = new Uint8Array(attributes.toSchema().toBER(false));
+  der[0] = 0x31;
+  return der;
+}
+
+/**
+ * A transport that signed with another key than its certificate's (a token
+ * with two keys, a remote signer mixing up identities) would make a record no
+ * verifier accepts: check the value before it goes into the PDF.
+ */
+function assertSignatureMatches(certificateDer: Uint8Array, data: Uint8Array, signature: Uint8Array): void {
+  const publicKey = new X509Certificate(certificateDer).publicKey;
+  if (!verify('sha256', data, { key: publicKey, dsaEncoding: 'der' }, signature)) {
+    throw new SignerError('bad-key', 'The signing key made a signature its certificate does not verify: key and certificate do not belong together.');
   }
 }
 
@@ -97,22 +117,29 @@ export async function buildCadesSignature(input: CadesSignatureInput): Promise<U
     attribute(OID.signingCertificateV2, signingCertificateV2(input.signerCertificateDer)),
   ]);
 
+  const signedAttrs = new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: signedAttributes });
+
+  // Detached, with signed attributes: what is signed is the DER of the attributes, which carry the document's digest.
+  const toBeSigned = signedAttributesDer(signedAttrs);
+  const signatureValue = await input.key.sign(toBeSigned);
+  assertSignatureMatches(input.signerCertificateDer, toBeSigned, signatureValue);
+
   const signedData = new pkijs.SignedData({
     version: 1,
+    digestAlgorithms: [sha256Identifier()],
     encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.data }),
     signerInfos: [
       new pkijs.SignerInfo({
         version: 1,
         sid: new pkijs.IssuerAndSerialNumber({ issuer: signer.issuer, serialNumber: signer.serialNumber }),
-        signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: signedAttributes }),
+        digestAlgorithm: sha256Identifier(),
+        signedAttrs,
+        signatureAlgorithm: signatureIdentifier(input.key.algorithm),
+        signature: new asn1js.OctetString({ valueHex: signatureValue }),
       }),
     ],
     certificates: [signer, ...input.chainDer.map(certificateFromDer)],
   });
-
-  // Detached: no data given, so pkijs signs the DER of the signed attributes.
-  await signedData.sign(input.privateKey, 0, 'SHA-256');
-  useCanonicalAlgorithmParameters(signedData);
 
   if (input.timestamp) {
     // The token is over the signature value, so it can only be fetched now; it

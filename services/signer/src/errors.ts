@@ -19,7 +19,11 @@ export type SignerErrorCode =
   | 'missing-password'
   | 'signature-too-large'
   | 'bad-unit-code'
-  | 'development-pki-incomplete';
+  | 'development-pki-incomplete'
+  | 'bad-key'
+  | 'key-encryption-key-missing'
+  | 'sealed-key-unreadable'
+  | 'bad-seal';
 
 export class SignerError extends Error {
   constructor(

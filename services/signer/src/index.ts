@@ -1,11 +1,15 @@
 /**
- * @sohoa/signer — PAdES signatures for digitized records: load a unit's
- * PKCS#12 (RSA or ECDSA), sign a PDF (baseline B-B, or B-T with a TSA; visible
+ * @sohoa/signer — PAdES signatures for digitized records: open a unit's key
+ * through the key transports (a PKCS#12 file, or an uploaded one sealed in the
+ * database; RSA or ECDSA) behind the `SigningKey` seam, sign a PDF (baseline B-B, or B-T with a TSA; visible
  * or not; again after an earlier signature), verify every signature in a PDF, and a
  * development PKI for first start.
  */
 export { SignerError, type SignerErrorCode } from './errors.ts';
-export { loadPkcs12, type SigningIdentity } from './pkcs12.ts';
+export { identityOf, keyObjectSigningKey, signerFacts, type SignerFacts, type SigningAlgorithm, type SigningIdentity, type SigningKey } from './signing-key.ts';
+export { loadPkcs12, type Pkcs12Identity } from './pkcs12.ts';
+export { createKeyTransports, KEY_ENCRYPTION_KEY_MISSING, type KeySource, type KeyTransports, type KeyTransportSettings } from './key-transports.ts';
+export { loadKeyEncryptionKey, type KeyEncryptionKey, type KeyEncryptionKeyOptions } from './key-encryption-key.ts';
 export { signAs, signPdf, type SignAsOptions, type SignOptions } from './pdf-signature.ts';
 export { MIN_SIGNATURE_SCALE, vietnamTime, type SignatureAppearance, type SignaturePlacement } from './appearance.ts';
 export { INK_DARKNESS, MAX_SPECK_INCHES, SPECK_ISOLATION_INCHES } from './ink-map.ts';

@@ -2,12 +2,12 @@
  * Signs a PDF as PAdES baseline B-B (or B-T with a time-stamp authority):
  * an incremental update with the placeholder, byte ranges, SHA-256 over them,
  * CMS into /Contents. A signed PDF can be signed again (officer, then unit);
- * the earlier signatures stay valid.
+ * the earlier signatures stay valid. The key is a `SigningKey`: this code
+ * never learns where it lives (a PKCS#12 here, a token or a remote signer).
  */
 import { createHash } from 'node:crypto';
-import { pemToDer } from './certificate.ts';
 import { buildCadesSignature } from './cms.ts';
-import type { SigningIdentity } from './pkcs12.ts';
+import { signerFacts, type SigningKey } from './signing-key.ts';
 import type { SignatureAppearance, SignaturePlacement } from './appearance.ts';
 import { CONTENTS_CAPACITY_BYTES, CONTENTS_CAPACITY_WITH_TIMESTAMP_BYTES, fillByteRange, fillContents, prepareForSigning } from './placeholder.ts';
 import { assertMaySign } from './signing-policy.ts';
@@ -43,13 +43,14 @@ function digestOfRanges(bytes: Uint8Array, byteRange: number[]): Uint8Array {
 }
 
 /** The mechanics without the identity checks; tests use it to make signatures a verifier must reject. */
-export async function embedSignature(pdf: Uint8Array, identity: SigningIdentity, options: SignOptions & { signingTime: Date }): Promise<Uint8Array> {
+export async function embedSignature(pdf: Uint8Array, key: SigningKey, options: SignOptions & { signingTime: Date }): Promise<Uint8Array> {
   const tsa = options.timestampAuthority;
+  const [signer, ...issuers] = key.certificateChain;
   const prepared = await prepareForSigning(
     pdf,
     {
       signingTime: options.signingTime,
-      signerName: options.signerName ?? identity.subjectName,
+      signerName: options.signerName ?? signerFacts(key).subjectName,
       reason: options.reason,
       location: options.location,
       contactInfo: options.contactInfo,
@@ -60,19 +61,19 @@ export async function embedSignature(pdf: Uint8Array, identity: SigningIdentity,
   const byteRange = fillByteRange(prepared);
   const cms = await buildCadesSignature({
     documentDigest: digestOfRanges(prepared.bytes, byteRange),
-    signerCertificateDer: pemToDer(identity.certificatePem),
-    chainDer: identity.chainPem.map(pemToDer),
-    privateKey: identity.privateKey,
+    signerCertificateDer: new Uint8Array(signer!.raw),
+    chainDer: issuers.map((certificate) => new Uint8Array(certificate.raw)),
+    key,
     timestamp: tsa ? (signatureValue) => requestTimestamp(tsa, signatureValue) : undefined,
   });
   fillContents(prepared, cms);
   return prepared.bytes;
 }
 
-export async function signPdf(pdf: Uint8Array, identity: SigningIdentity, options: SignOptions = {}): Promise<Uint8Array> {
+export async function signPdf(pdf: Uint8Array, key: SigningKey, options: SignOptions = {}): Promise<Uint8Array> {
   const signingTime = wholeSeconds(options.signingTime ?? new Date());
-  assertMaySign(identity, signingTime);
-  return embedSignature(pdf, identity, { ...options, signingTime });
+  assertMaySign(key, signingTime);
+  return embedSignature(pdf, key, { ...options, signingTime });
 }
 
 export interface SignAsOptions {
@@ -94,9 +95,9 @@ export interface SignAsOptions {
  * How sohoa signs a record, for the pipeline and `sohoa sign` alike: the
  * visible box for the role, B-T when a time-stamp authority is configured.
  */
-export function signAs(pdf: Uint8Array, identity: SigningIdentity, options: SignAsOptions): Promise<Uint8Array> {
-  const name = options.name ?? identity.subjectName;
-  return signPdf(pdf, identity, {
+export function signAs(pdf: Uint8Array, key: SigningKey, options: SignAsOptions): Promise<Uint8Array> {
+  const name = options.name ?? signerFacts(key).subjectName;
+  return signPdf(pdf, key, {
     signingTime: options.signingTime,
     reason: options.reason,
     location: options.location,

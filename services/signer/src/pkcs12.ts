@@ -1,24 +1,22 @@
 /**
- * Reads a unit's PKCS#12 (.p12/.pfx) into a signing identity. node-forge does
- * the PKCS#12 decoding (PBES2/AES and legacy 3DES/RC2 both occur in files from
- * Vietnamese CAs), RSA and ECDSA keys alike; the private key then goes into WebCrypto as a
- * non-extractable key, so nothing downstream holds raw key bytes.
+ * The PKCS#12 transport behind the signing-key seam: reads a unit's .p12/.pfx
+ * into a `SigningKey`. node-forge does the PKCS#12 decoding (PBES2/AES and
+ * legacy 3DES/RC2 both occur in files from Vietnamese CAs), RSA and ECDSA keys
+ * alike; the private key then goes into WebCrypto as a non-extractable key, so
+ * nothing downstream holds raw key bytes — it only calls sign().
  */
-import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
+import * as pkijs from 'pkijs';
 import { subtle } from './crypto-engine.ts';
-import { certificateFromPem, displayName } from './certificate.ts';
 import { SignerError } from './errors.ts';
+import { identityOf, keyMatchesCertificate, signingAlgorithmOf, type SigningIdentity, type SigningKey } from './signing-key.ts';
 
-export interface SigningIdentity {
-  certificatePem: string;
-  /** Issuing certificates, nearest first, without the signer certificate. */
-  chainPem: string[];
-  subjectName: string;
-  notBefore: Date;
-  notAfter: Date;
-  /** RSASSA-PKCS1-v1_5 / SHA-256 or ECDSA WebCrypto key, not extractable. */
-  privateKey: CryptoKey;
+export type { SigningIdentity } from './signing-key.ts';
+
+export interface Pkcs12Identity extends SigningIdentity {
+  /** RSASSA-PKCS1-v1_5 / SHA-256 or ECDSA WebCrypto key, not extractable; only this transport signs with it. */
+  readonly privateKey: CryptoKey;
 }
 
 function readPfx(asn1: forge.asn1.Asn1, password: string): forge.pkcs12.Pkcs12Pfx {
@@ -90,10 +88,6 @@ function certificateOf(bag: forge.pkcs12.Bag): X509Certificate | null {
   }
 }
 
-function spki(key: KeyObject): Buffer {
-  return key.export({ type: 'spki', format: 'der' });
-}
-
 /** Orders the other certificates from the signer's issuer upwards; strays go last. */
 function orderChain(signer: X509Certificate, others: X509Certificate[]): X509Certificate[] {
   const ordered: X509Certificate[] = [];
@@ -112,39 +106,39 @@ function orderChain(signer: X509Certificate, others: X509Certificate[]): X509Cer
 
 const WEBCRYPTO_CURVES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
 
-/** The WebCrypto algorithm pkijs signs with: SHA-256 with RSA PKCS#1 v1.5, or ECDSA on a NIST curve. */
-function signingAlgorithm(key: KeyObject): RsaHashedImportParams | EcKeyImportParams {
-  if (key.asymmetricKeyType === 'rsa') return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
-  const curve = key.asymmetricKeyType === 'ec' ? WEBCRYPTO_CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''] : undefined;
-  if (!curve) {
-    const kind = key.asymmetricKeyType === 'ec' ? `ECDSA on ${key.asymmetricKeyDetails?.namedCurve}` : key.asymmetricKeyType;
-    throw new SignerError('unsupported-key', `The certificate file holds a key type sohoa cannot sign with (${kind}); RSA and ECDSA on P-256, P-384 or P-521 are supported.`);
-  }
-  return { name: 'ECDSA', namedCurve: curve };
+/** The WebCrypto algorithm of the key: SHA-256 with RSA PKCS#1 v1.5, or ECDSA on a NIST curve. */
+function webCryptoAlgorithm(key: KeyObject): RsaHashedImportParams | EcKeyImportParams {
+  return signingAlgorithmOf(key) === 'rsa-pkcs1-sha256'
+    ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
+    : { name: 'ECDSA', namedCurve: WEBCRYPTO_CURVES[key.asymmetricKeyDetails!.namedCurve!]! };
 }
 
-export async function loadPkcs12(p12: Uint8Array, password: string): Promise<SigningIdentity> {
+/** A SigningKey over a WebCrypto key: WebCrypto gives ECDSA as r‖s, CMS wants the DER Ecdsa-Sig-Value. */
+function webCryptoSigningKey(privateKey: CryptoKey, certificateChain: X509Certificate[]): SigningKey & { privateKey: CryptoKey } {
+  const ecdsa = privateKey.algorithm.name === 'ECDSA';
+  return {
+    certificateChain,
+    algorithm: ecdsa ? 'ecdsa-sha256' : 'rsa-pkcs1-sha256',
+    privateKey,
+    async sign(data) {
+      const signature = await subtle.sign(ecdsa ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'RSASSA-PKCS1-v1_5' }, privateKey, data);
+      return new Uint8Array(ecdsa ? pkijs.createCMSECDSASignature(signature) : signature);
+    },
+  };
+}
+
+export async function loadPkcs12(p12: Uint8Array, password: string): Promise<Pkcs12Identity> {
   const pfx = decodePfx(p12, password);
   const keyBags = [...bagsOfType(pfx, forge.pki.oids.pkcs8ShroudedKeyBag!), ...bagsOfType(pfx, forge.pki.oids.keyBag!)];
   const key = keyBags.map(privateKeyOf).find((candidate): candidate is KeyObject => candidate !== null);
   if (!key) throw new SignerError('bad-pkcs12', 'The certificate file holds no private key sohoa can read.');
-  const algorithm = signingAlgorithm(key);
+  const algorithm = webCryptoAlgorithm(key);
 
   const certificates = bagsOfType(pfx, forge.pki.oids.certBag!).flatMap((bag) => certificateOf(bag) ?? []);
-  const publicKey = spki(createPublicKey(key));
-  const signer = certificates.find((certificate) => spki(certificate.publicKey).equals(publicKey));
+  const signer = certificates.find((certificate) => keyMatchesCertificate(key, certificate));
   if (!signer) throw new SignerError('bad-pkcs12', 'The certificate file holds no certificate for its private key.');
   const chain = orderChain(signer, certificates.filter((certificate) => certificate !== signer));
 
   const privateKey = await subtle.importKey('pkcs8', key.export({ type: 'pkcs8', format: 'der' }), algorithm, false, ['sign']);
-  const certificatePem = signer.toString();
-  const parsed = certificateFromPem(certificatePem);
-  return {
-    certificatePem,
-    chainPem: chain.map((certificate) => certificate.toString()),
-    subjectName: displayName(parsed),
-    notBefore: parsed.notBefore.value,
-    notAfter: parsed.notAfter.value,
-    privateKey,
-  };
+  return { ...identityOf(webCryptoSigningKey(privateKey, [signer, ...chain])), privateKey };
 }

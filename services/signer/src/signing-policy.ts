@@ -5,9 +5,10 @@
  */
 import { certificateFromPem, keyUsageForSigning, validityAt } from './certificate.ts';
 import { SignerError } from './errors.ts';
-import type { SigningIdentity } from './pkcs12.ts';
+import { signerFacts, type SigningKey } from './signing-key.ts';
 
-export function assertMaySign(identity: SigningIdentity, signingTime: Date): void {
+export function assertMaySign(key: SigningKey, signingTime: Date): void {
+  const identity = signerFacts(key);
   const certificate = certificateFromPem(identity.certificatePem);
   const validity = validityAt(certificate, signingTime);
   if (validity === 'expired') {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { createCertificateAuthority, issueCertificate, toPkcs12, type CertificateRequest, type IssuedCertificate } from './certificate-issuer.ts';
 import { ensureDevelopmentPki, type DevelopmentPki } from './dev-pki.ts';
-import { loadPkcs12, type SigningIdentity } from './pkcs12.ts';
+import { loadPkcs12, type Pkcs12Identity } from './pkcs12.ts';
 import { execFileSync } from 'node:child_process';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -20,22 +20,22 @@ export interface TestPki {
   caPem: string;
   /** The development CA with its key, to issue more certificates, CRLs and a TSA in tests. */
   authority: IssuedCertificate;
-  unit: SigningIdentity;
+  unit: Pkcs12Identity;
   /** A digitizing officer's personal certificate from the same CA. */
-  officer: SigningIdentity;
+  officer: Pkcs12Identity;
   /** Expired a year ago, issued by the trusted development CA. */
-  expired: SigningIdentity;
+  expired: Pkcs12Identity;
   /** Valid only from next year. */
-  notYetValid: SigningIdentity;
+  notYetValid: Pkcs12Identity;
   /** No keyUsage extension at all. */
-  withoutKeyUsage: SigningIdentity;
+  withoutKeyUsage: Pkcs12Identity;
   /** Issued by an authority nobody trusts. */
-  foreign: SigningIdentity;
+  foreign: Pkcs12Identity;
   foreignCaPem: string;
   cleanup(): Promise<void>;
 }
 
-async function identity(issued: IssuedCertificate, authority: IssuedCertificate): Promise<SigningIdentity> {
+async function identity(issued: IssuedCertificate, authority: IssuedCertificate): Promise<Pkcs12Identity> {
   return loadPkcs12(toPkcs12(issued, [authority.certificatePem], 'test', 'test'), 'test');
 }
 
@@ -56,7 +56,7 @@ export interface TestPkiOptions {
 }
 
 /** A unit certificate from `authority`, with whatever a test needs (e.g. `ocspResponderUrl`), loaded as a signer. */
-export async function issueTestIdentity(authority: IssuedCertificate, commonName: string, overrides: Partial<CertificateRequest> = {}): Promise<SigningIdentity> {
+export async function issueTestIdentity(authority: IssuedCertificate, commonName: string, overrides: Partial<CertificateRequest> = {}): Promise<Pkcs12Identity> {
   return identity(issueCertificate(unitRequestOf(commonName, overrides), authority), authority);
 }
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { documentRepository, withTransaction, type Db, type JobHandler, type Logger, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
-import { certificateStatus, signAs, SignerError, type SignaturePlacement, type SigningIdentity } from '../index.ts';
+import { certificateStatus, signAs, SignerError, type KeyTransports, type SignaturePlacement, type SigningKey } from '../index.ts';
 import { unlockCertificate } from './certificate-registry.service.ts';
 import { activeCertificate, type UnitCertificateRow } from './unit-certificate.repository.ts';
 
@@ -12,6 +12,8 @@ export interface SignJobDeps {
   tsaUrl?: string;
   /** Where a visible box had to leave its corner or cover ink, the job says so here (the record is signed all the same). */
   log?: Pick<Logger, 'warn'>;
+  /** Opens a certificate's key wherever it lives (a .p12 on this machine, or sealed in the row under SIGNING_KEY_ENCRYPTION_KEY). */
+  keys: KeyTransports;
 }
 
 interface DocumentToSign { id: string; status: string; pdf_key: string; unit_id: string; unit_name: string; dossier_code: string }
@@ -43,23 +45,21 @@ function refusal(cert: UnitCertificateRow, now: Date): string | null {
  * seal (top right), appended as an incremental update so the first stays valid.
  */
 export function signDocumentJob(deps: SignJobDeps): JobHandler<'document.sign'> {
-  // Unlocking a PKCS#12 costs a key derivation: keep the unlocked identity per certificate row.
-  const identities = new Map<string, Promise<SigningIdentity>>();
+  // Unlocking a PKCS#12 costs a key derivation: keep the unlocked key per certificate row.
+  const identities = new Map<string, Promise<SigningKey>>();
   const identityFor = (cert: UnitCertificateRow) => {
     let identity = identities.get(cert.id);
     if (!identity) {
-      identity = unlockCertificate(cert);
+      identity = unlockCertificate(cert, deps.keys);
       identity.catch(() => identities.delete(cert.id));
       identities.set(cert.id, identity);
     }
     return identity;
   };
-  const seals = new Map<string, Promise<Uint8Array | undefined>>();
-  const sealFor = (cert: UnitCertificateRow) => {
-    if (!cert.seal_path) return Promise.resolve(undefined);
-    let seal = seals.get(cert.seal_path);
-    if (!seal) seals.set(cert.seal_path, (seal = fs.readFile(cert.seal_path).then((bytes) => new Uint8Array(bytes))));
-    return seal;
+  // The seal comes with the row, so any worker draws it; only rows from before that name a file on this machine.
+  const sealFor = async (cert: UnitCertificateRow): Promise<Uint8Array | undefined> => {
+    if (cert.seal_image) return new Uint8Array(cert.seal_image);
+    return cert.seal_path ? new Uint8Array(await fs.readFile(cert.seal_path)) : undefined;
   };
   const timestampAuthority = deps.tsaUrl ? { url: deps.tsaUrl } : undefined;
 

@@ -6,11 +6,17 @@ export interface UnitCertificateRow {
   id: string;
   unit_id: string;
   role: CertificateRole;
-  p12_path: string;
+  /** A .p12 on the signing machines (imported by path); null when the upload is sealed in p12_sealed. */
+  p12_path: string | null;
   password_path: string | null;
   password_env: string | null;
+  /** An uploaded .p12 and its password, AES-256-GCM under SIGNING_KEY_ENCRYPTION_KEY (sealed-pkcs12.ts). */
+  p12_sealed: Buffer | null;
   holder_name: string | null;
+  /** The seal scan as a file: only rows registered before seal images were kept in the database. */
   seal_path: string | null;
+  /** The seal scan drawn in the unit's signature box, kept here so any worker can draw it. */
+  seal_image: Buffer | null;
   subject: string;
   issuer: string | null;
   serial_number: string | null;
@@ -41,13 +47,16 @@ export async function certificateById(db: Queryable, id: string): Promise<UnitCe
 }
 
 export interface NewCertificateRow {
+  /** Fixed before the insert when a sealed key is bound to it. */
+  id?: string;
   unitId: string;
   role: CertificateRole;
-  p12Path: string;
+  p12Path: string | null;
   passwordPath: string | null;
   passwordEnv: string | null;
+  p12Sealed: Uint8Array | null;
   holderName: string | null;
-  sealPath: string | null;
+  sealImage: Uint8Array | null;
   subject: string;
   issuer: string | null;
   serialNumber: string | null;
@@ -66,11 +75,11 @@ export async function insertActiveCertificate(db: Db, row: NewCertificateRow): P
   return withTransaction(db, async (tx) => {
     await tx.query('UPDATE unit_certificates SET active = false WHERE unit_id = $1 AND role = $2 AND active', [row.unitId, row.role]);
     const { rows } = await tx.query<{ id: string }>(
-      `INSERT INTO unit_certificates (unit_id, role, p12_path, password_path, password_env, holder_name, seal_path, subject, issuer,
-         serial_number, fingerprint_sha256, not_before, not_after)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-      [row.unitId, row.role, row.p12Path, row.passwordPath, row.passwordEnv, row.holderName, row.sealPath, row.subject, row.issuer,
-        row.serialNumber, row.fingerprintSha256, row.notBefore, row.notAfter],
+      `INSERT INTO unit_certificates (id, unit_id, role, p12_path, password_path, password_env, p12_sealed, holder_name, seal_image, subject,
+         issuer, serial_number, fingerprint_sha256, not_before, not_after)
+       VALUES (coalesce($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+      [row.id ?? null, row.unitId, row.role, row.p12Path, row.passwordPath, row.passwordEnv, bytea(row.p12Sealed), row.holderName, bytea(row.sealImage),
+        row.subject, row.issuer, row.serialNumber, row.fingerprintSha256, row.notBefore, row.notAfter],
     );
     const id = rows[0]!.id;
     await recordAudit(tx, {
@@ -82,6 +91,11 @@ export async function insertActiveCertificate(db: Db, row: NewCertificateRow): P
     });
     return id;
   });
+}
+
+/** node-postgres sends a Buffer as bytea; a plain Uint8Array it would send as text. */
+function bytea(bytes: Uint8Array | null): Buffer | null {
+  return bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null;
 }
 
 /** Marks a certificate revoked (the CA said so); it signs nothing from now on. */
