@@ -8,7 +8,7 @@ import { buildDocumentJob, ocrPageJob } from '@sohoa/ocr/jobs';
 import { splitBatchJob } from '@sohoa/matching/jobs';
 import { createKeyTransports, loadKeyEncryptionKey } from '@sohoa/signer';
 import { signDocumentJob } from '@sohoa/signer/jobs';
-import { archiveRecordJob, createApp, reclassifyRecordJob } from '@sohoa/archive-api';
+import { archiveRecordJob, createApp, reclassifyRecordJob, sweepSpool } from '@sohoa/archive-api';
 import { bootstrap, type BootstrapResult } from './bootstrap.ts';
 
 export interface RuntimeParts { http: boolean; workers: boolean; inbox: boolean }
@@ -71,7 +71,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       const deps = { db, store, queue };
       await queue.work(
         {
-          'ingest.file': splitFileJob({ ...deps, quarantineDir: config.quarantineDir, maxPagePixels: config.limits.maxPagePixels }),
+          'ingest.file': splitFileJob({ ...deps, maxPagePixels: config.limits.maxPagePixels }),
           'ocr.page': ocrPageJob({ ...deps, engine }),
           'batch.split': splitBatchJob(deps),
           'document.build': buildDocumentJob(deps),
@@ -86,7 +86,11 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
     let url: string | undefined;
     let notReady: string | null = 'first start (catalog, demo unit, certificate, API token) not done yet';
     if (parts.http) {
-      const app = createApp({ db, store, queue, log, maxUploadBytes: config.limits.maxUploadBytes, signing: { ...config.signing, pkiDir: config.pkiDir, keys }, notReady: () => notReady });
+      await sweepSpool(config.spoolDir);
+      const app = createApp({
+        db, store, queue, log, maxUploadBytes: config.limits.maxUploadBytes, spoolDir: config.spoolDir,
+        signing: { ...config.signing, pkiDir: config.pkiDir, keys }, notReady: () => notReady,
+      });
       const server: Server = await new Promise((resolve, reject) => {
         const s = app.listen(config.port, config.host, () => resolve(s));
         s.on('error', reject);
@@ -97,7 +101,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       url = `http://localhost:${port}`;
     }
     if (parts.inbox) {
-      const inbox = watchInbox({ db, store, queue }, { dir: config.inboxDir, quarantineDir: config.quarantineDir, pollMs: config.inbox.pollMs, settleMs: config.inbox.settleMs }, log);
+      const inbox = watchInbox({ db, store, queue }, { dir: config.inboxDir, pollMs: config.inbox.pollMs, settleMs: config.inbox.settleMs }, log);
       cleanups.push(() => inbox.stop()); // pushed last, so it stops first: no file is taken while the rest stops
     }
     const firstStart = async () => {

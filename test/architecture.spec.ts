@@ -52,6 +52,9 @@ function violations(file: SourceFile): string[] {
   const from = moduleAt(file.path);
   if (!from) return [`${file.path}: in no module of the flow table (add its package to FLOW in test/architecture.spec.ts)`];
   const isSpec = /\.(spec|test)\.ts$/.test(file.path);
+  // Fixtures (test PKI, OCSP responder, TSA, rendered pages) live in each package's src/testing/, exported as
+  // '@sohoa/<name>/testing': specs and other fixtures may use them, production code never.
+  const isTestCode = isSpec || /\/src\/testing\//.test(file.path);
   const against = (to: Module) => to !== from && !FLOW[from].mayImport.includes(to);
   const found: string[] = [];
   for (const { fileName: specifier } of ts.preProcessFile(file.text, true, true).importedFiles) {
@@ -59,6 +62,7 @@ function violations(file: SourceFile): string[] {
       const target = relative(ROOT, resolve(ROOT, dirname(file.path), specifier)).split(sep).join('/');
       const to = moduleAt(target);
       if (to !== from) found.push(`${file.path}: '${specifier}' reaches into ${to ?? target}'s files; import a package entry point instead`);
+      else if (!isTestCode && /\/src\/testing(\/|\.ts$)/.test(target)) found.push(`${file.path}: '${specifier}' is a test fixture, for specs only`);
       continue;
     }
     if (specifier === TEST_DATA_PACKAGE || specifier.startsWith(`${TEST_DATA_PACKAGE}/`)) {
@@ -72,6 +76,7 @@ function violations(file: SourceFile): string[] {
       continue;
     }
     const entry = `.${specifier.slice(pkg.name.length)}`;
+    if (entry === './testing' && !isTestCode) found.push(`${file.path}: '${specifier}' is a test fixture, for specs only`);
     if (!pkg.exports.includes(entry)) found.push(`${file.path}: '${specifier}' is not an entry point of ${pkg.name} (exports: ${pkg.exports.join(', ')})`);
     if (against(pkg.module)) found.push(`${file.path}: ${from} imports ${pkg.module}, against the flow (${from} may import: ${FLOW[from].mayImport.join(', ') || 'nothing'})`);
   }
@@ -111,7 +116,7 @@ describe('imports follow the flow', () => {
     expect(found).toEqual([]);
   });
 
-  it('catches an import against the flow, into another module\'s files, past its exports, and test data in production', () => {
+  it('catches an import against the flow, into another module\'s files, past its exports, and test data or fixtures in production', () => {
     const file = (path: string, text: string) => violations({ path, text });
     expect(file('services/ocr/src/jobs/page.job.ts', "import { decodeCodes } from '@sohoa/matching';")).toEqual([
       "services/ocr/src/jobs/page.job.ts: ocr imports matching, against the flow (ocr may import: shared, ingest)",
@@ -124,6 +129,12 @@ describe('imports follow the flow', () => {
     expect(file('services/archive-api/src/a.ts', "import { x } from '@sohoa/matching/src/split.ts';")[0]).toMatch(/not an entry point of @sohoa\/matching/);
     expect(file('services/ocr/src/a.ts', "import { CLEAN } from '@sohoa/samples';")).toHaveLength(1);
     expect(file('services/ocr/src/a.spec.ts', "import { CLEAN } from '@sohoa/samples';")).toEqual([]);
+    expect(file('services/archive-api/src/a.ts', "import { startTestTsa } from '@sohoa/signer/testing';")).toEqual([
+      "services/archive-api/src/a.ts: '@sohoa/signer/testing' is a test fixture, for specs only",
+    ]);
+    expect(file('services/signer/src/a.ts', "import { createTestPki } from './testing/pki.ts';")[0]).toMatch(/test fixture/);
+    expect(file('services/signer/src/a.spec.ts', "import { createTestPki } from './testing/index.ts';")).toEqual([]);
+    expect(file('services/signer/src/testing/tsa.ts', "import { subtle } from '../crypto-engine.ts';")).toEqual([]);
     expect(file('services/reader/src/a.ts', "import x from 'sharp';")[0]).toMatch(/in no module of the flow table/);
     // Allowed: upstream through an entry point, its own files, a comment or a string that looks like an import.
     expect(file('services/matching/src/a.ts', "import { decodeCodes } from '@sohoa/ocr';\nimport { y } from './split.ts';\n// import '@sohoa/signer'\nconst s = \"from '@sohoa/signer'\";")).toEqual([]);

@@ -29,12 +29,13 @@ describe('README claims: upload fields, upload limit, review flag', () => {
   async function dossier(code: string) {
     return getJson(`${stack.url}/api/v1/dossiers/${code}`, stack.token);
   }
-  /** What an upload could leave behind: batch rows, queued split jobs, originals in the object store. */
+  /** What an upload could leave behind: batch rows, queued split jobs, originals in the object store, spool files. */
   async function traces() {
     const { rows: batches } = await stack.runtime.db.query<{ id: string }>('SELECT id FROM batches');
     const { rows: jobs } = await stack.runtime.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'ingest.file'`);
     const stored = new Set((await stack.runtime.store.list('work/batches/')).map((key) => key.split('/')[2]));
-    return { batches: batches.map((b) => b.id).sort(), splitJobs: jobs[0].n, storedBatches: [...stored].sort() };
+    const spooled = await fs.readdir(stack.runtime.config.spoolDir).catch(() => []);
+    return { batches: batches.map((b) => b.id).sort(), splitJobs: jobs[0].n, storedBatches: [...stored].sort(), spooled };
   }
 
   it('refuses a file over MAX_UPLOAD_BYTES with 413 and a JSON error, and keeps nothing of the upload', async () => {

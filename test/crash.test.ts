@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectObjectStore, createDb, type Db, type ObjectStore } from '@sohoa/shared';
 import { freePort, startEmbeddedStack, type EmbeddedStack } from '@sohoa/embedded';
 import { createCertificateAuthority } from '../services/signer/src/certificate-issuer.ts';
-import { startTestTsa, type TestTsa } from '../services/signer/src/test-tsa.ts';
+import { startTestTsa, type TestTsa } from '@sohoa/signer/testing';
 import { readCredentials } from '../src/bootstrap.ts';
 import { startS3Proxy, type S3Proxy } from './helpers/s3-proxy.ts';
 import { repoRoot, uploadBatch, waitFor, waitForBatch } from './helpers/stack.ts';

@@ -142,14 +142,19 @@ describe('hostile input at the HTTP edge and the hot folder', () => {
     }, 30_000);
     expect(batch.files[0].status).toBe('quarantined');
     expect(batch.files[0].error).not.toMatch(/\//);
-    const folder = path.join(stack.dataDir, 'quarantine', r.body.id);
-    const kept = await fs.readdir(folder);
+    // In the object store: quarantine/<batch>/<n>-<name> and its .reason.txt, each key segment a file name that fits
+    // 255 bytes on an endpoint that keeps objects as files (the embedded one adds up to 22 bytes of its own).
+    const kept = await stack.runtime.store.list(`quarantine/${r.body.id}/`);
     expect(kept).toHaveLength(2);
-    for (const name of kept) expect(Buffer.byteLength(name)).toBeLessThanOrEqual(255);
-    const original = kept.find((n) => !n.endsWith('.reason.txt'))!;
+    for (const key of kept) expect(Buffer.byteLength(key.split('/').pop()!) + 22).toBeLessThanOrEqual(255);
+    const original = kept.find((k) => !k.endsWith('.reason.txt'))!;
     expect(original.endsWith('.tif')).toBe(true);
-    expect(await fs.readFile(path.join(folder, original), 'utf8')).toBe('not a scan at all');
-    expect(await fs.readFile(path.join(folder, `${original}.reason.txt`), 'utf8')).toMatch(/\w/);
+    expect((await stack.runtime.store.get(original)).toString()).toBe('not a scan at all');
+    expect((await stack.runtime.store.get(`${original}.reason.txt`)).toString()).toMatch(/\w/);
+    expect(batch.files[0].quarantine.reason).toBe(batch.files[0].error);
+    const download = await call(batch.files[0].quarantine.download);
+    expect(download.status).toBe(200);
+    expect(await download.text()).toBe('not a scan at all');
   });
 
   it('quarantines a hot-folder file with a long name under a folder that is no unit code exactly once, and does not retry it', async () => {
@@ -158,14 +163,20 @@ describe('hostile input at the HTTP edge and the hot folder', () => {
     const file = path.join(folder, longName);
     await fs.writeFile(file, 'a scan of nothing');
     await waitFor('the hot folder to let go of the file', async () => !(await fs.stat(file).catch(() => null)), 20_000);
-    const quarantine = path.join(stack.dataDir, 'quarantine', 'inbox');
-    const kept = await fs.readdir(quarantine);
+    // Quarantined in the object store before any batch exists, listed with where it lay and why.
+    const listed = async () => ((await (await call('/api/v1/quarantine')).json()).files as any[]).filter((f) => f.inboxPath?.startsWith('KHÔNG PHẢI MÃ/'));
+    const [entry] = await listed();
+    expect(entry).toMatchObject({ batch: null, unit: null, name: longName.slice(0, 65) + '.tif' });
+    expect(entry.reason).toMatch(/unit/);
+    const kept = await stack.runtime.store.list('quarantine/inbox/');
     expect(kept).toHaveLength(2);
-    const original = kept.find((n) => !n.endsWith('.reason.txt'))!;
+    const original = kept.find((k) => !k.endsWith('.reason.txt'))!;
     expect(original.endsWith('.tif')).toBe(true);
-    expect(await fs.readFile(path.join(quarantine, `${original}.reason.txt`), 'utf8')).toMatch(/unit/);
+    expect((await stack.runtime.store.get(`${original}.reason.txt`)).toString()).toMatch(/unit/);
+    expect(await (await call(entry.download)).text()).toBe('a scan of nothing');
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // several scans of the hot folder
-    expect(await fs.readdir(quarantine)).toHaveLength(2);
+    expect(await stack.runtime.store.list('quarantine/inbox/')).toHaveLength(2);
+    expect(await listed()).toHaveLength(1);
   });
 
   it('still takes an ordinary upload with a valid dossier code, and a generated one', async () => {

@@ -176,9 +176,17 @@ describe('the pipeline on the embedded stack', () => {
     expect(byName['good.jpg'].status).toBe('split');
     expect(batch.records).toHaveLength(1);
 
-    const quarantined = await fs.readdir(path.join(stack.dataDir, 'quarantine', upload.body.id));
-    expect(quarantined.sort()).toEqual(['1-corrupt.tif', '1-corrupt.tif.reason.txt', '2-empty.jpg', '2-empty.jpg.reason.txt']);
-    expect(await fs.readFile(path.join(stack.dataDir, 'quarantine', upload.body.id, '1-corrupt.tif'))).toEqual(corrupt); // nothing lost
+    // Kept in the object store, whichever worker rejected them, with the reason beside each and in the batch view.
+    const quarantined = await stack.runtime.store.list(`quarantine/${upload.body.id}/`);
+    expect(quarantined.map((key) => key.split('/').pop()).sort()).toEqual(['1-corrupt.tif', '1-corrupt.tif.reason.txt', '2-empty.jpg', '2-empty.jpg.reason.txt']);
+    expect(await stack.runtime.store.get(`quarantine/${upload.body.id}/1-corrupt.tif`)).toEqual(corrupt); // nothing lost
+    expect((await stack.runtime.store.get(`quarantine/${upload.body.id}/1-corrupt.tif.reason.txt`)).toString()).toBe(`${byName['corrupt.tif'].error}\n`);
+    expect(byName['corrupt.tif'].quarantine.reason).toBe(byName['corrupt.tif'].error);
+    expect(byName['good.jpg'].quarantine).toBeNull();
+    const download = await fetch(`${stack.url}${byName['corrupt.tif'].quarantine.download}`, { headers: { authorization: `Bearer ${stack.token}` } });
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(corrupt);
+    await expect(fs.access(path.join(stack.dataDir, 'quarantine'))).rejects.toThrow(); // nothing on this machine's disk
   });
 
   it('sohoa ingest sends a scan, waits, and prints the record id', async () => {

@@ -24,7 +24,7 @@ import { buildSearchablePdf } from '../services/ocr/src/pdf/searchable-pdf.ts';
 import { INK_DARKNESS, MAX_SPECK_INCHES, MIN_SIGNATURE_SCALE, signPdf, SPECK_ISOLATION_INCHES, type SignaturePlacement } from '../services/signer/src/index.ts';
 import { createCertificateAuthority } from '../services/signer/src/certificate-issuer.ts';
 import type { SigningIdentity } from '../services/signer/src/pkcs12.ts';
-import { issueTestIdentity } from '../services/signer/src/test-pki.ts';
+import { issueTestIdentity } from '@sohoa/signer/testing';
 import { repoRoot } from './helpers/stack.ts';
 
 interface SamplePage {

@@ -19,8 +19,8 @@ import { createApiToken, createApp } from '@sohoa/archive-api';
 import { createKeyTransports } from '@sohoa/signer';
 import { unlockCertificate } from '@sohoa/signer/jobs';
 import { createCertificateAuthority, issueCertificate, toPkcs12, type IssuedCertificate, type KeyUsageName } from '../services/signer/src/certificate-issuer.ts';
-import { freePort, startOcspResponder, type TestOcspResponder } from '../services/signer/src/test-ocsp.ts';
-import { startTestTsa, type TestTsa } from '../services/signer/src/test-tsa.ts';
+import { freePort, startOcspResponder, type TestOcspResponder } from '@sohoa/signer/testing';
+import { startTestTsa, type TestTsa } from '@sohoa/signer/testing';
 import { getJson, nssTrusting, repoRoot, run, startTestStack, uploadBatch, waitFor, waitForBatch, type TestStack } from './helpers/stack.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -314,7 +314,7 @@ describe('renewal, seals, and revocation asked of the certificate\'s OCSP respon
   async function serverWith(env: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
     const config = loadConfig({ DATA_DIR: stack.dataDir, TRUST_ANCHORS_DIR: trustDir, ...env });
     const { db, store, queue } = stack.runtime;
-    const app = createApp({ db, store, queue, log: createLogger('silent'), maxUploadBytes: config.limits.maxUploadBytes, signing: { ...config.signing, pkiDir: config.pkiDir } });
+    const app = createApp({ db, store, queue, log: createLogger('silent'), maxUploadBytes: config.limits.maxUploadBytes, spoolDir: config.spoolDir, signing: { ...config.signing, pkiDir: config.pkiDir } });
     const server: Server = await new Promise((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
     });
@@ -465,7 +465,7 @@ describe('sohoa sign and sohoa verify', () => {
   it('signs any PDF with a PKCS#12 (B-T), signs it again, and verify accepts both; a wrong password is refused', async () => {
     const pki = path.join(stack.dataDir, 'pki');
     const input = path.join(work, 'cli-in.pdf');
-    const { samplePdf } = await import('../services/signer/src/test-pki.ts');
+    const { samplePdf } = await import('@sohoa/signer/testing');
     await fs.writeFile(input, await samplePdf(5));
     const officer = await p12Files('cli-officer', certificate('Trần Thị Mai', { from: -1, to: 365 }, devCa), devCa);
     const once = path.join(work, 'cli-once.pdf');

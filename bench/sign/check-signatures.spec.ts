@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { P12Signer } from '@signpdf/signer-p12';
 import { ensureDevelopmentPki, loadPkcs12, signPdf } from '@sohoa/signer';
 import { createCertificateAuthority } from '../../services/signer/src/certificate-issuer.ts';
-import { samplePdf } from '../../services/signer/src/test-pki.ts';
+import { samplePdf } from '@sohoa/signer/testing';
 import { opensslAgrees, signatureHolds, tampered } from './check-signatures.ts';
 import { signWithSignpdf, UnlockedKeySigner } from './forge-key-signer.ts';
 

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { P12Signer } from '@signpdf/signer-p12';
 import { ensureDevelopmentPki, loadPkcs12, signAs, signPdf } from '@sohoa/signer';
-import { samplePdf } from '../../services/signer/src/test-pki.ts';
+import { samplePdf } from '@sohoa/signer/testing';
 import { opensslAgrees, signatureHolds, tampered } from './check-signatures.ts';
 import { signWithSignpdf, UnlockedKeySigner } from './forge-key-signer.ts';
 import { renderReport, type DocumentResult, type KeyHandling, type Side } from './report.ts';

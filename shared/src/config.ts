@@ -84,7 +84,8 @@ export interface Config {
   host: string;
   dataDir: string;
   inboxDir: string;
-  quarantineDir: string;
+  /** Uploaded files wait here (on this machine's disk) until they are in the object store. */
+  spoolDir: string;
   pkiDir: string;
   databaseUrl?: string;
   s3: { endpoint?: string; accessKey?: string; secretKey?: string; bucket: string; region: string };
@@ -125,7 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir,
     inboxDir: path.join(dataDir, 'inbox'),
-    quarantineDir: path.join(dataDir, 'quarantine'),
+    spoolDir: path.join(dataDir, 'tmp', 'uploads'),
     pkiDir: path.join(dataDir, 'pki'),
     databaseUrl: e.DATABASE_URL,
     s3: { endpoint: e.S3_ENDPOINT, accessKey: e.S3_ACCESS_KEY, secretKey: e.S3_SECRET_KEY, bucket: e.S3_BUCKET, region: e.S3_REGION },

@@ -14,7 +14,7 @@ export async function runStart(): Promise<number> {
       `  object store: ${runtime.embedded.s3 ? `embedded S3 endpoint (${config.dataDir}/s3)` : config.s3.endpoint}, bucket ${config.s3.bucket}${runtime.store.objectLock ? ' (object lock)' : ''}`,
       `  workers:      ${config.runWorkers ? `${config.ocr.workers} OCR worker(s)` : 'off'}`,
       `  hot folder:   ${config.inboxDir}/<unit code>/[<procedure code>/]`,
-      `  quarantine:   ${config.quarantineDir}`,
+      `  quarantine:   object store quarantine/ (GET /api/v1/quarantine)`,
       `  API token:    ${result.credentialsFile}${result.tokenCreated ? ' (new)' : ''}`,
       result.catalogImported ? '  first start:  sample procedure catalog imported' : '',
       result.unitCreated ? '  first start:  demo unit 000.00.00.H00 "UBND phường Mẫu" created' : '',

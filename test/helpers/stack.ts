@@ -23,6 +23,8 @@ export interface TestStack {
 export interface TestStackOptions {
   /** Keep the runtime's log lines in `logLines` instead of writing them to stderr, e.g. to search them for secrets. */
   captureLogs?: boolean;
+  /** false: no pipeline workers (no OCR engine to start), for tests of what happens before them. Default true. */
+  workers?: boolean;
 }
 
 /** The real thing, in this process: embedded PostgreSQL and S3, workers, API and hot folder, in a fresh data folder. */
@@ -32,7 +34,7 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
   const logLines: string[] = [];
   // pino writes one JSON line per write() to a plain { write } destination.
   const log = options.captureLogs ? createLogger(config.logLevel, 'sohoa', { write: (line: string) => void logLines.push(line) }) : createLogger(config.logLevel);
-  const runtime = await startRuntime(config, log, { http: true, workers: true, inbox: true });
+  const runtime = await startRuntime(config, log, { http: true, workers: options.workers ?? true, inbox: true });
   await runtime.firstStart();
   const credentials = (await readCredentials(path.join(dataDir, 'credentials.json')))!;
   return {

@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import express from 'express';
 import multer from 'multer';
 import { z } from 'zod';
@@ -11,6 +12,8 @@ import { requireToken } from './auth.ts';
 import { loadBatchView, loadRecord } from './batch-status.ts';
 import { certificateRoutes, type CertificateRoutesDeps } from './certificates.routes.ts';
 import { errorHandler, multipart } from './http-errors.ts';
+import { quarantineRoutes } from './quarantine.routes.ts';
+import { spoolStorage, type SpooledFile } from './upload-spool.ts';
 
 /** The text fields of POST /batches; every code has its shape checked here, and against units/catalog after. */
 const BatchFields = z.object({
@@ -22,16 +25,26 @@ const BatchFields = z.object({
 });
 
 export interface ApiDeps {
-  db: Db; store: ObjectStore; queue: Queue; log: Logger; maxUploadBytes: number; signing?: CertificateRoutesDeps['signing'];
+  db: Db; store: ObjectStore; queue: Queue; log: Logger; maxUploadBytes: number;
+  /** Where uploaded files wait, on this machine's disk, until they are in the object store. */
+  spoolDir: string;
+  signing?: CertificateRoutesDeps['signing'];
   /** Why the process cannot take work yet (first start not done), or null once it can. */
   notReady?: () => string | null;
 }
+
+const isBatchFile = (fieldname: string) => fieldname === 'files[]' || fieldname === 'files';
 
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Text fields are codes: 64 KB is far more than any needs, and keeps a 20 KB code a 422 (not a multer limit).
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: deps.maxUploadBytes, files: 500, fields: 50, fieldSize: 64 * 1024, fieldNameSize: 100 } });
+  // Files are spooled to disk, never held in memory: a batch may be gigabytes of scans.
+  const upload = multer({
+    storage: spoolStorage(deps.spoolDir),
+    fileFilter: (_req, file, accept) => accept(null, isBatchFile(file.fieldname)), // other parts are read past, not kept
+    limits: { fileSize: deps.maxUploadBytes, files: 500, fields: 50, fieldSize: 64 * 1024, fieldNameSize: 100 },
+  });
 
   const dependencies = async () => {
     const checks = await Promise.allSettled([deps.db.query('SELECT 1'), deps.queue.ping(), deps.store.ping()]);
@@ -55,20 +68,25 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(requireToken(deps.db));
 
   api.post('/batches', multipart(upload.any()), async (req, res) => {
-    const files = ((req.files as Express.Multer.File[]) ?? []).filter((f) => f.fieldname === 'files[]' || f.fieldname === 'files');
-    const fields = parseInput(BatchFields, { ...req.body });
-    const caller = res.locals.caller as Caller;
-    const { batchId, dossierCode } = await receiveBatch(deps, {
-      unitCode: fields.unit,
-      procedureCode: fields.procedure ?? null,
-      dossierCode: fields.dossier ?? null,
-      componentCode: fields.component ?? null,
-      // multer decodes the multipart filename as latin1; browsers and curl send UTF-8
-      files: files.map((f) => ({ name: Buffer.from(f.originalname, 'latin1').toString('utf8'), bytes: f.buffer })),
-      source: 'upload',
-      actor: actorOf(caller),
-    });
-    res.status(202).location(`/api/v1/batches/${batchId}`).json({ id: batchId, dossier: dossierCode });
+    const files = (req.files as SpooledFile[] | undefined) ?? [];
+    let received;
+    try {
+      const fields = parseInput(BatchFields, { ...req.body });
+      const caller = res.locals.caller as Caller;
+      received = await receiveBatch(deps, {
+        unitCode: fields.unit,
+        procedureCode: fields.procedure ?? null,
+        dossierCode: fields.dossier ?? null,
+        componentCode: fields.component ?? null,
+        // multer decodes the multipart filename as latin1; browsers and curl send UTF-8
+        files: files.map((f) => ({ name: Buffer.from(f.originalname, 'latin1').toString('utf8'), path: f.path, size: f.size, sha256: f.sha256 })),
+        source: 'upload',
+        actor: actorOf(caller),
+      });
+    } finally {
+      await Promise.all(files.map((f) => fs.rm(f.path, { force: true }))); // stored or refused: the spool lets go
+    }
+    res.status(202).location(`/api/v1/batches/${received.batchId}`).json({ id: received.batchId, dossier: received.dossierCode });
   });
 
   api.get('/batches/:id', async (req, res) => {
@@ -91,6 +109,7 @@ export function createApp(deps: ApiDeps): express.Express {
   });
 
   api.use(dossierRoutes(deps));
+  api.use(quarantineRoutes(deps));
   if (deps.signing) api.use(certificateRoutes({ db: deps.db, store: deps.store, signing: deps.signing }));
   app.use('/api/v1', api);
   app.use((_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));

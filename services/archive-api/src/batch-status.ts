@@ -1,6 +1,10 @@
 import type { BatchStatus, Queryable } from '@sohoa/shared';
 
-export interface FileView { id: string; name: string; status: string; error: string | null; pages: number | null; blankPages: number; pagesDone: number; pagesFailed: number }
+export interface FileView {
+  id: string; name: string; status: string; error: string | null; pages: number | null; blankPages: number; pagesDone: number; pagesFailed: number;
+  /** A quarantined file: why, and where the API serves its bytes. */
+  quarantine?: { id: string; reason: string; quarantinedAt: string; download: string } | null;
+}
 export interface DocumentView {
   id: string; position: number; kind: string; status: string; error: string | null; pages: number; title: string | null;
   procedure: string | null; component: string | null; confidence: number | null; runnerUp: unknown; needsReview: boolean; recordId: string | null;
@@ -43,8 +47,11 @@ export async function loadBatchView(db: Queryable, id: string): Promise<BatchVie
     `SELECT f.id, f.name, f.status, f.error, f.page_count AS pages,
             count(p.id) FILTER (WHERE p.blank)::int AS "blankPages",
             count(p.id) FILTER (WHERE p.status = 'done')::int AS "pagesDone",
-            count(p.id) FILTER (WHERE p.status = 'failed')::int AS "pagesFailed"
-     FROM batch_files f LEFT JOIN pages p ON p.file_id = f.id WHERE f.batch_id = $1 GROUP BY f.id ORDER BY f.position`,
+            count(p.id) FILTER (WHERE p.status = 'failed')::int AS "pagesFailed",
+            CASE WHEN q.id IS NULL THEN NULL ELSE json_build_object('id', q.id, 'reason', q.reason, 'quarantinedAt', q.quarantined_at,
+              'download', '/api/v1/quarantine/' || q.id || '/file') END AS quarantine
+     FROM batch_files f LEFT JOIN pages p ON p.file_id = f.id LEFT JOIN quarantined_files q ON q.file_id = f.id
+     WHERE f.batch_id = $1 GROUP BY f.id, q.id ORDER BY f.position`,
     [id],
   );
   const documents = await db.query<DocumentView>(

@@ -1,8 +1,13 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { AppError, assertCode, batchRepository, dossierRepository, originalFileKey, recordAudit, safeFileName, withTransaction, type Db, type ObjectStore, type Queue } from '@sohoa/shared';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { AppError, assertCode, batchRepository, dossierRepository, originalFileKey, recordAudit, safeFileName, withTransaction, type Db, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
 import * as repo from './batch.repository.ts';
 
-export interface IncomingFile { name: string; bytes: Buffer }
+/**
+ * A file handed in, waiting on this machine's disk (an upload's spool file, a hot-folder file) until it is in the
+ * object store; its size and SHA-256 were taken as it was read, so it is never held in memory whole.
+ */
+export interface IncomingFile { name: string; path: string; size: number; sha256: string }
 export interface ReceiveBatchOptions {
   unitCode: string;
   procedureCode: string | null;
@@ -12,6 +17,8 @@ export interface ReceiveBatchOptions {
   source: 'upload' | 'inbox';
   actor: string;
   receivedAt?: Date;
+  /** Written in the batch's own transaction: the hot folder's note of which file made the batch (exactly once). */
+  alsoRecord?: (tx: Queryable, batchId: string) => Promise<void>;
 }
 export interface IngestDeps { db: Db; store: ObjectStore; queue: Queue }
 
@@ -45,9 +52,11 @@ export async function receiveBatch(deps: IngestDeps, options: ReceiveBatchOption
   const files = options.files.map((f, position) => {
     const id = randomUUID();
     const name = safeFileName(f.name) || `file-${position + 1}`;
-    return { id, position, name, bytes: f.bytes, sha256: sha256(f.bytes), objectKey: originalFileKey(batchId, id) };
+    return { id, position, name, path: f.path, size: f.size, sha256: f.sha256, objectKey: originalFileKey(batchId, id) };
   });
-  for (const f of files) await deps.store.put(f.objectKey, f.bytes, { metadata: { 'file-name': f.name, sha256: f.sha256 } });
+  for (const f of files) {
+    await deps.store.putStream(f.objectKey, fs.createReadStream(f.path), f.size, { metadata: { 'file-name': f.name, sha256: f.sha256 } });
+  }
 
   const receivedAt = options.receivedAt ?? new Date();
   const dossierCode = await withTransaction(deps.db, async (tx) => {
@@ -65,15 +74,14 @@ export async function receiveBatch(deps: IngestDeps, options: ReceiveBatchOption
       dossierId = await dossierRepository.insertDossier(tx, { code: dossierCode, codeSource: options.dossierCode ? 'given' : 'generated', unitId: unit.id, procedureCode: options.procedureCode, catalogVersionId: versionId, receivedAt });
     }
     await batchRepository.insertBatch(tx, { id: batchId, unitId: unit.id, dossierId, componentCode: options.componentCode ?? null, source: options.source, createdBy: options.actor });
-    for (const f of files) await batchRepository.insertFile(tx, { id: f.id, batchId, position: f.position, name: f.name, size: f.bytes.length, sha256: f.sha256, objectKey: f.objectKey });
+    for (const f of files) await batchRepository.insertFile(tx, { id: f.id, batchId, position: f.position, name: f.name, size: f.size, sha256: f.sha256, objectKey: f.objectKey });
     await recordAudit(tx, { actor: options.actor, action: 'batch.received', subjectType: 'batch', subjectId: batchId, detail: { dossierCode, files: files.map((f) => f.name), source: options.source } });
+    await options.alsoRecord?.(tx, batchId);
     for (const f of files) await deps.queue.send('ingest.file', { fileId: f.id }, { tx });
     return dossierCode;
   });
   return { batchId, dossierCode };
 }
-
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** Keeps a display name from a client-supplied path without letting it name a path on this machine. */
 export const safeName = safeFileName;

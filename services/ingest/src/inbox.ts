@@ -1,94 +1,174 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Logger } from '@sohoa/shared';
-import { AppError } from '@sohoa/shared';
+import { watch } from 'chokidar';
+import { AppError, isUnitCode, recordAudit, safeFileName, withTransaction, type Logger } from '@sohoa/shared';
 import { receiveBatch, type IngestDeps } from './batch.service.ts';
-import { quarantineFile } from './quarantine.ts';
+import { digestFile } from './file-digest.ts';
+import * as inbox from './inbox.repository.ts';
+import * as quarantined from './quarantine.repository.ts';
+import { quarantineKey, storeQuarantined } from './quarantine.ts';
 
-export interface InboxOptions { dir: string; quarantineDir: string; pollMs: number; settleMs: number }
+export interface InboxOptions { dir: string; pollMs: number; settleMs: number }
+export interface InboxWatcher {
+  /** Settled once the files already in the hot folder have been found. */
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
 
 /**
  * The hot folder counter scanners write into: data/inbox/<unit code>/[<procedure code>/]file.
- * Polling (not inotify) because scanners often write over SMB/NFS shares where change events do not arrive.
- * A file is taken once its size and time stop changing; once registered (original in the object store) it is removed.
+ * Polling (not inotify): scanners often write over SMB/NFS shares where change events do not arrive. A file is
+ * taken once its size has not changed for `settleMs`; files whose name (or folder) starts with a dot are partial
+ * uploads by convention and left alone. Each file is taken exactly once (see takeInboxFile).
  */
-export function watchInbox(deps: IngestDeps, options: InboxOptions, log: Logger): { stop(): Promise<void> } {
-  const seen = new Map<string, { size: number; mtimeMs: number; since: number }>();
+export function watchInbox(deps: IngestDeps, options: InboxOptions, log: Logger): InboxWatcher {
+  const waiting = new Set<string>();
+  const retries = new Set<NodeJS.Timeout>();
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
 
-  const tick = async () => {
-    const now = Date.now();
-    for (const entry of await listInbox(options.dir)) {
+  const enqueue = (file: string) => {
+    if (stopped || waiting.has(file)) return;
+    waiting.add(file);
+    running = running.then(async () => {
+      waiting.delete(file);
       if (stopped) return;
-      const prev = seen.get(entry.file);
-      if (!prev || prev.size !== entry.size || prev.mtimeMs !== entry.mtimeMs) {
-        seen.set(entry.file, { size: entry.size, mtimeMs: entry.mtimeMs, since: now });
-        if (options.settleMs > 0) continue;
-      } else if (now - prev.since < options.settleMs) continue;
-      seen.delete(entry.file);
-      await takeFile(deps, options, entry, log);
-    }
+      try {
+        await takeInboxFile(deps, options.dir, file, log);
+      } catch (err) {
+        // Infrastructure trouble (database, object store): the file stays, and is tried again a little later.
+        log.error({ err, file }, 'inbox file not taken; will retry');
+        const retry = setTimeout(() => {
+          retries.delete(retry);
+          enqueue(file);
+        }, options.pollMs * 5);
+        retries.add(retry);
+      }
+    });
   };
 
-  const timer = setInterval(() => {
-    running = running.then(tick).catch((err) => log.error({ err }, 'inbox scan failed'));
-  }, options.pollMs);
+  const watching = fs.mkdir(options.dir, { recursive: true }).then(
+    () =>
+      new Promise<ReturnType<typeof watch>>((resolve) => {
+        const watcher = watch(options.dir, {
+          usePolling: true,
+          interval: options.pollMs,
+          binaryInterval: options.pollMs,
+          depth: 2, // <unit>/<procedure>/<file>
+          followSymlinks: false, // a link could point anywhere on this machine
+          ignored: (file) => path.relative(options.dir, file).split(path.sep).some((part) => part.startsWith('.')),
+          awaitWriteFinish: options.settleMs > 0 ? { stabilityThreshold: options.settleMs, pollInterval: options.pollMs } : false,
+        });
+        watcher.on('add', enqueue);
+        watcher.on('error', (err) => log.error({ err }, 'inbox watch failed'));
+        watcher.once('ready', () => resolve(watcher));
+      }),
+  );
+  const ready = watching.then(
+    () => undefined,
+    (err) => log.error({ err, dir: options.dir }, 'the hot folder cannot be watched'),
+  );
   return {
+    ready,
     async stop() {
       stopped = true;
-      clearInterval(timer);
+      for (const retry of retries) clearTimeout(retry);
+      await ready;
+      await (await watching.catch(() => null))?.close();
       await running;
     },
   };
 }
 
-interface InboxEntry { file: string; unitCode: string; procedureCode: string | null; size: number; mtimeMs: number }
+/**
+ * Takes one hot-folder file exactly once: registers it (a batch, or the quarantine) with a note of its path, size
+ * and SHA-256 in the same transaction, then removes it. A process that dies between the two finds the note on the
+ * next start and only finishes the removal.
+ */
+export async function takeInboxFile(deps: IngestDeps, dir: string, file: string, log: Logger): Promise<void> {
+  const registered = await registerInboxFile(deps, dir, file, log);
+  if (!registered) return;
+  await fs.rm(file, { force: true });
+  await inbox.markRemoved(deps.db, registered.id);
+}
 
-async function listInbox(dir: string): Promise<InboxEntry[]> {
-  const entries: InboxEntry[] = [];
-  for (const unit of await readDir(dir)) {
-    if (!unit.isDirectory() || unit.name.startsWith('.')) continue;
-    const unitDir = path.join(dir, unit.name);
-    for (const item of await readDir(unitDir)) {
-      if (item.name.startsWith('.')) continue; // partial uploads conventionally start with a dot
-      if (item.isFile()) entries.push(await entry(path.join(unitDir, item.name), unit.name, null));
-      else if (item.isDirectory()) {
-        for (const f of await readDir(path.join(unitDir, item.name))) {
-          if (f.isFile() && !f.name.startsWith('.')) entries.push(await entry(path.join(unitDir, item.name, f.name), unit.name, item.name));
-        }
-      }
-    }
+/** Where a file lies in the hot folder, and what its folders say; null for a file outside <unit>/[<procedure>/]. */
+export function inboxPlace(dir: string, file: string): { relativePath: string; unitCode: string; procedureCode: string | null } | null {
+  const relativePath = path.relative(dir, file);
+  const parts = relativePath.split(path.sep);
+  if (parts.length < 2 || parts.length > 3 || parts[0] === '..') return null;
+  return { relativePath: parts.join('/'), unitCode: parts[0], procedureCode: parts.length === 3 ? parts[1] : null };
+}
+
+/**
+ * The first half of taking a file: its batch (or quarantine) and its inbox_files note, committed together.
+ * Returns the note, also when an earlier run (or another process watching the same share) registered it already;
+ * null when there is nothing to take.
+ */
+export async function registerInboxFile(deps: IngestDeps, dir: string, file: string, log: Logger): Promise<inbox.PendingInboxFile | null> {
+  const place = inboxPlace(dir, file);
+  if (!place) return null; // not where a scanner writes: left alone
+  const stat = await fs.lstat(file).catch(() => null);
+  if (!stat?.isFile()) return null; // gone meanwhile, or a link: a link could point anywhere on this machine
+  const digest = await digestFile(file);
+  const key = { path: place.relativePath, ...digest };
+  const earlier = await inbox.findPending(deps.db, key);
+  if (earlier) {
+    log.info({ file, batchId: earlier.batchId }, 'inbox file registered before; finishing its removal');
+    return earlier;
   }
-  return entries;
-}
 
-async function entry(file: string, unitCode: string, procedureCode: string | null): Promise<InboxEntry> {
-  const s = await fs.stat(file);
-  return { file, unitCode, procedureCode, size: s.size, mtimeMs: s.mtimeMs };
-}
-
-async function readDir(dir: string) {
-  return fs.readdir(dir, { withFileTypes: true }).catch(() => []);
-}
-
-async function takeFile(deps: IngestDeps, options: InboxOptions, entry: InboxEntry, log: Logger): Promise<void> {
-  const bytes = await fs.readFile(entry.file);
-  const name = path.basename(entry.file);
+  const name = path.basename(file);
   try {
+    let noteId = '';
     const { batchId } = await receiveBatch(deps, {
-      unitCode: entry.unitCode,
-      procedureCode: entry.procedureCode,
-      files: [{ name, bytes }],
+      unitCode: place.unitCode,
+      procedureCode: place.procedureCode,
+      files: [{ name, path: file, ...digest }],
       source: 'inbox',
-      actor: `inbox:${entry.unitCode}`,
+      actor: `inbox:${place.unitCode}`,
+      alsoRecord: async (tx, id) => {
+        noteId = await inbox.insertRegistered(tx, { ...key, batchId: id });
+        await assertStillThere(file);
+      },
     });
-    await fs.rm(entry.file);
-    log.info({ batchId, file: entry.file }, 'inbox file received');
+    log.info({ batchId, file }, 'inbox file received');
+    return { id: noteId, batchId, quarantinedId: null };
   } catch (err) {
-    if (!(err instanceof AppError)) throw err; // infrastructure trouble: leave the file, try again next scan
-    const where = await quarantineFile(options.quarantineDir, 'inbox', Date.now(), name, bytes, err.message);
-    await fs.rm(entry.file);
-    log.warn({ file: entry.file, reason: err.message, where }, 'inbox file quarantined');
+    if (err instanceof TakenMeanwhile) return null;
+    if (inbox.isAlreadyPending(err)) return inbox.findPending(deps.db, key);
+    if (!(err instanceof AppError)) throw err;
+    // Refused (no such unit, a folder name that is no code…): kept in the object store's quarantine with the reason.
+    const reason = err.message;
+    const shownName = safeFileName(name) || 'file'; // as a batch would have named it
+    const kept = await storeQuarantined(deps.store, quarantineKey({ inboxId: randomUUID() }, name), shownName, { path: file, ...digest }, reason);
+    const note = await withTransaction(deps.db, async (tx) => {
+      const quarantinedId = await quarantined.insertQuarantined(tx, {
+        batchId: null, fileId: null, unitCode: isUnitCode(place.unitCode) ? place.unitCode : null, inboxPath: place.relativePath, name: shownName, reason, ...kept,
+      });
+      await recordAudit(tx, { actor: 'inbox', action: 'file.quarantined', subjectType: 'file', subjectId: quarantinedId, detail: { reason, inboxPath: place.relativePath } });
+      const id = await inbox.insertQuarantined(tx, { ...key, quarantinedId });
+      await assertStillThere(file);
+      return { id, batchId: null, quarantinedId };
+    }).catch(async (txErr) => {
+      if (txErr instanceof TakenMeanwhile) return null;
+      if (inbox.isAlreadyPending(txErr)) return inbox.findPending(deps.db, key);
+      throw txErr;
+    });
+    log.warn({ file, reason }, 'inbox file quarantined');
+    return note;
   }
+}
+
+/** Another process took the file (registered, removed, noted) while this one was reading it. */
+class TakenMeanwhile extends Error {}
+
+/**
+ * Checked after this process's note is written, in the same transaction: a note of another process still pending
+ * makes that write fail (the unique index); one already marked removed means that process removed the file
+ * first (it removes, then marks). Either way the file is not registered twice.
+ */
+async function assertStillThere(file: string): Promise<void> {
+  if (!(await fs.lstat(file).catch(() => null))) throw new TakenMeanwhile(file);
 }

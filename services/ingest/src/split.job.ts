@@ -1,13 +1,12 @@
 import { batchRepository, pageSourceKey, queueSplitWhenReady, recordAudit, withTransaction, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
 import * as repo from './batch.repository.ts';
-import { quarantineFile } from './quarantine.ts';
+import { quarantineBatchFile } from './quarantine.ts';
 import { readScan, ScanRejected } from './scan-reader.ts';
 
 export interface SplitDeps {
   db: Db;
   store: ObjectStore;
   queue: Queue;
-  quarantineDir: string;
   maxPagePixels: number;
 }
 
@@ -25,10 +24,11 @@ export function splitFileJob(deps: SplitDeps): JobHandler<'ingest.file'> {
         pages = await readScan(bytes, { maxPixels: deps.maxPagePixels });
       } catch (err) {
         if (!(err instanceof ScanRejected)) throw err;
-        const where = await quarantineFile(deps.quarantineDir, file.batch_id, file.position, file.name, bytes, err.reason);
+        // In the object store, not on this worker's disk: any API process lists and serves it.
+        const quarantined = await quarantineBatchFile(deps, { batchId: file.batch_id, fileId: file.id, position: file.position, name: file.name, unitCode: file.unit_code }, bytes, err.reason);
         await withTransaction(deps.db, async (tx) => {
           await batchRepository.markFile(tx, file.id, 'quarantined', { error: err.reason });
-          await recordAudit(tx, { actor: 'system', action: 'file.quarantined', subjectType: 'file', subjectId: file.id, detail: { reason: err.reason, where } });
+          await recordAudit(tx, { actor: 'system', action: 'file.quarantined', subjectType: 'file', subjectId: file.id, detail: { reason: err.reason, quarantined } });
           await queueSplitWhenReady(tx, deps.queue, file.batch_id);
         });
         return { status: 'failed', reason: err.reason };

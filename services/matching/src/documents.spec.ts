@@ -3,7 +3,7 @@ import { documentsFromPages } from './documents.ts';
 import { formatDossierQr } from './dossier-code.ts';
 import { learnedPhrasesFrom } from './match.ts';
 import { dossierCodeOf } from './split.ts';
-import { blankPage, pageFromLines, sampleCandidates } from './testing.ts';
+import { blankPage, pageFromLines, sampleCandidates } from './testing/index.ts';
 
 const MOTTO = ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc'];
 const title = (text: string) => ({ text, size: 44 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { learnedPhrasesFrom, matchDocument, REVIEW_THRESHOLD } from './match.ts';
 import { foldVietnamese } from './fold.ts';
-import { pageFromLines, sampleCandidates } from './testing.ts';
+import { pageFromLines, sampleCandidates } from './testing/index.ts';
 
 const MOTTO = ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc'];
 const title = (text: string) => ({ text, size: 44 });

@@ -3,7 +3,7 @@ import { decodeCodes } from '@sohoa/ocr';
 import { CLEAN, generateBlankPage, generateDocumentPages, generateReceiptPage, generateSeparatorPage, qrPayloadText, type DossierPage } from '@sohoa/samples';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { splitBatch } from './split.ts';
-import { blankPage, pageFromLines, sampleCandidates } from './testing.ts';
+import { blankPage, pageFromLines, sampleCandidates } from './testing/index.ts';
 import type { PageText } from './types.ts';
 
 const DOSSIER = '000.00.00.H00-251121-0007';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, parseKeyEncryptionKey } from '@sohoa/shared';
 import { createCertificateAuthority, issueCertificate, toPkcs12 } from './certificate-issuer.ts';
 import { createKeyTransports, loadKeyEncryptionKey, SignerError, verifyPdf, signPdf } from './index.ts';
-import { samplePdf } from './test-pki.ts';
+import { samplePdf } from './testing/index.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 let dir: string;

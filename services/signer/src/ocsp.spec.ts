@@ -16,9 +16,9 @@ import { createCertificateAuthority, issueCertificate, type CertificateRequest, 
 import { certificateFromPem, displayName } from './certificate.ts';
 import { formatReport, signPdf, verifyPdf, type SigningIdentity } from './index.ts';
 import { askOcspResponder, buildOcspRequest, judgeOcspResponse, ocspResponderUrls } from './ocsp.ts';
-import { freePort, startOcspResponder, startSilentServer, type TestOcspResponder } from './test-ocsp.ts';
-import { createTestPki, issueTestIdentity, samplePdf, type TestPki } from './test-pki.ts';
-import { issueCrl, startTestTsa, type TestTsa } from './test-tsa.ts';
+import { freePort, startOcspResponder, startSilentServer, type TestOcspResponder } from './testing/index.ts';
+import { createTestPki, issueTestIdentity, samplePdf, type TestPki } from './testing/index.ts';
+import { issueCrl, startTestTsa, type TestTsa } from './testing/index.ts';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

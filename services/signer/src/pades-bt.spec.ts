@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OID } from './cms.ts';
 import { trimToDer } from './cms-verify.ts';
 import { SignerError, formatReport, loadPkcs12, signPdf, verifyPdf } from './index.ts';
-import { createTestPki, opensslCmsView, samplePdf, type TestPki } from './test-pki.ts';
-import { issueCrl, startTestTsa, type TestTsa } from './test-tsa.ts';
+import { createTestPki, opensslCmsView, samplePdf, type TestPki } from './testing/index.ts';
+import { issueCrl, startTestTsa, type TestTsa } from './testing/index.ts';
 
 let pki: TestPki;
 let tsa: TestTsa;

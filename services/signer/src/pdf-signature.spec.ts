@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignerError, signPdf } from './index.ts';
-import { samplePdf, createTestPki, opensslCmsView, type TestPki } from './test-pki.ts';
+import { samplePdf, createTestPki, opensslCmsView, type TestPki } from './testing/index.ts';
 
 let pki: TestPki;
 let nssDir: string;

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPkcs12, SignerError } from './index.ts';
-import { createTestPki, type TestPki } from './test-pki.ts';
+import { createTestPki, type TestPki } from './testing/index.ts';
 
 let pki: TestPki;
 beforeAll(async () => {

@@ -15,7 +15,7 @@ import { vietnamTime, wrapText } from './appearance.ts';
 import { certificateStatus } from './certificate-status.ts';
 import { previousRevision } from './incremental-update.ts';
 import { signPdf, SignerError } from './index.ts';
-import { createTestPki, samplePdf, type TestPki } from './test-pki.ts';
+import { createTestPki, samplePdf, type TestPki } from './testing/index.ts';
 import { timestampRequest, tokenFromResponse } from './timestamp.ts';
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateAuthority, issueCertificate, toPkcs12, type IssuedCertificate } from './certificate-issuer.ts';
 import { buildCadesSignature } from './cms.ts';
 import { keyObjectSigningKey, loadPkcs12, SignerError, signPdf, verifyPdf, type SigningKey } from './index.ts';
-import { opensslCmsView, samplePdf } from './test-pki.ts';
+import { opensslCmsView, samplePdf } from './testing/index.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 let dir: string;

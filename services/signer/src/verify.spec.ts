@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatReport, signPdf, verifyPdf } from './index.ts';
 import { embedSignature } from './pdf-signature.ts';
 import { fillByteRange, fillContents, prepareForSigning } from './placeholder.ts';
-import { samplePdf, createTestPki, type TestPki } from './test-pki.ts';
+import { samplePdf, createTestPki, type TestPki } from './testing/index.ts';
 
 let pki: TestPki;
 let signed: Uint8Array;

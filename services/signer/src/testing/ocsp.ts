@@ -8,8 +8,8 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { IssuedCertificate } from './certificate-issuer.ts';
-import { certificateFromPem, distinguishedName } from './certificate.ts';
+import type { IssuedCertificate } from '../certificate-issuer.ts';
+import { certificateFromPem, distinguishedName } from '../certificate.ts';
 
 export interface OcspIndexEntry {
   certificatePem: string;

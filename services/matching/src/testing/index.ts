@@ -1,9 +1,9 @@
 /** Test helpers: PageText from plain lines, and the sample catalog's candidates. */
 import { readFileSync } from 'node:fs';
-import { candidatesFromCatalog, type CatalogLike } from './candidates.ts';
-import type { ComponentCandidate, DecodedCode, PageText } from './types.ts';
+import { candidatesFromCatalog, type CatalogLike } from '../candidates.ts';
+import type { ComponentCandidate, DecodedCode, PageText } from '../types.ts';
 
-export const SAMPLE_CATALOG = JSON.parse(readFileSync(new URL('../../../samples/catalog.json', import.meta.url), 'utf8')) as CatalogLike;
+export const SAMPLE_CATALOG = JSON.parse(readFileSync(new URL('../../../../samples/catalog.json', import.meta.url), 'utf8')) as CatalogLike;
 
 export function sampleCandidates(procedureCode?: string, results = false): ComponentCandidate[] {
   return candidatesFromCatalog(SAMPLE_CATALOG, procedureCode, { results });

@@ -7,9 +7,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { createCertificateAuthority, issueCertificate, toPkcs12, type CertificateRequest, type IssuedCertificate } from './certificate-issuer.ts';
-import { ensureDevelopmentPki, type DevelopmentPki } from './dev-pki.ts';
-import { loadPkcs12, type Pkcs12Identity } from './pkcs12.ts';
+import { createCertificateAuthority, issueCertificate, toPkcs12, type CertificateRequest, type IssuedCertificate } from '../certificate-issuer.ts';
+import { ensureDevelopmentPki, type DevelopmentPki } from '../dev-pki.ts';
+import { loadPkcs12, type Pkcs12Identity } from '../pkcs12.ts';
 import { execFileSync } from 'node:child_process';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

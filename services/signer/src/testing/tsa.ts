@@ -11,9 +11,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import * as pkijs from 'pkijs';
-import { issueCertificate, type IssuedCertificate } from './certificate-issuer.ts';
-import { certificateFromPem } from './certificate.ts';
-import { subtle } from './crypto-engine.ts';
+import { issueCertificate, type IssuedCertificate } from '../certificate-issuer.ts';
+import { certificateFromPem } from '../certificate.ts';
+import { subtle } from '../crypto-engine.ts';
 
 const run = promisify(execFile);
 const DAY_MS = 24 * 60 * 60 * 1000;
