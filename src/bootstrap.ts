@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { importCatalog, recordAudit, unitRepository, type Db, type Logger } from '@sohoa/shared';
 import { ensureDevelopmentPki } from '@sohoa/signer';
 import { activeCertificate, registerUnitCertificate } from '@sohoa/signer/jobs';
-import { createApiToken, hashToken } from '@sohoa/archive-api';
+import { createApiToken, hashToken } from './http/index.ts';
 
 export const DEMO_UNIT = { code: '000.00.00.H00', name: 'UBND phường Mẫu' } as const;
 const sampleCatalog = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'samples', 'catalog.json');

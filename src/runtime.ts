@@ -8,7 +8,8 @@ import { buildDocumentJob, ocrPageJob } from '@sohoa/ocr/jobs';
 import { splitBatchJob } from '@sohoa/matching/jobs';
 import { createKeyTransports, loadKeyEncryptionKey } from '@sohoa/signer';
 import { signDocumentJob } from '@sohoa/signer/jobs';
-import { archiveRecordJob, createApp, reclassifyRecordJob, sweepSpool } from '@sohoa/archive-api';
+import { archiveRecordJob, reclassifyRecordJob } from '@sohoa/archive-api';
+import { createApp, sweepSpool } from './http/index.ts';
 import { bootstrap, type BootstrapResult } from './bootstrap.ts';
 
 export interface RuntimeParts { http: boolean; workers: boolean; inbox: boolean }

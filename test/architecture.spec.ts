@@ -1,6 +1,6 @@
 /**
  * No import against the flow. Papers go ingest → ocr → matching → signer → archive-api; shared (and the embedded
- * launcher) sit below, the runtime wiring and CLI (src/) on top. A module may import what this table lists and
+ * launcher) sit below, the runtime wiring, HTTP API and CLI (src/) on top. A module may import what this table lists and
  * nothing else; another module only through the entry points its package.json `exports`, never its files.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';

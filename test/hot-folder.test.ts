@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@sohoa/shared';
 import { registerInboxFile, watchInbox, type InboxWatcher } from '@sohoa/ingest';
-import { createApiToken } from '@sohoa/archive-api';
+import { createApiToken } from '../src/http/index.ts';
 import { repoRoot, startTestStack, waitFor, type TestStack } from './helpers/stack.ts';
 
 const UNIT = '000.00.00.H00';

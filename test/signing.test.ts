@@ -15,7 +15,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, loadConfig } from '@sohoa/shared';
-import { createApiToken, createApp } from '@sohoa/archive-api';
+import { createApiToken, createApp } from '../src/http/index.ts';
 import { createKeyTransports } from '@sohoa/signer';
 import { unlockCertificate } from '@sohoa/signer/jobs';
 import { createCertificateAuthority, issueCertificate, toPkcs12, type IssuedCertificate, type KeyUsageName } from '../services/signer/src/certificate-issuer.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import multer from 'multer';
 import { AppError } from '@sohoa/shared';
-import { errorAnswer } from './http-errors.ts';
+import { errorAnswer } from './errors.ts';
 
 describe('errorAnswer', () => {
   it('answers an AppError as it says, with server paths hidden', () => {

@@ -1,12 +1,12 @@
 /**
- * Certificate registry and signature verification over HTTP:
+ * Certificate registry over HTTP:
  *   GET  /units/:code/certificates          every certificate of the unit, with status and expiry warning
  *   POST /units/:code/certificates          import a PKCS#12 (admin): JSON with paths to the .p12 and its
  *                                           password file or environment variable, or multipart with the
  *                                           .p12 and its password (sealed into the database under
  *                                           SIGNING_KEY_ENCRYPTION_KEY, never written to a file or returned)
  *   POST /certificates/:id/revoke           the CA revoked it: it signs nothing from now on (admin)
- *   GET  /records/:id/verify                every signature of the record checked, problems in words
+ * (A record's signatures are verified in records.routes.ts.)
  */
 import path from 'node:path';
 import express from 'express';
@@ -14,9 +14,9 @@ import multer from 'multer';
 import { z } from 'zod';
 import {
   AppError, actorOf, isUnitCode, isUuid, jsonDepthGuard, optional, parseInput, requireRole, serverPathInput, textInput,
-  type Caller, type Db, type ObjectStore,
+  type Caller, type Db,
 } from '@sohoa/shared';
-import { createKeyTransports, formatReport, SignerError, verifyPdf, type KeyTransports } from '@sohoa/signer';
+import { createKeyTransports, SignerError, type KeyTransports } from '@sohoa/signer';
 import {
   certificateById,
   certificateView,
@@ -27,12 +27,10 @@ import {
   registerUploadedCertificate,
   type SigningSettings,
 } from '@sohoa/signer/jobs';
-import { loadRecord } from './batch-status.ts';
-import { multipart } from './http-errors.ts';
+import { multipart } from './errors.ts';
 
 export interface CertificateRoutesDeps {
   db: Db;
-  store: ObjectStore;
   /**
    * `keys`: where keys are opened and uploads sealed (the runtime's); absent, made here from
    * `keyEncryptionKey` (SIGNING_KEY_ENCRYPTION_KEY), without which uploads are refused.
@@ -137,18 +135,6 @@ export function certificateRoutes(deps: CertificateRoutesDeps): express.Router {
     const row = await markRevoked(deps.db, req.params.id, reason, actorOf(res.locals.caller as Caller));
     if (!row) throw new AppError('not-found', 'certificate not found', 404);
     res.json(certificateView(row, new Date(), deps.signing.expiryWarningDays));
-  });
-
-  router.get('/records/:id/verify', async (req, res) => {
-    const record = isUuid(req.params.id) ? await loadRecord(deps.db, req.params.id) : null;
-    if (!record) throw new AppError('not-found', 'record not found', 404);
-    const { trustAnchorsPem, crls } = await trust();
-    const report = await verifyPdf(await deps.store.get(record.objectKey), {
-      trustAnchorsPem,
-      revocation: { crls, online: deps.signing.fetchRevocation, ocspUrl: deps.signing.ocspUrl, fetchTimeoutMs: 5000 },
-      revocationSoftFail: deps.signing.revocationSoftFail === true,
-    });
-    res.json({ recordId: record.id, ...report, text: formatReport(report) });
   });
 
   return router;

@@ -1,10 +1,10 @@
 import express, { type Response } from 'express';
 import { z } from 'zod';
 import {
-  AppError, actorOf, catalogCodeInput, importCatalog, isDossierCode, isUuid, jsonDepthGuard, optional, parseInput,
+  AppError, actorOf, catalogCodeInput, isDossierCode, isUuid, jsonDepthGuard, optional, parseInput,
   requireRole as requireCallerRole, unitCodeInput, uuidInput, type Caller,
 } from '@sohoa/shared';
-import * as clerk from './dossier.service.ts';
+import * as clerk from '@sohoa/matching/dossiers';
 
 const caller = (res: Response) => res.locals.caller as Caller;
 const actor = (res: Response) => actorOf(caller(res));
@@ -25,7 +25,8 @@ const RotateEdit = z.object({ degrees: z.union([z.literal(90), z.literal(180), z
 
 /**
  * The clerk's and archivist's view of dossiers: documents, completeness, the review list, and the edits that fix
- * what the machine guessed. Mounted under /api/v1 behind the token check.
+ * what the machine guessed. Mounted under /api/v1 behind the token check. Its JSON body parser also serves the
+ * routers mounted after it (app.ts keeps that order).
  */
 export function dossierRoutes(deps: clerk.ClerkDeps): express.Router {
   const r = express.Router();
@@ -76,18 +77,5 @@ export function dossierRoutes(deps: clerk.ClerkDeps): express.Router {
     res.json({ documents: await clerk.rotatePage(deps, { pageId: uuidParam(req.params.id, 'page'), degrees, actor: actor(res) }) });
   });
 
-  r.post('/catalog', async (req, res) => {
-    requireRole(res, 'admin');
-    if (!req.is('application/json')) throw new AppError('not-json', 'send the catalog as application/json', 415);
-    // The body parser refused absurd nesting already, so this serialization cannot run out of stack.
-    const raw = Buffer.from(JSON.stringify(req.body ?? {}));
-    try {
-      const result = await importCatalog(deps.db, raw);
-      res.status(result.created ? 201 : 200).json(result);
-    } catch (err) {
-      if (err instanceof SyntaxError) throw new AppError('invalid-catalog', 'the catalog is not valid JSON', 422);
-      throw err;
-    }
-  });
   return r;
 }

@@ -86,13 +86,3 @@ export async function loadBatchView(db: Queryable, id: string): Promise<BatchVie
     files: files.rows, documents: documents.rows, records: records.rows, failures,
   };
 }
-
-export async function loadRecord(db: Queryable, id: string) {
-  const { rows } = await db.query(
-    `SELECT r.id, r.document_id AS "documentId", r.bucket, r.object_key AS "objectKey", r.sha256, r.size::int AS size, r.page_count AS pages,
-            r.retention_years AS "retentionYears", r.retain_until AS "retainUntil", r.legal_hold AS "legalHold", r.metadata, r.created_at AS "createdAt"
-     FROM records r WHERE r.id = $1`,
-    [id],
-  );
-  return rows[0] ?? null;
-}

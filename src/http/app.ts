@@ -1,0 +1,61 @@
+/**
+ * The HTTP API: the runtime layer above the services. Health and readiness here, everything else under /api/v1
+ * behind the bearer token, one router per domain; errors become JSON answers at this edge.
+ */
+import express from 'express';
+import { AppError, type Db, type Logger, type ObjectStore, type Queue } from '@sohoa/shared';
+import { requireToken } from './auth.ts';
+import { batchRoutes } from './batches.routes.ts';
+import { catalogRoutes } from './catalog.routes.ts';
+import { certificateRoutes, type CertificateRoutesDeps } from './certificates.routes.ts';
+import { dossierRoutes } from './dossiers.routes.ts';
+import { errorHandler } from './errors.ts';
+import { recordRoutes } from './records.routes.ts';
+
+export interface ApiDeps {
+  db: Db; store: ObjectStore; queue: Queue; log: Logger; maxUploadBytes: number;
+  /** Where uploaded files wait, on this machine's disk, until they are in the object store. */
+  spoolDir: string;
+  signing?: CertificateRoutesDeps['signing'];
+  /** Why the process cannot take work yet (first start not done), or null once it can. */
+  notReady?: () => string | null;
+}
+
+export function createApp(deps: ApiDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+
+  const dependencies = async () => {
+    const checks = await Promise.allSettled([deps.db.query('SELECT 1'), deps.queue.ping(), deps.store.ping()]);
+    const [database, queue, objectStore] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : String(c.reason?.message ?? c.reason)));
+    return { ok: checks.every((c) => c.status === 'fulfilled'), database, queue, objectStore };
+  };
+  // Liveness: the process and what it depends on answer.
+  app.get('/healthz', async (_req, res) => {
+    const { ok, ...checks } = await dependencies();
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', ...checks });
+  });
+  // Readiness: migrations and the first start (catalog, unit, certificate, data/credentials.json) are done too.
+  app.get('/readyz', async (_req, res) => {
+    const reason = deps.notReady?.() ?? null;
+    if (reason) return void res.status(503).json({ status: 'starting', reason });
+    const { ok, ...checks } = await dependencies();
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', ...checks });
+  });
+
+  const api = express.Router();
+  api.use(requireToken(deps.db));
+
+  // Order matters: the dossier router's JSON body parser serves every router mounted after it, and none before it
+  // (POST /batches is multipart).
+  api.use(batchRoutes(deps));
+  api.use(recordRoutes(deps));
+  api.use(dossierRoutes(deps));
+  api.use(catalogRoutes(deps));
+  if (deps.signing) api.use(certificateRoutes({ db: deps.db, signing: deps.signing }));
+  app.use('/api/v1', api);
+  app.use((_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));
+  app.use(errorHandler(deps.log, { maxUploadBytes: deps.maxUploadBytes }));
+  return app;
+}
+

@@ -1,0 +1,108 @@
+/**
+ * Scanner batches over HTTP:
+ *   POST /batches                 upload (multipart: the unit, optional codes, the files), answered 202
+ *   GET  /batches/:id             the batch with its files, documents, records and what failed
+ *   GET  /quarantine              files that could not be taken, with their reason (clerks, archivists)
+ *   GET  /quarantine/:id/file     one of them, as a download
+ */
+import fs from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import express, { type Response } from 'express';
+import multer from 'multer';
+import { z } from 'zod';
+import {
+  AppError, actorOf, catalogCodeInput, dossierCodeInput, isUuid, optional, parseInput, requireRole, unitCodeInput,
+  type Caller, type Db, type ObjectStore, type Queue,
+} from '@sohoa/shared';
+import { findQuarantined, listQuarantined, receiveBatch } from '@sohoa/ingest';
+import { loadBatchView } from './batch-status.ts';
+import { multipart } from './errors.ts';
+import { spoolStorage, type SpooledFile } from './upload-spool.ts';
+
+/** The text fields of POST /batches; every code has its shape checked here, and against units/catalog after. */
+const BatchFields = z.object({
+  unit: unitCodeInput,
+  // Without a procedure, the receipt's QR code or the papers themselves tell it (batch.split).
+  procedure: optional(catalogCodeInput),
+  dossier: optional(dossierCodeInput),
+  component: optional(catalogCodeInput),
+});
+
+const QuarantineQuery = z.object({ unit: optional(unitCodeInput) });
+
+export interface BatchRoutesDeps {
+  db: Db; store: ObjectStore; queue: Queue; maxUploadBytes: number;
+  /** Where uploaded files wait, on this machine's disk, until they are in the object store. */
+  spoolDir: string;
+}
+
+const isBatchFile = (fieldname: string) => fieldname === 'files[]' || fieldname === 'files';
+
+/** Rejected files are for the people who sort them out: clerks and archivists (and admins), not system tokens. */
+const requireReader = (res: Response) => requireRole(res.locals.caller as Caller, 'clerk', 'archivist');
+
+/** Mounted under /api/v1 behind the token check. */
+export function batchRoutes(deps: BatchRoutesDeps): express.Router {
+  const r = express.Router();
+  // Text fields are codes: 64 KB is far more than any needs, and keeps a 20 KB code a 422 (not a multer limit).
+  // Files are spooled to disk, never held in memory: a batch may be gigabytes of scans.
+  const upload = multer({
+    storage: spoolStorage(deps.spoolDir),
+    fileFilter: (_req, file, accept) => accept(null, isBatchFile(file.fieldname)), // other parts are read past, not kept
+    limits: { fileSize: deps.maxUploadBytes, files: 500, fields: 50, fieldSize: 64 * 1024, fieldNameSize: 100 },
+  });
+
+  r.post('/batches', multipart(upload.any()), async (req, res) => {
+    const files = (req.files as SpooledFile[] | undefined) ?? [];
+    let received;
+    try {
+      const fields = parseInput(BatchFields, { ...req.body });
+      const caller = res.locals.caller as Caller;
+      received = await receiveBatch(deps, {
+        unitCode: fields.unit,
+        procedureCode: fields.procedure ?? null,
+        dossierCode: fields.dossier ?? null,
+        componentCode: fields.component ?? null,
+        // multer decodes the multipart filename as latin1; browsers and curl send UTF-8
+        files: files.map((f) => ({ name: Buffer.from(f.originalname, 'latin1').toString('utf8'), path: f.path, size: f.size, sha256: f.sha256 })),
+        source: 'upload',
+        actor: actorOf(caller),
+      });
+    } finally {
+      await Promise.all(files.map((f) => fs.rm(f.path, { force: true }))); // stored or refused: the spool lets go
+    }
+    res.status(202).location(`/api/v1/batches/${received.batchId}`).json({ id: received.batchId, dossier: received.dossierCode });
+  });
+
+  r.get('/batches/:id', async (req, res) => {
+    const view = isUuid(req.params.id) ? await loadBatchView(deps.db, req.params.id) : null;
+    if (!view) throw new AppError('not-found', 'batch not found', 404);
+    res.json(view);
+  });
+
+  // The quarantine: files that could not be taken (unreadable scans, hot-folder files in no known unit), kept in
+  // the object store with their reason.
+  r.get('/quarantine', async (req, res) => {
+    requireReader(res);
+    const { unit } = parseInput(QuarantineQuery, { ...req.query });
+    res.json({ files: await listQuarantined(deps.db, { unitCode: unit ?? null }) });
+  });
+
+  r.get('/quarantine/:id/file', async (req, res) => {
+    requireReader(res);
+    const file = isUuid(req.params.id) ? await findQuarantined(deps.db, req.params.id) : null;
+    if (!file) throw new AppError('not-found', 'quarantined file not found', 404);
+    const body = await deps.store.getStream(file.objectKey);
+    // Whatever the name says, these bytes were refused: a download, never rendered by the browser.
+    res.attachment(file.name);
+    res.set({
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': String(file.size),
+      'X-Content-Type-Options': 'nosniff',
+      Digest: `sha-256=${Buffer.from(file.sha256, 'hex').toString('base64')}`,
+    });
+    await pipeline(body, res).catch(() => res.destroy()); // the client went away, or the store stopped mid-file
+  });
+
+  return r;
+}
