@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importCatalog, recordAudit, type Db, type Logger } from '@sohoa/shared';
+import { importCatalog, recordAudit, unitRepository, type Db, type Logger } from '@sohoa/shared';
 import { ensureDevelopmentPki } from '@sohoa/signer';
 import { activeCertificate, registerUnitCertificate } from '@sohoa/signer/jobs';
 import { createApiToken, hashToken } from './http/index.ts';
@@ -26,8 +26,8 @@ export async function bootstrap(db: Db, o: { dataDir: string; pkiDir: string; in
 
   const { rows: units } = await db.query<{ id: string }>('SELECT id FROM units LIMIT 1');
   if (!units.length) {
-    const { rows } = await db.query<{ id: string }>('INSERT INTO units (code, name) VALUES ($1, $2) RETURNING id', [DEMO_UNIT.code, DEMO_UNIT.name]);
-    await recordAudit(db, { actor: 'system', action: 'unit.created', subjectType: 'unit', subjectId: rows[0].id, detail: DEMO_UNIT });
+    const unitId = await unitRepository.createUnit(db, DEMO_UNIT);
+    await recordAudit(db, { actor: 'system', action: 'unit.created', subjectType: 'unit', subjectId: unitId, detail: DEMO_UNIT });
     result.unitCreated = true;
   }
   const { rows: demo } = await db.query<{ id: string }>('SELECT id FROM units WHERE code = $1', [DEMO_UNIT.code]);

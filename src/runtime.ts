@@ -8,7 +8,7 @@ import { buildDocumentJob, ocrPageJob } from '@sohoa/ocr/jobs';
 import { splitBatchJob } from '@sohoa/matching/jobs';
 import { createKeyTransports, loadKeyEncryptionKey } from '@sohoa/signer';
 import { signDocumentJob } from '@sohoa/signer/jobs';
-import { archiveRecordJob } from '@sohoa/archive-api';
+import { archiveRecordJob, reclassifyRecordJob } from '@sohoa/archive-api';
 import { createApp, sweepSpool } from './http/index.ts';
 import { bootstrap, type BootstrapResult } from './bootstrap.ts';
 
@@ -79,6 +79,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
           'document.build': buildDocumentJob(deps),
           'document.sign': signDocumentJob({ ...deps, tsaUrl: config.signing.tsaUrl, log, keys }),
           'record.archive': archiveRecordJob(deps),
+          'record.reclassify': reclassifyRecordJob(deps),
         },
         { 'ocr.page': config.ocr.workers },
         log,

@@ -144,4 +144,21 @@ describe('dossiers: documents, review, clerk edits, learning', () => {
     const ksDossier = await call(stack, 'GET', `/dossiers/${ks.body.dossier}`);
     expect(ksDossier.body.completeness.find((c: any) => c.code === 'KS-UQ').name).toBe('Văn bản ủy quyền (có chứng thực)');
   });
+
+  it('has archive-api correct the record when the clerk corrects an archived document (record.reclassify)', async () => {
+    const view = await getJson(`${stack.url}/api/v1/batches/${firstBatch}`, stack.token);
+    const archived = view.documents.find((d: any) => d.status === 'archived');
+    const before = await getJson(`${stack.url}/api/v1/records/${archived.recordId}`, stack.token);
+    expect(before.metadata.componentCode).toBe('KS-UQ');
+    const r = await call(stack, 'PUT', `/documents/${archived.id}/component`, { component: 'KS-TK' });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ component: 'KS-TK', status: 'archived' });
+    const name = (await call(stack, 'GET', `/dossiers/${dossierCode}`)).body.completeness.find((c: any) => c.code === 'KS-TK').name;
+    let record = before;
+    for (const until = Date.now() + 60_000; record.metadata.componentCode !== 'KS-TK' && Date.now() < until; ) {
+      await new Promise((done) => setTimeout(done, 250));
+      record = await getJson(`${stack.url}/api/v1/records/${archived.recordId}`, stack.token);
+    }
+    expect(record.metadata).toMatchObject({ componentCode: 'KS-TK', componentName: name, retention: before.metadata.retention, sha256: before.metadata.sha256 });
+  });
 });

@@ -15,3 +15,9 @@ export * from './identifiers.ts';
 export * from './object-keys.ts';
 export * from './request-input.ts';
 export * from './file-names.ts';
+// One writer per table: each repository below is the only module that inserts, updates or deletes its tables.
+export * as documentRepository from './repositories/documents.repository.ts';
+export type { DocumentStatus, NewDocument } from './repositories/documents.repository.ts';
+export * as batchRepository from './repositories/batches.repository.ts';
+export * as dossierRepository from './repositories/dossiers.repository.ts';
+export * as unitRepository from './repositories/units.repository.ts';

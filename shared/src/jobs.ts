@@ -4,6 +4,7 @@ import { z } from 'zod';
  * The job catalogue: every queue, its payload, and what follows what.
  *   ingest.file (per file) → ocr.page (per page) → batch.split (per batch: documents, matching)
  *   → document.build (per document, once matched or confirmed by a clerk) → document.sign → record.archive
+ * A clerk's correction of an archived document → record.reclassify (the record is archive-api's to write).
  * Every handler is idempotent: a job may run again after a crash or an expiry, and must not archive twice.
  */
 export const jobPayloads = {
@@ -13,6 +14,7 @@ export const jobPayloads = {
   'document.build': z.object({ documentId: z.string().uuid() }),
   'document.sign': z.object({ documentId: z.string().uuid() }),
   'record.archive': z.object({ documentId: z.string().uuid() }),
+  'record.reclassify': z.object({ documentId: z.string().uuid() }),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;

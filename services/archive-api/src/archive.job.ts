@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { recordAudit, recordKey, UnsafeObjectKey, withTransaction, type Db, type JobHandler, type ObjectStore } from '@sohoa/shared';
+import { documentRepository, recordAudit, recordKey, UnsafeObjectKey, withTransaction, type Db, type JobHandler, type ObjectStore } from '@sohoa/shared';
 import * as repo from './archive.repository.ts';
 import { objectMetadata, recordMetadata } from './record-metadata.ts';
 
@@ -25,7 +25,7 @@ export function archiveRecordJob(deps: ArchiveJobDeps): JobHandler<'record.archi
       } catch (err) {
         // A code stored before codes were checked: no retry makes it a safe key, so the document fails with the reason.
         if (!(err instanceof UnsafeObjectKey)) throw err;
-        await repo.markDocument(deps.db, documentId, 'failed', `archiving refused: ${err.message}`);
+        await documentRepository.markFailed(deps.db, documentId, 'signed', `archiving refused: ${err.message}`);
         return { status: 'failed', reason: err.message };
       }
       await deps.store.put(objectKey, pdf, { contentType: 'application/pdf', metadata: objectMetadata(metadata) });
@@ -40,13 +40,13 @@ export function archiveRecordJob(deps: ArchiveJobDeps): JobHandler<'record.archi
           retentionYears: metadata.retention === 'permanent' ? null : metadata.retention.years, retainUntil: metadata.retainUntil,
           ownerIdentifier: metadata.ownerIdentifier,
         });
-        await repo.markDocument(tx, documentId, 'archived');
+        await documentRepository.markArchived(tx, documentId);
         if (created) await recordAudit(tx, { actor: 'system', action: 'record.archived', subjectType: 'record', subjectId: doc.record_id, detail: { objectKey, sha256 } });
       });
       return { status: 'done' };
     },
     async giveUp({ documentId }, error) {
-      await repo.markDocument(deps.db, documentId, 'failed', `archiving failed: ${error}`);
+      await documentRepository.markFailed(deps.db, documentId, 'signed', `archiving failed: ${error}`);
     },
   };
 }

@@ -48,6 +48,27 @@ export async function insertRecord(
   return (rowCount ?? 0) > 0;
 }
 
-export async function markDocument(db: Queryable, id: string, status: 'archived' | 'failed', error: string | null = null) {
-  await db.query(`UPDATE documents SET status = $2, error = $3 WHERE id = $1 AND status = 'signed'`, [id, status, error]);
+export interface RecordToReclassify { record_id: string; component_code: string | null; component_name: string | null }
+
+/** The archived record of a document, with the component the document is now (after a clerk's correction). */
+export async function recordToReclassify(db: Queryable, documentId: string): Promise<RecordToReclassify | null> {
+  const { rows } = await db.query<RecordToReclassify>(
+    `SELECT r.id AS record_id, doc.component_code, c.name AS component_name
+     FROM records r JOIN documents doc ON doc.id = r.document_id JOIN dossiers d ON d.id = doc.dossier_id
+     LEFT JOIN components c ON c.catalog_version_id = d.catalog_version_id
+       AND c.procedure_code = coalesce(doc.procedure_code, d.procedure_code) AND c.code = doc.component_code
+     WHERE r.document_id = $1`,
+    [documentId],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * The signed PDF does not name the component: only the record's metadata changes. Retention stays as archived:
+ * changing it is an archivist's decision.
+ */
+export async function reclassifyRecord(db: Queryable, recordId: string, component: { code: string | null; name: string | null }): Promise<void> {
+  await db.query(`UPDATE records SET metadata = metadata || jsonb_build_object('componentCode', $2::text, 'componentName', $3::text) WHERE id = $1`, [
+    recordId, component.code, component.name,
+  ]);
 }

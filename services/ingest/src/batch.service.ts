@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import { AppError, assertCode, originalFileKey, recordAudit, safeFileName, withTransaction, type Db, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
+import { AppError, assertCode, batchRepository, dossierRepository, originalFileKey, recordAudit, safeFileName, withTransaction, type Db, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
 import * as repo from './batch.repository.ts';
 
 /**
@@ -70,11 +70,11 @@ export async function receiveBatch(deps: IngestDeps, options: ReceiveBatchOption
     } else {
       const versionId = catalogVersionId ?? (await tx.query<{ v: number }>('SELECT max(id) AS v FROM catalog_versions')).rows[0]?.v;
       if (!versionId) throw new AppError('no-catalog', 'no procedure catalog has been imported', 409);
-      dossierCode = options.dossierCode ?? (await repo.nextDossierCode(tx, unit, receivedAt));
-      dossierId = await repo.insertDossier(tx, { code: dossierCode, codeSource: options.dossierCode ? 'given' : 'generated', unitId: unit.id, procedureCode: options.procedureCode, catalogVersionId: versionId, receivedAt });
+      dossierCode = options.dossierCode ?? (await dossierRepository.nextDossierCode(tx, unit, receivedAt));
+      dossierId = await dossierRepository.insertDossier(tx, { code: dossierCode, codeSource: options.dossierCode ? 'given' : 'generated', unitId: unit.id, procedureCode: options.procedureCode, catalogVersionId: versionId, receivedAt });
     }
-    await repo.insertBatch(tx, { id: batchId, unitId: unit.id, dossierId, componentCode: options.componentCode ?? null, source: options.source, createdBy: options.actor });
-    for (const f of files) await repo.insertFile(tx, { id: f.id, batchId, position: f.position, name: f.name, size: f.size, sha256: f.sha256, objectKey: f.objectKey });
+    await batchRepository.insertBatch(tx, { id: batchId, unitId: unit.id, dossierId, componentCode: options.componentCode ?? null, source: options.source, createdBy: options.actor });
+    for (const f of files) await batchRepository.insertFile(tx, { id: f.id, batchId, position: f.position, name: f.name, size: f.size, sha256: f.sha256, objectKey: f.objectKey });
     await recordAudit(tx, { actor: options.actor, action: 'batch.received', subjectType: 'batch', subjectId: batchId, detail: { dossierCode, files: files.map((f) => f.name), source: options.source } });
     await options.alsoRecord?.(tx, batchId);
     for (const f of files) await deps.queue.send('ingest.file', { fileId: f.id }, { tx });

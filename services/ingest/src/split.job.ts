@@ -1,4 +1,4 @@
-import { pageSourceKey, queueSplitWhenReady, recordAudit, withTransaction, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
+import { batchRepository, pageSourceKey, queueSplitWhenReady, recordAudit, withTransaction, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
 import * as repo from './batch.repository.ts';
 import { quarantineBatchFile } from './quarantine.ts';
 import { readScan, ScanRejected } from './scan-reader.ts';
@@ -27,7 +27,7 @@ export function splitFileJob(deps: SplitDeps): JobHandler<'ingest.file'> {
         // In the object store, not on this worker's disk: any API process lists and serves it.
         const quarantined = await quarantineBatchFile(deps, { batchId: file.batch_id, fileId: file.id, position: file.position, name: file.name, unitCode: file.unit_code }, bytes, err.reason);
         await withTransaction(deps.db, async (tx) => {
-          await repo.markFile(tx, file.id, 'quarantined', { error: err.reason });
+          await batchRepository.markFile(tx, file.id, 'quarantined', { error: err.reason });
           await recordAudit(tx, { actor: 'system', action: 'file.quarantined', subjectType: 'file', subjectId: file.id, detail: { reason: err.reason, quarantined } });
           await queueSplitWhenReady(tx, deps.queue, file.batch_id);
         });
@@ -45,10 +45,10 @@ export function splitFileJob(deps: SplitDeps): JobHandler<'ingest.file'> {
       await withTransaction(deps.db, async (tx) => {
         const queued: string[] = [];
         for (const [i, page] of pages.entries()) {
-          const row = await repo.upsertPage(tx, { fileId: file.id, batchId: file.batch_id, pageIndex: page.index, sourceKey: sourceKeys[i], dpi: page.dpi ? Math.round(page.dpi) : null });
+          const row = await batchRepository.upsertPage(tx, { fileId: file.id, batchId: file.batch_id, pageIndex: page.index, sourceKey: sourceKeys[i], dpi: page.dpi ? Math.round(page.dpi) : null });
           if (row.status === 'pending') queued.push(row.id);
         }
-        await repo.markFile(tx, file.id, 'split', { pageCount: pages.length });
+        await batchRepository.markFile(tx, file.id, 'split', { pageCount: pages.length });
         for (const pageId of queued) await deps.queue.send('ocr.page', { pageId }, { tx });
         // No page left to read (a file without pages, or a rerun after its pages were read): the split may be due.
         if (queued.length === 0) await queueSplitWhenReady(tx, deps.queue, file.batch_id);
@@ -59,7 +59,7 @@ export function splitFileJob(deps: SplitDeps): JobHandler<'ingest.file'> {
       await withTransaction(deps.db, async (tx) => {
         const file = await repo.getFile(tx, fileId);
         if (!file) return;
-        await repo.markFile(tx, fileId, 'failed', { error: `could not be read: ${error}` });
+        await batchRepository.markFile(tx, fileId, 'failed', { error: `could not be read: ${error}` });
         await queueSplitWhenReady(tx, deps.queue, file.batch_id);
       });
     },

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { AppError, recordAudit, withTransaction, type Db, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
+import { AppError, batchRepository, documentRepository, dossierRepository, recordAudit, withTransaction, type Db, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
 import { completeness, learnedPhrasesFrom, matchDocument, type PageWord } from './index.ts';
 import * as repo from './dossier.repository.ts';
 import { candidates, learnedPhrases } from './jobs/split.repository.ts';
@@ -52,7 +52,7 @@ export async function documentView(db: Queryable, id: string) {
 
 /**
  * The clerk's one action: "this document is component X" (a confirmation or a correction). It teaches the unit's
- * matcher, releases a document waiting for review to signing, and on an archived record corrects its metadata.
+ * matcher, releases a document waiting for review to signing, and on an archived record has archive-api correct its metadata (record.reclassify).
  */
 export async function confirmComponent(deps: ClerkDeps, o: { documentId: string; componentCode: string; procedureCode?: string; actor: string }) {
   await withTransaction(deps.db, async (tx) => {
@@ -64,19 +64,12 @@ export async function confirmComponent(deps: ClerkDeps, o: { documentId: string;
     const component = (await repo.componentsOf(tx, doc.catalog_version_id, procedureCode)).find((c) => c.code === o.componentCode);
     if (!component) throw new AppError('unknown-component', `procedure ${procedureCode} has no component ${o.componentCode}`, 422);
 
-    await tx.query(
-      `UPDATE documents SET procedure_code = $2, component_code = $3, needs_review = false, confirmed_by = $4, confirmed_at = now(),
-         status = CASE WHEN status = 'review' THEN 'matched' ELSE status END WHERE id = $1`,
-      [doc.id, procedureCode, component.code, o.actor],
-    );
-    await tx.query('UPDATE dossiers SET procedure_code = $2 WHERE id = $1 AND procedure_code IS NULL', [doc.dossier_id, procedureCode]);
+    await documentRepository.confirmComponent(tx, doc.id, { procedureCode, componentCode: component.code, actor: o.actor });
+    await dossierRepository.procedureFound(tx, doc.dossier_id, procedureCode);
     const pages = await repo.pageTexts(tx, doc.page_ids);
     await repo.addLearnedPhrases(tx, doc.unit_id, learnedPhrasesFrom(pages, procedureCode, component.code));
-    if (doc.record_id) {
-      // The signed PDF does not name the component: only the record's metadata changes. Retention stays as archived:
-      // changing it is an archivist's decision.
-      await tx.query(`UPDATE records SET metadata = metadata || jsonb_build_object('componentCode', $2::text, 'componentName', $3::text) WHERE id = $1`, [doc.record_id, component.code, component.name]);
-    }
+    // An archived record is archive-api's to correct: asked in this transaction, so it happens exactly when the correction commits.
+    if (doc.record_id) await deps.queue.send('record.reclassify', { documentId: doc.id }, { tx });
     await recordAudit(tx, {
       actor: o.actor, action: doc.component_code === component.code ? 'document.component-confirmed' : 'document.component-corrected',
       subjectType: 'document', subjectId: doc.id, detail: { from: doc.component_code, to: component.code, procedure: procedureCode, confidence: doc.confidence },
@@ -92,8 +85,7 @@ export async function mergeDocuments(deps: ClerkDeps, o: { documentId: string; o
   return editDocuments(deps, o.actor, async (tx) => {
     const [doc, other] = [await editable(tx, o.documentId), await editable(tx, o.otherId)];
     if (doc.dossier_id !== other.dossier_id) throw new AppError('other-dossier', 'both documents must belong to the same dossier', 409);
-    await tx.query('UPDATE documents SET page_ids = $2 WHERE id = $1', [doc.id, [...doc.page_ids, ...other.page_ids]]);
-    await tx.query(`UPDATE documents SET status = 'merged', revision = revision + 1 WHERE id = $1`, [other.id]);
+    await documentRepository.merge(tx, doc.id, [...doc.page_ids, ...other.page_ids], other.id);
     await recordAudit(tx, { actor: o.actor, action: 'document.merged', subjectType: 'document', subjectId: doc.id, detail: { merged: other.id, pages: other.page_ids } });
     return [doc.id];
   });
@@ -107,14 +99,11 @@ export async function splitDocument(deps: ClerkDeps, o: { documentId: string; at
       throw new AppError('bad-page', `atPage must be between 2 and ${doc.page_ids.length}`, 422);
     }
     const [head, tail] = [doc.page_ids.slice(0, o.atPage - 1), doc.page_ids.slice(o.atPage - 1)];
-    await tx.query('UPDATE documents SET page_ids = $2, confirmed_by = NULL, confirmed_at = NULL WHERE id = $1', [doc.id, head]);
-    const { rows } = await tx.query<{ id: string }>(
-      `INSERT INTO documents (batch_id, dossier_id, position, kind, page_ids, procedure_code, status)
-       VALUES ($1, $2, $3, 'document', $4, $5, 'review') RETURNING id`,
-      [doc.batch_id, doc.dossier_id, doc.position, tail, doc.procedure_code],
+    const newId = await documentRepository.split(
+      tx, { id: doc.id, batchId: doc.batch_id, dossierId: doc.dossier_id, position: doc.position, procedureCode: doc.procedure_code }, head, tail,
     );
-    await recordAudit(tx, { actor: o.actor, action: 'document.split', subjectType: 'document', subjectId: doc.id, detail: { newDocument: rows[0].id, pages: tail } });
-    return [doc.id, rows[0].id];
+    await recordAudit(tx, { actor: o.actor, action: 'document.split', subjectType: 'document', subjectId: doc.id, detail: { newDocument: newId, pages: tail } });
+    return [doc.id, newId];
   });
 }
 
@@ -124,7 +113,7 @@ export async function reorderPages(deps: ClerkDeps, o: { documentId: string; pag
     const doc = await editable(tx, o.documentId);
     const same = o.pageIds.length === doc.page_ids.length && new Set(o.pageIds).size === o.pageIds.length && o.pageIds.every((id) => doc.page_ids.includes(id));
     if (!same) throw new AppError('not-the-same-pages', 'give every page of the document exactly once', 422);
-    await tx.query('UPDATE documents SET page_ids = $2 WHERE id = $1', [doc.id, o.pageIds]);
+    await documentRepository.reorder(tx, doc.id, o.pageIds);
     await recordAudit(tx, { actor: o.actor, action: 'document.reordered', subjectType: 'document', subjectId: doc.id, detail: { from: doc.page_ids, to: o.pageIds } });
     return [doc.id];
   });
@@ -148,9 +137,7 @@ export async function rotatePage(deps: ClerkDeps, o: { pageId: string; degrees: 
     await deps.store.put(imageKey, image, { contentType: 'image/jpeg' });
     const turned = rotateWords(page.words ?? [], page.width, page.height, o.degrees as 90 | 180 | 270);
     const [width, height] = o.degrees === 180 ? [page.width, page.height] : [page.height, page.width];
-    await tx.query('UPDATE pages SET width = $2, height = $3, rotation = ($4 + coalesce(rotation, 0)) % 360, words = $5, image_key = $6 WHERE id = $1', [
-      o.pageId, width, height, o.degrees, JSON.stringify(turned), imageKey,
-    ]);
+    await batchRepository.pageTurned(tx, o.pageId, { width, height, degrees: o.degrees, words: turned, imageKey });
     await recordAudit(tx, { actor: o.actor, action: 'page.rotated', subjectType: 'page', subjectId: o.pageId, detail: { degrees: o.degrees, document: doc.id } });
     return [doc.id];
   });
@@ -190,12 +177,9 @@ async function editDocuments(deps: ClerkDeps, actor: string, edit: (tx: Queryabl
         const procedure = doc.procedure_code ?? doc.dossier_procedure;
         const m = matchDocument(pages, await candidates(tx, doc.catalog_version_id, procedure), await learnedPhrases(tx, doc.unit_id));
         needsReview = m.needsReview;
-        await tx.query(
-          `UPDATE documents SET procedure_code = $2, component_code = $3, confidence = $4, runner_up = $5, explanation = $6, title = coalesce($7, title), needs_review = $8 WHERE id = $1`,
-          [id, m.procedureCode, m.componentCode, m.confidence, JSON.stringify(m.runnerUp), JSON.stringify(m.explanation), m.title, m.needsReview],
-        );
+        await documentRepository.rematched(tx, id, m);
       }
-      await tx.query(`UPDATE documents SET revision = revision + 1, status = $2 WHERE id = $1`, [id, needsReview ? 'review' : 'matched']);
+      await documentRepository.edited(tx, id, needsReview ? 'review' : 'matched');
       if (!needsReview) await deps.queue.send('document.build', { documentId: id }, { tx });
     }
     return touched;

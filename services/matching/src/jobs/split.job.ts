@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { batchReadyToSplit, recordAudit, withTransaction, type Db, type JobHandler, type Queryable, type Queue } from '@sohoa/shared';
+import { batchReadyToSplit, batchRepository, documentRepository, dossierRepository, recordAudit, withTransaction, type Db, type JobHandler, type NewDocument, type Queryable, type Queue } from '@sohoa/shared';
 import { documentsFromPages, dossierCodeOf, type DossierCodeInfo, type PageText } from '../index.ts';
 import * as repo from './split.repository.ts';
 
@@ -28,7 +28,7 @@ export function splitBatchJob(deps: SplitJobDeps): JobHandler<'batch.split'> {
         .map((p) => ({ pageId: p.id, blank: !!p.blank, width: p.width ?? 0, height: p.height ?? 0, text: p.text ?? '', words: p.words ?? [], codes: p.codes ?? [] }));
 
       const created = await withTransaction(deps.db, async (tx) => {
-        if (!(await repo.claimSplit(tx, batchId))) return null;
+        if (!(await batchRepository.claimSplit(tx, batchId))) return null;
         const code = dossierCodeOf(pages);
         const dossier = code ? await adoptDossier(tx, batch, code) : { id: batch.dossier_id, procedureCode: batch.procedure_code };
         const split = documentsFromPages(pages, {
@@ -37,14 +37,14 @@ export function splitBatchJob(deps: SplitJobDeps): JobHandler<'batch.split'> {
           learned: await repo.learnedPhrases(tx, batch.unit_id),
           givenComponent: batch.component_code,
         });
-        const documents: repo.NewDocument[] = split.documents.map(({ decidedBy, ...doc }, position) => ({
+        const documents: NewDocument[] = split.documents.map(({ decidedBy, ...doc }, position) => ({
           ...doc, id: randomUUID(), batchId, dossierId: dossier.id, position, confirmedBy: decidedBy === 'clerk' ? batch.created_by : null,
         }));
-        for (const d of documents) await repo.insertDocument(tx, d);
+        for (const d of documents) await documentRepository.createFromSplit(tx, d);
         if (!dossier.procedureCode && split.procedureCode) {
-          await tx.query('UPDATE dossiers SET procedure_code = $2 WHERE id = $1 AND procedure_code IS NULL', [dossier.id, split.procedureCode]);
+          await dossierRepository.procedureFound(tx, dossier.id, split.procedureCode);
         }
-        await repo.setPageRoles(tx, [
+        await batchRepository.setPageRoles(tx, [
           { role: 'content', ids: split.documents.flatMap((d) => d.pageIds) },
           { role: 'blank', ids: split.blankPageIds },
           { role: 'separator', ids: split.separatorPageIds },
@@ -63,7 +63,7 @@ export function splitBatchJob(deps: SplitJobDeps): JobHandler<'batch.split'> {
     async giveUp({ batchId }, error) {
       // The batch ends failed with the reason (GET /api/v1/batches/:id) instead of staying in processing.
       await withTransaction(deps.db, async (tx) => {
-        if (await repo.failSplit(tx, batchId, `the batch could not be cut into documents: ${error}`)) {
+        if (await batchRepository.failSplit(tx, batchId, `the batch could not be cut into documents: ${error}`)) {
           await recordAudit(tx, { actor: 'system', action: 'batch.split-failed', subjectType: 'batch', subjectId: batchId, detail: { error } });
         }
       });
@@ -87,15 +87,13 @@ async function adoptDossier(tx: Queryable, batch: repo.BatchToSplit, read: Dossi
   }
   const existing = await repo.findDossierByCode(tx, code.dossierCode);
   if (existing && existing.unit_id === batch.unit_id) {
-    await tx.query('UPDATE batches SET dossier_id = $2 WHERE id = $1', [batch.id, existing.id]);
-    await tx.query('DELETE FROM dossiers d WHERE d.id = $1 AND NOT EXISTS (SELECT 1 FROM batches b WHERE b.dossier_id = d.id)', [batch.dossier_id]);
+    await batchRepository.moveToDossier(tx, batch.id, existing.id);
+    await dossierRepository.deleteIfEmpty(tx, batch.dossier_id);
     return { id: existing.id, procedureCode: existing.procedure_code ?? code.procedureCode ?? batch.procedure_code };
   }
   if (existing) return current; // another unit's dossier: never joined silently
   const procedureCode = batch.procedure_code ?? code.procedureCode ?? null;
-  await tx.query(`UPDATE dossiers SET code = $2, code_source = 'qr', procedure_code = $3, owner_identifier = coalesce(owner_identifier, $4) WHERE id = $1`, [
-    batch.dossier_id, code.dossierCode, procedureCode, code.ownerIdentifier ?? null,
-  ]);
+  await dossierRepository.codeFromReceipt(tx, batch.dossier_id, { code: code.dossierCode, procedureCode, ownerIdentifier: code.ownerIdentifier ?? null });
   await recordAudit(tx, { actor: 'system', action: 'dossier.code-from-receipt', subjectType: 'batch', subjectId: batch.id, detail: { was: batch.dossier_code, now: code.dossierCode } });
   return { id: batch.dossier_id, procedureCode };
 }

@@ -54,41 +54,6 @@ export async function findDossierByCode(db: Queryable, code: string) {
   return rows[0] ?? null;
 }
 
-export interface NewDocument {
-  id: string; batchId: string; dossierId: string; position: number; kind: 'document' | 'receipt'; pageIds: string[]; blankPageIds: string[];
-  procedureCode: string | null; componentCode: string | null; title: string | null; confidence: number; runnerUp: unknown;
-  explanation: string[]; fields: unknown; needsReview: boolean; confirmedBy: string | null;
-}
-
-export async function insertDocument(db: Queryable, d: NewDocument): Promise<void> {
-  await db.query(
-    `INSERT INTO documents (id, batch_id, dossier_id, position, kind, page_ids, procedure_code, component_code, title, confidence,
-                            runner_up, explanation, fields, needs_review, status, confirmed_by, confirmed_at, blank_page_ids)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, CASE WHEN $16::text IS NULL THEN NULL ELSE now() END, $17)`,
-    [
-      d.id, d.batchId, d.dossierId, d.position, d.kind, d.pageIds, d.procedureCode, d.componentCode, d.title, d.confidence,
-      JSON.stringify(d.runnerUp), JSON.stringify(d.explanation), JSON.stringify(d.fields), d.needsReview,
-      d.needsReview ? 'review' : 'matched', d.confirmedBy, d.blankPageIds,
-    ],
-  );
-}
-
-export async function setPageRoles(db: Queryable, roles: { role: string; ids: string[] }[]): Promise<void> {
-  for (const { role, ids } of roles) if (ids.length) await db.query('UPDATE pages SET role = $2 WHERE id = ANY($1)', [ids, role]);
-}
-
-/** Claims the split: of two concurrent split jobs for a batch, one gets true. */
-export async function claimSplit(db: Queryable, batchId: string): Promise<boolean> {
-  const { rowCount } = await db.query('UPDATE batches SET split_at = now(), error = NULL WHERE id = $1 AND split_at IS NULL', [batchId]);
-  return (rowCount ?? 0) > 0;
-}
-
-/** A batch that could not be split for good keeps the reason; one split after all (a late success) clears it. */
-export async function failSplit(db: Queryable, batchId: string, error: string): Promise<boolean> {
-  const { rowCount } = await db.query('UPDATE batches SET error = $2 WHERE id = $1 AND split_at IS NULL', [batchId, error]);
-  return (rowCount ?? 0) > 0;
-}
-
 export async function matchedDocumentsOf(db: Queryable, batchId: string): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(`SELECT id FROM documents WHERE batch_id = $1 AND status IN ('matched', 'built')`, [batchId]);
   return rows.map((r) => r.id);

@@ -1,4 +1,4 @@
-import { objectKey, withTransaction, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
+import { documentRepository, objectKey, withTransaction, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
 import { buildSearchablePdf, type OcrWord, type ProcessedPage } from '../index.ts';
 import * as repo from './page.repository.ts';
 
@@ -30,14 +30,14 @@ export function buildDocumentJob(deps: DocumentJobDeps): JobHandler<'document.bu
       const pdfKey = objectKey('work', 'documents', documentId, `r${doc.revision}`, 'unsigned.pdf');
       await deps.store.put(pdfKey, pdf, { contentType: 'application/pdf' });
       const built = await withTransaction(deps.db, async (tx) => {
-        if (!(await repo.markBuilt(tx, documentId, doc.revision, pdfKey))) return false;
+        if (!(await documentRepository.markBuilt(tx, documentId, doc.revision, pdfKey))) return false;
         await deps.queue.send('document.sign', { documentId }, { tx });
         return true;
       });
       return built ? { status: 'done' } : { status: 'skipped', reason: 'document changed while it was built' };
     },
     async giveUp({ documentId }, error) {
-      await repo.failDocument(deps.db, documentId, `the document could not be built: ${error}`);
+      await documentRepository.markFailed(deps.db, documentId, 'matched', `the document could not be built: ${error}`);
     },
   };
 }

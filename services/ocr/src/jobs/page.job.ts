@@ -1,4 +1,4 @@
-import { objectKey, queueSplitWhenReady, withTransaction, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
+import { batchRepository, objectKey, queueSplitWhenReady, withTransaction, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
 import { decodeCodes, type OcrEngine } from '../index.ts';
 import * as repo from './page.repository.ts';
 
@@ -24,7 +24,7 @@ export function ocrPageJob(deps: OcrJobDeps): JobHandler<'ocr.page'> {
       const imageKey = objectKey('work', 'batches', page.batch_id, 'pages', `${page.id}.clean.jpg`);
       await deps.store.put(imageKey, result.image, { contentType: 'image/jpeg' });
       await withTransaction(deps.db, async (tx) => {
-        await repo.savePageResult(tx, page.id, {
+        await batchRepository.pageRecognized(tx, page.id, {
           blank: result.blank, rotation: result.rotation, skewDegrees: result.skewDegrees, confidence: result.confidence,
           lowConfidence: !result.blank && !!result.lowConfidence,
           width: result.width, height: result.height, dpi: result.dpi, imageKey, text: result.text, words: result.words, codes,
@@ -38,7 +38,7 @@ export function ocrPageJob(deps: OcrJobDeps): JobHandler<'ocr.page'> {
       await withTransaction(deps.db, async (tx) => {
         const page = await repo.getPage(tx, pageId);
         if (!page) return;
-        await repo.failPage(tx, pageId, `OCR failed: ${error}`);
+        await batchRepository.pageFailed(tx, pageId, `OCR failed: ${error}`);
         await queueSplitWhenReady(tx, deps.queue, page.batch_id);
       });
     },

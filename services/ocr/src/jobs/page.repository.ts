@@ -16,26 +16,6 @@ export async function pagesByIds(db: Queryable, ids: string[]): Promise<PageRow[
   return rows;
 }
 
-export async function savePageResult(
-  db: Queryable,
-  id: string,
-  r: {
-    blank: boolean; rotation: number; skewDegrees: number; confidence: number; lowConfidence: boolean; width: number; height: number; dpi: number;
-    imageKey: string; text: string; words: unknown; codes: unknown;
-  },
-): Promise<void> {
-  await db.query(
-    `UPDATE pages SET status = 'done', error = NULL, blank = $2, rotation = $3, skew_degrees = $4, confidence = $5,
-       width = $6, height = $7, dpi = $8, image_key = $9, text = $10, words = $11, low_confidence = $12, codes = $13
-     WHERE id = $1 AND status = 'pending'`,
-    [id, r.blank, r.rotation, r.skewDegrees, r.confidence, r.width, r.height, r.dpi, r.imageKey, r.text, JSON.stringify(r.words), r.lowConfidence, JSON.stringify(r.codes)],
-  );
-}
-
-export async function failPage(db: Queryable, id: string, error: string): Promise<void> {
-  await db.query(`UPDATE pages SET status = 'failed', error = $2 WHERE id = $1 AND status = 'pending'`, [id, error]);
-}
-
 export interface DocumentToBuild {
   id: string; status: string; revision: number; page_ids: string[]; title: string | null; dossier_code: string;
   procedure_code: string | null; component_code: string | null; unit_name: string;
@@ -52,17 +32,4 @@ export async function documentToBuild(db: Queryable, id: string): Promise<Docume
     [id],
   );
   return rows[0] ?? null;
-}
-
-/**
- * Only a matched document is built, and only the revision that was read: a clerk's edit in the meantime
- * (merge, split, reorder, rotate) makes this build stale, and the edit queues a new one.
- */
-export async function markBuilt(db: Queryable, id: string, revision: number, pdfKey: string): Promise<boolean> {
-  const { rowCount } = await db.query(`UPDATE documents SET status = 'built', pdf_key = $3 WHERE id = $1 AND status = 'matched' AND revision = $2`, [id, revision, pdfKey]);
-  return (rowCount ?? 0) > 0;
-}
-
-export async function failDocument(db: Queryable, id: string, error: string): Promise<void> {
-  await db.query(`UPDATE documents SET status = 'failed', error = $2 WHERE id = $1 AND status = 'matched'`, [id, error]);
 }

@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import { withTransaction, type Db, type JobHandler, type Logger, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
+import { documentRepository, withTransaction, type Db, type JobHandler, type Logger, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
 import { certificateStatus, signAs, SignerError, type KeyTransports, type SignaturePlacement, type SigningKey } from '../index.ts';
 import { unlockCertificate } from './certificate-registry.service.ts';
 import { activeCertificate, type UnitCertificateRow } from './unit-certificate.repository.ts';
@@ -70,7 +70,7 @@ export function signDocumentJob(deps: SignJobDeps): JobHandler<'document.sign'> 
       if (doc.status === 'signed') await deps.queue.send('record.archive', { documentId });
       if (doc.status !== 'built') return { status: 'skipped', reason: `document already ${doc.status}` };
       const fail = async (reason: string) => {
-        await markDocument(deps.db, documentId, 'failed', { error: reason });
+        await documentRepository.markFailed(deps.db, documentId, 'built', reason);
         return { status: 'failed' as const, reason };
       };
 
@@ -107,19 +107,12 @@ export function signDocumentJob(deps: SignJobDeps): JobHandler<'document.sign'> 
       const signedKey = doc.pdf_key.replace(/unsigned\.pdf$/, 'signed.pdf');
       await deps.store.put(signedKey, signed, { contentType: 'application/pdf' });
       await withTransaction(deps.db, async (tx) => {
-        if (await markDocument(tx, documentId, 'signed', { signedKey })) await deps.queue.send('record.archive', { documentId }, { tx });
+        if (await documentRepository.markSigned(tx, documentId, signedKey)) await deps.queue.send('record.archive', { documentId }, { tx });
       });
       return { status: 'done' };
     },
     async giveUp({ documentId }, error) {
-      await markDocument(deps.db, documentId, 'failed', { error: `signing failed: ${error}` });
+      await documentRepository.markFailed(deps.db, documentId, 'built', `signing failed: ${error}`);
     },
   };
-}
-
-async function markDocument(db: Queryable, id: string, status: 'signed' | 'failed', d: { signedKey?: string; error?: string }): Promise<boolean> {
-  const { rowCount } = await db.query(`UPDATE documents SET status = $2, signed_key = coalesce($3, signed_key), error = $4 WHERE id = $1 AND status = 'built'`, [
-    id, status, d.signedKey ?? null, d.error ?? null,
-  ]);
-  return (rowCount ?? 0) > 0;
 }
