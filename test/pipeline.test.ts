@@ -200,7 +200,7 @@ describe('the pipeline on the embedded stack', () => {
 
   it('refuses a batch for an unknown unit or procedure with a clear error', async () => {
     const png = await fs.readFile(path.join(scans, 'ks-tokhai-p1.png'));
-    const unit = await uploadBatch(stack.url, stack.token, { unit: 'NO-SUCH', procedure: 'KS' }, [{ name: 'a.png', bytes: png }]);
+    const unit = await uploadBatch(stack.url, stack.token, { unit: '999.99.99.Z99', procedure: 'KS' }, [{ name: 'a.png', bytes: png }]);
     expect(unit.status).toBe(422);
     expect(unit.body.error.message).toContain('unknown unit');
     const procedure = await uploadBatch(stack.url, stack.token, { unit: '000.00.00.H00', procedure: 'ZZ' }, [{ name: 'a.png', bytes: png }]);
