@@ -25,7 +25,8 @@ export function renderFaultReport(report: FaultReport, options: FaultCampaignOpt
     '',
     'How: PostgreSQL and S3 run in the bench process (embedded), each behind a TCP gate; `sohoa start` runs as a child with ' +
       `OCR_WORKERS=1, JOB_TIMEOUT_SECONDS=${options.jobTimeoutSeconds}, WORKER_DEAD_SECONDS=${options.workerDeadSeconds}, and is killed with SIGKILL, ` +
-      'then started again. Each kill\'s phase comes from a seeded shuffle of the five phases per round; the moment is ' +
+      'then started again. sohoa is given the bench\'s PostgreSQL (DATABASE_URL), so it is not the sole worker of its database: the jobs a killed ' +
+      'process held come back once its heartbeat is WORKER_DEAD_SECONDS old, at start-up or at the next sweep. Each kill\'s phase comes from a seeded shuffle of the five phases per round; the moment is ' +
       'drawn within the phase: once the phase\'s job is active in `pgboss.job` (started by the live process), after a random share ' +
       'of that job kind\'s median run time, or, for uploads, a random share of the median answer time after the request was sent. ' +
       'Half the archiving kills come after the record\'s object was stored and before the writer heard so (an S3 proxy holds the answer). ' +

@@ -1,6 +1,7 @@
 import { uploadBatch } from './stack.ts';
 import { FaultLab, sleep } from './fault-lab.ts';
 import { auditRun, type AuditTotals, type UploadLedger } from './fault-audit.ts';
+import { PHASES, phaseOrder, seededRandom, type Phase } from './fault-phases.ts';
 import { SAMPLE_KINDS, dropIntoInbox, givenDossierCode, inboxLeft, paperName, sampleBytes, type SampleKind } from './fault-workload.ts';
 
 /**
@@ -10,15 +11,14 @@ import { SAMPLE_KINDS, dropIntoInbox, givenDossierCode, inboxLeft, paperName, sa
  * each time, then the S3 endpoint taken away and PostgreSQL restarted; at the end the audit counts what was lost,
  * duplicated or left hanging.
  */
-export const PHASES = ['upload', 'ocr', 'split', 'sign', 'archive'] as const;
-export type Phase = (typeof PHASES)[number];
-
 const JOB_OF: Record<Exclude<Phase, 'upload'>, string> = { ocr: 'ocr.page', split: 'batch.split', sign: 'document.sign', archive: 'record.archive' };
 /**
  * Kills only land on jobs on their first three attempts: a job interrupted six times is given up on purpose (the
  * retry limit guards against a job that kills its process), which is not what this measures.
  */
 const MAX_RETRY_TO_KILL = 2;
+
+export { PHASES, type Phase } from './fault-phases.ts';
 
 export interface FaultCampaignOptions {
   seed: number;
@@ -49,6 +49,8 @@ export interface KillRecord {
 }
 
 export interface FaultReport extends AuditTotals {
+  /** The audit, run again after a stray object was put under records/, counted it. */
+  auditCatchesStray: boolean;
   seed: number;
   kills: KillRecord[];
   uploads: { sent: number; cut: number; refused: number };
@@ -58,32 +60,6 @@ export interface FaultReport extends AuditTotals {
   unexpectedExits: string[];
   leftInInbox: string[];
   totalMs: number;
-}
-
-/** mulberry32: a small seeded PRNG, so a run's choices can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Phases in rounds of a fresh shuffle each: every phase is hit, in an order the seed decides. */
-export function phaseOrder(kills: number, random: () => number): Phase[] {
-  const order: Phase[] = [];
-  while (order.length < kills) {
-    const round = [...PHASES];
-    for (let i = round.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [round[i], round[j]] = [round[j]!, round[i]!];
-    }
-    order.push(...round);
-  }
-  return order.slice(0, kills);
 }
 
 export async function runFaultCampaign(options: FaultCampaignOptions): Promise<FaultReport> {
@@ -111,8 +87,13 @@ export async function runFaultCampaign(options: FaultCampaignOptions): Promise<F
 
     log('faults done: auditing');
     const audit = await auditRun(lab, campaign.ledger, campaign.dropped, options.hangBoundMs);
+    // The audit must be able to fail: an object under records/ that no row names is counted as a duplicate.
+    await lab.store.put('records/000.00.00.H00/audit-check/stray.pdf', Buffer.from('%PDF-1.7 stray'));
+    const recheck = await auditRun(lab, campaign.ledger, campaign.dropped, 0);
+    const auditCatchesStray = recheck.duplicated === audit.duplicated + 1 && recheck.problems.some((p) => p.includes('audit-check/stray.pdf'));
     return {
       ...audit,
+      auditCatchesStray,
       seed: options.seed,
       kills: campaign.kills,
       uploads: campaign.uploadCounts,
