@@ -89,6 +89,8 @@ export function renderFaultReport(report: FaultReport, options: FaultCampaignOpt
 }
 
 function firstErrorLine(output: string): string {
-  const line = output.split('\n').find((l) => /^\w*Error\b|^Error:/.test(l.trim())) ?? output.split('\n').filter(Boolean).at(-1) ?? '';
-  return `\`${line.trim().slice(0, 200)}\``;
+  const lines = output.split('\n').map((l) => l.trim());
+  const error = lines.find((l) => /^\w*Error: /.test(l)) ?? lines.filter(Boolean).at(-1) ?? '';
+  const frame = lines.find((l) => l.startsWith('at ') && l.includes('pg-boss')); // who let it go unhandled
+  return `\`${error.slice(0, 200)}\`${frame ? ` (\`${frame.slice(0, 160)}\`)` : ''}`;
 }
