@@ -41,3 +41,16 @@ export async function withTransaction<T>(db: Db, work: (client: pg.PoolClient) =
     client.release();
   }
 }
+
+/** Socket errors and PostgreSQL's "connection gone" SQLSTATEs (class 08; 57P01-03: the server shut down). */
+const CONNECTION_LOSS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+
+/**
+ * Whether an error only says the database connection was lost (PostgreSQL restarting, a network blip), which the
+ * queue recovers from by itself: the job it concerned stays active and is retried by its expiry or the heartbeat sweep.
+ */
+export function isConnectionLoss(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (typeof e?.code === 'string' && CONNECTION_LOSS.has(e.code)) return true;
+  return typeof e?.message === 'string' && /Connection terminated|connect ECONNRE(SET|FUSED)/.test(e.message);
+}

@@ -1,4 +1,4 @@
-import { createLogger, loadConfig, ConfigError } from '@sohoa/shared';
+import { createLogger, isConnectionLoss, loadConfig, ConfigError, type Logger } from '@sohoa/shared';
 import { startRuntime, type Runtime } from '../runtime.ts';
 
 /** `sohoa start`: the whole pipeline in one process; Ctrl-C stops it cleanly (PostgreSQL included). */
@@ -26,7 +26,7 @@ export async function runStart(): Promise<number> {
     await runtime.stop();
     throw err;
   }
-  return waitForSignal(runtime);
+  return waitForSignal(runtime, log);
 }
 
 /** `sohoa worker`: pipeline workers only, for scaling out on more machines against one PostgreSQL and S3. */
@@ -36,10 +36,10 @@ export async function runWorker(): Promise<number> {
   const log = createLogger(config.logLevel);
   const runtime = await startRuntime(config, log, { http: false, workers: true, inbox: false });
   console.log(`sohoa worker running with ${config.ocr.workers} OCR worker(s). Press Ctrl-C to stop.`);
-  return waitForSignal(runtime);
+  return waitForSignal(runtime, log);
 }
 
-function waitForSignal(runtime: Runtime): Promise<number> {
+function waitForSignal(runtime: Runtime, log: Logger): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
     const stop = async (signal: string) => {
@@ -50,6 +50,14 @@ function waitForSignal(runtime: Runtime): Promise<number> {
       console.log('stopped.');
       resolve(0);
     };
+    // pg-boss 10 completes and fails jobs without awaiting it: a PostgreSQL restart at that moment surfaces here.
+    // The job stays active and comes back by its expiry or the heartbeat sweep, so the process lives on; anything
+    // else is a bug and ends it (a supervisor restarts it).
+    process.on('unhandledRejection', (err) => {
+      if (isConnectionLoss(err)) return void log.warn({ err: String(err) }, 'database connection lost in the background; the queue recovers');
+      log.fatal({ err }, 'unhandled rejection');
+      process.exit(1);
+    });
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
   });
