@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectObjectStore, createDb, type Db } from '@sohoa/shared';
-import { freePort, startEmbeddedPostgres, startEmbeddedS3, type EmbeddedPostgresHandle, type EmbeddedS3Handle } from '@sohoa/embedded';
+import { connectObjectStore, type Db } from '@sohoa/shared';
+import { freePort, type EmbeddedPostgresHandle, type EmbeddedS3Handle } from '@sohoa/embedded';
 import { readCredentials } from '../src/bootstrap.ts';
+import { startOwnServices, stopOwnServices } from './helpers/own-services.ts';
 import { spawnSohoa, type SohoaProcess } from './helpers/stack.ts';
 
 const MiB = 1024 * 1024;
@@ -84,19 +84,12 @@ describe('a 1000 MiB upload to sohoa start', () => {
   let sohoa: SohoaProcess | null = null;
 
   beforeAll(async () => {
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sohoa-large-'));
-    await fs.chmod(dataDir, 0o711); // the postgres user walks through it to its cluster
-    postgres = await startEmbeddedPostgres(path.join(dataDir, 'services', 'postgres'), () => {});
-    s3 = await startEmbeddedS3(path.join(dataDir, 'services', 's3'));
-    db = createDb(postgres.databaseUrl, 2);
+    ({ dataDir, postgres, s3, db } = await startOwnServices('sohoa-large-'));
   });
 
   afterAll(async () => {
     await sohoa?.kill();
-    await db?.end();
-    await s3?.stop().catch(() => {});
-    await postgres?.stop().catch(() => {});
-    if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+    await stopOwnServices({ dataDir, postgres, s3, db });
   });
 
   it('raises the server\'s resident memory by less than 100 MB, and stores every file with its SHA-256', async () => {

@@ -1,10 +1,10 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, jobNames, type Db } from '@sohoa/shared';
-import { freePort, startEmbeddedPostgres, startEmbeddedS3, type EmbeddedPostgresHandle, type EmbeddedS3Handle } from '@sohoa/embedded';
+import { jobNames, type Db } from '@sohoa/shared';
+import { freePort, startEmbeddedS3, type EmbeddedPostgresHandle, type EmbeddedS3Handle } from '@sohoa/embedded';
 import { readCredentials } from '../src/bootstrap.ts';
+import { startOwnServices, stopOwnServices } from './helpers/own-services.ts';
 import { getJson, repoRoot, spawnSohoa, uploadBatch, waitFor, type SohoaProcess } from './helpers/stack.ts';
 
 /**
@@ -44,19 +44,12 @@ describe('sohoa start against a PostgreSQL and S3 of its own', () => {
   }
 
   beforeAll(async () => {
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sohoa-start-'));
-    await fs.chmod(dataDir, 0o711); // the postgres user walks through it to its cluster
-    postgres = await startEmbeddedPostgres(path.join(dataDir, 'services', 'postgres'), () => {});
-    s3 = await startEmbeddedS3(path.join(dataDir, 'services', 's3'));
-    db = createDb(postgres.databaseUrl, 2);
+    ({ dataDir, postgres, s3, db } = await startOwnServices('sohoa-start-'));
   });
 
   afterAll(async () => {
     await sohoa?.kill();
-    await db?.end();
-    await s3?.stop().catch(() => {});
-    await postgres?.stop().catch(() => {});
-    if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+    await stopOwnServices({ dataDir, postgres, s3, db });
   });
 
   it('with SOHOA_WORKERS=off takes batches by the API and the hot folder, and works no job', async () => {
