@@ -40,8 +40,11 @@ describe('a worker crash', () => {
     return proc;
   };
   const killSohoa = async () => {
-    child!.kill('SIGKILL');
-    await new Promise((r) => child!.once('exit', r));
+    if (child!.exitCode === null && child!.signalCode === null) {
+      const exited = new Promise((r) => child!.once('exit', r));
+      child!.kill('SIGKILL');
+      await exited;
+    }
   };
   /** The document of the job of that name now running, if one is. */
   const activeJob = async (name: string) => {
@@ -99,9 +102,16 @@ describe('a worker crash', () => {
   });
 
   it('during OCR: the page being recognized is not lost', async () => {
-    // Kill while a page is being recognized and others still wait.
-    const interruptedPage = await waitFor('an OCR job to be running', async () => (await activeJob('ocr.page'))?.pageId);
-    await new Promise((r) => setTimeout(r, 800));
+    // Kill while a page is being recognized and others still wait: at once, in the poll that saw its job active and
+    // its page not yet done (a small page on a fast machine is recognized in well under a second).
+    const interruptedPage = await waitFor('an OCR job to be running on a page not yet done', async () => {
+      const pageId = (await activeJob('ocr.page'))?.pageId;
+      if (!pageId) return null;
+      const { rows } = await db.query(`SELECT status FROM pages WHERE id = $1`, [pageId]);
+      if (rows[0]?.status !== 'pending') return null;
+      child!.kill('SIGKILL');
+      return pageId;
+    });
     await killSohoa();
     const { rows: before } = await db.query(`SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending FROM pages`);
     expect(before[0].pending).toBeGreaterThan(0);

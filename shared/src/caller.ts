@@ -1,14 +1,12 @@
 import { AppError } from './errors.ts';
+import type { Caller } from './access.ts';
 
-/** Who called the API: the bearer token's name and role (api_tokens). */
-export interface Caller { tokenId: string; name: string; role: string }
-
-/** How a caller is named in the audit trail and on the records it made. */
-export const actorOf = (caller: Caller): string => `token:${caller.name}`;
-
-/** Admin may do anything; other roles only what is listed. */
+/**
+ * Transitional: the role check of the bootstrap-era api_tokens (admin|clerk|archivist|system). Routes move to
+ * `requirePermission` / `unitFilter` (access.ts); this goes when the last one has.
+ */
 export function requireRole(caller: Caller, ...roles: string[]): void {
-  if (caller.role !== 'admin' && !roles.includes(caller.role)) {
+  if (!caller.admin && !roles.includes(caller.legacyRole ?? '')) {
     throw new AppError('forbidden', `this needs the ${['admin', ...roles].filter((r, i, all) => all.indexOf(r) === i).join(' or ')} role`, 403);
   }
 }

@@ -11,6 +11,7 @@ export * from './catalog.ts';
 export * from './audit.ts';
 export * from './batch-progress.ts';
 export * from './caller.ts';
+export * from './access.ts';
 export * from './identifiers.ts';
 export * from './object-keys.ts';
 export * from './request-input.ts';

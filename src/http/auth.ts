@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { AppError, type Caller, type Queryable } from '@sohoa/shared';
+import { AppError, grantsOfRoles, type Caller, type Permission, type Queryable } from '@sohoa/shared';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -23,10 +23,22 @@ export function requireToken(db: Queryable) {
         [hashToken(match[1])],
       );
       if (!rows[0]) throw new AppError('unauthorized', 'the token is not valid', 401);
-      res.locals.caller = { tokenId: rows[0].id, name: rows[0].name, role: rows[0].role } satisfies Caller;
+      res.locals.caller = legacyTokenCaller(rows[0]);
       next();
     } catch (err) {
       next(err);
     }
   };
+}
+
+/**
+ * Transitional: a bootstrap-era token's role held at every unit (these tokens predate units in the access
+ * layer). admin holds everything; a system token reads records and dossiers.
+ */
+function legacyTokenCaller(row: { id: string; name: string; role: string }): Caller {
+  const base = { kind: 'token' as const, id: row.id, name: row.name, unitId: null, legacyRole: row.role };
+  if (row.role === 'admin') return { ...base, admin: true, grants: grantsOfRoles([{ role: 'admin', unitId: null }], []) };
+  const role = row.role === 'system' ? null : (row.role as 'clerk' | 'archivist');
+  const held = role ? grantsOfRoles([{ role, unitId: '*' }], []) : new Map<Permission, Set<string>>([['records:read', new Set()], ['dossiers:read', new Set()]]);
+  return { ...base, admin: false, grants: new Map([...held.keys()].map((p) => [p, 'all' as const])) };
 }
