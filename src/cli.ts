@@ -5,6 +5,7 @@ import { runIngest } from './commands/ingest.ts';
 import { runVerify } from './commands/verify.ts';
 import { runMatch } from './commands/match.ts';
 import { runSign } from './commands/sign.ts';
+import { runAuditHead, runAuditVerify } from './commands/audit.ts';
 
 const usage = `sohoa: digitize one-stop counter dossiers into signed, searchable records
 
@@ -21,7 +22,11 @@ const usage = `sohoa: digitize one-stop counter dossiers into signed, searchable
                                    --soft-fail or REVOCATION_SOFT_FAIL=on: an unknown revocation status is reported, not fatal)
   sohoa sign --p12 FILE (--password-file F | --password-env VAR) [--tsa URL] [--as unit|officer|none]
              [--name TEXT] [--seal IMAGE] [--reason TEXT] IN.pdf OUT.pdf
-                                   sign any PDF with a PKCS#12 (PAdES B-B; B-T with --tsa), as the pipeline does`;
+                                   sign any PDF with a PKCS#12 (PAdES B-B; B-T with --tsa), as the pipeline does
+  sohoa audit verify [--json]      check the audit trail's hash chain and the last head in the object store; exit 0
+                                   only if intact, else the first bad row is named (DATABASE_URL: read directly;
+                                   else the running server is asked)
+  sohoa audit head                 write the audit chain's end to the object store now`;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   start: () => runStart(),
@@ -53,6 +58,12 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     });
     if (positionals.length !== 1) throw new UsageError('usage: sohoa verify FILE.pdf [--trust CA.pem]… [--trust-dir DIR]… [--soft-fail]');
     return runVerify(positionals[0], { trust: values.trust ?? [], trustDirs: values['trust-dir'] ?? [], softFail: values['soft-fail'] === true });
+  },
+  audit: (args) => {
+    const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
+    if (positionals.length === 1 && positionals[0] === 'verify') return runAuditVerify({ json: values.json === true });
+    if (positionals.length === 1 && positionals[0] === 'head') return runAuditHead();
+    throw new UsageError('usage: sohoa audit verify [--json] | sohoa audit head');
   },
   sign: (args) => {
     const { values, positionals } = parseArgs({

@@ -8,7 +8,7 @@ import { buildDocumentJob, ocrPageJob } from '@sohoa/ocr/jobs';
 import { splitBatchJob } from '@sohoa/matching/jobs';
 import { createKeyTransports, loadKeyEncryptionKey } from '@sohoa/signer';
 import { signDocumentJob } from '@sohoa/signer/jobs';
-import { archiveRecordJob, reclassifyRecordJob } from '@sohoa/archive-api';
+import { archiveRecordJob, auditHeadJob, AUDIT_HEAD_CRON, reclassifyRecordJob } from '@sohoa/archive-api';
 import { createApp, sweepSpool } from './http/index.ts';
 import { bootstrap, type BootstrapResult } from './bootstrap.ts';
 
@@ -80,10 +80,12 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
           'document.sign': signDocumentJob({ ...deps, tsaUrl: config.signing.tsaUrl, log, keys }),
           'record.archive': archiveRecordJob(deps),
           'record.reclassify': reclassifyRecordJob(deps),
+          'audit.head': auditHeadJob(deps),
         },
         { 'ocr.page': config.ocr.workers },
         log,
       );
+      await queue.schedule('audit.head', AUDIT_HEAD_CRON, {});
     }
     let url: string | undefined;
     let notReady: string | null = 'first start (catalog, demo unit, certificate, API token) not done yet';

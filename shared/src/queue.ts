@@ -170,6 +170,12 @@ export class Queue {
     });
   }
 
+  /** Sends the job on a cron schedule (UTC), from whichever process's pg-boss runs the clock; saving it again is harmless. */
+  async schedule<N extends JobName>(name: N, cron: string, payload: JobPayload<N>): Promise<void> {
+    parsePayload(name, payload);
+    await this.boss.schedule(name, cron, payload, { tz: 'UTC' });
+  }
+
   async pending(): Promise<number> {
     let total = 0;
     for (const name of jobNames) total += await this.boss.getQueueSize(name);

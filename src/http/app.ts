@@ -5,6 +5,7 @@
 import express from 'express';
 import { AppError, type Db, type Logger, type ObjectStore, type Queue } from '@sohoa/shared';
 import { requireToken } from './auth.ts';
+import { auditRoutes } from './audit.routes.ts';
 import { batchRoutes } from './batches.routes.ts';
 import { catalogRoutes } from './catalog.routes.ts';
 import { certificateRoutes, type CertificateRoutesDeps } from './certificates.routes.ts';
@@ -52,6 +53,7 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(recordRoutes(deps));
   api.use(dossierRoutes(deps));
   api.use(catalogRoutes(deps));
+  api.use(auditRoutes(deps));
   if (deps.signing) api.use(certificateRoutes({ db: deps.db, signing: deps.signing }));
   app.use('/api/v1', api);
   app.use((_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));
