@@ -3,7 +3,7 @@ import path from 'node:path';
 import { runner } from 'node-pg-migrate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectObjectStore, createDb, migrate, recordAudit, type Db, type ObjectStore } from '@sohoa/shared';
-import { listAuditEvents, verifyAuditTrail, writeAuditHead } from '@sohoa/archive-api';
+import { AUDIT_HEAD_CRON, auditHeadJob, listAuditEvents, verifyAuditTrail, writeAuditHead } from '@sohoa/archive-api';
 import { createApiToken } from '../src/http/auth.ts';
 import { startOwnServices, stopOwnServices, type OwnServices } from './helpers/own-services.ts';
 import { repoRoot, run, startTestStack, type TestStack } from './helpers/stack.ts';
@@ -173,21 +173,24 @@ describe('tamper-evident audit trail', () => {
   });
 
   it('finds a cut-off tail against the last head written to the object store', async () => {
-    const { db, store, bucket } = await freshTrail();
+    const { db, store } = await freshTrail();
     try {
       await writeEvents(db, 5);
       expect(await writeAuditHead({ db, store })).toMatchObject({ written: true, key: 'audit-heads/00000000000000000005.json', head: { seq: 5 } });
       expect(await writeAuditHead({ db, store })).toMatchObject({ written: false }); // one object per head, never rewritten
       await writeEvents(db, 2, 5);
       expect((await verifyAuditTrail({ db, store })).intact).toBe(true); // rows after the head are fine
+      // The cron job writes the newer head once, then has nothing to do until the next row.
+      expect(await auditHeadJob({ db, store }).run({})).toEqual({ status: 'done' });
+      expect(await auditHeadJob({ db, store }).run({})).toMatchObject({ status: 'skipped' });
+      expect((await store.list('audit-heads/')).sort()).toEqual(['audit-heads/00000000000000000005.json', 'audit-heads/00000000000000000007.json']);
 
       await tamper(db, 'DELETE FROM audit_events WHERE seq >= 4');
       // Without the head the shortened chain is consistent in itself: the head is what shows the cut.
       expect((await verifyAuditTrail({ db, store: null })).intact).toBe(true);
       const report = await verifyAuditTrail({ db, store });
       expect(report.problems).toEqual([expect.objectContaining({ kind: 'truncated', seq: 4 })]);
-      expect(report.problems[0]!.message).toContain('audit-heads/00000000000000000005.json');
-      expect(bucket).toBeTruthy();
+      expect(report.problems[0]!.message).toContain('audit-heads/00000000000000000007.json');
     } finally {
       await db.end();
     }
@@ -285,6 +288,10 @@ describe('tamper-evident audit trail', () => {
       const bad = await cli(['audit', 'verify'], viaServer()); // the embedded default's path: the server is asked
       expect(bad.code).toBe(1);
       expect(bad.stdout).toContain(`first bad row: row 3 (id ${victim.id}) was changed`);
+
+      // The cron schedule pg-boss keeps (the runtime saves it when its workers start).
+      await stack.runtime.queue.schedule('audit.head', AUDIT_HEAD_CRON, {});
+      expect((await db.query(`SELECT cron, timezone FROM pgboss.schedule WHERE name = 'audit.head'`)).rows).toEqual([{ cron: AUDIT_HEAD_CRON, timezone: 'UTC' }]);
 
       const clerk = await createApiToken(db, 'clerk for audit', 'clerk');
       expect((await api('/audit/verify', {}, clerk)).status).toBe(403);
