@@ -32,6 +32,6 @@ export const systemContract = [
   route({
     method: 'get', path: '/api/docs/:asset', tag: 'system', access: 'public', summary: 'The docs page\'s script and style sheet',
     params: { asset: '`swagger-ui-bundle.js`, `swagger-ui.css` or `docs.js`' },
-    responses: { 200: { description: 'the file', media: 'application/octet-stream' } }, errors: { 404: '`not-found`' },
+    responses: { 200: { description: 'the file', media: 'text/*' } }, errors: { 404: '`not-found`' },
   }),
 ];
