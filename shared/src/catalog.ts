@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { withTransaction, type Db, type Queryable } from './db.ts';
 import { AppError } from './errors.ts';
 import { CATALOG_CODE_RULE, CONTROL_CHARACTERS, isCatalogCode, MAX_CODE_LENGTH } from './identifiers.ts';
-import { describeIssues } from './request-input.ts';
+import { describeIssues, fieldProblems } from './request-input.ts';
 import type { Catalog, Retention } from './domain.ts';
 
 const RetentionSchema = z.union([z.literal('permanent'), z.object({ years: z.number().int().min(1).max(200) })]);
@@ -16,7 +16,8 @@ const ComponentSchema = z.object({
   required: z.boolean().optional(),
   retention: RetentionSchema,
 });
-const CatalogSchema = z.object({
+/** A procedure catalog document (POST /api/v1/catalog, first start). */
+export const CatalogSchema = z.object({
   version: z.number().int(),
   note: z.string().max(10_000).optional(),
   procedures: z
@@ -37,7 +38,7 @@ const CatalogSchema = z.object({
 export function parseCatalog(json: unknown): Catalog {
   const result = CatalogSchema.safeParse(json);
   if (!result.success) {
-    throw new AppError('invalid-catalog', `invalid catalog: ${describeIssues(result.error.issues)}`, 422);
+    throw new AppError('invalid-catalog', `invalid catalog: ${describeIssues(result.error.issues)}`, 422, { fields: fieldProblems(result.error.issues) });
   }
   const catalog = result.data;
   for (const p of catalog.procedures) {

@@ -5,26 +5,37 @@
  */
 import { z, type ZodType } from 'zod';
 import { isUuid } from './caller.ts';
-import { AppError } from './errors.ts';
+import { AppError, type FieldProblem } from './errors.ts';
 import {
   CATALOG_CODE_RULE, CONTROL_CHARACTERS, DOSSIER_CODE_RULE, isCatalogCode, isDossierCode, isUnitCode, MAX_CODE_LENGTH, UNIT_CODE_RULE,
 } from './identifiers.ts';
 
-/** Parses `input` with `schema`, or throws a 422 `invalid-input` naming each field refused and why. */
+/**
+ * Parses `input` with `schema`, or throws a 422 `invalid-input` naming each field refused and why, in the message
+ * and as `fields` (the error answer's `error.fields`).
+ */
 export function parseInput<T>(schema: ZodType<T>, input: unknown): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new AppError('invalid-input', describeIssues(result.error.issues), 422);
+  throw new AppError('invalid-input', describeIssues(result.error.issues), 422, { fields: fieldProblems(result.error.issues) });
 }
 
-/** "dossier: a dossier code is …; unit: Required": at most one reason per field, at most five fields. */
-export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+type Issue = { path: readonly PropertyKey[]; message: string };
+
+/** One reason per field (the first), at most `max` fields: a 10,000-item array of bad ids says so once per item at most. */
+export function fieldProblems(issues: readonly Issue[], max = 50): FieldProblem[] {
   const byField = new Map<string, string>();
   for (const issue of issues) {
     const field = issue.path.map(String).join('.') || 'body';
     if (!byField.has(field)) byField.set(field, issue.message);
+    if (byField.size >= max) break;
   }
-  return [...byField].slice(0, 5).map(([field, message]) => `${field}: ${message}`).join('; ');
+  return [...byField].map(([field, message]) => ({ field, message }));
+}
+
+/** "dossier: a dossier code is …; unit: Required": at most one reason per field, at most five fields. */
+export function describeIssues(issues: readonly Issue[]): string {
+  return fieldProblems(issues, 5).map(({ field, message }) => `${field}: ${message}`).join('; ');
 }
 
 /** Form fields and query values: surrounding space dropped, an empty value counts as not given. */

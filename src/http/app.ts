@@ -11,6 +11,7 @@ import { catalogRoutes } from './catalog.routes.ts';
 import { certificateRoutes, type CertificateRoutesDeps } from './certificates.routes.ts';
 import { dossierRoutes } from './dossiers.routes.ts';
 import { errorHandler } from './errors.ts';
+import { openApiRoutes } from './openapi.routes.ts';
 import { recordRoutes } from './records.routes.ts';
 
 export interface ApiDeps {
@@ -43,6 +44,9 @@ export function createApp(deps: ApiDeps): express.Express {
     const { ok, ...checks } = await dependencies();
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', ...checks });
   });
+
+  // The API's description is public (openapi.routes.ts says why): mounted before the token check.
+  app.use(openApiRoutes());
 
   const api = express.Router();
   api.use(requireToken(deps.db));

@@ -9,26 +9,12 @@ import fs from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import express, { type Response } from 'express';
 import multer from 'multer';
-import { z } from 'zod';
-import {
-  AppError, actorOf, catalogCodeInput, dossierCodeInput, isUuid, optional, parseInput, requireRole, unitCodeInput,
-  type Caller, type Db, type ObjectStore, type Queue,
-} from '@sohoa/shared';
+import { AppError, actorOf, isUuid, parseInput, requireRole, type Caller, type Db, type ObjectStore, type Queue } from '@sohoa/shared';
 import { findQuarantined, listQuarantined, receiveBatch } from '@sohoa/ingest';
+import { BatchFields, QuarantineQuery } from './batches.contract.ts';
 import { loadBatchView } from './batch-status.ts';
 import { multipart } from './errors.ts';
 import { spoolStorage, type SpooledFile } from './upload-spool.ts';
-
-/** The text fields of POST /batches; every code has its shape checked here, and against units/catalog after. */
-const BatchFields = z.object({
-  unit: unitCodeInput,
-  // Without a procedure, the receipt's QR code or the papers themselves tell it (batch.split).
-  procedure: optional(catalogCodeInput),
-  dossier: optional(dossierCodeInput),
-  component: optional(catalogCodeInput),
-});
-
-const QuarantineQuery = z.object({ unit: optional(unitCodeInput) });
 
 export interface BatchRoutesDeps {
   db: Db; store: ObjectStore; queue: Queue; maxUploadBytes: number;

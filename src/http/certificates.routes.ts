@@ -11,11 +11,7 @@
 import path from 'node:path';
 import express from 'express';
 import multer from 'multer';
-import { z } from 'zod';
-import {
-  AppError, actorOf, isUnitCode, isUuid, jsonDepthGuard, optional, parseInput, requireRole, serverPathInput, textInput,
-  type Caller, type Db,
-} from '@sohoa/shared';
+import { AppError, actorOf, isUnitCode, isUuid, jsonDepthGuard, parseInput, requireRole, type Caller, type Db } from '@sohoa/shared';
 import { createKeyTransports, SignerError, type KeyTransports } from '@sohoa/signer';
 import {
   certificateById,
@@ -27,6 +23,7 @@ import {
   registerUploadedCertificate,
   type SigningSettings,
 } from '@sohoa/signer/jobs';
+import { ImportFields, RevokeFields } from './certificates.contract.ts';
 import { multipart } from './errors.ts';
 
 export interface CertificateRoutesDeps {
@@ -40,17 +37,6 @@ export interface CertificateRoutesDeps {
 
 
 
-/** An import's fields, as JSON or multipart text; the password is taken as typed (not trimmed). */
-const ImportFields = z.object({
-  role: optional(z.enum(['unit', 'officer'])),
-  p12Path: optional(serverPathInput),
-  passwordFile: optional(serverPathInput),
-  passwordEnv: optional(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environment variable name')),
-  holderName: optional(textInput(200)),
-  sealPath: optional(serverPathInput),
-  password: z.string().max(1024, 'at most 1024 characters').refine((value) => !value.includes('\0'), 'a password cannot contain NUL').optional(),
-});
-const RevokeFields = z.object({ reason: optional(textInput(1000)) });
 
 /**
  * A refused import says why, in the signer's words, under its stable code:

@@ -1,10 +1,9 @@
 import express, { type Response } from 'express';
-import { z } from 'zod';
 import {
-  AppError, actorOf, catalogCodeInput, isDossierCode, isUuid, jsonDepthGuard, optional, parseInput,
-  requireRole as requireCallerRole, unitCodeInput, uuidInput, type Caller,
+  AppError, actorOf, isDossierCode, isUuid, jsonDepthGuard, parseInput, requireRole as requireCallerRole, type Caller,
 } from '@sohoa/shared';
 import * as clerk from '@sohoa/matching/dossiers';
+import { ComponentEdit, MergeEdit, PagesEdit, ReviewQuery, RotateEdit, SplitEdit } from './dossiers.contract.ts';
 
 const caller = (res: Response) => res.locals.caller as Caller;
 const actor = (res: Response) => actorOf(caller(res));
@@ -14,14 +13,6 @@ function uuidParam(value: unknown, what: string): string {
   if (!isUuid(value)) throw new AppError('not-found', `${what} not found`, 404);
   return value;
 }
-
-/** Request bodies and queries: checked before anything reaches SQL, and refused with the field named. */
-const ReviewQuery = z.object({ unit: optional(unitCodeInput) });
-const ComponentEdit = z.object({ component: catalogCodeInput, procedure: optional(catalogCodeInput) });
-const MergeEdit = z.object({ document: uuidInput });
-const SplitEdit = z.object({ atPage: z.number({ error: 'a page number' }).int('a whole page number').min(2).max(10_000) });
-const PagesEdit = z.object({ pages: z.array(uuidInput, { error: 'the page ids in their new order' }).min(1).max(10_000) });
-const RotateEdit = z.object({ degrees: z.union([z.literal(90), z.literal(180), z.literal(270)], { error: 'degrees must be 90, 180 or 270 (clockwise)' }) });
 
 /**
  * The clerk's and archivist's view of dossiers: documents, completeness, the review list, and the edits that fix

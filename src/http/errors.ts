@@ -1,21 +1,28 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
-import { AppError, redactPaths, type Logger } from '@sohoa/shared';
+import { AppError, redactPaths, type FieldProblem, type Logger } from '@sohoa/shared';
 
-export interface ErrorAnswer { status: number; code: string; message: string }
+/** Every error the API answers has this one shape: `{"error": {"code", "message", "fields"?}}` (ErrorBody in openapi/). */
+export interface ErrorAnswer { status: number; code: string; message: string; fields?: FieldProblem[] }
 
 /**
  * What the API answers for an error: an AppError as it says; what the HTTP layer's own parts refuse (body parser,
  * router, multer) as a 4xx with a reason; anything else as 500 with no detail. Messages never carry server paths.
  */
 export function errorAnswer(err: unknown, limits: { maxUploadBytes?: number } = {}): ErrorAnswer {
-  if (err instanceof AppError) return { status: err.status, code: err.code, message: redactPaths(err.message) };
+  if (err instanceof AppError) {
+    const answer: ErrorAnswer = { status: err.status, code: err.code, message: redactPaths(err.message) };
+    if (err.fields) answer.fields = err.fields.map((f) => ({ field: f.field, message: redactPaths(f.message) }));
+    return answer;
+  }
   if (err instanceof multer.MulterError) {
     // multer's own words ("File too large") do not tell the caller what the limit is
-    if (err.code === 'LIMIT_FILE_SIZE' && limits.maxUploadBytes) {
-      return { status: 413, code: 'limit-file-size', message: `a file is larger than the upload limit of ${limits.maxUploadBytes} bytes (MAX_UPLOAD_BYTES)` };
-    }
-    return { status: err.code === 'LIMIT_FILE_SIZE' ? 413 : 400, code: err.code.toLowerCase().replace(/_/g, '-'), message: err.message };
+    const answer: ErrorAnswer = err.code === 'LIMIT_FILE_SIZE' && limits.maxUploadBytes
+      ? { status: 413, code: 'limit-file-size', message: `a file is larger than the upload limit of ${limits.maxUploadBytes} bytes (MAX_UPLOAD_BYTES)` }
+      : { status: err.code === 'LIMIT_FILE_SIZE' ? 413 : 400, code: err.code.toLowerCase().replace(/_/g, '-'), message: err.message };
+    // the part multer refused (a field too long, too many parts), named like parseInput's fields: for a 400 only
+    if (err.field && answer.status === 400) answer.fields = [{ field: err.field, message: answer.message }];
+    return answer;
   }
   const e = err as { type?: unknown; status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown };
   switch (e?.type) {
@@ -36,7 +43,8 @@ export function errorHandler(log: Logger, limits: { maxUploadBytes?: number } = 
   return (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const answer = errorAnswer(err, limits);
     if (answer.status >= 500) log.error({ err }, 'request failed');
-    res.status(answer.status).json({ error: { code: answer.code, message: answer.message } });
+    const { status, ...error } = answer;
+    res.status(status).json({ error });
   };
 }
 

@@ -1,0 +1,64 @@
+/** What the record routes (records.routes.ts) answer. */
+import { z } from 'zod';
+import { isoTime, route, sha256Hex, uuid } from './openapi/contract.ts';
+
+const Retention = z.union([z.literal('permanent'), z.strictObject({ years: z.number().int() })]);
+
+/**
+ * The metadata stored with a record (RecordMetadata in @sohoa/shared). Loose: it is kept as written when the record
+ * was archived, so an older record may carry fewer or other keys than today's code writes.
+ */
+const RecordMetadata = z.looseObject({
+  recordId: uuid(), dossierCode: z.string(), procedureCode: z.string(), componentCode: z.string().nullable(),
+  unitCode: z.string(), title: z.string(), sha256: sha256Hex(), retention: Retention, retainUntil: z.string().nullable(), legalHold: z.boolean(),
+  componentName: z.string().nullable().optional(), unitName: z.string().optional(), ownerIdentifier: z.string().nullable().optional(),
+  documentNumber: z.string().nullable().optional(), fields: z.record(z.string(), z.unknown()).optional(), pageCount: z.number().int().optional(),
+  blankPagesDropped: z.number().int().optional(), language: z.string().optional(), digitizedBy: z.string().optional(), digitizedAt: z.string().optional(),
+}).meta({ id: 'RecordMetadata' });
+
+export const RecordView = z.strictObject({
+  id: uuid(), documentId: uuid(), bucket: z.string(), objectKey: z.string(), sha256: sha256Hex(), size: z.number().int(), pages: z.number().int(),
+  retentionYears: z.number().int().nullable().meta({ description: 'null: permanent' }),
+  retainUntil: isoTime().nullable().meta({ description: 'null: permanent' }),
+  legalHold: z.boolean(), metadata: RecordMetadata, createdAt: isoTime(),
+}).meta({ id: 'Record' });
+
+const RevocationCheck = z.strictObject({
+  status: z.enum(['good', 'revoked', 'unknown', 'not-offered']), revokedAt: isoTime().optional(),
+  source: z.string().meta({ description: 'where the answer came from, or why there is none' }), notes: z.array(z.string()).optional(),
+});
+
+const SignatureCheck = z.strictObject({
+  field: z.string(), signer: z.string(), signingTime: isoTime().nullable(), subFilter: z.string(),
+  integrity: z.boolean(), chainTrusted: z.boolean(), validAtSigningTime: z.boolean(), coversWholeDocument: z.boolean(),
+  timestamp: z.strictObject({ time: isoTime().nullable(), authority: z.string(), valid: z.boolean(), problems: z.array(z.string()) }).nullable()
+    .meta({ description: 'B-T: the signature time-stamp; null for B-B' }),
+  revocation: RevocationCheck, problems: z.array(z.string()), notes: z.array(z.string()),
+});
+
+export const VerificationReport = z.strictObject({
+  recordId: uuid(), valid: z.boolean(), signatures: z.array(SignatureCheck), problems: z.array(z.string()),
+  text: z.string().meta({ description: 'the report in words, as `sohoa verify` prints it' }),
+}).meta({ id: 'VerificationReport' });
+
+const notFound = { 404: '`not-found`' };
+
+export const recordContract = [
+  route({
+    method: 'get', path: '/api/v1/records/:id', tag: 'records', access: 'caller', params: { id: 'the record id' },
+    summary: 'A record: object key, fixity, retention, metadata',
+    responses: { 200: { description: 'the record', json: RecordView } }, errors: { 403: '`forbidden`', ...notFound },
+  }),
+  route({
+    method: 'get', path: '/api/v1/records/:id/pdf', tag: 'records', access: 'caller', params: { id: 'the record id' },
+    summary: 'The signed PDF of a record',
+    responses: { 200: { description: 'the signed PDF', media: 'application/pdf', headers: { Digest: 'sha-256=<base64 of the record\'s SHA-256>' } } },
+    errors: { 403: '`forbidden`', ...notFound },
+  }),
+  route({
+    method: 'get', path: '/api/v1/records/:id/verify', tag: 'records', access: 'caller', params: { id: 'the record id' },
+    summary: 'Every signature of a record checked',
+    description: 'Integrity, chain, validity at signing time, time-stamp and revocation; `valid` and the problems in words.',
+    responses: { 200: { description: 'the verification report', json: VerificationReport } }, errors: { 403: '`forbidden`', ...notFound },
+  }),
+];

@@ -1,0 +1,40 @@
+/**
+ * Checks a real answer against the route contract it belongs to (src/http/*.contract.ts): the status is one the
+ * contract lists, a JSON answer parses with its (strict) schema, an error with the one error shape, bytes come
+ * with the promised media type. Any test may use it on the answers it gets.
+ */
+import { expect } from 'vitest';
+import { contracts } from '../../src/http/contracts.ts';
+import { ErrorBody, type RouteContract } from '../../src/http/openapi/contract.ts';
+
+export interface Answer { status: number; contentType: string; body: unknown }
+
+const pattern = (c: RouteContract) => new RegExp(`^${c.path.replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`);
+
+/** The contract of a request, by method and URL path (`/api/v1/batches/3f…`), or undefined. */
+export function contractOf(method: string, pathname: string): RouteContract | undefined {
+  return contracts.find((c) => c.method === method.toLowerCase() && pattern(c).test(pathname));
+}
+
+export function expectConforms(method: string, pathname: string, answer: Answer): RouteContract {
+  const where = `${method.toUpperCase()} ${pathname} → ${answer.status}`;
+  const contract = contractOf(method, pathname);
+  if (!contract) throw new Error(`${where}: no contract describes this route`);
+  const own = contract.responses[answer.status];
+  if (own) {
+    if ('json' in own) {
+      expect(answer.contentType, where).toMatch(/^application\/json/);
+      const parsed = own.json.safeParse(answer.body);
+      if (!parsed.success) throw new Error(`${where}: the answer does not follow its contract: ${JSON.stringify(parsed.error.issues.slice(0, 5))}\n${JSON.stringify(answer.body).slice(0, 2000)}`);
+    } else {
+      const [type, subtype] = own.media.split('/');
+      expect(answer.contentType, where).toMatch(new RegExp(`^${type}/${subtype === '*' ? '' : subtype}`));
+    }
+    return contract;
+  }
+  const documented = new Set([...Object.keys(contract.errors ?? {}).map(Number), 500, ...(contract.access === 'caller' ? [401] : [])]);
+  expect(documented.has(answer.status), `${where}: the contract lists no such status (${JSON.stringify(answer.body)})`).toBe(true);
+  const parsed = ErrorBody.safeParse(answer.body);
+  if (!parsed.success) throw new Error(`${where}: not the one error shape: ${JSON.stringify(answer.body)}`);
+  return contract;
+}
