@@ -2,3 +2,6 @@ export { archiveRecordJob, type ArchiveJobDeps } from './archive.job.ts';
 export { reclassifyRecordJob, type ReclassifyJobDeps } from './reclassify.job.ts';
 export { loadRecord } from './record.repository.ts';
 export { recordMetadata, objectMetadata } from './record-metadata.ts';
+export * from './description.ts';
+export * from './description-export.ts';
+export { writeBag, tagFiles, BagPayloadMismatch, type BagPayloadFile, type BagTagInfo, type WrittenBag } from './bagit.ts';
