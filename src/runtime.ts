@@ -8,7 +8,7 @@ import { buildDocumentJob, ocrPageJob } from '@sohoa/ocr/jobs';
 import { splitBatchJob } from '@sohoa/matching/jobs';
 import { createKeyTransports, loadKeyEncryptionKey } from '@sohoa/signer';
 import { signDocumentJob } from '@sohoa/signer/jobs';
-import { archiveRecordJob, reclassifyRecordJob } from '@sohoa/archive-api';
+import { archiveRecordJob, exportBagJob, reclassifyRecordJob } from '@sohoa/archive-api';
 import { createApp, sweepSpool } from './http/index.ts';
 import { bootstrap, type BootstrapResult } from './bootstrap.ts';
 
@@ -80,6 +80,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
           'document.sign': signDocumentJob({ ...deps, tsaUrl: config.signing.tsaUrl, log, keys }),
           'record.archive': archiveRecordJob(deps),
           'record.reclassify': reclassifyRecordJob(deps),
+          'export.bag': exportBagJob(deps),
         },
         { 'ocr.page': config.ocr.workers },
         log,

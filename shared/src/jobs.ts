@@ -5,6 +5,7 @@ import { z } from 'zod';
  *   ingest.file (per file) → ocr.page (per page) → batch.split (per batch: documents, matching)
  *   → document.build (per document, once matched or confirmed by a clerk) → document.sign → record.archive
  * A clerk's correction of an archived document → record.reclassify (the record is archive-api's to write).
+ * POST /exports → export.bag (a BagIt zip of a file, a fonds or a list of records, into the object store).
  * Every handler is idempotent: a job may run again after a crash or an expiry, and must not archive twice.
  */
 export const jobPayloads = {
@@ -15,6 +16,7 @@ export const jobPayloads = {
   'document.sign': z.object({ documentId: z.string().uuid() }),
   'record.archive': z.object({ documentId: z.string().uuid() }),
   'record.reclassify': z.object({ documentId: z.string().uuid() }),
+  'export.bag': z.object({ exportId: z.string().uuid() }),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;

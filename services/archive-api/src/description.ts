@@ -253,7 +253,7 @@ export function deriveFondsDescription(s: { unitCode: string; unitName: string; 
 }
 
 /** The description as it stands: sohoa's derived values with the archivist's edits over them. */
-export function effective<T extends object>(derived: T, edited: Partial<T>): T {
+export function effective<T extends object>(derived: T, edited: NoInfer<Partial<T>>): T {
   return { ...derived, ...edited };
 }
 
