@@ -100,7 +100,11 @@ export function exportBagJob(deps: Omit<ExportDeps, 'queue'>): JobHandler<'expor
       const contents = await contentsOf(deps.db, deps.store, row);
       const bag = bagOf(contents, new Date());
       const key = exportObjectKey(exportId);
-      await deps.store.putStream(key, bag.stream, bag.size, { contentType: 'application/zip', metadata: { 'export-id': exportId } });
+      // The upload does not see its source fail (a payload that is not what the archive holds): race the two.
+      const broken = new Promise<never>((_, reject) => bag.stream.on('error', reject));
+      const upload = deps.store.putStream(key, bag.stream, bag.size, { contentType: 'application/zip', metadata: { 'export-id': exportId } });
+      upload.catch(() => {}); // when the bag broke first, the upload's own failure says nothing more
+      await Promise.race([upload, broken]);
       await withTransaction(deps.db, async (tx) => {
         await repo.markDone(tx, exportId, { objectKey: key, size: bag.size, payloadFiles: contents.payload.length });
         await recordAudit(tx, { actor: 'system', action: 'export.built', subjectType: 'export', subjectId: exportId, detail: { objectKey: key, size: bag.size, payloadFiles: contents.payload.length } });
