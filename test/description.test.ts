@@ -10,7 +10,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { archiveRecordJob, exportBagJob } from '@sohoa/archive-api';
+import { archiveRecordJob, exportBagJob, reclassifyRecordJob } from '@sohoa/archive-api';
 import type { Db, ObjectStore } from '@sohoa/shared';
 import { createApiToken } from '../src/http/auth.ts';
 import { checkBag, unpackZip } from './helpers/bagit-checker.ts';
@@ -145,6 +145,14 @@ describe('archival files, documents and their description', () => {
     const again = await (await api(`/dossiers/${code}/close`, { method: 'POST', token: archivist })).json();
     expect(again.description).toMatchObject({ Title: 'Hồ sơ khai sinh cháu An', TotalDoc: 2 });
     expect(again.documents[1].description.CodeNumber).toBe('126');
+  });
+
+  it("follows a clerk's correction of a filed record's component", async () => {
+    await db.query(`UPDATE documents SET component_code = 'KS-GCS' WHERE id = $1`, [dossier.documents[0]]); // as the clerk's edit leaves it
+    expect(await reclassifyRecordJob({ db }).run({ documentId: dossier.documents[0]! })).toEqual({ status: 'done' });
+    const view = await (await api(`/archival-files/${fileId}`)).json();
+    expect(view.documents[0].description).toMatchObject({ DocCode: `${code}.001`, TypeName: 'Giấy chứng sinh' });
+    expect(view.description.Title).toBe('Hồ sơ khai sinh cháu An');
   });
 
   it('exports the file and the fonds as XML, JSON and the inventory spreadsheet, and audits each export', async () => {

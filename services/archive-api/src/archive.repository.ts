@@ -48,12 +48,12 @@ export async function insertRecord(
   return (rowCount ?? 0) > 0;
 }
 
-export interface RecordToReclassify { record_id: string; component_code: string | null; component_name: string | null }
+export interface RecordToReclassify { record_id: string; dossier_id: string; component_code: string | null; component_name: string | null }
 
 /** The archived record of a document, with the component the document is now (after a clerk's correction). */
 export async function recordToReclassify(db: Queryable, documentId: string): Promise<RecordToReclassify | null> {
   const { rows } = await db.query<RecordToReclassify>(
-    `SELECT r.id AS record_id, doc.component_code, c.name AS component_name
+    `SELECT r.id AS record_id, r.dossier_id, doc.component_code, c.name AS component_name
      FROM records r JOIN documents doc ON doc.id = r.document_id JOIN dossiers d ON d.id = doc.dossier_id
      LEFT JOIN components c ON c.catalog_version_id = d.catalog_version_id
        AND c.procedure_code = coalesce(doc.procedure_code, d.procedure_code) AND c.code = doc.component_code
