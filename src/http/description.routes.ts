@@ -12,13 +12,12 @@ import express, { type Response } from 'express';
 import { z } from 'zod';
 import {
   AppError, actorOf, dossierCodeInput, isUuid, jsonDepthGuard, optional, parseInput, recordAudit, requirePermission, textInput, unitCodeInput,
-  type Caller, type Db,
+  withTransaction, type Caller, type Db,
 } from '@sohoa/shared';
 import {
   descriptionJson, descriptionXml, describedFile, documentDescriptions, dossierByCode, editDocument, editFile, fileDossier, fileView, fondsView,
   inventoryXlsx, unitByCode, type DescriptionExport,
 } from '@sohoa/archive-api';
-import { withTransaction } from '@sohoa/shared';
 
 const caller = (res: Response) => res.locals.caller as Caller;
 
