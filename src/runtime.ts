@@ -8,7 +8,7 @@ import { buildDocumentJob, ocrPageJob } from '@sohoa/ocr/jobs';
 import { splitBatchJob } from '@sohoa/matching/jobs';
 import { createKeyTransports, loadKeyEncryptionKey } from '@sohoa/signer';
 import { signDocumentJob } from '@sohoa/signer/jobs';
-import { archiveRecordJob, auditHeadJob, AUDIT_HEAD_CRON, reclassifyRecordJob } from '@sohoa/archive-api';
+import { archiveRecordJob, auditHeadJob, AUDIT_HEAD_CRON, exportBagJob, reclassifyRecordJob } from '@sohoa/archive-api';
 import { createApp, sweepSpool } from './http/index.ts';
 import { bootstrap, type BootstrapResult } from './bootstrap.ts';
 
@@ -81,6 +81,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
           'record.archive': archiveRecordJob(deps),
           'record.reclassify': reclassifyRecordJob(deps),
           'audit.head': auditHeadJob(deps),
+          'export.bag': exportBagJob(deps),
         },
         { 'ocr.page': config.ocr.workers },
         log,

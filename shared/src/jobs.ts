@@ -6,6 +6,7 @@ import { z } from 'zod';
  *   → document.build (per document, once matched or confirmed by a clerk) → document.sign → record.archive
  * A clerk's correction of an archived document → record.reclassify (the record is archive-api's to write).
  * audit.head (cron, every 10 minutes): the audit chain's end written to the object store.
+ * POST /exports → export.bag (a BagIt zip of a file, a fonds or a list of records, into the object store).
  * Every handler is idempotent: a job may run again after a crash or an expiry, and must not archive twice.
  */
 export const jobPayloads = {
@@ -17,6 +18,7 @@ export const jobPayloads = {
   'record.archive': z.object({ documentId: z.string().uuid() }),
   'record.reclassify': z.object({ documentId: z.string().uuid() }),
   'audit.head': z.object({}),
+  'export.bag': z.object({ exportId: z.string().uuid() }),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;

@@ -9,9 +9,11 @@ import { auditRoutes } from './audit.routes.ts';
 import { batchRoutes } from './batches.routes.ts';
 import { catalogRoutes } from './catalog.routes.ts';
 import { certificateRoutes, type CertificateRoutesDeps } from './certificates.routes.ts';
+import { descriptionRoutes } from './description.routes.ts';
 import { dossierRoutes } from './dossiers.routes.ts';
 import { errorHandler } from './errors.ts';
 import { openApiRoutes } from './openapi.routes.ts';
+import { exportRoutes } from './exports.routes.ts';
 import { recordRoutes } from './records.routes.ts';
 
 export interface ApiDeps {
@@ -58,6 +60,8 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(dossierRoutes(deps));
   api.use(catalogRoutes(deps));
   api.use(auditRoutes(deps));
+  api.use(descriptionRoutes(deps));
+  api.use(exportRoutes(deps));
   if (deps.signing) api.use(certificateRoutes({ db: deps.db, signing: deps.signing }));
   app.use('/api/v1', api);
   app.use((_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { documentRepository, recordAudit, recordKey, UnsafeObjectKey, withTransaction, type Db, type JobHandler, type ObjectStore } from '@sohoa/shared';
 import * as repo from './archive.repository.ts';
+import { recordArchived } from './archival-file.service.ts';
 import { objectMetadata, recordMetadata } from './record-metadata.ts';
 
 export interface ArchiveJobDeps { db: Db; store: ObjectStore }
@@ -42,6 +43,8 @@ export function archiveRecordJob(deps: ArchiveJobDeps): JobHandler<'record.archi
         });
         await documentRepository.markArchived(tx, documentId);
         if (created) await recordAudit(tx, { actor: 'system', action: 'record.archived', subjectType: 'record', subjectId: doc.record_id, detail: { objectKey, sha256 } });
+        // An issued result ends the dossier's work: it becomes an archival file. A record of a dossier already filed joins it.
+        await recordArchived(tx, { dossierId: doc.dossier_id, isResult: doc.component_kind === 'result', at: new Date() });
       });
       return { status: 'done' };
     },

@@ -4,7 +4,7 @@ export interface DocumentToArchive {
   id: string; status: string; signed_key: string | null; record_id: string; page_ids: string[]; batch_id: string;
   dossier_id: string; dossier_code: string; procedure_code: string | null; owner_identifier: string | null; received_at: Date;
   unit_id: string; unit_code: string; unit_name: string; component_code: string | null; component_name: string | null;
-  retention_years: number | null; has_component: boolean; title: string | null; kind: string; fields: DocumentFields; created_by: string; blank_pages: number;
+  retention_years: number | null; has_component: boolean; component_kind: 'component' | 'result' | null; title: string | null; kind: string; fields: DocumentFields; created_by: string; blank_pages: number;
 }
 
 export interface DocumentFields { ownerIdentifier?: string | null; fullName?: string | null; documentNumber?: string | null; dates?: string[]; identifiers?: string[]; names?: string[] }
@@ -14,7 +14,7 @@ export async function documentToArchive(db: Queryable, id: string): Promise<Docu
     `SELECT doc.id, doc.status, doc.signed_key, doc.record_id, doc.page_ids, doc.batch_id,
             d.id AS dossier_id, d.code AS dossier_code, coalesce(doc.procedure_code, d.procedure_code) AS procedure_code,
             d.owner_identifier, d.received_at, u.id AS unit_id, u.code AS unit_code, u.name AS unit_name,
-            doc.component_code, c.name AS component_name, c.retention_years, (c.code IS NOT NULL) AS has_component,
+            doc.component_code, c.name AS component_name, c.retention_years, (c.code IS NOT NULL) AS has_component, c.kind AS component_kind,
             doc.title, doc.kind, doc.fields, coalesce(doc.confirmed_by, b.created_by) AS created_by,
             cardinality(doc.blank_page_ids) AS blank_pages
      FROM documents doc
@@ -48,12 +48,12 @@ export async function insertRecord(
   return (rowCount ?? 0) > 0;
 }
 
-export interface RecordToReclassify { record_id: string; component_code: string | null; component_name: string | null }
+export interface RecordToReclassify { record_id: string; dossier_id: string; component_code: string | null; component_name: string | null }
 
 /** The archived record of a document, with the component the document is now (after a clerk's correction). */
 export async function recordToReclassify(db: Queryable, documentId: string): Promise<RecordToReclassify | null> {
   const { rows } = await db.query<RecordToReclassify>(
-    `SELECT r.id AS record_id, doc.component_code, c.name AS component_name
+    `SELECT r.id AS record_id, r.dossier_id, doc.component_code, c.name AS component_name
      FROM records r JOIN documents doc ON doc.id = r.document_id JOIN dossiers d ON d.id = doc.dossier_id
      LEFT JOIN components c ON c.catalog_version_id = d.catalog_version_id
        AND c.procedure_code = coalesce(doc.procedure_code, d.procedure_code) AND c.code = doc.component_code

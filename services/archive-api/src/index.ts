@@ -4,3 +4,12 @@ export { loadRecord } from './record.repository.ts';
 export { recordMetadata, objectMetadata } from './record-metadata.ts';
 export { auditHeadJob, listAuditEvents, verifyAuditTrail, writeAuditHead, AUDIT_HEAD_CRON, BadCursor, type AuditTrailDeps, type AuditPage } from './audit.service.ts';
 export { formatChainReport, type ChainReport, type ChainProblem } from './audit-chain.ts';
+export * from './description.ts';
+export * from './description-export.ts';
+export { writeBag, tagFiles, BagPayloadMismatch, type BagPayloadFile, type BagTagInfo, type WrittenBag } from './bagit.ts';
+export {
+  fileDossier, fileView, fondsView, describedFile, editFile, editDocument, documentDescriptions, type FileView, type ClosedBecause,
+} from './archival-file.service.ts';
+export { dossierByCode, unitByCode, recordsToDescribe } from './description.repository.ts';
+export { exportBagJob, recordBag, requestExport, exportObjectKey, loadExport, type ExportDeps } from './export.service.ts';
+export type { ExportKind, ExportSubject, ExportRow } from './export.repository.ts';

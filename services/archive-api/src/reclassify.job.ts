@@ -1,4 +1,5 @@
-import type { Db, JobHandler } from '@sohoa/shared';
+import { withTransaction, type Db, type JobHandler } from '@sohoa/shared';
+import { recordArchived } from './archival-file.service.ts';
 import * as repo from './archive.repository.ts';
 
 export interface ReclassifyJobDeps { db: Db }
@@ -13,7 +14,11 @@ export function reclassifyRecordJob(deps: ReclassifyJobDeps): JobHandler<'record
     async run({ documentId }) {
       const record = await repo.recordToReclassify(deps.db, documentId);
       if (!record) return { status: 'skipped', reason: 'the document has no record' };
-      await repo.reclassifyRecord(deps.db, record.record_id, { code: record.component_code, name: record.component_name });
+      await withTransaction(deps.db, async (tx) => {
+        await repo.reclassifyRecord(tx, record.record_id, { code: record.component_code, name: record.component_name });
+        // A filed record's document description follows the corrected component (the archivist's edits stay).
+        await recordArchived(tx, { dossierId: record.dossier_id, isResult: false, at: new Date() });
+      });
       return { status: 'done' };
     },
     async giveUp() {

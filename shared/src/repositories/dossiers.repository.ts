@@ -40,3 +40,12 @@ export async function codeFromReceipt(db: Queryable, id: string, r: { code: stri
 export async function deleteIfEmpty(db: Queryable, id: string): Promise<void> {
   await db.query('DELETE FROM dossiers d WHERE d.id = $1 AND NOT EXISTS (SELECT 1 FROM batches b WHERE b.dossier_id = d.id)', [id]);
 }
+
+/**
+ * The dossier's work has ended (its result was issued, or someone with the right closed it): it becomes an
+ * archival file. Closing twice keeps the first time; returns whether this call closed it.
+ */
+export async function close(db: Queryable, id: string, at: Date): Promise<boolean> {
+  const { rowCount } = await db.query(`UPDATE dossiers SET status = 'closed', closed_at = $2 WHERE id = $1 AND closed_at IS NULL`, [id, at]);
+  return (rowCount ?? 0) > 0;
+}

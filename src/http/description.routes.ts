@@ -1,0 +1,153 @@
+/**
+ * Archival description over HTTP (mounted under /api/v1 behind authentication):
+ *   POST  /dossiers/:code/close                  close a dossier into an archival file (records:describe)
+ *   GET   /archival-files/:id                    a file's description and its documents' (records:read)
+ *   PATCH /archival-files/:id                    an archivist's correction (records:describe; audited with old values)
+ *   GET   /records/:id/description               a record's document description (records:read)
+ *   PATCH /records/:id/description               its correction (records:describe)
+ *   GET   /archival-files/:id/description?format=xml|json         export (audited)
+ *   GET   /fonds/:unit/description?format=xml|json|xlsx           a fonds with its files; xlsx: the inventory (mục lục hồ sơ)
+ */
+import express, { type Response } from 'express';
+import { z } from 'zod';
+import {
+  AppError, actorOf, dossierCodeInput, isUuid, jsonDepthGuard, optional, parseInput, recordAudit, requirePermission, textInput, unitCodeInput,
+  withTransaction, type Caller, type Db,
+} from '@sohoa/shared';
+import {
+  descriptionJson, descriptionXml, describedFile, documentDescriptions, dossierByCode, editDocument, editFile, fileDossier, fileView, fondsView,
+  inventoryXlsx, unitByCode, type DescriptionExport,
+} from '@sohoa/archive-api';
+
+const caller = (res: Response) => res.locals.caller as Caller;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(d)), 'not a real date');
+const line = (max: number) => textInput(max);
+const nullableLine = (max: number) => line(max).nullable();
+
+/** The fields an archivist may correct; anything else in the body is refused, so a typo is not silently dropped. */
+const FileEdit = z.strictObject({
+  FileCatalog: z.number().int().min(1).max(9999),
+  FileNotation: line(100),
+  Title: line(1000),
+  Maintenance: line(50),
+  Rights: line(100),
+  Language: line(50),
+  StartDate: isoDate,
+  EndDate: isoDate,
+  KeyWord: line(1000),
+  SheetNumber: z.number().int().min(0).max(1_000_000),
+  Format: line(200),
+  InforSign: nullableLine(100),
+  Reliability: line(100),
+  PaperFileCode: nullableLine(100),
+  BackupRegime: nullableLine(100),
+  BackupState: nullableLine(100),
+  Description: nullableLine(2000),
+}).partial().refine((e) => Object.keys(e).length > 0, 'name at least one field to change')
+  .refine((e) => !e.StartDate || !e.EndDate || e.StartDate <= e.EndDate, 'StartDate comes after EndDate');
+
+const DocumentEdit = z.strictObject({
+  TypeName: line(200),
+  CodeNumber: nullableLine(50),
+  CodeNotation: nullableLine(100),
+  IssuedDate: isoDate.nullable(),
+  OrganName: nullableLine(500),
+  Subject: line(2000),
+  Language: line(50),
+  Description: nullableLine(2000),
+  InforSign: nullableLine(100),
+  KeyWord: line(1000),
+  Mode: line(100),
+  ConfidenceLevel: line(100),
+  Autograph: nullableLine(500),
+  Format: line(200),
+}).partial().refine((e) => Object.keys(e).length > 0, 'name at least one field to change');
+
+const Format = z.object({ format: optional(z.enum(['json', 'xml', 'xlsx'], { error: 'format is json, xml or xlsx' })) });
+
+function uuidParam(value: unknown, what: string): string {
+  if (!isUuid(value)) throw new AppError('not-found', `${what} not found`, 404);
+  return value;
+}
+
+/** Sends a description in the format asked for; the spreadsheet only for a fonds' inventory. */
+async function sendDescription(res: Response, e: DescriptionExport, name: string, format: 'json' | 'xml' | 'xlsx', inventory?: () => Promise<Buffer>) {
+  if (format === 'xml') return void res.type('application/xml').set('Content-Disposition', `attachment; filename="${name}.xml"`).send(descriptionXml(e));
+  if (format === 'xlsx') {
+    if (!inventory) throw new AppError('invalid-input', 'format: the spreadsheet is the inventory of a fonds (GET /fonds/:unit/description?format=xlsx)', 422);
+    return void res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').set('Content-Disposition', `attachment; filename="${name}.xlsx"`).send(await inventory());
+  }
+  res.json(descriptionJson(e));
+}
+
+export function descriptionRoutes(deps: { db: Db }): express.Router {
+  const r = express.Router();
+  r.use(express.json({ limit: '1mb', verify: jsonDepthGuard() }));
+
+  r.post('/dossiers/:code/close', async (req, res) => {
+    const code = parseInput(z.object({ code: dossierCodeInput }), { code: req.params.code }).code;
+    const dossier = await dossierByCode(deps.db, code);
+    if (!dossier) throw new AppError('not-found', 'dossier not found', 404);
+    requirePermission(caller(res), 'records:describe', dossier.unit_id, 'dossier not found');
+    const fileId = await withTransaction(deps.db, (tx) => fileDossier(tx, dossier.id, { because: 'closed', actor: actorOf(caller(res)), at: new Date() }));
+    res.json(await fileView(deps.db, fileId));
+  });
+
+  const fileOr404 = async (id: string, permission: 'records:read' | 'records:describe', res: Response) => {
+    const view = await fileView(deps.db, uuidParam(id, 'archival file'));
+    if (!view) throw new AppError('not-found', 'archival file not found', 404);
+    requirePermission(caller(res), permission, view.unitId, 'archival file not found');
+    return view;
+  };
+
+  r.get('/archival-files/:id', async (req, res) => {
+    res.json(await fileOr404(req.params.id, 'records:read', res));
+  });
+
+  r.patch('/archival-files/:id', async (req, res) => {
+    const edit = parseInput(FileEdit, req.body ?? {});
+    const who = caller(res);
+    const result = await editFile(deps.db, {
+      fileId: uuidParam(req.params.id, 'archival file'), edit, actor: actorOf(who),
+      authorize: (unitId) => requirePermission(who, 'records:describe', unitId, 'archival file not found'),
+    });
+    res.json(result);
+  });
+
+  r.get('/records/:id/description', async (req, res) => {
+    const [doc] = await documentDescriptions(deps.db, [uuidParam(req.params.id, 'record')]);
+    if (!doc) throw new AppError('not-found', 'record not found', 404);
+    requirePermission(caller(res), 'records:read', doc.record.unit_id, 'record not found');
+    res.json({ recordId: doc.record.id, filed: doc.description.DocCode !== null, description: doc.description });
+  });
+
+  r.patch('/records/:id/description', async (req, res) => {
+    const edit = parseInput(DocumentEdit, req.body ?? {});
+    const who = caller(res);
+    const recordId = uuidParam(req.params.id, 'record');
+    const [doc] = await documentDescriptions(deps.db, [recordId]);
+    if (!doc) throw new AppError('not-found', 'record not found', 404);
+    requirePermission(who, 'records:describe', doc.record.unit_id, 'record not found');
+    res.json(await editDocument(deps.db, { recordId, edit, actor: actorOf(who), authorize: (unitId) => requirePermission(who, 'records:describe', unitId, 'record not found') }));
+  });
+
+  r.get('/archival-files/:id/description', async (req, res) => {
+    const { format } = parseInput(Format, { ...req.query });
+    const view = await fileOr404(req.params.id, 'records:read', res);
+    await recordAudit(deps.db, { actor: actorOf(caller(res)), action: 'description.exported', subjectType: 'archival-file', subjectId: view.id, detail: { format: format ?? 'json' } });
+    await sendDescription(res, { kind: 'file', value: describedFile(view) }, view.description.FileCode, format ?? 'json');
+  });
+
+  r.get('/fonds/:unit/description', async (req, res) => {
+    const { unit: code, format } = parseInput(Format.extend({ unit: unitCodeInput }), { ...req.query, unit: req.params.unit });
+    const unit = await unitByCode(deps.db, code);
+    if (!unit) throw new AppError('not-found', 'fonds not found', 404);
+    requirePermission(caller(res), 'records:read', unit.id, 'fonds not found');
+    const fonds = await fondsView(deps.db, unit);
+    await recordAudit(deps.db, { actor: actorOf(caller(res)), action: 'description.exported', subjectType: 'fonds', subjectId: unit.id, detail: { format: format ?? 'json', files: fonds.files.length } });
+    await sendDescription(res, { kind: 'fonds', value: fonds }, `phong-${unit.code}`, format ?? 'json', () => inventoryXlsx(fonds.fonds, fonds.files.map((f) => f.file)));
+  });
+
+  return r;
+}

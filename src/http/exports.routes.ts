@@ -1,0 +1,109 @@
+/**
+ * BagIt (RFC 8493) exports over HTTP (mounted under /api/v1 behind authentication); every request and download is
+ * in the audit trail (circular 01/2019):
+ *   GET  /records/:id/bag     one record's bag as a zip, streamed (records:read and audit:read: it carries the record's trail)
+ *   POST /exports             {kind: "file", file} | {kind: "fonds", unit} | {kind: "search", records: [...]} | {kind: "search", query}
+ *                             → 202 {id}; the export.bag job builds the bag into the object store (exports:write)
+ *   GET  /exports/:id         its state; GET /exports/:id/bag the zip once done
+ */
+import express, { type Response } from 'express';
+import { z } from 'zod';
+import {
+  AppError, actorOf, holds, isUuid, jsonDepthGuard, parseInput, recordAudit, requirePermission, unitCodeInput, uuidInput, type Caller, type Db,
+  type ObjectStore, type Queue,
+} from '@sohoa/shared';
+import { fileView, loadExport, recordBag, recordsToDescribe, requestExport, unitByCode, type ExportRow } from '@sohoa/archive-api';
+
+const caller = (res: Response) => res.locals.caller as Caller;
+
+const MAX_RECORDS = 10_000;
+const ExportRequest = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('file'), file: uuidInput }),
+  z.strictObject({ kind: z.literal('fonds'), unit: unitCodeInput }),
+  // The records picked from a search result, or the search itself (a query object, as GET /records?q=… takes it).
+  z.strictObject({ kind: z.literal('search'), records: z.array(uuidInput).min(1).max(MAX_RECORDS).optional(), query: z.record(z.string(), z.unknown()).optional() })
+    .refine((s) => (s.records === undefined) !== (s.query === undefined), 'a search export takes either records or query'),
+], { error: 'kind is file (with file), fonds (with unit) or search (with records or query)' });
+
+/**
+ * The record ids a saved or typed search finds, for the caller's units.
+ * TODO(search): wire to the search helper's query function (GET /api/v1/records?q=…) once it is merged; until
+ * then a search is exported by its record ids.
+ */
+async function recordIdsOfSearch(_db: Db, _caller: Caller, _query: Record<string, unknown>): Promise<string[]> {
+  throw new AppError('not-implemented', 'exporting a search query needs the search module; send the record ids (records: [...])', 501);
+}
+
+export function exportRoutes(deps: { db: Db; store: ObjectStore; queue: Queue }): express.Router {
+  const r = express.Router();
+  r.use(express.json({ limit: '1mb', verify: jsonDepthGuard() }));
+
+  r.get('/records/:id/bag', async (req, res) => {
+    const id = req.params.id;
+    const [record] = isUuid(id) ? await recordsToDescribe(deps.db, [id]) : [];
+    if (!record) throw new AppError('not-found', 'record not found', 404);
+    requirePermission(caller(res), 'records:read', record.unit_id, 'record not found');
+    requirePermission(caller(res), 'audit:read', record.unit_id, 'record not found');
+    const bag = await recordBag(deps.db, deps.store, id);
+    await recordAudit(deps.db, { actor: actorOf(caller(res)), action: 'record.bag-downloaded', subjectType: 'record', subjectId: id, detail: { size: bag.size } });
+    res.type('application/zip').set('Content-Disposition', `attachment; filename="${bag.name}.zip"`).set('Content-Length', String(bag.size));
+    bag.stream.on('error', (err) => res.destroy(err)); // a payload that is not what the archive holds breaks the download off
+    bag.stream.pipe(res);
+  });
+
+  r.post('/exports', async (req, res) => {
+    const body = parseInput(ExportRequest, req.body ?? {});
+    const who = caller(res);
+    const actor = actorOf(who);
+    let id: string;
+    if (body.kind === 'file') {
+      const view = await fileView(deps.db, body.file);
+      if (!view) throw new AppError('not-found', 'archival file not found', 404);
+      requirePermission(who, 'exports:write', view.unitId, 'archival file not found');
+      id = await requestExport(deps, { kind: 'file', subject: { fileId: view.id }, unitIds: [view.unitId], actor });
+    } else if (body.kind === 'fonds') {
+      const unit = await unitByCode(deps.db, body.unit);
+      if (!unit) throw new AppError('not-found', 'fonds not found', 404);
+      requirePermission(who, 'exports:write', unit.id, 'fonds not found');
+      id = await requestExport(deps, { kind: 'fonds', subject: { unitId: unit.id }, unitIds: [unit.id], actor });
+    } else {
+      const ids = body.records ? [...new Set(body.records)] : await recordIdsOfSearch(deps.db, who, body.query!);
+      requirePermission(who, 'exports:write');
+      const records = await recordsToDescribe(deps.db, ids);
+      // A record of another unit is as absent as one that does not exist.
+      const missing = ids.filter((rid) => !records.some((rec) => rec.id === rid && holds(who, 'exports:write', rec.unit_id)));
+      if (missing.length) throw new AppError('not-found', `record not found: ${missing.slice(0, 5).join(', ')}`, 404);
+      id = await requestExport(deps, { kind: 'search', subject: { recordIds: ids }, unitIds: [...new Set(records.map((rec) => rec.unit_id))], actor });
+    }
+    res.status(202).json({ id, status: 'queued', href: `/api/v1/exports/${id}` });
+  });
+
+  const exportOr404 = async (id: string, res: Response): Promise<ExportRow> => {
+    const row = isUuid(id) ? await loadExport(deps.db, id) : null;
+    if (!row || !row.unit_ids.every((u) => holds(caller(res), 'exports:write', u))) {
+      requirePermission(caller(res), 'exports:write'); // 403 for a caller who may export nothing at all
+      throw new AppError('not-found', 'export not found', 404);
+    }
+    return row;
+  };
+
+  r.get('/exports/:id', async (req, res) => {
+    const row = await exportOr404(req.params.id, res);
+    res.json({
+      id: row.id, kind: row.kind, status: row.status, requestedBy: row.requested_by, createdAt: row.created_at, finishedAt: row.finished_at,
+      size: row.size, payloadFiles: row.payload_files, error: row.error, download: row.status === 'done' ? `/api/v1/exports/${row.id}/bag` : null,
+    });
+  });
+
+  r.get('/exports/:id/bag', async (req, res) => {
+    const row = await exportOr404(req.params.id, res);
+    if (row.status !== 'done' || !row.object_key) throw new AppError('not-ready', `the export is ${row.status}`, 409);
+    await recordAudit(deps.db, { actor: actorOf(caller(res)), action: 'export.downloaded', subjectType: 'export', subjectId: row.id, detail: { size: row.size } });
+    const stream = await deps.store.getStream(row.object_key);
+    res.type('application/zip').set('Content-Disposition', `attachment; filename="sohoa-export-${row.id}.zip"`).set('Content-Length', String(row.size));
+    stream.on('error', (err) => res.destroy(err));
+    stream.pipe(res);
+  });
+
+  return r;
+}
