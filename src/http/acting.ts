@@ -10,13 +10,22 @@ export const callerOf = (res: Response): Caller => res.locals.caller as Caller;
 const MAX_PURPOSE = 200;
 
 /**
- * Why the caller reads: what sign-in resolved (caller.purpose), else the X-Purpose header, without control
+ * Why the caller reads: what sign-in resolved (caller.purpose), else the X-Purpose header (percent-encoded UTF-8
+ * where it is not ASCII: a header carries bytes, and purposes are written in Vietnamese), without control
  * characters and cut to 200 characters (it is kept in the trail, not interpreted).
  */
 export function purposeOf(req: Request, caller: Caller): string | null {
-  const given = caller.purpose ?? req.get('x-purpose');
+  const given = caller.purpose ?? decodePercent(req.get('x-purpose'));
   const clean = given?.replace(/\p{Cc}/gu, ' ').trim().slice(0, MAX_PURPOSE);
   return clean ? clean : null;
+}
+
+function decodePercent(value: string | undefined): string | undefined {
+  try {
+    return value === undefined ? undefined : decodeURIComponent(value);
+  } catch {
+    return value; // a lone % is text, not an encoding
+  }
 }
 
 /** The caller acting with one permission: 403 when it holds it nowhere, else the units it holds it at. */
