@@ -64,8 +64,6 @@ export interface Caller {
   grants: Map<Permission, Set<string> | 'all'>;
   /** What a system says it reads for (X-Purpose header), written with each audited read. */
   purpose?: string;
-  /** Transitional (caller.ts requireRole): the role of a bootstrap-era api_tokens row. */
-  legacyRole?: string;
 }
 
 /** How a caller is named in the audit trail and on the records it made. */
@@ -98,6 +96,21 @@ export function requirePermission(caller: Caller, permission: Permission, unitId
   if (unitId === undefined || units === 'all') return;
   if (unitId === null || !units.has(unitId)) throw new AppError('not-found', notFound, 404);
 }
+
+/** Where a service may act for its caller: unit ids, or null for every unit (what `unitFilter` answers). */
+export type UnitScope = readonly string[] | null;
+
+/**
+ * Who a service acts for: how the audit trail names them, why (a system's X-Purpose) and where they may act.
+ * Services filter by `units` in SQL, so another unit's object is as missing as one that does not exist.
+ */
+export interface Acting { actor: string; purpose?: string | null; units: UnitScope }
+
+/** True when the unit is within the scope (null: every unit). */
+export const inScope = (scope: UnitScope, unitId: string | null | undefined): boolean => scope === null || (!!unitId && scope.includes(unitId));
+
+/** As a SQL parameter for `($n::uuid[] IS NULL OR x.unit_id = ANY($n))`. */
+export const scopeParam = (scope: UnitScope): string[] | null => (scope === null ? null : [...scope]);
 
 /** True when the caller holds the permission at that unit (for lists that mix units). */
 export const holds = (caller: Caller, permission: Permission, unitId: string): boolean => {

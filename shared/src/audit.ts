@@ -3,14 +3,18 @@ import type { Queryable } from './db.ts';
 export interface AuditEvent {
   actor: string;
   action: string;
-  subjectType: 'batch' | 'file' | 'page' | 'document' | 'record' | 'unit' | 'catalog' | 'token' | 'dossier' | 'archival-file' | 'fonds' | 'export';
+  subjectType: 'batch' | 'file' | 'page' | 'document' | 'dossier' | 'record' | 'unit' | 'catalog' | 'token' | 'certificate' | 'archival-file' | 'fonds' | 'export';
   subjectId: string;
+  /** The unit the subject belongs to: a unit's trail is what its people may be shown. Null for global acts. */
+  unitId?: string | null;
+  /** Why a system read or wrote (its X-Purpose), kept beside the act. */
+  purpose?: string | null;
   detail?: object;
 }
 
 /** The audit trail archivists rely on: who did what to which subject, kept in the same transaction as the change. */
 export async function recordAudit(db: Queryable, e: AuditEvent): Promise<void> {
-  await db.query('INSERT INTO audit_events (actor, action, subject_type, subject_id, detail) VALUES ($1, $2, $3, $4, $5)', [
-    e.actor, e.action, e.subjectType, e.subjectId, e.detail ?? {},
+  await db.query('INSERT INTO audit_events (actor, action, subject_type, subject_id, unit_id, purpose, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+    e.actor, e.action, e.subjectType, e.subjectId, e.unitId ?? null, e.purpose ?? null, e.detail ?? {},
   ]);
 }

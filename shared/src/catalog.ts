@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { withTransaction, type Db, type Queryable } from './db.ts';
+import { recordAudit } from './audit.ts';
 import { AppError } from './errors.ts';
 import { CATALOG_CODE_RULE, CONTROL_CHARACTERS, isCatalogCode, MAX_CODE_LENGTH } from './identifiers.ts';
 import { describeIssues, fieldProblems } from './request-input.ts';
@@ -54,10 +55,14 @@ export const retentionYears = (r: Retention): number | null => (r === 'permanent
  * Stores a catalog as a new version unless the same bytes were imported before; returns the version id. One
  * transaction: a failure half-way leaves no version with some of its procedures, which batches would then use.
  */
-export async function importCatalog(pool: Db, raw: Buffer): Promise<{ versionId: number; created: boolean }> {
+export async function importCatalog(pool: Db, raw: Buffer, actor = 'system'): Promise<{ versionId: number; created: boolean }> {
   const catalog = parseCatalog(JSON.parse(raw.toString('utf8')));
   const sha = createHash('sha256').update(raw).digest('hex');
-  return withTransaction(pool, (tx) => storeCatalog(tx, catalog, sha));
+  return withTransaction(pool, async (tx) => {
+    const stored = await storeCatalog(tx, catalog, sha);
+    if (stored.created) await recordAudit(tx, { actor, action: 'catalog.imported', subjectType: 'catalog', subjectId: String(stored.versionId), detail: { sha256: sha, procedures: catalog.procedures.length } });
+    return stored;
+  });
 }
 
 async function storeCatalog(db: Queryable, catalog: Catalog, sha: string): Promise<{ versionId: number; created: boolean }> {

@@ -23,6 +23,8 @@ export interface ApiDeps {
   signing?: CertificateRoutesDeps['signing'];
   /** Why the process cannot take work yet (first start not done), or null once it can. */
   notReady?: () => string | null;
+  /** How a request becomes a Caller (res.locals.caller) or a 401: the bearer-token check unless given. */
+  authenticate?: express.RequestHandler;
 }
 
 export function createApp(deps: ApiDeps): express.Express {
@@ -51,7 +53,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(openApiRoutes());
 
   const api = express.Router();
-  api.use(requireToken(deps.db));
+  api.use(deps.authenticate ?? requireToken(deps.db));
 
   // Order matters: the dossier router's JSON body parser serves every router mounted after it, and none before it
   // (POST /batches is multipart).

@@ -36,7 +36,7 @@ export function requireToken(db: Queryable) {
  * layer). admin holds everything; a system token reads records and dossiers.
  */
 function legacyTokenCaller(row: { id: string; name: string; role: string }): Caller {
-  const base = { kind: 'token' as const, id: row.id, name: row.name, unitId: null, legacyRole: row.role };
+  const base = { kind: 'token' as const, id: row.id, name: row.name, unitId: null };
   if (row.role === 'admin') return { ...base, admin: true, grants: grantsOfRoles([{ role: 'admin', unitId: null }], []) };
   const role = row.role === 'system' ? null : (row.role as 'clerk' | 'archivist');
   const held = role ? grantsOfRoles([{ role, unitId: '*' }], []) : new Map<Permission, Set<string>>([['records:read', new Set()], ['dossiers:read', new Set()]]);

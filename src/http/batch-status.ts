@@ -1,4 +1,4 @@
-import type { BatchStatus, Queryable } from '@sohoa/shared';
+import { scopeParam, type BatchStatus, type Queryable, type UnitScope } from '@sohoa/shared';
 
 export interface FileView {
   id: string; name: string; status: string; error: string | null; pages: number | null; blankPages: number; pagesDone: number; pagesFailed: number;
@@ -35,11 +35,13 @@ export function batchStatus(files: FileView[], split: boolean, documents: Docume
   return 'processing';
 }
 
-export async function loadBatchView(db: Queryable, id: string): Promise<BatchView | null> {
+/** The batch, if its unit is within `units` (null: any): another unit's batch is as missing as none. */
+export async function loadBatchView(db: Queryable, id: string, units: UnitScope): Promise<BatchView | null> {
   const batch = await db.query(
     `SELECT b.id, b.created_at, b.component_code, b.split_at, b.error, u.code AS unit, d.code AS dossier, d.procedure_code
-     FROM batches b JOIN units u ON u.id = b.unit_id JOIN dossiers d ON d.id = b.dossier_id WHERE b.id = $1`,
-    [id],
+     FROM batches b JOIN units u ON u.id = b.unit_id JOIN dossiers d ON d.id = b.dossier_id
+     WHERE b.id = $1 AND ($2::uuid[] IS NULL OR b.unit_id = ANY($2))`,
+    [id, scopeParam(units)],
   );
   if (!batch.rows[0]) return null;
   const b = batch.rows[0];

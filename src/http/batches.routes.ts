@@ -4,13 +4,15 @@
  *   GET  /batches/:id             the batch with its files, documents, records and what failed
  *   GET  /quarantine              files that could not be taken, with their reason (clerks, archivists)
  *   GET  /quarantine/:id/file     one of them, as a download
+ * Each within the caller's units: batches:write to upload, batches:read for the rest.
  */
 import fs from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import express, { type Response } from 'express';
+import express from 'express';
 import multer from 'multer';
-import { AppError, actorOf, isUuid, parseInput, requireRole, type Caller, type Db, type ObjectStore, type Queue } from '@sohoa/shared';
+import { AppError, isUuid, parseInput, type Db, type ObjectStore, type Queue } from '@sohoa/shared';
 import { findQuarantined, listQuarantined, receiveBatch } from '@sohoa/ingest';
+import { actingFor, auditRead } from './acting.ts';
 import { BatchFields, QuarantineQuery } from './batches.contract.ts';
 import { loadBatchView } from './batch-status.ts';
 import { multipart } from './errors.ts';
@@ -23,9 +25,6 @@ export interface BatchRoutesDeps {
 }
 
 const isBatchFile = (fieldname: string) => fieldname === 'files[]' || fieldname === 'files';
-
-/** Rejected files are for the people who sort them out: clerks and archivists (and admins), not system tokens. */
-const requireReader = (res: Response) => requireRole(res.locals.caller as Caller, 'clerk', 'archivist');
 
 /** Mounted under /api/v1 behind the token check. */
 export function batchRoutes(deps: BatchRoutesDeps): express.Router {
@@ -42,8 +41,8 @@ export function batchRoutes(deps: BatchRoutesDeps): express.Router {
     const files = (req.files as SpooledFile[] | undefined) ?? [];
     let received;
     try {
+      const by = actingFor(req, res, 'batches:write');
       const fields = parseInput(BatchFields, { ...req.body });
-      const caller = res.locals.caller as Caller;
       received = await receiveBatch(deps, {
         unitCode: fields.unit,
         procedureCode: fields.procedure ?? null,
@@ -52,7 +51,9 @@ export function batchRoutes(deps: BatchRoutesDeps): express.Router {
         // multer decodes the multipart filename as latin1; browsers and curl send UTF-8
         files: files.map((f) => ({ name: Buffer.from(f.originalname, 'latin1').toString('utf8'), path: f.path, size: f.size, sha256: f.sha256 })),
         source: 'upload',
-        actor: actorOf(caller),
+        actor: by.actor,
+        purpose: by.purpose,
+        units: by.units, // another unit is refused as an unknown one
       });
     } finally {
       await Promise.all(files.map((f) => fs.rm(f.path, { force: true }))); // stored or refused: the spool lets go
@@ -61,23 +62,26 @@ export function batchRoutes(deps: BatchRoutesDeps): express.Router {
   });
 
   r.get('/batches/:id', async (req, res) => {
-    const view = isUuid(req.params.id) ? await loadBatchView(deps.db, req.params.id) : null;
+    const { units } = actingFor(req, res, 'batches:read');
+    const view = isUuid(req.params.id) ? await loadBatchView(deps.db, req.params.id, units) : null;
     if (!view) throw new AppError('not-found', 'batch not found', 404);
     res.json(view);
   });
 
   // The quarantine: files that could not be taken (unreadable scans, hot-folder files in no known unit), kept in
-  // the object store with their reason.
+  // the object store with their reason. Files of no known unit are for those who read every unit.
   r.get('/quarantine', async (req, res) => {
-    requireReader(res);
+    const { units } = actingFor(req, res, 'batches:read');
     const { unit } = parseInput(QuarantineQuery, { ...req.query });
-    res.json({ files: await listQuarantined(deps.db, { unitCode: unit ?? null }) });
+    res.json({ files: await listQuarantined(deps.db, { unitCode: unit ?? null, units }) });
   });
 
   r.get('/quarantine/:id/file', async (req, res) => {
-    requireReader(res);
-    const file = isUuid(req.params.id) ? await findQuarantined(deps.db, req.params.id) : null;
+    const by = actingFor(req, res, 'batches:read');
+    const file = isUuid(req.params.id) ? await findQuarantined(deps.db, req.params.id, by.units) : null;
     if (!file) throw new AppError('not-found', 'quarantined file not found', 404);
+    // A counter's scan carries personal data: who took its bytes is in the trail.
+    await auditRead(deps.db, by, { action: 'file.quarantine-downloaded', subjectType: 'file', subjectId: file.id, unitId: file.unitId, detail: { name: file.name } });
     const body = await deps.store.getStream(file.objectKey);
     // Whatever the name says, these bytes were refused: a download, never rendered by the browser.
     res.attachment(file.name);

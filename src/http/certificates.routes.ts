@@ -6,12 +6,17 @@
  *                                           .p12 and its password (sealed into the database under
  *                                           SIGNING_KEY_ENCRYPTION_KEY, never written to a file or returned)
  *   POST /certificates/:id/revoke           the CA revoked it: it signs nothing from now on (admin)
+ * All three need certificates:manage at the unit (admins, unit-admins of the unit or a unit above it); another
+ * unit, or its certificate, is not found.
  * (A record's signatures are verified in records.routes.ts.)
  */
 import path from 'node:path';
 import express from 'express';
 import multer from 'multer';
-import { AppError, actorOf, isUnitCode, isUuid, jsonDepthGuard, parseInput, requireRole, type Caller, type Db } from '@sohoa/shared';
+import {
+  AppError, actorOf, inScope, isUnitCode, isUuid, jsonDepthGuard, optional, parseInput, scopeParam, serverPathInput, textInput, unitFilter,
+  type Db, type UnitScope,
+} from '@sohoa/shared';
 import { createKeyTransports, SignerError, type KeyTransports } from '@sohoa/signer';
 import {
   certificateById,
@@ -24,6 +29,7 @@ import {
   type SigningSettings,
 } from '@sohoa/signer/jobs';
 import { ImportFields, RevokeFields } from './certificates.contract.ts';
+import { callerOf } from './acting.ts';
 import { multipart } from './errors.ts';
 
 export interface CertificateRoutesDeps {
@@ -53,15 +59,19 @@ export function certificateRoutes(deps: CertificateRoutesDeps): express.Router {
   const keys = deps.signing.keys ?? createKeyTransports({ keyEncryptionKey: deps.signing.keyEncryptionKey });
   const trust = () => loadTrustMaterial({ trustAnchorsDir: deps.signing.trustAnchorsDir, extraAnchorFiles: [path.join(deps.signing.pkiDir, 'ca.pem')] });
 
-  async function unitByCode(code: string): Promise<{ id: string; code: string; name: string }> {
+  /** The unit, if the caller manages certificates there: another unit is as missing as an unknown code. */
+  async function unitByCode(code: string, units: UnitScope): Promise<{ id: string; code: string; name: string }> {
     if (!isUnitCode(code)) throw new AppError('not-found', 'unit not found', 404); // never a NUL or 20 KB into SQL or a path
-    const { rows } = await deps.db.query<{ id: string; code: string; name: string }>('SELECT id, code, name FROM units WHERE code = $1', [code]);
+    const { rows } = await deps.db.query<{ id: string; code: string; name: string }>(
+      'SELECT id, code, name FROM units WHERE code = $1 AND ($2::uuid[] IS NULL OR id = ANY($2))',
+      [code, scopeParam(units)],
+    );
     if (!rows[0]) throw new AppError('not-found', `unit ${code} not found`, 404);
     return rows[0];
   }
 
   router.get('/units/:code/certificates', async (req, res) => {
-    const unit = await unitByCode(req.params.code);
+    const unit = await unitByCode(req.params.code, unitFilter(callerOf(res), 'certificates:manage'));
     const now = new Date();
     const certificates = (await listCertificates(deps.db, unit.id)).map((row) => certificateView(row, now, deps.signing.expiryWarningDays));
     const warnings = certificates.filter((view) => view.active && view.status.warning).map((view) => view.status.warning!);
@@ -69,15 +79,14 @@ export function certificateRoutes(deps: CertificateRoutesDeps): express.Router {
   });
 
   router.post<{ code: string }>('/units/:code/certificates', express.json({ verify: jsonDepthGuard() }), multipart(upload.fields([{ name: 'p12', maxCount: 1 }, { name: 'seal', maxCount: 1 }])), async (req, res) => {
-    requireRole(res.locals.caller as Caller); // signing certificates: admin only
-    const unit = await unitByCode(req.params.code);
+    const unit = await unitByCode(req.params.code, unitFilter(callerOf(res), 'certificates:manage'));
     const body = parseInput(ImportFields, { ...req.body });
     const text = (name: 'p12Path' | 'passwordFile' | 'passwordEnv' | 'sealPath' | 'holderName') => body[name];
     const role = body.role ?? 'unit';
     const files = (req.files ?? {}) as Record<string, Express.Multer.File[]>;
 
     const uploaded = files.p12?.[0];
-    const common = { unitId: unit.id, role, holderName: text('holderName'), actor: actorOf(res.locals.caller as Caller) } as const;
+    const common = { unitId: unit.id, role, holderName: text('holderName'), actor: actorOf(callerOf(res)) } as const;
     let id: string;
     if (uploaded) {
       // The .p12 and its password stay in memory until they are sealed into the row: no file, no log line.
@@ -115,10 +124,11 @@ export function certificateRoutes(deps: CertificateRoutesDeps): express.Router {
   });
 
   router.post('/certificates/:id/revoke', express.json({ verify: jsonDepthGuard() }), async (req, res) => {
-    requireRole(res.locals.caller as Caller); // signing certificates: admin only
-    if (!isUuid(req.params.id)) throw new AppError('not-found', 'certificate not found', 404);
+    const units = unitFilter(callerOf(res), 'certificates:manage');
+    const found = isUuid(req.params.id) ? await certificateById(deps.db, req.params.id) : null;
+    if (!found || !inScope(units, found.unit_id)) throw new AppError('not-found', 'certificate not found', 404);
     const reason = parseInput(RevokeFields, { ...req.body }).reason ?? 'revoked by the certificate authority';
-    const row = await markRevoked(deps.db, req.params.id, reason, actorOf(res.locals.caller as Caller));
+    const row = await markRevoked(deps.db, found.id, reason, actorOf(callerOf(res)));
     if (!row) throw new AppError('not-found', 'certificate not found', 404);
     res.json(certificateView(row, new Date(), deps.signing.expiryWarningDays));
   });

@@ -1,13 +1,8 @@
-import express, { type Response } from 'express';
-import {
-  AppError, actorOf, isDossierCode, isUuid, jsonDepthGuard, parseInput, requireRole as requireCallerRole, type Caller,
-} from '@sohoa/shared';
+import express from 'express';
+import { AppError, isDossierCode, isUuid, jsonDepthGuard, parseInput } from '@sohoa/shared';
 import * as clerk from '@sohoa/matching/dossiers';
+import { actingFor } from './acting.ts';
 import { ComponentEdit, MergeEdit, PagesEdit, ReviewQuery, RotateEdit, SplitEdit } from './dossiers.contract.ts';
-
-const caller = (res: Response) => res.locals.caller as Caller;
-const actor = (res: Response) => actorOf(caller(res));
-const requireRole = (res: Response, ...roles: string[]) => requireCallerRole(caller(res), ...roles);
 
 function uuidParam(value: unknown, what: string): string {
   if (!isUuid(value)) throw new AppError('not-found', `${what} not found`, 404);
@@ -15,8 +10,8 @@ function uuidParam(value: unknown, what: string): string {
 }
 
 /**
- * The clerk's and archivist's view of dossiers: documents, completeness, the review list, and the edits that fix
- * what the machine guessed. Mounted under /api/v1 behind the token check. Its JSON body parser also serves the
+ * The clerk's and archivist's view of dossiers: documents, completeness, the review list (dossiers:read), and the
+ * edits that fix what the machine guessed (review:write), each within the caller's units. Mounted under /api/v1 behind the token check. Its JSON body parser also serves the
  * routers mounted after it (app.ts keeps that order).
  */
 export function dossierRoutes(deps: clerk.ClerkDeps): express.Router {
@@ -24,48 +19,51 @@ export function dossierRoutes(deps: clerk.ClerkDeps): express.Router {
   r.use(express.json({ limit: '5mb', verify: jsonDepthGuard() }));
 
   r.get('/dossiers/:code', async (req, res) => {
+    const by = actingFor(req, res, 'dossiers:read');
     const code = req.params.code.toUpperCase();
     if (!isDossierCode(code)) throw new AppError('not-found', 'dossier not found', 404);
-    res.json(await clerk.dossierView(deps.db, code));
+    res.json(await clerk.dossierView(deps.db, code, by));
   });
 
   r.get('/review', async (req, res) => {
+    const by = actingFor(req, res, 'dossiers:read');
     const { unit } = parseInput(ReviewQuery, { ...req.query });
-    res.json({ documents: await clerk.reviewList(deps.db, unit ?? null) });
+    res.json({ documents: await clerk.reviewList(deps.db, unit ?? null, by) });
   });
 
   r.get('/documents/:id', async (req, res) => {
-    res.json(await clerk.documentView(deps.db, uuidParam(req.params.id, 'document')));
+    const by = actingFor(req, res, 'dossiers:read');
+    res.json(await clerk.documentView(deps.db, uuidParam(req.params.id, 'document'), by));
   });
 
   r.put('/documents/:id/component', async (req, res) => {
-    requireRole(res, 'clerk');
+    const by = actingFor(req, res, 'review:write');
     const { component, procedure } = parseInput(ComponentEdit, { ...req.body });
-    res.json(await clerk.confirmComponent(deps, { documentId: uuidParam(req.params.id, 'document'), componentCode: component, procedureCode: procedure, actor: actor(res) }));
+    res.json(await clerk.confirmComponent(deps, { documentId: uuidParam(req.params.id, 'document'), componentCode: component, procedureCode: procedure, by }));
   });
 
   r.post('/documents/:id/merge', async (req, res) => {
-    requireRole(res, 'clerk');
+    const by = actingFor(req, res, 'review:write');
     const { document } = parseInput(MergeEdit, { ...req.body });
-    res.json({ documents: await clerk.mergeDocuments(deps, { documentId: uuidParam(req.params.id, 'document'), otherId: document, actor: actor(res) }) });
+    res.json({ documents: await clerk.mergeDocuments(deps, { documentId: uuidParam(req.params.id, 'document'), otherId: document, by }) });
   });
 
   r.post('/documents/:id/split', async (req, res) => {
-    requireRole(res, 'clerk');
+    const by = actingFor(req, res, 'review:write');
     const { atPage } = parseInput(SplitEdit, { ...req.body });
-    res.json({ documents: await clerk.splitDocument(deps, { documentId: uuidParam(req.params.id, 'document'), atPage, actor: actor(res) }) });
+    res.json({ documents: await clerk.splitDocument(deps, { documentId: uuidParam(req.params.id, 'document'), atPage, by }) });
   });
 
   r.put('/documents/:id/pages', async (req, res) => {
-    requireRole(res, 'clerk');
+    const by = actingFor(req, res, 'review:write');
     const { pages } = parseInput(PagesEdit, { ...req.body });
-    res.json({ documents: await clerk.reorderPages(deps, { documentId: uuidParam(req.params.id, 'document'), pageIds: pages, actor: actor(res) }) });
+    res.json({ documents: await clerk.reorderPages(deps, { documentId: uuidParam(req.params.id, 'document'), pageIds: pages, by }) });
   });
 
   r.post('/pages/:id/rotate', async (req, res) => {
-    requireRole(res, 'clerk');
+    const by = actingFor(req, res, 'review:write');
     const { degrees } = parseInput(RotateEdit, { ...req.body });
-    res.json({ documents: await clerk.rotatePage(deps, { pageId: uuidParam(req.params.id, 'page'), degrees, actor: actor(res) }) });
+    res.json({ documents: await clerk.rotatePage(deps, { pageId: uuidParam(req.params.id, 'page'), degrees, by }) });
   });
 
   return r;

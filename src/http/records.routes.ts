@@ -3,13 +3,16 @@
  *   GET /records/:id          the record: object key, fixity, retention, metadata
  *   GET /records/:id/pdf      its signed PDF, with the SHA-256 in a Digest header
  *   GET /records/:id/verify   every signature of the record checked, problems in words (with signing configured)
+ * records:read, within the caller's units; the metadata (owner, fields) and the PDF are personal data: each read
+ * is in the audit trail.
  */
 import path from 'node:path';
-import express from 'express';
+import express, { type Request, type Response } from 'express';
 import { AppError, isUuid, type Db, type ObjectStore } from '@sohoa/shared';
 import { loadRecord } from '@sohoa/archive-api';
 import { formatReport, verifyPdf } from '@sohoa/signer';
 import { loadTrustMaterial, type SigningSettings } from '@sohoa/signer/jobs';
+import { actingFor, auditRead } from './acting.ts';
 
 export interface RecordRoutesDeps {
   db: Db; store: ObjectStore;
@@ -21,26 +24,31 @@ export interface RecordRoutesDeps {
 export function recordRoutes(deps: RecordRoutesDeps): express.Router {
   const r = express.Router();
 
-  async function recordOr404(id: string) {
-    const record = isUuid(id) ? await loadRecord(deps.db, id) : null;
-    if (!record) throw new AppError('not-found', 'record not found', 404);
-    return record;
+  async function recordOr404(req: Request<{ id: string }>, res: Response) {
+    const by = actingFor(req, res, 'records:read');
+    const found = isUuid(req.params.id) ? await loadRecord(deps.db, req.params.id, by.units) : null;
+    if (!found) throw new AppError('not-found', 'record not found', 404);
+    const { unitId, ...record } = found;
+    return { by, unitId: unitId as string, record };
   }
 
   r.get('/records/:id', async (req, res) => {
-    res.json(await recordOr404(req.params.id));
+    const { by, unitId, record } = await recordOr404(req, res);
+    await auditRead(deps.db, by, { action: 'record.read', subjectType: 'record', subjectId: record.id, unitId });
+    res.json(record);
   });
 
   r.get('/records/:id/pdf', async (req, res) => {
-    const record = await recordOr404(req.params.id);
+    const { by, unitId, record } = await recordOr404(req, res);
     const pdf = await deps.store.get(record.objectKey);
+    await auditRead(deps.db, by, { action: 'record.content-read', subjectType: 'record', subjectId: record.id, unitId });
     res.type('application/pdf').set('Content-Disposition', `inline; filename="${record.id}.pdf"`).set('Digest', `sha-256=${Buffer.from(record.sha256, 'hex').toString('base64')}`).send(pdf);
   });
 
   const signing = deps.signing;
   if (signing) {
     r.get('/records/:id/verify', async (req, res) => {
-      const record = await recordOr404(req.params.id);
+      const { record } = await recordOr404(req, res); // checks the bytes, shows none of them: not an audited read
       const { trustAnchorsPem, crls } = await loadTrustMaterial({ trustAnchorsDir: signing.trustAnchorsDir, extraAnchorFiles: [path.join(signing.pkiDir, 'ca.pem')] });
       const report = await verifyPdf(await deps.store.get(record.objectKey), {
         trustAnchorsPem,

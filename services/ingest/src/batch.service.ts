@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import { AppError, assertCode, batchRepository, dossierRepository, originalFileKey, recordAudit, safeFileName, withTransaction, type Db, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
+import { AppError, assertCode, batchRepository, inScope, dossierRepository, originalFileKey, recordAudit, safeFileName, withTransaction, type Db, type ObjectStore, type Queryable, type Queue, type UnitScope } from '@sohoa/shared';
 import * as repo from './batch.repository.ts';
 
 /**
@@ -16,6 +16,13 @@ export interface ReceiveBatchOptions {
   files: IncomingFile[];
   source: 'upload' | 'inbox';
   actor: string;
+  /** Why a system sent the batch (X-Purpose), for the audit trail. */
+  purpose?: string | null;
+  /**
+   * The units the sender may receive for (null or absent: every unit, as the hot folder does). Another unit is
+   * refused exactly like one that does not exist, so its existence does not leak.
+   */
+  units?: UnitScope;
   receivedAt?: Date;
   /** Written in the batch's own transaction: the hot folder's note of which file made the batch (exactly once). */
   alsoRecord?: (tx: Queryable, batchId: string) => Promise<void>;
@@ -34,7 +41,8 @@ export async function receiveBatch(deps: IngestDeps, options: ReceiveBatchOption
   if (options.procedureCode) assertCode('procedure', options.procedureCode);
   if (options.componentCode) assertCode('component', options.componentCode);
   if (options.dossierCode) assertCode('dossier', options.dossierCode);
-  const unit = await repo.findUnit(deps.db, options.unitCode);
+  const found = await repo.findUnit(deps.db, options.unitCode);
+  const unit = found && inScope(options.units ?? null, found.id) ? found : null;
   if (!unit) throw new AppError('unknown-unit', `unknown unit "${options.unitCode}"`, 422);
 
   let catalogVersionId: number | null = null;
@@ -75,7 +83,7 @@ export async function receiveBatch(deps: IngestDeps, options: ReceiveBatchOption
     }
     await batchRepository.insertBatch(tx, { id: batchId, unitId: unit.id, dossierId, componentCode: options.componentCode ?? null, source: options.source, createdBy: options.actor });
     for (const f of files) await batchRepository.insertFile(tx, { id: f.id, batchId, position: f.position, name: f.name, size: f.size, sha256: f.sha256, objectKey: f.objectKey });
-    await recordAudit(tx, { actor: options.actor, action: 'batch.received', subjectType: 'batch', subjectId: batchId, detail: { dossierCode, files: files.map((f) => f.name), source: options.source } });
+    await recordAudit(tx, { actor: options.actor, action: 'batch.received', subjectType: 'batch', subjectId: batchId, unitId: unit.id, purpose: options.purpose, detail: { dossierCode, files: files.map((f) => f.name), source: options.source } });
     await options.alsoRecord?.(tx, batchId);
     for (const f of files) await deps.queue.send('ingest.file', { fileId: f.id }, { tx });
     return dossierCode;

@@ -1,4 +1,4 @@
-import type { Queryable } from '@sohoa/shared';
+import { scopeParam, type Queryable, type UnitScope } from '@sohoa/shared';
 
 /** The only writer of quarantined_files. */
 
@@ -42,16 +42,28 @@ export interface QuarantinedView {
 const VIEW_COLUMNS = `q.id, q.name, q.reason, q.quarantined_at AS "quarantinedAt", q.batch_id AS batch, q.unit_code AS unit,
   q.inbox_path AS "inboxPath", q.size::float8 AS size, q.sha256, '/api/v1/quarantine/' || q.id || '/file' AS download`;
 
+/**
+ * Within the reader's units (null: every unit). A file is its unit's by code: hot-folder files of no known unit
+ * belong to no unit, so only readers of every unit (admin) see them.
+ */
+const IN_UNITS = (n: number) => `($${n}::uuid[] IS NULL OR q.unit_code IN (SELECT code FROM units WHERE id = ANY($${n})))`;
+
 /** Newest first; `unitCode` keeps one unit's. */
-export async function listQuarantined(db: Queryable, options: { unitCode?: string | null; limit?: number } = {}): Promise<QuarantinedView[]> {
+export async function listQuarantined(db: Queryable, options: { unitCode?: string | null; limit?: number; units: UnitScope }): Promise<QuarantinedView[]> {
   const { rows } = await db.query<QuarantinedView>(
-    `SELECT ${VIEW_COLUMNS} FROM quarantined_files q WHERE ($1::text IS NULL OR q.unit_code = $1) ORDER BY q.quarantined_at DESC, q.id LIMIT $2`,
-    [options.unitCode ?? null, options.limit ?? 1000],
+    `SELECT ${VIEW_COLUMNS} FROM quarantined_files q WHERE ($1::text IS NULL OR q.unit_code = $1) AND ${IN_UNITS(3)}
+     ORDER BY q.quarantined_at DESC, q.id LIMIT $2`,
+    [options.unitCode ?? null, options.limit ?? 1000, scopeParam(options.units)],
   );
   return rows;
 }
 
-export async function findQuarantined(db: Queryable, id: string): Promise<(QuarantinedView & { objectKey: string }) | null> {
-  const { rows } = await db.query<QuarantinedView & { objectKey: string }>(`SELECT ${VIEW_COLUMNS}, q.object_key AS "objectKey" FROM quarantined_files q WHERE q.id = $1`, [id]);
+/** The file with its unit's id (null: of no known unit), if it is within `units`. */
+export async function findQuarantined(db: Queryable, id: string, units: UnitScope): Promise<(QuarantinedView & { objectKey: string; unitId: string | null }) | null> {
+  const { rows } = await db.query<QuarantinedView & { objectKey: string; unitId: string | null }>(
+    `SELECT ${VIEW_COLUMNS}, q.object_key AS "objectKey", (SELECT u.id FROM units u WHERE u.code = q.unit_code) AS "unitId"
+     FROM quarantined_files q WHERE q.id = $1 AND ${IN_UNITS(2)}`,
+    [id, scopeParam(units)],
+  );
   return rows[0] ?? null;
 }

@@ -1,4 +1,4 @@
-import type { Queryable } from '@sohoa/shared';
+import { scopeParam, type Queryable, type UnitScope } from '@sohoa/shared';
 import type { PageText, PageWord } from './index.ts';
 
 export interface DocumentRow {
@@ -17,9 +17,23 @@ const documentSelect = `
          ARRAY(SELECT p.id FROM pages p WHERE p.id = ANY(doc.page_ids) AND p.low_confidence ORDER BY array_position(doc.page_ids, p.id)) AS low_confidence_pages
   FROM documents doc JOIN dossiers d ON d.id = doc.dossier_id LEFT JOIN records r ON r.document_id = doc.id`;
 
-export async function getDocument(db: Queryable, id: string, lock = false): Promise<DocumentRow | null> {
-  const { rows } = await db.query<DocumentRow>(`${documentSelect} WHERE doc.id = $1${lock ? ' FOR UPDATE OF doc' : ''}`, [id]);
+/** The document, if its dossier is within `units` (null: any unit): another unit's is as missing as none. */
+export async function getDocument(db: Queryable, id: string, lock = false, units: UnitScope = null): Promise<DocumentRow | null> {
+  const { rows } = await db.query<DocumentRow>(
+    `${documentSelect} WHERE doc.id = $1 AND ($2::uuid[] IS NULL OR d.unit_id = ANY($2))${lock ? ' FOR UPDATE OF doc' : ''}`,
+    [id, scopeParam(units)],
+  );
   return rows[0] ?? null;
+}
+
+/** The live document holding the page, if within `units`. */
+export async function documentOfPage(db: Queryable, pageId: string, units: UnitScope): Promise<string | null> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT doc.id FROM documents doc JOIN dossiers d ON d.id = doc.dossier_id
+     WHERE $1 = ANY(doc.page_ids) AND doc.status <> 'merged' AND ($2::uuid[] IS NULL OR d.unit_id = ANY($2))`,
+    [pageId, scopeParam(units)],
+  );
+  return rows[0]?.id ?? null;
 }
 
 export async function documentsOfDossier(db: Queryable, dossierId: string): Promise<DocumentRow[]> {
@@ -27,24 +41,27 @@ export async function documentsOfDossier(db: Queryable, dossierId: string): Prom
   return rows;
 }
 
-export async function documentsInReview(db: Queryable, unitCode: string | null): Promise<DocumentRow[]> {
+export async function documentsInReview(db: Queryable, unitCode: string | null, units: UnitScope): Promise<DocumentRow[]> {
   const { rows } = await db.query<DocumentRow>(
-    `${documentSelect} JOIN units u ON u.id = d.unit_id WHERE doc.status = 'review' AND ($1::text IS NULL OR u.code = $1) ORDER BY doc.created_at, doc.position`,
-    [unitCode],
+    `${documentSelect} JOIN units u ON u.id = d.unit_id
+     WHERE doc.status = 'review' AND ($1::text IS NULL OR u.code = $1) AND ($2::uuid[] IS NULL OR d.unit_id = ANY($2))
+     ORDER BY doc.created_at, doc.position`,
+    [unitCode, scopeParam(units)],
   );
   return rows;
 }
 
-export async function getDossier(db: Queryable, code: string) {
+export async function getDossier(db: Queryable, code: string, units: UnitScope) {
   const { rows } = await db.query<{
-    id: string; code: string; code_source: string; unit_code: string; unit_name: string; procedure_code: string | null; procedure_name: string | null;
+    id: string; unit_id: string; code: string; code_source: string; unit_code: string; unit_name: string; procedure_code: string | null; procedure_name: string | null;
     catalog_version_id: number; owner_identifier: string | null; received_at: Date; due_at: Date | null; status: string;
   }>(
-    `SELECT d.id, d.code, d.code_source, u.code AS unit_code, u.name AS unit_name, d.procedure_code, p.name AS procedure_name,
+    `SELECT d.id, d.unit_id, d.code, d.code_source, u.code AS unit_code, u.name AS unit_name, d.procedure_code, p.name AS procedure_name,
             d.catalog_version_id, d.owner_identifier, d.received_at, d.due_at, d.status
      FROM dossiers d JOIN units u ON u.id = d.unit_id
-     LEFT JOIN procedures p ON p.catalog_version_id = d.catalog_version_id AND p.code = d.procedure_code WHERE d.code = $1`,
-    [code],
+     LEFT JOIN procedures p ON p.catalog_version_id = d.catalog_version_id AND p.code = d.procedure_code
+     WHERE d.code = $1 AND ($2::uuid[] IS NULL OR d.unit_id = ANY($2))`,
+    [code, scopeParam(units)],
   );
   return rows[0] ?? null;
 }

@@ -1,5 +1,8 @@
 import sharp from 'sharp';
-import { AppError, batchRepository, documentRepository, dossierRepository, recordAudit, withTransaction, type Db, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
+import {
+  AppError, batchRepository, documentRepository, dossierRepository, recordAudit, withTransaction,
+  type Acting, type Db, type ObjectStore, type Queryable, type Queue, type UnitScope,
+} from '@sohoa/shared';
 import { completeness, learnedPhrasesFrom, matchDocument, type PageWord } from './index.ts';
 import * as repo from './dossier.repository.ts';
 import { candidates, learnedPhrases } from './jobs/split.repository.ts';
@@ -19,11 +22,15 @@ export function documentSummary(d: repo.DocumentRow) {
   };
 }
 
-/** A dossier as the counter sees it: its documents, and which required components are present, missing or uncertain. */
-export async function dossierView(db: Queryable, code: string) {
-  const dossier = await repo.getDossier(db, code);
+/**
+ * A dossier as the counter sees it: its documents, and which required components are present, missing or
+ * uncertain. It shows personal data (the owner's identifier, the fields read off the papers): the read is audited.
+ */
+export async function dossierView(db: Queryable, code: string, by: Acting) {
+  const dossier = await repo.getDossier(db, code, by.units);
   if (!dossier) throw new AppError('not-found', `dossier ${code} not found`, 404);
   const documents = await repo.documentsOfDossier(db, dossier.id);
+  await recordAudit(db, { actor: by.actor, action: 'dossier.read', subjectType: 'dossier', subjectId: dossier.id, unitId: dossier.unit_id, purpose: by.purpose, detail: { code: dossier.code } });
   const components = dossier.procedure_code ? await repo.componentsOf(db, dossier.catalog_version_id, dossier.procedure_code) : [];
   const items = completeness(
     components.filter((c) => c.kind === 'component'),
@@ -40,23 +47,37 @@ export async function dossierView(db: Queryable, code: string) {
   };
 }
 
-export async function reviewList(db: Queryable, unitCode: string | null) {
-  return (await repo.documentsInReview(db, unitCode)).map(documentSummary);
+/** The documents waiting for a clerk, in the reader's units; their fields are personal data: audited per unit. */
+export async function reviewList(db: Queryable, unitCode: string | null, by: Acting) {
+  const documents = await repo.documentsInReview(db, unitCode, by.units);
+  const byUnit = new Map<string, string[]>();
+  for (const d of documents) byUnit.set(d.unit_id, [...(byUnit.get(d.unit_id) ?? []), d.id]);
+  for (const [unitId, shown] of byUnit) {
+    await recordAudit(db, { actor: by.actor, action: 'review.read', subjectType: 'unit', subjectId: unitId, unitId, purpose: by.purpose, detail: { documents: shown } });
+  }
+  return documents.map(documentSummary);
 }
 
-export async function documentView(db: Queryable, id: string) {
-  const doc = await repo.getDocument(db, id);
+/** One document with its fields: audited (on its dossier) when someone reads it. */
+export async function documentView(db: Queryable, id: string, by: Acting) {
+  const doc = await repo.getDocument(db, id, false, by.units);
   if (!doc) throw new AppError('not-found', 'document not found', 404);
+  await recordAudit(db, { actor: by.actor, action: 'dossier.document-read', subjectType: 'dossier', subjectId: doc.dossier_id, unitId: doc.unit_id, purpose: by.purpose, detail: { document: doc.id } });
   return documentSummary(doc);
+}
+
+/** A document as an edit leaves it, for the clerk who made the edit (the edit is what the trail records). */
+async function editedView(db: Queryable, id: string) {
+  return documentSummary((await repo.getDocument(db, id))!);
 }
 
 /**
  * The clerk's one action: "this document is component X" (a confirmation or a correction). It teaches the unit's
  * matcher, releases a document waiting for review to signing, and on an archived record has archive-api correct its metadata (record.reclassify).
  */
-export async function confirmComponent(deps: ClerkDeps, o: { documentId: string; componentCode: string; procedureCode?: string; actor: string }) {
+export async function confirmComponent(deps: ClerkDeps, o: { documentId: string; componentCode: string; procedureCode?: string; by: Acting }) {
   await withTransaction(deps.db, async (tx) => {
-    const doc = await repo.getDocument(tx, o.documentId, true);
+    const doc = await repo.getDocument(tx, o.documentId, true, o.by.units);
     if (!doc) throw new AppError('not-found', 'document not found', 404);
     if (doc.kind !== 'document') throw new AppError('not-a-component', 'a receipt is not a dossier component', 409);
     const procedureCode = o.procedureCode ?? doc.procedure_code ?? doc.dossier_procedure;
@@ -64,37 +85,37 @@ export async function confirmComponent(deps: ClerkDeps, o: { documentId: string;
     const component = (await repo.componentsOf(tx, doc.catalog_version_id, procedureCode)).find((c) => c.code === o.componentCode);
     if (!component) throw new AppError('unknown-component', `procedure ${procedureCode} has no component ${o.componentCode}`, 422);
 
-    await documentRepository.confirmComponent(tx, doc.id, { procedureCode, componentCode: component.code, actor: o.actor });
+    await documentRepository.confirmComponent(tx, doc.id, { procedureCode, componentCode: component.code, actor: o.by.actor });
     await dossierRepository.procedureFound(tx, doc.dossier_id, procedureCode);
     const pages = await repo.pageTexts(tx, doc.page_ids);
     await repo.addLearnedPhrases(tx, doc.unit_id, learnedPhrasesFrom(pages, procedureCode, component.code));
     // An archived record is archive-api's to correct: asked in this transaction, so it happens exactly when the correction commits.
     if (doc.record_id) await deps.queue.send('record.reclassify', { documentId: doc.id }, { tx });
     await recordAudit(tx, {
-      actor: o.actor, action: doc.component_code === component.code ? 'document.component-confirmed' : 'document.component-corrected',
-      subjectType: 'document', subjectId: doc.id, detail: { from: doc.component_code, to: component.code, procedure: procedureCode, confidence: doc.confidence },
+      actor: o.by.actor, action: doc.component_code === component.code ? 'document.component-confirmed' : 'document.component-corrected',
+      subjectType: 'document', subjectId: doc.id, unitId: doc.unit_id, purpose: o.by.purpose, detail: { from: doc.component_code, to: component.code, procedure: procedureCode, confidence: doc.confidence },
     });
     if (doc.status === 'review') await deps.queue.send('document.build', { documentId: doc.id }, { tx });
   });
-  return documentView(deps.db, o.documentId);
+  return editedView(deps.db, o.documentId);
 }
 
 /** Appends the other document's pages to this one (a document the machine cut in two). */
-export async function mergeDocuments(deps: ClerkDeps, o: { documentId: string; otherId: string; actor: string }) {
+export async function mergeDocuments(deps: ClerkDeps, o: { documentId: string; otherId: string; by: Acting }) {
   if (o.documentId === o.otherId) throw new AppError('same-document', 'a document cannot be merged with itself', 422);
-  return editDocuments(deps, o.actor, async (tx) => {
-    const [doc, other] = [await editable(tx, o.documentId), await editable(tx, o.otherId)];
+  return editDocuments(deps, async (tx) => {
+    const [doc, other] = [await editable(tx, o.documentId, o.by.units), await editable(tx, o.otherId, o.by.units)];
     if (doc.dossier_id !== other.dossier_id) throw new AppError('other-dossier', 'both documents must belong to the same dossier', 409);
     await documentRepository.merge(tx, doc.id, [...doc.page_ids, ...other.page_ids], other.id);
-    await recordAudit(tx, { actor: o.actor, action: 'document.merged', subjectType: 'document', subjectId: doc.id, detail: { merged: other.id, pages: other.page_ids } });
+    await recordAudit(tx, { actor: o.by.actor, action: 'document.merged', subjectType: 'document', subjectId: doc.id, unitId: doc.unit_id, purpose: o.by.purpose, detail: { merged: other.id, pages: other.page_ids } });
     return [doc.id];
   });
 }
 
 /** Cuts a document before its page number `atPage` (1-based): a form the machine took for a continuation. */
-export async function splitDocument(deps: ClerkDeps, o: { documentId: string; atPage: number; actor: string }) {
-  return editDocuments(deps, o.actor, async (tx) => {
-    const doc = await editable(tx, o.documentId);
+export async function splitDocument(deps: ClerkDeps, o: { documentId: string; atPage: number; by: Acting }) {
+  return editDocuments(deps, async (tx) => {
+    const doc = await editable(tx, o.documentId, o.by.units);
     if (!Number.isInteger(o.atPage) || o.atPage < 2 || o.atPage > doc.page_ids.length) {
       throw new AppError('bad-page', `atPage must be between 2 and ${doc.page_ids.length}`, 422);
     }
@@ -102,30 +123,30 @@ export async function splitDocument(deps: ClerkDeps, o: { documentId: string; at
     const newId = await documentRepository.split(
       tx, { id: doc.id, batchId: doc.batch_id, dossierId: doc.dossier_id, position: doc.position, procedureCode: doc.procedure_code }, head, tail,
     );
-    await recordAudit(tx, { actor: o.actor, action: 'document.split', subjectType: 'document', subjectId: doc.id, detail: { newDocument: newId, pages: tail } });
+    await recordAudit(tx, { actor: o.by.actor, action: 'document.split', subjectType: 'document', subjectId: doc.id, unitId: doc.unit_id, purpose: o.by.purpose, detail: { newDocument: newId, pages: tail } });
     return [doc.id, newId];
   });
 }
 
 /** Puts the document's pages in the clerk's order (the same pages, nothing added or lost). */
-export async function reorderPages(deps: ClerkDeps, o: { documentId: string; pageIds: string[]; actor: string }) {
-  return editDocuments(deps, o.actor, async (tx) => {
-    const doc = await editable(tx, o.documentId);
+export async function reorderPages(deps: ClerkDeps, o: { documentId: string; pageIds: string[]; by: Acting }) {
+  return editDocuments(deps, async (tx) => {
+    const doc = await editable(tx, o.documentId, o.by.units);
     const same = o.pageIds.length === doc.page_ids.length && new Set(o.pageIds).size === o.pageIds.length && o.pageIds.every((id) => doc.page_ids.includes(id));
     if (!same) throw new AppError('not-the-same-pages', 'give every page of the document exactly once', 422);
     await documentRepository.reorder(tx, doc.id, o.pageIds);
-    await recordAudit(tx, { actor: o.actor, action: 'document.reordered', subjectType: 'document', subjectId: doc.id, detail: { from: doc.page_ids, to: o.pageIds } });
+    await recordAudit(tx, { actor: o.by.actor, action: 'document.reordered', subjectType: 'document', subjectId: doc.id, unitId: doc.unit_id, purpose: o.by.purpose, detail: { from: doc.page_ids, to: o.pageIds } });
     return [doc.id];
   });
 }
 
 /** Turns a page the orientation step got wrong: the image and its word boxes turn together. */
-export async function rotatePage(deps: ClerkDeps, o: { pageId: string; degrees: number; actor: string }) {
+export async function rotatePage(deps: ClerkDeps, o: { pageId: string; degrees: number; by: Acting }) {
   if (![90, 180, 270].includes(o.degrees)) throw new AppError('bad-rotation', 'degrees must be 90, 180 or 270 (clockwise)', 422);
-  return editDocuments(deps, o.actor, async (tx) => {
-    const { rows } = await tx.query<{ id: string }>(`SELECT id FROM documents WHERE $1 = ANY(page_ids) AND status <> 'merged'`, [o.pageId]);
-    if (!rows[0]) throw new AppError('not-found', 'page not found in any document', 404);
-    const doc = await editable(tx, rows[0].id);
+  return editDocuments(deps, async (tx) => {
+    const documentId = await repo.documentOfPage(tx, o.pageId, o.by.units);
+    if (!documentId) throw new AppError('not-found', 'page not found in any document', 404);
+    const doc = await editable(tx, documentId, o.by.units);
     const { rows: pages } = await tx.query<{ image_key: string; width: number; height: number; rotation: number; words: PageWord[] }>(
       'SELECT image_key, width, height, rotation, words FROM pages WHERE id = $1 FOR UPDATE',
       [o.pageId],
@@ -138,7 +159,7 @@ export async function rotatePage(deps: ClerkDeps, o: { pageId: string; degrees: 
     const turned = rotateWords(page.words ?? [], page.width, page.height, o.degrees as 90 | 180 | 270);
     const [width, height] = o.degrees === 180 ? [page.width, page.height] : [page.height, page.width];
     await batchRepository.pageTurned(tx, o.pageId, { width, height, degrees: o.degrees, words: turned, imageKey });
-    await recordAudit(tx, { actor: o.actor, action: 'page.rotated', subjectType: 'page', subjectId: o.pageId, detail: { degrees: o.degrees, document: doc.id } });
+    await recordAudit(tx, { actor: o.by.actor, action: 'page.rotated', subjectType: 'page', subjectId: o.pageId, unitId: doc.unit_id, purpose: o.by.purpose, detail: { degrees: o.degrees, document: doc.id } });
     return [doc.id];
   });
 }
@@ -155,8 +176,9 @@ export function rotateWords(words: PageWord[], width: number, height: number, de
   });
 }
 
-async function editable(tx: Queryable, id: string): Promise<repo.DocumentRow> {
-  const doc = await repo.getDocument(tx, id, true);
+/** A document of the caller's units the clerk may still change; another unit's is not found. */
+async function editable(tx: Queryable, id: string, units: UnitScope): Promise<repo.DocumentRow> {
+  const doc = await repo.getDocument(tx, id, true, units);
   if (!doc) throw new AppError('not-found', `document ${id} not found`, 404);
   if (!EDITABLE.has(doc.status)) throw new AppError('not-editable', `document ${id} is already ${doc.status}: its pages can no longer change`, 409);
   return doc;
@@ -166,7 +188,7 @@ async function editable(tx: Queryable, id: string): Promise<repo.DocumentRow> {
  * Runs a structural edit, then decides each touched document again: a clerk-confirmed component stands; otherwise
  * the matcher runs on the new pages. Confident documents go on to be built, the others wait for review.
  */
-async function editDocuments(deps: ClerkDeps, actor: string, edit: (tx: Queryable) => Promise<string[]>) {
+async function editDocuments(deps: ClerkDeps, edit: (tx: Queryable) => Promise<string[]>) {
   const touched = await withTransaction(deps.db, async (tx) => {
     const touched = await edit(tx);
     for (const id of touched) {
@@ -184,5 +206,5 @@ async function editDocuments(deps: ClerkDeps, actor: string, edit: (tx: Queryabl
     }
     return touched;
   });
-  return Promise.all(touched.map((id) => documentView(deps.db, id)));
+  return Promise.all(touched.map((id) => editedView(deps.db, id)));
 }

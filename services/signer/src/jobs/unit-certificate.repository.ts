@@ -87,6 +87,7 @@ export async function insertActiveCertificate(db: Db, row: NewCertificateRow): P
       action: 'certificate.registered',
       subjectType: 'unit',
       subjectId: row.unitId,
+      unitId: row.unitId,
       detail: { certificateId: id, role: row.role, subject: row.subject, fingerprintSha256: row.fingerprintSha256, notAfter: row.notAfter },
     });
     return id;
@@ -107,7 +108,7 @@ export async function markRevoked(db: Db, id: string, reason: string, actor: str
     );
     const row = rows[0];
     if (row) {
-      await recordAudit(tx, { actor, action: 'certificate.revoked', subjectType: 'unit', subjectId: row.unit_id, detail: { certificateId: id, reason } });
+      await recordAudit(tx, { actor, action: 'certificate.revoked', subjectType: 'unit', subjectId: row.unit_id, unitId: row.unit_id, detail: { certificateId: id, reason } });
     }
     return row ?? null;
   });
