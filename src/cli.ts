@@ -5,6 +5,8 @@ import { runIngest } from './commands/ingest.ts';
 import { runVerify } from './commands/verify.ts';
 import { runMatch } from './commands/match.ts';
 import { runSign } from './commands/sign.ts';
+import { accountsUsage, runKeys, runUnits, runUsers } from './commands/accounts.ts';
+import { UsageError } from './commands/usage.ts';
 
 const usage = `sohoa: digitize one-stop counter dossiers into signed, searchable records
 
@@ -21,7 +23,8 @@ const usage = `sohoa: digitize one-stop counter dossiers into signed, searchable
                                    --soft-fail or REVOCATION_SOFT_FAIL=on: an unknown revocation status is reported, not fatal)
   sohoa sign --p12 FILE (--password-file F | --password-env VAR) [--tsa URL] [--as unit|officer|none]
              [--name TEXT] [--seal IMAGE] [--reason TEXT] IN.pdf OUT.pdf
-                                   sign any PDF with a PKCS#12 (PAdES B-B; B-T with --tsa), as the pipeline does`;
+                                   sign any PDF with a PKCS#12 (PAdES B-B; B-T with --tsa), as the pipeline does
+${accountsUsage}`;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   start: () => runStart(),
@@ -54,6 +57,9 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     if (positionals.length !== 1) throw new UsageError('usage: sohoa verify FILE.pdf [--trust CA.pem]… [--trust-dir DIR]… [--soft-fail]');
     return runVerify(positionals[0], { trust: values.trust ?? [], trustDirs: values['trust-dir'] ?? [], softFail: values['soft-fail'] === true });
   },
+  units: (args) => runUnits(args),
+  users: (args) => runUsers(args),
+  keys: (args) => runKeys(args),
   sign: (args) => {
     const { values, positionals } = parseArgs({
       args,
@@ -74,8 +80,6 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     });
   },
 };
-
-class UsageError extends Error {}
 
 const [name, ...rest] = process.argv.slice(2);
 const command = name ? commands[name] : undefined;
