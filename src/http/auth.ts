@@ -54,11 +54,20 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** X-Purpose: why a system reads (written with each audited read). Short text, no control characters. */
+/**
+ * X-Purpose: why a system reads (written with each audited read). Short text, no control characters; header values
+ * are Latin-1, so Vietnamese is sent percent-encoded (encodeURIComponent) and decoded here.
+ */
 function purposeOf(req: Request): string | undefined {
-  const value = req.get(PURPOSE_HEADER)?.trim();
-  if (!value) return undefined;
-  if (value.length > 200 || CONTROL_CHARACTERS.test(value)) throw new AppError('invalid-purpose', 'X-Purpose: at most 200 characters of text', 400);
+  const raw = req.get(PURPOSE_HEADER)?.trim();
+  if (!raw) return undefined;
+  let value: string;
+  try {
+    value = decodeURIComponent(raw).trim();
+  } catch {
+    throw new AppError('invalid-purpose', 'X-Purpose: percent-encode text that is not ASCII (UTF-8, as encodeURIComponent does)', 400);
+  }
+  if (!value || value.length > 200 || CONTROL_CHARACTERS.test(value)) throw new AppError('invalid-purpose', 'X-Purpose: 1 to 200 characters of text', 400);
   return value;
 }
 

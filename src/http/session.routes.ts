@@ -40,7 +40,7 @@ function clearSessionCookie(req: Request, res: Response): void {
 /** What the UI needs about its caller: who, where, what it may do. */
 async function whoAmI(db: Db, caller: Caller, session: { csrfToken: string; expiresAt: Date } | null) {
   const held = permissions.filter((p) => caller.grants.has(p));
-  const base = { kind: caller.kind, name: caller.name, admin: caller.admin, permissions: held, units: await units.unitsVisibleTo(db, caller) };
+  const base = { kind: caller.kind, name: caller.name, admin: caller.admin, permissions: held, units: await units.unitsVisibleTo(db, caller), purpose: caller.purpose ?? null };
   if (caller.kind !== 'person') return base;
   const person = await people.personView(db, caller.id);
   return {
