@@ -40,3 +40,8 @@ export async function block(db: Queryable, keySha256: string, seconds: number): 
 export async function clear(db: Queryable, keySha256: string): Promise<void> {
   await db.query('DELETE FROM login_throttle WHERE key_sha256 = $1', [keySha256]);
 }
+
+/** Rows of names and addresses not tried for a day and not blocked: nothing to remember. */
+export async function forgetOld(db: Queryable): Promise<void> {
+  await db.query("DELETE FROM login_throttle WHERE window_started_at < now() - interval '1 day' AND (blocked_until IS NULL OR blocked_until < now())");
+}

@@ -86,6 +86,7 @@ export async function signInWithPassword(db: Db, o: { username: string; password
   }
   if (user.disabledAt) throw new AppError('account-disabled', 'this account is disabled', 403);
   await throttle.clear(db, lockKey);
+  await throttle.forgetOld(db); // names tried once (typos, scans for names) do not pile up
   if (user.failedLogins || user.lockedUntil) await users.setLockState(db, user.id, 0, null);
   return withTransaction(db, (tx) => startSession(tx, { userId: user.id, username: user.username, via: 'password', address: o.address }));
 }
