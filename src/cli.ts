@@ -6,6 +6,8 @@ import { runVerify } from './commands/verify.ts';
 import { runMatch } from './commands/match.ts';
 import { runSign } from './commands/sign.ts';
 import { runAuditHead, runAuditVerify } from './commands/audit.ts';
+import { accountsUsage, runKeys, runUnits, runUsers } from './commands/accounts.ts';
+import { UsageError } from './commands/usage.ts';
 
 const usage = `sohoa: digitize one-stop counter dossiers into signed, searchable records
 
@@ -26,7 +28,9 @@ const usage = `sohoa: digitize one-stop counter dossiers into signed, searchable
   sohoa audit verify [--json]      check the audit trail's hash chain and the last head in the object store; exit 0
                                    only if intact, else the first bad row is named (DATABASE_URL: read directly;
                                    else the running server is asked)
-  sohoa audit head                 write the audit chain's end to the object store now`;
+  sohoa audit head                 write the audit chain's end to the object store now
+${accountsUsage}`;
+
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   start: () => runStart(),
@@ -65,6 +69,9 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     if (positionals.length === 1 && positionals[0] === 'head') return runAuditHead();
     throw new UsageError('usage: sohoa audit verify [--json] | sohoa audit head');
   },
+  units: (args) => runUnits(args),
+  users: (args) => runUsers(args),
+  keys: (args) => runKeys(args),
   sign: (args) => {
     const { values, positionals } = parseArgs({
       args,
@@ -85,8 +92,6 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     });
   },
 };
-
-class UsageError extends Error {}
 
 const [name, ...rest] = process.argv.slice(2);
 const command = name ? commands[name] : undefined;

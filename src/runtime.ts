@@ -94,7 +94,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       await sweepSpool(config.spoolDir);
       const app = createApp({
         db, store, queue, log, maxUploadBytes: config.limits.maxUploadBytes, spoolDir: config.spoolDir,
-        signing: { ...config.signing, pkiDir: config.pkiDir, keys }, notReady: () => notReady,
+        signing: { ...config.signing, pkiDir: config.pkiDir, keys }, notReady: () => notReady, trustProxy: config.trustProxy,
       });
       const server: Server = await new Promise((resolve, reject) => {
         const s = app.listen(config.port, config.host, () => resolve(s));

@@ -47,6 +47,11 @@ const EnvSchema = z.object({
   MAX_PAGE_PIXELS: z.coerce.number().int().min(1).default(100_000_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SOHOA_WORKERS: z.enum(['on', 'off']).default('on'),
+  /**
+   * express's `trust proxy`: unset = trust no proxy; `true`, a hop count, or addresses/subnets (`loopback`,
+   * `10.0.0.1`, …). Behind a TLS proxy it makes session cookies Secure and rate limits see the client's address.
+   */
+  TRUST_PROXY: z.string().optional(),
   /** RFC 3161 time-stamp authority: records are signed PAdES B-T when set. */
   TSA_URL: z.string().url().optional(),
   /** Trusted CA certificates (*.pem/*.crt/*.cer) and CRLs (*.crl); default <DATA_DIR>/pki/trust. */
@@ -95,6 +100,7 @@ export interface Config {
   limits: { maxUploadBytes: number; maxPagePixels: number };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   runWorkers: boolean;
+  trustProxy: boolean | number | string;
   signing: {
     tsaUrl?: string;
     trustAnchorsDir: string;
@@ -109,6 +115,13 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  const v = value?.trim();
+  if (!v || v === 'false') return false;
+  if (v === 'true') return true;
+  return /^\d+$/.test(v) ? Number(v) : v;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
@@ -136,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxPagePixels: e.MAX_PAGE_PIXELS },
     logLevel: e.LOG_LEVEL,
     runWorkers: e.SOHOA_WORKERS === 'on',
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
     signing: {
       tsaUrl: e.TSA_URL,
       trustAnchorsDir: path.resolve(e.TRUST_ANCHORS_DIR ?? path.join(dataDir, 'pki', 'trust')),

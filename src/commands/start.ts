@@ -16,6 +16,7 @@ export async function runStart(): Promise<number> {
       `  hot folder:   ${config.inboxDir}/<unit code>/[<procedure code>/]`,
       `  quarantine:   object store quarantine/ (GET /api/v1/quarantine)`,
       `  API token:    ${result.credentialsFile}${result.tokenCreated ? ' (new)' : ''}`,
+      result.adminCreated ? `  first start:  admin person "${result.adminCreated}" created; its password is in ${result.credentialsFile}` : '',
       result.catalogImported ? '  first start:  sample procedure catalog imported' : '',
       result.unitCreated ? '  first start:  demo unit 000.00.00.H00 "UBND phường Mẫu" created' : '',
       result.certificate ? `  first start:  development CA and unit certificate in ${config.pkiDir}` : '',

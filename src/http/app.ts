@@ -1,11 +1,12 @@
 /**
  * The HTTP API: the runtime layer above the services. Health and readiness here, everything else under /api/v1
- * behind the bearer token, one router per domain; errors become JSON answers at this edge.
+ * behind `authenticate` (API key, legacy token or session cookie + CSRF), one router per domain; errors become JSON answers at this edge.
  */
 import express from 'express';
 import { AppError, type Db, type Logger, type ObjectStore, type Queue } from '@sohoa/shared';
-import { requireToken } from './auth.ts';
 import { auditRoutes } from './audit.routes.ts';
+import { accountRoutes } from './accounts.routes.ts';
+import { authenticate } from './auth.ts';
 import { batchRoutes } from './batches.routes.ts';
 import { catalogRoutes } from './catalog.routes.ts';
 import { certificateRoutes, type CertificateRoutesDeps } from './certificates.routes.ts';
@@ -15,6 +16,7 @@ import { errorHandler } from './errors.ts';
 import { openApiRoutes } from './openapi.routes.ts';
 import { exportRoutes } from './exports.routes.ts';
 import { recordRoutes } from './records.routes.ts';
+import { sessionRoutes } from './session.routes.ts';
 
 export interface ApiDeps {
   db: Db; store: ObjectStore; queue: Queue; log: Logger; maxUploadBytes: number;
@@ -25,11 +27,14 @@ export interface ApiDeps {
   notReady?: () => string | null;
   /** How a request becomes a Caller (res.locals.caller) or a 401: the bearer-token check unless given. */
   authenticate?: express.RequestHandler;
+  /** express's `trust proxy` (TRUST_PROXY): which proxies' X-Forwarded-For/-Proto to believe (client address, TLS). */
+  trustProxy?: boolean | number | string;
 }
 
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
 
   const dependencies = async () => {
     const checks = await Promise.allSettled([deps.db.query('SELECT 1'), deps.queue.ping(), deps.store.ping()]);
@@ -53,7 +58,8 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(openApiRoutes());
 
   const api = express.Router();
-  api.use(deps.authenticate ?? requireToken(deps.db));
+  api.use(sessionRoutes(deps)); // POST /session is open to anyone; its other routes authenticate themselves
+  api.use(deps.authenticate ?? authenticate(deps));
 
   // Order matters: the dossier router's JSON body parser serves every router mounted after it, and none before it
   // (POST /batches is multipart).
@@ -64,6 +70,7 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(auditRoutes(deps));
   api.use(descriptionRoutes(deps));
   api.use(exportRoutes(deps));
+  api.use(accountRoutes(deps));
   if (deps.signing) api.use(certificateRoutes({ db: deps.db, signing: deps.signing }));
   app.use('/api/v1', api);
   app.use((_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));

@@ -3,7 +3,7 @@ import { startEmbeddedPostgres } from './postgres.ts';
 import { startEmbeddedS3 } from './s3.ts';
 
 export { freePort } from './ports.ts';
-export { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './postgres.ts';
+export { runningEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './postgres.ts';
 export { startEmbeddedS3, type EmbeddedS3Handle } from './s3.ts';
 
 export interface EmbeddedStack {

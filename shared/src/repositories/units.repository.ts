@@ -1,7 +1,27 @@
 import type { Queryable } from '../db.ts';
 
-/** The only writer of `units` (today the first start creates the demo unit; an admin command would come here too). */
-export async function createUnit(db: Queryable, u: { code: string; name: string }): Promise<string> {
-  const { rows } = await db.query<{ id: string }>('INSERT INTO units (code, name) VALUES ($1, $2) RETURNING id', [u.code, u.name]);
+export interface UnitRow { id: string; code: string; name: string; parentId: string | null; kind: string | null }
+
+/** The only writer of `units`: the first start's demo unit, `sohoa units add|import` and the admin routes. */
+export async function createUnit(db: Queryable, u: { code: string; name: string; parentId?: string | null; kind?: string | null }): Promise<string> {
+  const { rows } = await db.query<{ id: string }>('INSERT INTO units (code, name, parent_id, kind) VALUES ($1, $2, $3, $4) RETURNING id', [
+    u.code, u.name, u.parentId ?? null, u.kind ?? null,
+  ]);
   return rows[0].id;
+}
+
+/** An import's row for a unit that exists already: its name, parent and kind follow the list. */
+export async function updateUnit(db: Queryable, id: string, u: { name: string; parentId: string | null; kind: string | null }): Promise<void> {
+  await db.query('UPDATE units SET name = $2, parent_id = $3, kind = $4 WHERE id = $1', [id, u.name, u.parentId, u.kind]);
+}
+
+/** Every unit (a province has hundreds: small enough to hold whole when expanding subtrees). */
+export async function allUnits(db: Queryable): Promise<UnitRow[]> {
+  const { rows } = await db.query<UnitRow>('SELECT id, code, name, parent_id AS "parentId", kind FROM units ORDER BY code');
+  return rows;
+}
+
+export async function unitByCode(db: Queryable, code: string): Promise<UnitRow | null> {
+  const { rows } = await db.query<UnitRow>('SELECT id, code, name, parent_id AS "parentId", kind FROM units WHERE code = $1', [code]);
+  return rows[0] ?? null;
 }
