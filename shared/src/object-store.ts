@@ -13,9 +13,10 @@ export interface ObjectStore {
   readonly bucket: string;
   /** Whether the bucket has S3 Object Lock (a real MinIO); when false, sohoa enforces retention itself. */
   readonly objectLock: boolean;
-  put(key: string, body: Buffer | Uint8Array, options?: PutOptions): Promise<void>;
+  /** The version written, where the bucket keeps versions (Object Lock turns versioning on). */
+  put(key: string, body: Buffer | Uint8Array, options?: PutOptions): Promise<PutResult>;
   /** For large objects: never whole in memory (the client holds a few parts of 16 MiB at a time). */
-  putStream(key: string, body: Readable, size: number, options?: PutOptions): Promise<void>;
+  putStream(key: string, body: Readable, size: number, options?: PutOptions): Promise<PutResult>;
   get(key: string): Promise<Buffer>;
   getStream(key: string): Promise<Readable>;
   stat(key: string): Promise<StoredObjectInfo | null>;
@@ -23,6 +24,8 @@ export interface ObjectStore {
   list(prefix: string): Promise<string[]>;
   ping(): Promise<void>;
 }
+
+export interface PutResult { versionId?: string }
 
 export interface PutOptions {
   contentType?: string;
@@ -82,20 +85,22 @@ class S3ObjectStore implements ObjectStore {
     readonly objectLock: boolean,
   ) {}
 
-  async put(key: string, body: Buffer | Uint8Array, options: PutOptions = {}) {
+  async put(key: string, body: Buffer | Uint8Array, options: PutOptions = {}): Promise<PutResult> {
     assertObjectKey(key); // an endpoint that keeps objects as files must never see a key that leaves its folder
     const buffer = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-    await this.client.putObject(this.bucket, key, buffer, buffer.length, putHeaders(options));
+    const { versionId } = await this.client.putObject(this.bucket, key, buffer, buffer.length, putHeaders(options));
+    return { versionId: versionId ?? undefined };
   }
 
-  async putStream(key: string, body: Readable, size: number, options: PutOptions = {}) {
+  async putStream(key: string, body: Readable, size: number, options: PutOptions = {}): Promise<PutResult> {
     assertObjectKey(key);
     if (size === 0) {
       body.destroy(); // the client sends an empty body without reading the stream, which would keep its file open
       return this.put(key, Buffer.alloc(0), options);
     }
     // The size picks the part size; without it the client would plan for a 5 TiB object and buffer huge parts.
-    await this.client.putObject(this.bucket, key, body, size, putHeaders(options));
+    const { versionId } = await this.client.putObject(this.bucket, key, body, size, putHeaders(options));
+    return { versionId: versionId ?? undefined };
   }
 
   async get(key: string): Promise<Buffer> {

@@ -2,3 +2,5 @@ export { archiveRecordJob, type ArchiveJobDeps } from './archive.job.ts';
 export { reclassifyRecordJob, type ReclassifyJobDeps } from './reclassify.job.ts';
 export { loadRecord } from './record.repository.ts';
 export { recordMetadata, objectMetadata } from './record-metadata.ts';
+export { recordRetention, retentionEnded, vietnamDate, type RecordRetention, type RetentionInput } from './retention.ts';
+export { fileClosed } from './file-closing.ts';
