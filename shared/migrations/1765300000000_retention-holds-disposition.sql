@@ -21,6 +21,7 @@ ALTER TABLE records ALTER COLUMN document_id DROP NOT NULL, ALTER COLUMN dossier
   ADD CONSTRAINT records_document_kind CHECK ((kind = 'document') = (document_id IS NOT NULL));
 CREATE INDEX records_due ON records (retain_until) WHERE NOT permanent AND disposed_at IS NULL;
 CREATE INDEX records_dossier ON records (dossier_id);
+CREATE INDEX records_object_key ON records (object_key); -- the object guard looks records up by key
 
 -- A legal hold covers one record, a whole dossier (archival file: also records archived into it later), or a saved
 -- result set (its record ids as they were when the hold was placed). Never deleted: lifting is recorded on the row.
@@ -106,6 +107,7 @@ CREATE TABLE record_tombstones (
 DROP TABLE record_tombstones, disposition_open_items, disposition_items, disposition_lists;
 DROP FUNCTION record_on_hold(uuid, uuid);
 DROP TABLE legal_holds;
+DROP INDEX records_object_key;
 DROP INDEX records_dossier;
 DROP INDEX records_due;
 DELETE FROM records WHERE kind <> 'document';

@@ -3,7 +3,7 @@ import type { Queryable } from './db.ts';
 export interface AuditEvent {
   actor: string;
   action: string;
-  subjectType: 'batch' | 'file' | 'page' | 'document' | 'record' | 'unit' | 'catalog' | 'token';
+  subjectType: 'batch' | 'file' | 'page' | 'document' | 'record' | 'unit' | 'catalog' | 'token' | 'dossier' | 'hold' | 'disposition';
   subjectId: string;
   detail?: object;
 }

@@ -3,11 +3,13 @@
  *   GET /records/:id          the record: object key, fixity, retention, metadata
  *   GET /records/:id/pdf      its signed PDF, with the SHA-256 in a Digest header
  *   GET /records/:id/verify   every signature of the record checked, problems in words (with signing configured)
+ *   DELETE /records/:id       always refused (409, with the reason): retained, held, or due and then only the
+ *                             disposition job deletes it, after the archive lead's approval; even admin
  */
 import path from 'node:path';
 import express from 'express';
-import { AppError, isUuid, type Db, type ObjectStore } from '@sohoa/shared';
-import { loadRecord } from '@sohoa/archive-api';
+import { AppError, actorOf, isUuid, recordAudit, requirePermission, type Caller, type Db, type ObjectStore } from '@sohoa/shared';
+import { guardedRecordFacts, loadRecord, objectChangeRefusal, vietnamDate } from '@sohoa/archive-api';
 import { formatReport, verifyPdf } from '@sohoa/signer';
 import { loadTrustMaterial, type SigningSettings } from '@sohoa/signer/jobs';
 
@@ -35,6 +37,18 @@ export function recordRoutes(deps: RecordRoutesDeps): express.Router {
     const record = await recordOr404(req.params.id);
     const pdf = await deps.store.get(record.objectKey);
     res.type('application/pdf').set('Content-Disposition', `inline; filename="${record.id}.pdf"`).set('Digest', `sha-256=${Buffer.from(record.sha256, 'hex').toString('base64')}`).send(pdf);
+  });
+
+  r.delete('/records/:id', async (req, res) => {
+    const record = await recordOr404(req.params.id);
+    const caller = res.locals.caller as Caller;
+    requirePermission(caller, 'records:read', record.unitId, 'record not found');
+    const refusal = objectChangeRefusal(await guardedRecordFacts(deps.db, { id: record.id }), 'delete', vietnamDate(new Date())) ?? {
+      code: 'disposition-required' as const,
+      message: `record ${record.id} is approved for disposition: the disposition job deletes it, no one else`,
+    };
+    await recordAudit(deps.db, { actor: actorOf(caller), action: 'record.delete-refused', subjectType: 'record', subjectId: record.id, detail: { ...refusal } });
+    throw new AppError(refusal.code, refusal.message, 409);
   });
 
   const signing = deps.signing;

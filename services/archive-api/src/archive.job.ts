@@ -3,8 +3,9 @@ import { documentRepository, recordAudit, recordKey, UnsafeObjectKey, withTransa
 import * as repo from './archive.repository.ts';
 import { objectMetadata, recordMetadata } from './record-metadata.ts';
 import { recordRetention } from './retention.ts';
+import { defaultLockSettings, objectLockFor, type LockSettings } from './object-lock.ts';
 
-export interface ArchiveJobDeps { db: Db; store: ObjectStore }
+export interface ArchiveJobDeps { db: Db; store: ObjectStore; lock?: LockSettings }
 
 /**
  * record.archive: the signed PDF becomes a record: stored under a key fixed by the record id (so a rerun
@@ -37,6 +38,9 @@ export function archiveRecordJob(deps: ArchiveJobDeps): JobHandler<'record.archi
         return { status: 'failed', reason: err.message };
       }
       const { versionId } = await deps.store.put(objectKey, pdf, { contentType: 'application/pdf', metadata: objectMetadata(metadata) });
+      // On a store with Object Lock, the version just written is locked before the record exists: no window where
+      // a committed record's object could still be removed. (Legal holds placed on its dossier follow at insert.)
+      if (deps.store.objectLock) await deps.store.lockRetention(objectKey, objectLockFor(retention, deps.lock ?? defaultLockSettings, archivedAt, versionId));
       const stored = createHash('sha256').update(await deps.store.get(objectKey)).digest('hex');
       if (stored !== sha256) throw new Error(`fixity check failed: stored object hashes to ${stored}, expected ${sha256}`);
 
@@ -48,6 +52,8 @@ export function archiveRecordJob(deps: ArchiveJobDeps): JobHandler<'record.archi
         });
         await documentRepository.markArchived(tx, documentId);
         if (created) await recordAudit(tx, { actor: 'system', action: 'record.archived', subjectType: 'record', subjectId: doc.record_id, detail: { objectKey, sha256 } });
+        const [held] = await repo.refreshLegalHold(tx, { recordIds: [doc.record_id] });
+        if (held?.legal_hold && deps.store.objectLock) await deps.store.setLegalHold(objectKey, true, versionId);
       });
       return { status: 'done' };
     },

@@ -68,7 +68,7 @@ export async function recordOfDocument(db: Queryable, documentId: string): Promi
 export interface RecordToReclassify {
   record_id: string; component_code: string | null; component_name: string | null; retention_years: number | null; has_component: boolean;
   old_retention_years: number | null; old_retain_until: string | null; retention_from: string; retention_provisional: boolean;
-  disposed: boolean; created_at: Date;
+  disposed: boolean; created_at: Date; object_key: string; object_version_id: string | null;
 }
 
 /** The archived record of a document, with the component the document is now (after a clerk's correction). */
@@ -76,7 +76,8 @@ export async function recordToReclassify(db: Queryable, documentId: string): Pro
   const { rows } = await db.query<RecordToReclassify>(
     `SELECT r.id AS record_id, doc.component_code, c.name AS component_name, c.retention_years, (c.code IS NOT NULL) AS has_component,
             r.retention_years AS old_retention_years, to_char(r.retain_until, 'YYYY-MM-DD') AS old_retain_until,
-            to_char(r.retention_from, 'YYYY-MM-DD') AS retention_from, r.retention_provisional, (r.disposed_at IS NOT NULL) AS disposed, r.created_at
+            to_char(r.retention_from, 'YYYY-MM-DD') AS retention_from, r.retention_provisional, (r.disposed_at IS NOT NULL) AS disposed, r.created_at,
+            r.object_key, r.object_version_id
      FROM records r JOIN documents doc ON doc.id = r.document_id JOIN dossiers d ON d.id = doc.dossier_id
      LEFT JOIN components c ON c.catalog_version_id = d.catalog_version_id
        AND c.procedure_code = coalesce(doc.procedure_code, d.procedure_code) AND c.code = doc.component_code
@@ -106,4 +107,15 @@ export async function retentionCountedFromClosing(db: Queryable, recordId: strin
        metadata = metadata || jsonb_build_object('retainUntil', $2::text) WHERE id = $1`,
     [recordId, retention.retainUntil, retention.countedFrom],
   );
+}
+
+/** Keeps records.legal_hold equal to record_on_hold() for the records a hold change touched; returns their keys. */
+export async function refreshLegalHold(db: Queryable, scope: { recordIds?: string[]; dossierId?: string }): Promise<{ id: string; object_key: string; object_version_id: string | null; legal_hold: boolean; changed: boolean }[]> {
+  const { rows } = await db.query(
+    `WITH touched AS (SELECT id, legal_hold AS was FROM records WHERE (id = ANY($1::uuid[]) OR dossier_id = $2::uuid) AND disposed_at IS NULL FOR UPDATE)
+     UPDATE records r SET legal_hold = record_on_hold(r.id, r.dossier_id) FROM touched t WHERE r.id = t.id
+     RETURNING r.id, r.object_key, r.object_version_id, r.legal_hold, (r.legal_hold <> t.was) AS changed`,
+    [scope.recordIds ?? [], scope.dossierId ?? null],
+  );
+  return rows;
 }

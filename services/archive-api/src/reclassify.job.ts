@@ -1,8 +1,9 @@
-import { recordAudit, withTransaction, type Db, type JobHandler } from '@sohoa/shared';
+import { recordAudit, withTransaction, type Db, type JobHandler, type ObjectStore } from '@sohoa/shared';
 import * as repo from './archive.repository.ts';
 import { recordRetention } from './retention.ts';
+import { defaultLockSettings, objectLockFor, type LockSettings } from './object-lock.ts';
 
-export interface ReclassifyJobDeps { db: Db }
+export interface ReclassifyJobDeps { db: Db; store?: ObjectStore; lock?: LockSettings }
 
 /**
  * record.reclassify: a clerk corrected the component of a document already archived. The record belongs to this
@@ -25,6 +26,11 @@ export function reclassifyRecordJob(deps: ReclassifyJobDeps): JobHandler<'record
         await repo.reclassifyRecord(tx, record.record_id, { code: record.component_code, name: record.component_name }, retention);
         const oldYears = record.old_retention_years;
         const newYears = retention.permanent ? null : (retention.retention as { years: number }).years;
+        const longer = retention.permanent ? oldYears !== null : retention.retainUntil! > (record.old_retain_until ?? '9999');
+        // An S3 lock is only ever extended: a shorter term stays locked to the old date and sohoa's guard decides.
+        if (longer && deps.store?.objectLock) {
+          await deps.store.lockRetention(record.object_key, objectLockFor(retention, deps.lock ?? defaultLockSettings, new Date(), record.object_version_id ?? undefined));
+        }
         if (oldYears !== newYears || record.old_retain_until !== retention.retainUntil) {
           await recordAudit(tx, {
             actor: 'system', action: 'record.retention-changed', subjectType: 'record', subjectId: record.record_id,
