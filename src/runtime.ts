@@ -8,7 +8,7 @@ import { buildDocumentJob, ocrPageJob } from '@sohoa/ocr/jobs';
 import { splitBatchJob } from '@sohoa/matching/jobs';
 import { createKeyTransports, loadKeyEncryptionKey } from '@sohoa/signer';
 import { signDocumentJob } from '@sohoa/signer/jobs';
-import { archiveRecordJob, reclassifyRecordJob, recordObjectGuard } from '@sohoa/archive-api';
+import { archiveRecordJob, dispositionExecuteJob, dispositionScanJob, reclassifyRecordJob, recordObjectGuard } from '@sohoa/archive-api';
 import { createApp, sweepSpool } from './http/index.ts';
 import { bootstrap, type BootstrapResult } from './bootstrap.ts';
 
@@ -82,10 +82,13 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
           'document.sign': signDocumentJob({ ...deps, tsaUrl: config.signing.tsaUrl, log, keys }),
           'record.archive': archiveRecordJob({ ...deps, lock: config.s3.lock }),
           'record.reclassify': reclassifyRecordJob({ ...deps, lock: config.s3.lock }),
+          'disposition.scan': dispositionScanJob(deps),
+          'disposition.execute': dispositionExecuteJob({ ...deps, keys, tsaUrl: config.signing.tsaUrl, lock: config.s3.lock }),
         },
         { 'ocr.page': config.ocr.workers },
         log,
       );
+      await queue.schedule('disposition.scan', '30 1 * * *', {}); // 01:30 every night
     }
     let url: string | undefined;
     let notReady: string | null = 'first start (catalog, demo unit, certificate, API token) not done yet';

@@ -55,7 +55,8 @@ $$;
 -- Disposition: an archivist proposes a list of due records; the archive lead (never the proposer) approves or
 -- rejects it; only an approved list is carried out, item by item, holds checked again in that step.
 CREATE TABLE disposition_lists (
-  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),         -- also the id of its destruction minute's record
+  unit_id uuid NOT NULL REFERENCES units(id),            -- one fonds per list: the unit signs its minute
   status text NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed', 'approved', 'rejected', 'executed')),
   note text,
   proposed_by text NOT NULL,

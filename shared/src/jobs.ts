@@ -5,6 +5,7 @@ import { z } from 'zod';
  *   ingest.file (per file) → ocr.page (per page) → batch.split (per batch: documents, matching)
  *   → document.build (per document, once matched or confirmed by a clerk) → document.sign → record.archive
  * A clerk's correction of an archived document → record.reclassify (the record is archive-api's to write).
+ * disposition.scan (nightly cron) lists records due; approval of a disposition list → disposition.execute.
  * Every handler is idempotent: a job may run again after a crash or an expiry, and must not archive twice.
  */
 export const jobPayloads = {
@@ -15,6 +16,10 @@ export const jobPayloads = {
   'document.sign': z.object({ documentId: z.string().uuid() }),
   'record.archive': z.object({ documentId: z.string().uuid() }),
   'record.reclassify': z.object({ documentId: z.string().uuid() }),
+  // Nightly (cron): marks the records whose retention has ended and that no hold covers (due for disposition).
+  'disposition.scan': z.object({}).passthrough(),
+  // Sent when the archive lead approves a disposition list: deletes, keeps tombstones, writes the signed minute.
+  'disposition.execute': z.object({ listId: z.string().uuid() }),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;

@@ -170,6 +170,12 @@ export class Queue {
     });
   }
 
+  /** A recurring job (pg-boss cron, one per name across every worker), in Vietnam time. */
+  async schedule<N extends JobName>(name: N, cron: string, payload: JobPayload<N>): Promise<void> {
+    parsePayload(name, payload);
+    await this.boss.schedule(name, cron, payload, { tz: 'Asia/Ho_Chi_Minh' });
+  }
+
   async pending(): Promise<number> {
     let total = 0;
     for (const name of jobNames) total += await this.boss.getQueueSize(name);

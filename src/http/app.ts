@@ -12,6 +12,7 @@ import { dossierRoutes } from './dossiers.routes.ts';
 import { errorHandler } from './errors.ts';
 import { recordRoutes } from './records.routes.ts';
 import { holdRoutes } from './holds.routes.ts';
+import { dispositionRoutes } from './disposition.routes.ts';
 
 export interface ApiDeps {
   db: Db; store: ObjectStore; queue: Queue; log: Logger; maxUploadBytes: number;
@@ -54,6 +55,7 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(dossierRoutes(deps));
   api.use(catalogRoutes(deps));
   api.use(holdRoutes(deps));
+  api.use(dispositionRoutes(deps));
   if (deps.signing) api.use(certificateRoutes({ db: deps.db, signing: deps.signing }));
   app.use('/api/v1', api);
   app.use((_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));

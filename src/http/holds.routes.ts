@@ -9,7 +9,7 @@
 import express, { type Response } from 'express';
 import { z } from 'zod';
 import { AppError, isDossierCode, isUuid, parseInput, uuidInput, type Caller, type Db, type ObjectStore } from '@sohoa/shared';
-import { holds } from '@sohoa/archive-api';
+import { legalHolds as holds } from '@sohoa/archive-api';
 
 const caller = (res: Response) => res.locals.caller as Caller;
 const text = (what: string, max: number) => z.string({ error: `${what} is required` }).trim().min(1, `${what} is required`).max(max);

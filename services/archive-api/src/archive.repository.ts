@@ -119,3 +119,35 @@ export async function refreshLegalHold(db: Queryable, scope: { recordIds?: strin
   );
   return rows;
 }
+
+/** The nightly scan: marks the records due for disposition (due_since) and clears those no longer due. */
+export async function markDue(db: Queryable, today: string): Promise<{ listed: number; cleared: number }> {
+  const due = `NOT r.permanent AND r.disposed_at IS NULL AND r.kind = 'document' AND NOT r.retention_provisional AND r.retain_until < $1::date
+    AND NOT record_on_hold(r.id, r.dossier_id) AND (r.review_after IS NULL OR r.review_after <= $1::date)`;
+  const listed = await db.query(`UPDATE records r SET due_since = $1::date WHERE r.due_since IS NULL AND ${due}`, [today]);
+  const cleared = await db.query(`UPDATE records r SET due_since = NULL WHERE r.due_since IS NOT NULL AND NOT (${due})`, [today]);
+  return { listed: listed.rowCount ?? 0, cleared: cleared.rowCount ?? 0 };
+}
+
+/** The archive lead kept it: not disposable before the review date. */
+export async function keepUntil(db: Queryable, recordId: string, reviewAfter: string): Promise<void> {
+  await db.query('UPDATE records SET review_after = $2::date, due_since = NULL WHERE id = $1', [recordId, reviewAfter]);
+}
+
+/** The object is gone: the row stays (its tombstone says what it was), without its text. */
+export async function markDisposed(db: Queryable, recordId: string): Promise<void> {
+  await db.query(`UPDATE records SET disposed_at = now(), due_since = NULL, text = '' WHERE id = $1 AND disposed_at IS NULL`, [recordId]);
+}
+
+/** A record sohoa itself issues (a destruction minute): permanent, counted from today, no scanned document. */
+export async function insertIssuedRecord(
+  db: Queryable,
+  r: { id: string; unitId: string; bucket: string; objectKey: string; objectVersionId: string | null; sha256: string; size: number; pageCount: number; metadata: object; text: string; countedFrom: string },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO records (id, kind, unit_id, bucket, object_key, object_version_id, sha256, size, page_count, metadata, text, permanent, retention_from, retention_provisional)
+     VALUES ($1, 'disposition-minute', $2, $3, $4, $5, $6, $7, $8, $9, $10, true, $11, false) ON CONFLICT (id) DO NOTHING`,
+    [r.id, r.unitId, r.bucket, r.objectKey, r.objectVersionId, r.sha256, r.size, r.pageCount, r.metadata, r.text, r.countedFrom],
+  );
+  return (rowCount ?? 0) > 0;
+}

@@ -6,4 +6,7 @@ export { recordRetention, retentionEnded, vietnamDate, type RecordRetention, typ
 export { fileClosed } from './file-closing.ts';
 export { objectLockFor, defaultLockSettings, type LockSettings } from './object-lock.ts';
 export { assertRecordObjectMayChange, guardedRecordFacts, objectChangeRefusal, recordObjectGuard, type GuardedRecordFacts, type ObjectChange, type Refusal } from './record-guard.ts';
-export * as holds from './holds.service.ts';
+export * as legalHolds from './holds.service.ts';
+export * as disposition from './disposition.service.ts';
+export { dispositionExecuteJob, dispositionScanJob, type DispositionJobDeps } from './disposition.job.ts';
+export { buildDispositionMinute, type MinuteContent, type MinuteItem } from './disposition-minute.ts';
