@@ -8,7 +8,7 @@ import { buildDocumentJob, ocrPageJob } from '@sohoa/ocr/jobs';
 import { splitBatchJob } from '@sohoa/matching/jobs';
 import { createKeyTransports, loadKeyEncryptionKey } from '@sohoa/signer';
 import { signDocumentJob } from '@sohoa/signer/jobs';
-import { archiveRecordJob, auditHeadJob, AUDIT_HEAD_CRON, exportBagJob, reclassifyRecordJob } from '@sohoa/archive-api';
+import { archiveRecordJob, auditHeadJob, AUDIT_HEAD_CRON, dispositionExecuteJob, dispositionScanJob, exportBagJob, reclassifyRecordJob, recordObjectGuard } from '@sohoa/archive-api';
 import { createApp, sweepSpool } from './http/index.ts';
 import { bootstrap, type BootstrapResult } from './bootstrap.ts';
 
@@ -54,7 +54,9 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
     await migrate(databaseUrl, (msg) => log.debug(msg));
     const db = createDb(databaseUrl);
     cleanups.push(() => db.end());
-    const store = await connectObjectStore({ ...s3, bucket: config.s3.bucket, region: config.s3.region });
+    const store = await connectObjectStore({ ...s3, bucket: config.s3.bucket, region: config.s3.region, scratchBucket: config.s3.scratchBucket, objectLock: config.s3.objectLock });
+    // Every write or removal of a record's object, on any path, asks the record guard first (retention, holds).
+    store.guardRecords(recordObjectGuard(db));
     // The key that seals uploaded certificates: the setting, else the data folder's file, which the embedded
     // default creates on first start. Without one, path imports still sign and uploads are refused.
     const keyEncryption = await loadKeyEncryptionKey({ configured: config.signing.keyEncryptionKey, file: config.signing.keyEncryptionKeyFile, create: !config.databaseUrl });
@@ -78,8 +80,10 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
           'batch.split': splitBatchJob(deps),
           'document.build': buildDocumentJob(deps),
           'document.sign': signDocumentJob({ ...deps, tsaUrl: config.signing.tsaUrl, log, keys }),
-          'record.archive': archiveRecordJob(deps),
-          'record.reclassify': reclassifyRecordJob(deps),
+          'record.archive': archiveRecordJob({ ...deps, lock: config.s3.lock }),
+          'record.reclassify': reclassifyRecordJob({ ...deps, lock: config.s3.lock }),
+          'disposition.scan': dispositionScanJob(deps),
+          'disposition.execute': dispositionExecuteJob({ ...deps, keys, tsaUrl: config.signing.tsaUrl, lock: config.s3.lock }),
           'audit.head': auditHeadJob(deps),
           'export.bag': exportBagJob(deps),
         },
@@ -87,6 +91,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
         log,
       );
       await queue.schedule('audit.head', AUDIT_HEAD_CRON, {});
+      await queue.schedule('disposition.scan', '30 1 * * *', {}, 'Asia/Ho_Chi_Minh'); // 01:30 every night, Vietnam time
     }
     let url: string | undefined;
     let notReady: string | null = 'first start (catalog, demo unit, certificate, API token) not done yet';

@@ -95,18 +95,19 @@ describe('the embedded S3 endpoint', () => {
   it('starts again on a folder a power cut left half-written objects in, and sets aside what it cannot read', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sohoa-s3-cut-'));
     let own = await startEmbeddedS3(path.join(dir, 's3'));
+    // Keys outside work/ and quarantine/ stay in the records bucket, whose folder the test damages.
     const ownStore = await connectObjectStore({ ...own, bucket, region });
-    await ownStore.put('work/whole.jpg', Buffer.alloc(MiB, 5));
-    await ownStore.put('work/no-metadata.jpg', Buffer.alloc(MiB, 9));
+    await ownStore.put('originals/whole.jpg', Buffer.alloc(MiB, 5));
+    await ownStore.put('originals/no-metadata.jpg', Buffer.alloc(MiB, 9));
     await own.stop();
     // What a cut leaves: a metadata file cut mid-JSON (s3rver would answer 500 to every call on that key).
-    await fs.writeFile(path.join(dir, 's3', bucket, 'work', 'no-metadata.jpg._S3rver_metadata.json'), '{"content-ty');
+    await fs.writeFile(path.join(dir, 's3', bucket, 'originals', 'no-metadata.jpg._S3rver_metadata.json'), '{"content-ty');
     try {
       own = await startEmbeddedS3(path.join(dir, 's3'));
-      expect(own.setAside).toEqual([`${bucket}/work/no-metadata.jpg._S3rver_object`]);
-      await fs.access(path.join(dir, 's3-damaged', bucket, 'work', 'no-metadata.jpg._S3rver_object')); // kept, not deleted
+      expect(own.setAside).toEqual([`${bucket}/originals/no-metadata.jpg._S3rver_object`]);
+      await fs.access(path.join(dir, 's3-damaged', bucket, 'originals', 'no-metadata.jpg._S3rver_object')); // kept, not deleted
       const again = await connectObjectStore({ ...own, bucket, region });
-      expect(await again.get('work/whole.jpg')).toEqual(Buffer.alloc(MiB, 5)); // what was whole stays whole
+      expect(await again.get('originals/whole.jpg')).toEqual(Buffer.alloc(MiB, 5)); // what was whole stays whole
     } finally {
       await own.stop();
       await fs.rm(dir, { recursive: true, force: true });

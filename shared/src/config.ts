@@ -28,6 +28,14 @@ const EnvSchema = z.object({
   S3_SECRET_KEY: z.string().optional(),
   S3_BUCKET: z.string().min(3).default('sohoa'),
   S3_REGION: z.string().default('us-east-1'),
+  /** Scratch objects (work/…, quarantine/…) live here, without a lock; S3_BUCKET keeps the records. */
+  S3_SCRATCH_BUCKET: z.string().min(3).default('sohoa-scratch'),
+  /** S3 Object Lock calls on record versions: auto = when the records bucket reports Object Lock enabled. */
+  S3_OBJECT_LOCK: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** Object Lock mode of fixed-term records (permanent ones are always compliance). */
+  S3_LOCK_MODE_FIXED_TERM: z.enum(['governance', 'compliance']).default('governance'),
+  /** A permanent record's lock reaches this many years ahead (S3 needs a date; it is only ever extended). */
+  S3_LOCK_PERMANENT_YEARS: z.coerce.number().int().min(1).max(1000).default(100),
   OCR_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism())),
   /** '+'-joined tesseract languages. Vietnamese alone reads Vietnamese papers best (bench/results/ocr.md) and
    * covers the Latin alphabet; 'vie+eng' helps papers mostly in English. */
@@ -93,7 +101,10 @@ export interface Config {
   spoolDir: string;
   pkiDir: string;
   databaseUrl?: string;
-  s3: { endpoint?: string; accessKey?: string; secretKey?: string; bucket: string; region: string };
+  s3: {
+    endpoint?: string; accessKey?: string; secretKey?: string; bucket: string; region: string; scratchBucket: string;
+    objectLock: 'auto' | 'on' | 'off'; lock: { fixedTermMode: 'GOVERNANCE' | 'COMPLIANCE'; permanentYears: number };
+  };
   ocr: { workers: number; recycleAfterPages: number; languages: string[]; reviewConfidence: number };
   queue: { jobTimeoutSeconds: number; maintenanceSeconds: number; deadWorkerSeconds: number };
   inbox: { pollMs: number; settleMs: number };
@@ -142,7 +153,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     spoolDir: path.join(dataDir, 'tmp', 'uploads'),
     pkiDir: path.join(dataDir, 'pki'),
     databaseUrl: e.DATABASE_URL,
-    s3: { endpoint: e.S3_ENDPOINT, accessKey: e.S3_ACCESS_KEY, secretKey: e.S3_SECRET_KEY, bucket: e.S3_BUCKET, region: e.S3_REGION },
+    s3: {
+      endpoint: e.S3_ENDPOINT, accessKey: e.S3_ACCESS_KEY, secretKey: e.S3_SECRET_KEY, bucket: e.S3_BUCKET, region: e.S3_REGION,
+      scratchBucket: e.S3_SCRATCH_BUCKET, objectLock: e.S3_OBJECT_LOCK,
+      lock: { fixedTermMode: e.S3_LOCK_MODE_FIXED_TERM === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE', permanentYears: e.S3_LOCK_PERMANENT_YEARS },
+    },
     ocr: { workers: e.OCR_WORKERS, recycleAfterPages: e.OCR_RECYCLE_AFTER_PAGES, languages: e.OCR_LANGUAGES.split('+'), reviewConfidence: e.OCR_REVIEW_CONFIDENCE },
     queue: { jobTimeoutSeconds: e.JOB_TIMEOUT_SECONDS, maintenanceSeconds: e.QUEUE_MAINTENANCE_SECONDS, deadWorkerSeconds: e.WORKER_DEAD_SECONDS },
     inbox: { pollMs: e.INBOX_POLL_MS, settleMs: e.INBOX_SETTLE_MS },

@@ -7,6 +7,7 @@ import { z } from 'zod';
  * A clerk's correction of an archived document → record.reclassify (the record is archive-api's to write).
  * audit.head (cron, every 10 minutes): the audit chain's end written to the object store.
  * POST /exports → export.bag (a BagIt zip of a file, a fonds or a list of records, into the object store).
+ * disposition.scan (nightly cron) lists records due; approval of a disposition list → disposition.execute.
  * Every handler is idempotent: a job may run again after a crash or an expiry, and must not archive twice.
  */
 export const jobPayloads = {
@@ -19,6 +20,10 @@ export const jobPayloads = {
   'record.reclassify': z.object({ documentId: z.string().uuid() }),
   'audit.head': z.object({}),
   'export.bag': z.object({ exportId: z.string().uuid() }),
+  // Nightly (cron): marks the records whose retention has ended and that no hold covers (due for disposition).
+  'disposition.scan': z.object({}).passthrough(),
+  // Sent when the archive lead approves a disposition list: deletes, keeps tombstones, writes the signed minute.
+  'disposition.execute': z.object({ listId: z.string().uuid() }),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;

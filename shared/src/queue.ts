@@ -170,10 +170,10 @@ export class Queue {
     });
   }
 
-  /** Sends the job on a cron schedule (UTC), from whichever process's pg-boss runs the clock; saving it again is harmless. */
-  async schedule<N extends JobName>(name: N, cron: string, payload: JobPayload<N>): Promise<void> {
+  /** A recurring job (pg-boss cron, one per name across every worker), read in the time zone given (UTC unless said). */
+  async schedule<N extends JobName>(name: N, cron: string, payload: JobPayload<N>, tz = 'UTC'): Promise<void> {
     parsePayload(name, payload);
-    await this.boss.schedule(name, cron, payload, { tz: 'UTC' });
+    await this.boss.schedule(name, cron, payload, { tz });
   }
 
   async pending(): Promise<number> {

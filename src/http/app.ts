@@ -17,6 +17,8 @@ import { openApiRoutes } from './openapi.routes.ts';
 import { exportRoutes } from './exports.routes.ts';
 import { recordRoutes } from './records.routes.ts';
 import { sessionRoutes } from './session.routes.ts';
+import { holdRoutes } from './holds.routes.ts';
+import { dispositionRoutes } from './disposition.routes.ts';
 
 export interface ApiDeps {
   db: Db; store: ObjectStore; queue: Queue; log: Logger; maxUploadBytes: number;
@@ -71,6 +73,8 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(descriptionRoutes(deps));
   api.use(exportRoutes(deps));
   api.use(accountRoutes(deps));
+  api.use(holdRoutes(deps));
+  api.use(dispositionRoutes(deps));
   if (deps.signing) api.use(certificateRoutes({ db: deps.db, signing: deps.signing }));
   app.use('/api/v1', api);
   app.use((_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));

@@ -5,11 +5,13 @@
  *   GET /records/:id/verify   every signature of the record checked, problems in words (with signing configured)
  * records:read, within the caller's units; the metadata (owner, fields) and the PDF are personal data: each read
  * is in the audit trail.
+ *   DELETE /records/:id       always refused (409, with the reason): retained, held, or due and then only the
+ *                             disposition job deletes it, after the archive lead's approval; even admin
  */
 import path from 'node:path';
 import express, { type Request, type Response } from 'express';
-import { AppError, isUuid, type Db, type ObjectStore } from '@sohoa/shared';
-import { loadRecord } from '@sohoa/archive-api';
+import { AppError, isUuid, recordAudit, type Db, type ObjectStore } from '@sohoa/shared';
+import { guardedRecordFacts, loadRecord, objectChangeRefusal, vietnamDate } from '@sohoa/archive-api';
 import { formatReport, verifyPdf } from '@sohoa/signer';
 import { loadTrustMaterial, type SigningSettings } from '@sohoa/signer/jobs';
 import { actingFor, auditRead } from './acting.ts';
@@ -43,6 +45,16 @@ export function recordRoutes(deps: RecordRoutesDeps): express.Router {
     const pdf = await deps.store.get(record.objectKey);
     await auditRead(deps.db, by, { action: 'record.content-read', subjectType: 'record', subjectId: record.id, unitId });
     res.type('application/pdf').set('Content-Disposition', `inline; filename="${record.id}.pdf"`).set('Digest', `sha-256=${Buffer.from(record.sha256, 'hex').toString('base64')}`).send(pdf);
+  });
+
+  r.delete('/records/:id', async (req, res) => {
+    const { by, unitId, record } = await recordOr404(req, res);
+    const refusal = objectChangeRefusal(await guardedRecordFacts(deps.db, { id: record.id }), 'delete', vietnamDate(new Date())) ?? {
+      code: 'disposition-required' as const,
+      message: `record ${record.id} is approved for disposition: the disposition job deletes it, no one else`,
+    };
+    await recordAudit(deps.db, { actor: by.actor, purpose: by.purpose, unitId, action: 'record.delete-refused', subjectType: 'record', subjectId: record.id, detail: { ...refusal } });
+    throw new AppError(refusal.code, refusal.message, 409);
   });
 
   const signing = deps.signing;

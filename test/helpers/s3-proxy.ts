@@ -13,18 +13,49 @@ export interface S3Proxy {
   holdWrites(path: RegExp | null): void;
   /** Paths of the writes stored upstream whose answers are being held. */
   held(): string[];
+  /** Every request seen (method, path with query, headers; the body of answered ones), oldest first. */
+  requests: SeenRequest[];
   stop(): Promise<void>;
+}
+
+export interface SeenRequest { method: string; url: string; headers: IncomingHttpHeaders; body?: string }
+
+export interface S3ProxyOptions {
+  /**
+   * Answers a request here instead of forwarding it (what the endpoint behind does not implement, e.g. Object
+   * Lock calls s3rver would mistake for an object upload): return null to forward.
+   */
+  answer?: (request: SeenRequest) => { status: number; headers?: Record<string, string>; body?: string } | null;
+  /** Whether to answer; the body is read only for requests this picks. */
+  answers?: (method: string, url: string) => boolean;
+  /** Adds an x-amz-version-id to every object PUT answered upstream, as a versioned (locked) bucket would. */
+  versionIds?: boolean;
 }
 
 interface HeldAnswer { path: string; release(): void }
 
-export async function startS3Proxy(upstream: string): Promise<S3Proxy> {
+export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {}): Promise<S3Proxy> {
   const target = new URL(upstream);
   let holding: RegExp | null = null;
   let held: HeldAnswer[] = [];
+  const requests: SeenRequest[] = [];
+  let versions = 0;
 
   const server: Server = createServer((incoming, outgoing) => {
     const url = incoming.url ?? '/';
+    const seen: SeenRequest = { method: incoming.method ?? 'GET', url, headers: incoming.headers };
+    requests.push(seen);
+    if (options.answer && options.answers?.(seen.method, url)) {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.on('end', () => {
+        seen.body = Buffer.concat(chunks).toString('utf8');
+        const reply = options.answer!(seen);
+        if (reply) return void outgoing.writeHead(reply.status, reply.headers ?? {}).end(reply.body ?? '');
+        outgoing.writeHead(501).end('not answered');
+      });
+      return;
+    }
     const hold = incoming.method === 'PUT' && holding !== null && holding.test(decodeURIComponent(url.split('?')[0]!));
     const upstreamRequest = forward(
       { hostname: target.hostname, port: target.port, method: incoming.method, path: url, headers: incoming.headers as IncomingHttpHeaders },
@@ -34,7 +65,10 @@ export async function startS3Proxy(upstream: string): Promise<S3Proxy> {
         answer.on('end', () => {
           const send = () => {
             if (outgoing.destroyed) return; // the writer died meanwhile
-            outgoing.writeHead(answer.statusCode ?? 502, answer.headers).end(Buffer.concat(chunks));
+            const headers = { ...answer.headers };
+            const objectPut = incoming.method === 'PUT' && !url.includes('?') && url.split('/').length > 2;
+            if (options.versionIds && objectPut && answer.statusCode === 200) headers['x-amz-version-id'] = `v-${++versions}`;
+            outgoing.writeHead(answer.statusCode ?? 502, headers).end(Buffer.concat(chunks));
           };
           if (!hold || outgoing.destroyed) return send();
           const entry: HeldAnswer = { path: url, release: send };
@@ -61,6 +95,7 @@ export async function startS3Proxy(upstream: string): Promise<S3Proxy> {
       for (const entry of released) entry.release();
     },
     held: () => held.map((h) => h.path),
+    requests,
     stop: () => new Promise((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

@@ -13,6 +13,7 @@ import { batchRepository, documentRepository, unitRepository, type Db, type Obje
 import { receiveBatch, splitFileJob } from '@sohoa/ingest';
 import { registerUnitCertificate } from '@sohoa/signer/jobs';
 import { insertRecord } from '../../services/archive-api/src/archive.repository.ts';
+import { recordRetention } from '../../services/archive-api/src/retention.ts';
 
 export interface FixtureDeps { db: Db; store: ObjectStore; queue: Queue; pkiDir: string }
 
@@ -108,7 +109,7 @@ export async function fixtureMaker(deps: FixtureDeps): Promise<FixtureMaker> {
       await insertRecord(deps.db, {
         id: recordId, documentId: recordDocId, dossierId: file.dossier_id, unitId: id, bucket: 'sohoa', objectKey,
         sha256: createHash('sha256').update(pdf).digest('hex'), size: pdf.length, pageCount: 1,
-        metadata: { dossierCode, unitCode: code, ownerIdentifier: '079123456789' }, text: '', retentionYears: null, retainUntil: null, ownerIdentifier: '079123456789',
+        metadata: { dossierCode, unitCode: code, ownerIdentifier: '079123456789' }, text: '', retention: recordRetention({ hasComponent: false, retentionYears: null, fileClosedAt: null, archivedAt: new Date() }), objectVersionId: null, ownerIdentifier: '079123456789',
       });
 
       const certificateId = await registerUnitCertificate(deps.db, { unitId: id, role: 'officer', p12Path: p12.p12Path, passwordPath: p12.passwordFile, actor: 'test:fixtures' });

@@ -1,4 +1,8 @@
+/**
+ * The only writer of `records` (test/table-writers.spec.ts): archiving, correction, retention, holds, disposition.
+ */
 import type { Queryable } from '@sohoa/shared';
+import type { RecordRetention } from './retention.ts';
 
 export interface DocumentToArchive {
   id: string; status: string; signed_key: string | null; record_id: string; page_ids: string[]; batch_id: string;
@@ -36,39 +40,114 @@ export async function pageTexts(db: Queryable, pageIds: string[]): Promise<strin
 export async function insertRecord(
   db: Queryable,
   r: {
-    id: string; documentId: string; dossierId: string; unitId: string; bucket: string; objectKey: string; sha256: string; size: number;
-    pageCount: number; metadata: object; text: string; retentionYears: number | null; retainUntil: string | null; ownerIdentifier: string | null;
+    id: string; documentId: string; dossierId: string; unitId: string; bucket: string; objectKey: string; objectVersionId: string | null;
+    sha256: string; size: number; pageCount: number; metadata: object; text: string; retention: RecordRetention; ownerIdentifier: string | null;
   },
 ): Promise<boolean> {
+  // legal_hold: a hold on the dossier covers the records archived into it later too.
   const { rowCount } = await db.query(
-    `INSERT INTO records (id, document_id, dossier_id, unit_id, bucket, object_key, sha256, size, page_count, metadata, text, retention_years, retain_until, owner_identifier)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (document_id) DO NOTHING`,
-    [r.id, r.documentId, r.dossierId, r.unitId, r.bucket, r.objectKey, r.sha256, r.size, r.pageCount, r.metadata, r.text, r.retentionYears, r.retainUntil, r.ownerIdentifier],
+    `INSERT INTO records (id, document_id, dossier_id, unit_id, bucket, object_key, object_version_id, sha256, size, page_count, metadata, text,
+                          retention_years, retain_until, permanent, retention_from, retention_provisional, owner_identifier, legal_hold)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, record_on_hold($1, $3))
+     ON CONFLICT (document_id) DO NOTHING`,
+    [
+      r.id, r.documentId, r.dossierId, r.unitId, r.bucket, r.objectKey, r.objectVersionId, r.sha256, r.size, r.pageCount, r.metadata, r.text,
+      r.retention.permanent ? null : (r.retention.retention as { years: number }).years, r.retention.retainUntil, r.retention.permanent,
+      r.retention.countedFrom, r.retention.provisional, r.ownerIdentifier,
+    ],
   );
   return (rowCount ?? 0) > 0;
 }
 
-export interface RecordToReclassify { record_id: string; dossier_id: string; component_code: string | null; component_name: string | null }
+/** The record already made of a document (a rerun of record.archive after the row was committed). */
+export async function recordOfDocument(db: Queryable, documentId: string): Promise<{ id: string } | null> {
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM records WHERE document_id = $1', [documentId]);
+  return rows[0] ?? null;
+}
+
+export interface RecordToReclassify {
+  record_id: string; dossier_id: string; component_code: string | null; component_name: string | null; retention_years: number | null; has_component: boolean;
+  old_retention_years: number | null; old_retain_until: string | null; retention_from: string; retention_provisional: boolean;
+  disposed: boolean; created_at: Date; object_key: string; object_version_id: string | null;
+}
 
 /** The archived record of a document, with the component the document is now (after a clerk's correction). */
 export async function recordToReclassify(db: Queryable, documentId: string): Promise<RecordToReclassify | null> {
   const { rows } = await db.query<RecordToReclassify>(
-    `SELECT r.id AS record_id, r.dossier_id, doc.component_code, c.name AS component_name
+    `SELECT r.id AS record_id, r.dossier_id, doc.component_code, c.name AS component_name, c.retention_years, (c.code IS NOT NULL) AS has_component,
+            r.retention_years AS old_retention_years, to_char(r.retain_until, 'YYYY-MM-DD') AS old_retain_until,
+            to_char(r.retention_from, 'YYYY-MM-DD') AS retention_from, r.retention_provisional, (r.disposed_at IS NOT NULL) AS disposed, r.created_at,
+            r.object_key, r.object_version_id
      FROM records r JOIN documents doc ON doc.id = r.document_id JOIN dossiers d ON d.id = doc.dossier_id
      LEFT JOIN components c ON c.catalog_version_id = d.catalog_version_id
        AND c.procedure_code = coalesce(doc.procedure_code, d.procedure_code) AND c.code = doc.component_code
-     WHERE r.document_id = $1`,
+     WHERE r.document_id = $1 FOR UPDATE OF r`,
     [documentId],
   );
   return rows[0] ?? null;
 }
 
 /**
- * The signed PDF does not name the component: only the record's metadata changes. Retention stays as archived:
- * changing it is an archivist's decision.
+ * The signed PDF does not name the component: the record's metadata changes, and its retention follows the
+ * corrected component, still counted from the same day (the file's closing, or the archiving while it is open).
  */
-export async function reclassifyRecord(db: Queryable, recordId: string, component: { code: string | null; name: string | null }): Promise<void> {
-  await db.query(`UPDATE records SET metadata = metadata || jsonb_build_object('componentCode', $2::text, 'componentName', $3::text) WHERE id = $1`, [
-    recordId, component.code, component.name,
-  ]);
+export async function reclassifyRecord(db: Queryable, recordId: string, component: { code: string | null; name: string | null }, retention: RecordRetention): Promise<void> {
+  await db.query(
+    `UPDATE records SET metadata = metadata || jsonb_build_object('componentCode', $2::text, 'componentName', $3::text, 'retention', $4::jsonb, 'retainUntil', $5::text),
+       retention_years = $6, retain_until = $5::date, permanent = $7
+     WHERE id = $1`,
+    [recordId, component.code, component.name, JSON.stringify(retention.retention), retention.retainUntil, retention.permanent ? null : (retention.retention as { years: number }).years, retention.permanent],
+  );
+}
+
+/** The file closed: the real retain-until replaces the provisional one. */
+export async function retentionCountedFromClosing(db: Queryable, recordId: string, retention: RecordRetention): Promise<void> {
+  await db.query(
+    `UPDATE records SET retain_until = $2::date, retention_from = $3::date, retention_provisional = false,
+       metadata = metadata || jsonb_build_object('retainUntil', $2::text) WHERE id = $1`,
+    [recordId, retention.retainUntil, retention.countedFrom],
+  );
+}
+
+/** Keeps records.legal_hold equal to record_on_hold() for the records a hold change touched; returns their keys. */
+export async function refreshLegalHold(db: Queryable, scope: { recordIds?: string[]; dossierId?: string }): Promise<{ id: string; object_key: string; object_version_id: string | null; legal_hold: boolean; changed: boolean }[]> {
+  const { rows } = await db.query(
+    `WITH touched AS (SELECT id, legal_hold AS was FROM records WHERE (id = ANY($1::uuid[]) OR dossier_id = $2::uuid) AND disposed_at IS NULL FOR UPDATE)
+     UPDATE records r SET legal_hold = record_on_hold(r.id, r.dossier_id) FROM touched t WHERE r.id = t.id
+     RETURNING r.id, r.object_key, r.object_version_id, r.legal_hold, (r.legal_hold <> t.was) AS changed`,
+    [scope.recordIds ?? [], scope.dossierId ?? null],
+  );
+  return rows;
+}
+
+/** The nightly scan: marks the records due for disposition (due_since) and clears those no longer due. */
+export async function markDue(db: Queryable, today: string): Promise<{ listed: number; cleared: number }> {
+  const due = `NOT r.permanent AND r.disposed_at IS NULL AND r.kind = 'document' AND NOT r.retention_provisional AND r.retain_until < $1::date
+    AND NOT record_on_hold(r.id, r.dossier_id) AND (r.review_after IS NULL OR r.review_after <= $1::date)`;
+  const listed = await db.query(`UPDATE records r SET due_since = $1::date WHERE r.due_since IS NULL AND ${due}`, [today]);
+  const cleared = await db.query(`UPDATE records r SET due_since = NULL WHERE r.due_since IS NOT NULL AND NOT (${due})`, [today]);
+  return { listed: listed.rowCount ?? 0, cleared: cleared.rowCount ?? 0 };
+}
+
+/** The archive lead kept it: not disposable before the review date. */
+export async function keepUntil(db: Queryable, recordId: string, reviewAfter: string): Promise<void> {
+  await db.query('UPDATE records SET review_after = $2::date, due_since = NULL WHERE id = $1', [recordId, reviewAfter]);
+}
+
+/** The object is gone: the row stays (its tombstone says what it was), without its text. */
+export async function markDisposed(db: Queryable, recordId: string): Promise<void> {
+  await db.query(`UPDATE records SET disposed_at = now(), due_since = NULL, text = '' WHERE id = $1 AND disposed_at IS NULL`, [recordId]);
+}
+
+/** A record sohoa itself issues (a destruction minute): permanent, counted from today, no scanned document. */
+export async function insertIssuedRecord(
+  db: Queryable,
+  r: { id: string; unitId: string; bucket: string; objectKey: string; objectVersionId: string | null; sha256: string; size: number; pageCount: number; metadata: object; text: string; countedFrom: string },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO records (id, kind, unit_id, bucket, object_key, object_version_id, sha256, size, page_count, metadata, text, permanent, retention_from, retention_provisional)
+     VALUES ($1, 'disposition-minute', $2, $3, $4, $5, $6, $7, $8, $9, $10, true, $11, false) ON CONFLICT (id) DO NOTHING`,
+    [r.id, r.unitId, r.bucket, r.objectKey, r.objectVersionId, r.sha256, r.size, r.pageCount, r.metadata, r.text, r.countedFrom],
+  );
+  return (rowCount ?? 0) > 0;
 }

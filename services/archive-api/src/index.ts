@@ -13,3 +13,11 @@ export {
 export { dossierByCode, unitByCode, recordsToDescribe } from './description.repository.ts';
 export { exportBagJob, recordBag, requestExport, exportObjectKey, loadExport, type ExportDeps } from './export.service.ts';
 export type { ExportKind, ExportSubject, ExportRow } from './export.repository.ts';
+export { recordRetention, retentionEnded, vietnamDate, type RecordRetention, type RetentionInput } from './retention.ts';
+export { fileClosed } from './file-closing.ts';
+export { objectLockFor, defaultLockSettings, type LockSettings } from './object-lock.ts';
+export { assertRecordObjectMayChange, guardedRecordFacts, objectChangeRefusal, recordObjectGuard, type GuardedRecordFacts, type ObjectChange, type Refusal } from './record-guard.ts';
+export * as legalHolds from './holds.service.ts';
+export * as disposition from './disposition.service.ts';
+export { dispositionExecuteJob, dispositionScanJob, type DispositionJobDeps } from './disposition.job.ts';
+export { buildDispositionMinute, type MinuteContent, type MinuteItem } from './disposition-minute.ts';

@@ -1,5 +1,6 @@
-import { retainUntil, type RecordMetadata, type Retention } from '@sohoa/shared';
+import type { RecordMetadata } from '@sohoa/shared';
 import type { DocumentToArchive } from './archive.repository.ts';
+import { recordRetention } from './retention.ts';
 
 /**
  * The metadata a record carries (RecordMetadata in @sohoa/shared): pure, so the mapping is tested on plain data.
@@ -7,7 +8,8 @@ import type { DocumentToArchive } from './archive.repository.ts';
  * destroyed by default.
  */
 export function recordMetadata(doc: DocumentToArchive, o: { sha256: string; pageCount: number; archivedAt: Date }): RecordMetadata {
-  const retention: Retention = doc.has_component && doc.retention_years !== null ? { years: doc.retention_years } : 'permanent';
+  // Archived while its file is still open: the retain-until is provisional until the file closes (retention.ts).
+  const { retention, retainUntil } = recordRetention({ hasComponent: doc.has_component, retentionYears: doc.retention_years, fileClosedAt: null, archivedAt: o.archivedAt });
   return {
     recordId: doc.record_id,
     dossierCode: doc.dossier_code,
@@ -27,7 +29,7 @@ export function recordMetadata(doc: DocumentToArchive, o: { sha256: string; page
     digitizedAt: o.archivedAt.toISOString(),
     sha256: o.sha256,
     retention,
-    retainUntil: retainUntil(retention, o.archivedAt),
+    retainUntil,
     legalHold: false,
   };
 }

@@ -13,3 +13,4 @@ export {
   type SigningSettings,
   type TrustMaterial,
 } from './certificate-registry.service.ts';
+export { signAsUnit, signingRefusal, sealOf, type UnitSignatureOptions } from './unit-signature.ts';

@@ -1,8 +1,8 @@
-import fs from 'node:fs/promises';
 import { documentRepository, withTransaction, type Db, type JobHandler, type Logger, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
-import { certificateStatus, signAs, SignerError, type KeyTransports, type SignaturePlacement, type SigningKey } from '../index.ts';
+import { signAs, SignerError, type KeyTransports, type SignaturePlacement, type SigningKey } from '../index.ts';
 import { unlockCertificate } from './certificate-registry.service.ts';
 import { activeCertificate, type UnitCertificateRow } from './unit-certificate.repository.ts';
+import { sealOf, signingRefusal } from './unit-signature.ts';
 
 export interface SignJobDeps {
   db: Db;
@@ -33,12 +33,6 @@ const EXPECTED: ReadonlySet<string> = new Set([
   'bad-pdf', 'encrypted-pdf', 'signature-too-large', 'revoked', 'missing-password',
 ]);
 
-/** Why a registered certificate may not sign now, in words, or null when it may. */
-function refusal(cert: UnitCertificateRow, now: Date): string | null {
-  const status = certificateStatus({ subject: cert.holder_name ?? cert.subject, notBefore: cert.not_before, notAfter: cert.not_after, revokedAt: cert.revoked_at }, now, 0);
-  return status.maySign ? null : status.warning;
-}
-
 /**
  * document.sign: where the unit has an officer certificate, the officer's
  * signature (top left) first; then the unit's organization signature with its
@@ -55,11 +49,6 @@ export function signDocumentJob(deps: SignJobDeps): JobHandler<'document.sign'> 
       identities.set(cert.id, identity);
     }
     return identity;
-  };
-  // The seal comes with the row, so any worker draws it; only rows from before that name a file on this machine.
-  const sealFor = async (cert: UnitCertificateRow): Promise<Uint8Array | undefined> => {
-    if (cert.seal_image) return new Uint8Array(cert.seal_image);
-    return cert.seal_path ? new Uint8Array(await fs.readFile(cert.seal_path)) : undefined;
   };
   const timestampAuthority = deps.tsaUrl ? { url: deps.tsaUrl } : undefined;
 
@@ -79,7 +68,7 @@ export function signDocumentJob(deps: SignJobDeps): JobHandler<'document.sign'> 
       if (!unitCert) return fail(`${doc.unit_name} has no signing certificate`);
       const officerCert = await activeCertificate(deps.db, doc.unit_id, 'officer');
       for (const cert of [officerCert, unitCert]) {
-        const why = cert && refusal(cert, now);
+        const why = cert && signingRefusal(cert, now);
         if (why) return fail(why);
       }
 
@@ -97,7 +86,7 @@ export function signDocumentJob(deps: SignJobDeps): JobHandler<'document.sign'> 
           });
         }
         signed = await signAs(pdf, await identityFor(unitCert), {
-          role: 'unit', name: doc.unit_name, sealImage: await sealFor(unitCert), reason, location: doc.unit_name, signingTime: new Date(), timestampAuthority,
+          role: 'unit', name: doc.unit_name, sealImage: await sealOf(unitCert), reason, location: doc.unit_name, signingTime: new Date(), timestampAuthority,
           onPlacement: onPlacement('unit'),
         });
       } catch (error) {
