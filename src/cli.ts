@@ -5,6 +5,7 @@ import { runIngest } from './commands/ingest.ts';
 import { runVerify } from './commands/verify.ts';
 import { runMatch } from './commands/match.ts';
 import { runSign } from './commands/sign.ts';
+import { runFixity } from './commands/fixity.ts';
 
 const usage = `sohoa: digitize one-stop counter dossiers into signed, searchable records
 
@@ -21,7 +22,9 @@ const usage = `sohoa: digitize one-stop counter dossiers into signed, searchable
                                    --soft-fail or REVOCATION_SOFT_FAIL=on: an unknown revocation status is reported, not fatal)
   sohoa sign --p12 FILE (--password-file F | --password-env VAR) [--tsa URL] [--as unit|officer|none]
              [--name TEXT] [--seal IMAGE] [--reason TEXT] IN.pdf OUT.pdf
-                                   sign any PDF with a PKCS#12 (PAdES B-B; B-T with --tsa), as the pipeline does`;
+                                   sign any PDF with a PKCS#12 (PAdES B-B; B-T with --tsa), as the pipeline does
+  sohoa fixity [--unit CODE]       re-read every record object of the running server now (SHA-256 and signatures);
+                                   exit 0 only if every record checked is intact, else each one is named`;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   start: () => runStart(),
@@ -72,6 +75,11 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
       tsa: values.tsa, role: values.as, name: values.name, seal: values.seal, reason: values.reason,
       input: positionals[0]!, output: positionals[1]!,
     });
+  },
+  fixity: (args) => {
+    const { values, positionals } = parseArgs({ args, options: { unit: { type: 'string' } }, allowPositionals: true });
+    if (positionals.length) throw new UsageError('usage: sohoa fixity [--unit CODE]');
+    return runFixity({ unit: values.unit });
   },
 };
 

@@ -8,9 +8,19 @@ import { buildDocumentJob, ocrPageJob } from '@sohoa/ocr/jobs';
 import { splitBatchJob } from '@sohoa/matching/jobs';
 import { createKeyTransports, loadKeyEncryptionKey } from '@sohoa/signer';
 import { signDocumentJob } from '@sohoa/signer/jobs';
-import { archiveRecordJob, reclassifyRecordJob } from '@sohoa/archive-api';
+import { archiveRecordJob, fixity, reclassifyRecordJob } from '@sohoa/archive-api';
 import { createApp, sweepSpool } from './http/index.ts';
 import { bootstrap, type BootstrapResult } from './bootstrap.ts';
+
+/** What a fixity run needs from the settings (the job and the API's requested runs alike). */
+export function fixitySettings(config: Config): fixity.FixitySettings {
+  return {
+    limits: { bytesPerSecond: config.fixity.maxBytesPerSecond, objectsPerSecond: config.fixity.maxObjectsPerSecond },
+    sliceSeconds: config.fixity.sliceSeconds,
+    signatureCheckMaxBytes: config.fixity.signatureMaxBytes,
+    trust: { trustAnchorsDir: config.signing.trustAnchorsDir, extraAnchorFiles: [path.join(config.pkiDir, 'ca.pem')] },
+  };
+}
 
 export interface RuntimeParts { http: boolean; workers: boolean; inbox: boolean }
 
@@ -80,10 +90,12 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
           'document.sign': signDocumentJob({ ...deps, tsaUrl: config.signing.tsaUrl, log, keys }),
           'record.archive': archiveRecordJob(deps),
           'record.reclassify': reclassifyRecordJob(deps),
+          'fixity.run': fixity.fixityRunJob({ ...deps, settings: fixitySettings(config) }),
         },
         { 'ocr.page': config.ocr.workers },
         log,
       );
+      await queue.schedule('fixity.run', config.fixity.cron, {}, config.fixity.timezone);
     }
     let url: string | undefined;
     let notReady: string | null = 'first start (catalog, demo unit, certificate, API token) not done yet';

@@ -5,6 +5,7 @@ import { z } from 'zod';
  *   ingest.file (per file) → ocr.page (per page) → batch.split (per batch: documents, matching)
  *   → document.build (per document, once matched or confirmed by a clerk) → document.sign → record.archive
  * A clerk's correction of an archived document → record.reclassify (the record is archive-api's to write).
+ * fixity.run (cron FIXITY_CRON, or a request): re-reads record objects; each slice queues the next of its run.
  * Every handler is idempotent: a job may run again after a crash or an expiry, and must not archive twice.
  */
 export const jobPayloads = {
@@ -15,6 +16,8 @@ export const jobPayloads = {
   'document.sign': z.object({ documentId: z.string().uuid() }),
   'record.archive': z.object({ documentId: z.string().uuid() }),
   'record.reclassify': z.object({ documentId: z.string().uuid() }),
+  /** No run id: the cron tick (continue the unfinished scheduled run, else start one over every unit). */
+  'fixity.run': z.object({ runId: z.string().uuid().optional() }),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;

@@ -170,6 +170,16 @@ export class Queue {
     });
   }
 
+  /**
+   * A cron schedule (pg-boss keeps it in its schema; whichever process runs the clock sends the job once per tick),
+   * or none. `cron: null` removes it, so turning a schedule off in the settings takes effect at the next start.
+   */
+  async schedule<N extends JobName>(name: N, cron: string | null, payload: JobPayload<N>, tz: string): Promise<void> {
+    parsePayload(name, payload);
+    if (cron === null) await this.boss.unschedule(name);
+    else await this.boss.schedule(name, cron, payload, { tz });
+  }
+
   async pending(): Promise<number> {
     let total = 0;
     for (const name of jobNames) total += await this.boss.getQueueSize(name);

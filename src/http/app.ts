@@ -10,6 +10,7 @@ import { catalogRoutes } from './catalog.routes.ts';
 import { certificateRoutes, type CertificateRoutesDeps } from './certificates.routes.ts';
 import { dossierRoutes } from './dossiers.routes.ts';
 import { errorHandler } from './errors.ts';
+import { fixityRoutes } from './fixity.routes.ts';
 import { recordRoutes } from './records.routes.ts';
 
 export interface ApiDeps {
@@ -52,6 +53,7 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(recordRoutes(deps));
   api.use(dossierRoutes(deps));
   api.use(catalogRoutes(deps));
+  api.use(fixityRoutes(deps));
   if (deps.signing) api.use(certificateRoutes({ db: deps.db, signing: deps.signing }));
   app.use('/api/v1', api);
   app.use((_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));
