@@ -8,6 +8,7 @@ import { runSign } from './commands/sign.ts';
 import { runAuditHead, runAuditVerify } from './commands/audit.ts';
 import { accountsUsage, runKeys, runUnits, runUsers } from './commands/accounts.ts';
 import { UsageError } from './commands/usage.ts';
+import { runFixity } from './commands/fixity.ts';
 
 const usage = `sohoa: digitize one-stop counter dossiers into signed, searchable records
 
@@ -29,6 +30,8 @@ const usage = `sohoa: digitize one-stop counter dossiers into signed, searchable
                                    only if intact, else the first bad row is named (DATABASE_URL: read directly;
                                    else the running server is asked)
   sohoa audit head                 write the audit chain's end to the object store now
+  sohoa fixity [--unit CODE]       re-read every record object of the running server now (SHA-256 and signatures);
+                                   exit 0 only if every record checked is intact, else each one is named
 ${accountsUsage}`;
 
 
@@ -90,6 +93,11 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
       tsa: values.tsa, role: values.as, name: values.name, seal: values.seal, reason: values.reason,
       input: positionals[0]!, output: positionals[1]!,
     });
+  },
+  fixity: (args) => {
+    const { values, positionals } = parseArgs({ args, options: { unit: { type: 'string' } }, allowPositionals: true });
+    if (positionals.length) throw new UsageError('usage: sohoa fixity [--unit CODE]');
+    return runFixity({ unit: values.unit });
   },
 };
 

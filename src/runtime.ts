@@ -8,9 +8,19 @@ import { buildDocumentJob, ocrPageJob } from '@sohoa/ocr/jobs';
 import { splitBatchJob } from '@sohoa/matching/jobs';
 import { createKeyTransports, loadKeyEncryptionKey } from '@sohoa/signer';
 import { signDocumentJob } from '@sohoa/signer/jobs';
-import { archiveRecordJob, auditHeadJob, AUDIT_HEAD_CRON, dispositionExecuteJob, dispositionScanJob, exportBagJob, reclassifyRecordJob, recordObjectGuard } from '@sohoa/archive-api';
+import { archiveRecordJob, auditHeadJob, AUDIT_HEAD_CRON, dispositionExecuteJob, dispositionScanJob, exportBagJob, fixity, reclassifyRecordJob, recordObjectGuard } from '@sohoa/archive-api';
 import { createApp, sweepSpool } from './http/index.ts';
 import { bootstrap, type BootstrapResult } from './bootstrap.ts';
+
+/** What a fixity run needs from the settings (the job and the API's requested runs alike). */
+export function fixitySettings(config: Config): fixity.FixitySettings {
+  return {
+    limits: { bytesPerSecond: config.fixity.maxBytesPerSecond, objectsPerSecond: config.fixity.maxObjectsPerSecond },
+    sliceSeconds: config.fixity.sliceSeconds,
+    signatureCheckMaxBytes: config.fixity.signatureMaxBytes,
+    trust: { trustAnchorsDir: config.signing.trustAnchorsDir, extraAnchorFiles: [path.join(config.pkiDir, 'ca.pem')] },
+  };
+}
 
 export interface RuntimeParts { http: boolean; workers: boolean; inbox: boolean }
 
@@ -86,12 +96,14 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
           'disposition.execute': dispositionExecuteJob({ ...deps, keys, tsaUrl: config.signing.tsaUrl, lock: config.s3.lock }),
           'audit.head': auditHeadJob(deps),
           'export.bag': exportBagJob(deps),
+          'fixity.run': fixity.fixityRunJob({ ...deps, settings: fixitySettings(config) }),
         },
         { 'ocr.page': config.ocr.workers },
         log,
       );
       await queue.schedule('audit.head', AUDIT_HEAD_CRON, {});
       await queue.schedule('disposition.scan', '30 1 * * *', {}, 'Asia/Ho_Chi_Minh'); // 01:30 every night, Vietnam time
+      await queue.schedule('fixity.run', config.fixity.cron, {}, config.fixity.timezone);
     }
     let url: string | undefined;
     let notReady: string | null = 'first start (catalog, demo unit, certificate, API token) not done yet';

@@ -75,6 +75,16 @@ const EnvSchema = z.object({
    * counts as valid, and the report says revocation was not checked. Off: it is not valid.
    */
   REVOCATION_SOFT_FAIL: z.enum(['on', 'off']).default('off'),
+  /** When fixity re-reads every record (cron, in FIXITY_TIMEZONE); 'off': only when asked (sohoa fixity). */
+  FIXITY_CRON: z.string().default('0 2 * * *'),
+  FIXITY_TIMEZONE: z.string().default('Asia/Ho_Chi_Minh'),
+  /** Throttle of a fixity run (0: none), so the nightly walk leaves the object store to the counters. */
+  FIXITY_MAX_BYTES_PER_SECOND: z.coerce.number().int().min(0).default(32 * 1024 * 1024),
+  FIXITY_MAX_OBJECTS_PER_SECOND: z.coerce.number().min(0).default(0),
+  /** A fixity job works this long, then queues the next slice of its run. */
+  FIXITY_SLICE_SECONDS: z.coerce.number().int().min(1).default(120),
+  /** Larger objects are hashed but their signatures are not checked (the check needs the whole PDF in memory). */
+  FIXITY_SIGNATURE_MAX_BYTES: z.coerce.number().int().min(0).default(256 * 1024 * 1024),
   /** An OCSP responder to ask instead of the one named in the certificates (e.g. a relay inside the network). */
   OCSP_URL: z.string().url().optional(),
   /**
@@ -112,6 +122,15 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   runWorkers: boolean;
   trustProxy: boolean | number | string;
+  fixity: {
+    /** null: no schedule. */
+    cron: string | null;
+    timezone: string;
+    maxBytesPerSecond: number;
+    maxObjectsPerSecond: number;
+    sliceSeconds: number;
+    signatureMaxBytes: number;
+  };
   signing: {
     tsaUrl?: string;
     trustAnchorsDir: string;
@@ -165,6 +184,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     runWorkers: e.SOHOA_WORKERS === 'on',
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    fixity: {
+      cron: e.FIXITY_CRON === 'off' ? null : e.FIXITY_CRON,
+      timezone: e.FIXITY_TIMEZONE,
+      maxBytesPerSecond: e.FIXITY_MAX_BYTES_PER_SECOND,
+      maxObjectsPerSecond: e.FIXITY_MAX_OBJECTS_PER_SECOND,
+      sliceSeconds: Math.min(e.FIXITY_SLICE_SECONDS, Math.floor(e.JOB_TIMEOUT_SECONDS / 2)),
+      signatureMaxBytes: e.FIXITY_SIGNATURE_MAX_BYTES,
+    },
     signing: {
       tsaUrl: e.TSA_URL,
       trustAnchorsDir: path.resolve(e.TRUST_ANCHORS_DIR ?? path.join(dataDir, 'pki', 'trust')),

@@ -8,6 +8,7 @@ import { z } from 'zod';
  * audit.head (cron, every 10 minutes): the audit chain's end written to the object store.
  * POST /exports → export.bag (a BagIt zip of a file, a fonds or a list of records, into the object store).
  * disposition.scan (nightly cron) lists records due; approval of a disposition list → disposition.execute.
+ * fixity.run (cron FIXITY_CRON, or a request): re-reads record objects; each slice queues the next of its run.
  * Every handler is idempotent: a job may run again after a crash or an expiry, and must not archive twice.
  */
 export const jobPayloads = {
@@ -24,6 +25,8 @@ export const jobPayloads = {
   'disposition.scan': z.object({}).passthrough(),
   // Sent when the archive lead approves a disposition list: deletes, keeps tombstones, writes the signed minute.
   'disposition.execute': z.object({ listId: z.string().uuid() }),
+  /** No run id: the cron tick (continue the unfinished scheduled run, else start one over every unit). */
+  'fixity.run': z.object({ runId: z.string().uuid().optional() }),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;

@@ -170,10 +170,14 @@ export class Queue {
     });
   }
 
-  /** A recurring job (pg-boss cron, one per name across every worker), read in the time zone given (UTC unless said). */
-  async schedule<N extends JobName>(name: N, cron: string, payload: JobPayload<N>, tz = 'UTC'): Promise<void> {
+  /**
+   * A cron schedule (pg-boss keeps it in its schema; whichever process runs the clock sends the job once per tick),
+   * or none. `cron: null` removes it, so turning a schedule off in the settings takes effect at the next start.
+   */
+  async schedule<N extends JobName>(name: N, cron: string | null, payload: JobPayload<N>, tz = 'UTC'): Promise<void> {
     parsePayload(name, payload);
-    await this.boss.schedule(name, cron, payload, { tz });
+    if (cron === null) await this.boss.unschedule(name);
+    else await this.boss.schedule(name, cron, payload, { tz });
   }
 
   async pending(): Promise<number> {

@@ -15,6 +15,7 @@ import { dossierRoutes } from './dossiers.routes.ts';
 import { errorHandler } from './errors.ts';
 import { openApiRoutes } from './openapi.routes.ts';
 import { exportRoutes } from './exports.routes.ts';
+import { fixityRoutes } from './fixity.routes.ts';
 import { recordRoutes } from './records.routes.ts';
 import { sessionRoutes } from './session.routes.ts';
 import { holdRoutes } from './holds.routes.ts';
@@ -75,6 +76,7 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(accountRoutes(deps));
   api.use(holdRoutes(deps));
   api.use(dispositionRoutes(deps));
+  api.use(fixityRoutes(deps));
   if (deps.signing) api.use(certificateRoutes({ db: deps.db, signing: deps.signing }));
   app.use('/api/v1', api);
   app.use((_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));

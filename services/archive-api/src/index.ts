@@ -21,3 +21,4 @@ export * as legalHolds from './holds.service.ts';
 export * as disposition from './disposition.service.ts';
 export { dispositionExecuteJob, dispositionScanJob, type DispositionJobDeps } from './disposition.job.ts';
 export { buildDispositionMinute, type MinuteContent, type MinuteItem } from './disposition-minute.ts';
+export * as fixity from './fixity/index.ts';

@@ -62,6 +62,8 @@ export interface OcspCheck {
   refusal?: string;
   /** In words: what the answer was, or why there is none. */
   detail: string;
+  /** The DER OCSPResponse of an accepted answer (good/revoked/unknown), to keep in a PDF's DSS (B-LT). */
+  response?: Uint8Array;
 }
 
 export interface OcspRequestBytes {
@@ -180,6 +182,18 @@ export interface JudgeOptions {
   now?: Date;
 }
 
+/** thisUpdate of the first single response in a DER OCSPResponse, or null when it cannot be read. */
+export function ocspThisUpdate(bytes: Uint8Array): Date | null {
+  try {
+    const response = pkijs.OCSPResponse.fromBER(bytes as Uint8Array<ArrayBuffer>);
+    if (response.responseBytes?.responseType !== OID_OCSP_BASIC) return null;
+    const basic = pkijs.BasicOCSPResponse.fromBER(response.responseBytes.response.valueBlock.valueHexView as Uint8Array<ArrayBuffer>);
+    return basic.tbsResponseData.responses[0]?.thisUpdate ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** Reads and judges one DER OCSPResponse about `certificate`, issued by `issuer`. */
 export async function judgeOcspResponse(bytes: Uint8Array, certificate: pkijs.Certificate, issuer: pkijs.Certificate, options: JudgeOptions = {}): Promise<OcspCheck> {
   const now = options.now ?? new Date();
@@ -279,6 +293,7 @@ export async function askOcspResponder(certificate: pkijs.Certificate, issuer: p
     );
     // Only "I do not know that CertID" is worth asking again with another hash.
     const notKnown = last.status === 'unknown' || last.refusal === 'malformedRequest';
+    if (last.status === 'good' || last.status === 'revoked') last = { ...last, response: answer };
     if (!notKnown) return last;
   }
   return last;

@@ -46,6 +46,11 @@ export interface SignatureDictionaryValues {
 
 export interface PrepareOptions {
   appearance?: SignatureAppearance;
+  /**
+   * 'document-timestamp' (PAdES B-LTA): /Type /DocTimeStamp, /SubFilter /ETSI.RFC3161, /Contents an RFC 3161
+   * token over the byte ranges; no /M, no signer. 'signature' by default.
+   */
+  kind?: 'signature' | 'document-timestamp';
   /** Bytes reserved for the DER CMS; CONTENTS_CAPACITY_BYTES by default. */
   contentsCapacity?: number;
 }
@@ -88,23 +93,26 @@ function optionalText(value: string | undefined): PDFHexString | undefined {
   return value ? PDFHexString.fromText(value) : undefined;
 }
 
-function signatureDictionary(doc: PDFDocument, values: SignatureDictionaryValues, capacity: number): PDFRef {
+function signatureDictionary(doc: PDFDocument, values: SignatureDictionaryValues, capacity: number, kind: PrepareOptions['kind'] = 'signature'): PDFRef {
   const byteRange = PDFArray.withContext(doc.context);
   byteRange.push(PDFNumber.of(0));
   for (let index = 0; index < 3; index += 1) byteRange.push(PDFName.of(BYTE_RANGE_MARK));
 
-  const entries: Record<string, unknown> = {
-    Type: 'Sig',
-    Filter: 'Adobe.PPKLite',
-    SubFilter: 'ETSI.CAdES.detached',
-    ByteRange: byteRange,
-    Contents: PDFHexString.of('0'.repeat(capacity * 2)),
-    M: PDFString.fromDate(values.signingTime),
-    Name: optionalText(values.signerName),
-    Reason: optionalText(values.reason),
-    Location: optionalText(values.location),
-    ContactInfo: optionalText(values.contactInfo),
-  };
+  const timestamp = kind === 'document-timestamp';
+  const entries: Record<string, unknown> = timestamp
+    ? { Type: 'DocTimeStamp', Filter: 'Adobe.PPKLite', SubFilter: 'ETSI.RFC3161', ByteRange: byteRange, Contents: PDFHexString.of('0'.repeat(capacity * 2)) }
+    : {
+        Type: 'Sig',
+        Filter: 'Adobe.PPKLite',
+        SubFilter: 'ETSI.CAdES.detached',
+        ByteRange: byteRange,
+        Contents: PDFHexString.of('0'.repeat(capacity * 2)),
+        M: PDFString.fromDate(values.signingTime),
+        Name: optionalText(values.signerName),
+        Reason: optionalText(values.reason),
+        Location: optionalText(values.location),
+        ContactInfo: optionalText(values.contactInfo),
+      };
   const dict = PDFDict.withContext(doc.context);
   for (const [key, value] of Object.entries(entries)) {
     if (value === undefined) continue;
@@ -193,7 +201,7 @@ export async function prepareForSigning(pdf: Uint8Array, values: SignatureDictio
 
   const fieldName = uniqueFieldName(doc);
   const placed = options.appearance ? await placeAppearance(doc, page, options.appearance, values.signingTime) : null;
-  const widget = signatureWidget(doc, page, fieldName, signatureDictionary(doc, values, capacity), placed);
+  const widget = signatureWidget(doc, page, fieldName, signatureDictionary(doc, values, capacity, options.kind), placed);
   const acroForm = acroFormOf(doc, catalogRef);
   const changed = [
     // Not page.node.addAnnot: pdf-lib would "normalize" the page first, rewriting its content streams and resources.

@@ -22,7 +22,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import './crypto-engine.ts';
-import { askOcspResponder, ocspResponderUrls } from './ocsp.ts';
+import { askOcspResponder, judgeOcspResponse, ocspResponderUrls, ocspThisUpdate } from './ocsp.ts';
 
 /**
  * good/revoked: an accepted source said so. unknown: a revocation service exists (named in the
@@ -51,6 +51,13 @@ export interface RevocationSources {
   fetchTimeoutMs?: number;
   /** A responder to ask instead of the certificate's own (e.g. a relay inside the network), when online. */
   ocspUrl?: string;
+  /**
+   * OCSP responses kept with the document (a PAdES B-LT DSS): read offline, never fetched. Each is judged as of
+   * its own thisUpdate (signature, responder, certificate), and counts only when it was produced no earlier than
+   * `archivedAfter` (the signature's time): an answer from before the signature says nothing about it.
+   */
+  archivedOcsp?: Uint8Array[];
+  archivedAfter?: Date;
 }
 
 const CRL_DISTRIBUTION_POINTS = '2.5.29.31';
@@ -128,6 +135,23 @@ async function ocspFinding(certificate: pkijs.Certificate, issuer: pkijs.Certifi
   return null;
 }
 
+async function archivedOcspFindings(certificate: pkijs.Certificate, issuer: pkijs.Certificate, sources: RevocationSources, notes: string[]): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const bytes of sources.archivedOcsp ?? []) {
+    const producedAt = ocspThisUpdate(bytes);
+    if (!producedAt) continue;
+    const answer = await judgeOcspResponse(bytes, certificate, issuer, { now: producedAt }).catch(() => null);
+    if (!answer || (answer.status !== 'good' && answer.status !== 'revoked')) continue; // about another certificate, or not believable
+    if (sources.archivedAfter && producedAt.getTime() < sources.archivedAfter.getTime()) {
+      notes.push(`an OCSP response kept in the document predates the signature (${producedAt.toISOString()})`);
+      continue;
+    }
+    // OCSP in the name so the "good" answers prefer it, as they prefer a live one.
+    findings.push({ status: answer.status, revokedAt: answer.revokedAt, source: `an OCSP response kept in the document (DSS): ${answer.detail}` });
+  }
+  return findings;
+}
+
 function conclusion(findings: Finding[], notes: string[]): RevocationCheck | null {
   const revoked = findings
     .filter((finding) => finding.status === 'revoked')
@@ -135,7 +159,7 @@ function conclusion(findings: Finding[], notes: string[]): RevocationCheck | nul
   const withNotes = (check: RevocationCheck): RevocationCheck => (notes.length ? { ...check, notes } : check);
   if (revoked) return withNotes({ status: 'revoked', revokedAt: revoked.revokedAt, source: revoked.source });
   // OCSP first among the "good" answers: it is the fresher one.
-  const good = findings.find((finding) => finding.source.startsWith('OCSP')) ?? findings[0];
+  const good = findings.find((finding) => /OCSP/.test(finding.source)) ?? findings[0];
   return good ? withNotes({ status: 'good', source: good.source }) : null;
 }
 
@@ -146,7 +170,8 @@ export async function checkRevocation(certificate: pkijs.Certificate, issuer: pk
   const ocspUrls = sources.ocspUrl ? [sources.ocspUrl] : ocspResponderUrls(certificate);
   const crlUrls = distributionPointUrls(certificate);
   const findings = await crlFindings(certificate, issuer, (sources.crls ?? []).map((bytes) => ({ bytes, from: 'a configured CRL' })));
-  if (sources.online) {
+  findings.unshift(...(await archivedOcspFindings(certificate, issuer, sources, notes)));
+  if (sources.online && !findings.some((f) => f.source.startsWith('an OCSP response kept'))) {
     const ocsp = await ocspFinding(certificate, issuer, ocspUrls, sources, notes);
     if (ocsp) findings.unshift(ocsp);
   }

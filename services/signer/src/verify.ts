@@ -9,12 +9,15 @@
  * either way: an unanswered question is never reported as "not revoked".
  */
 import { PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
+import type * as pkijs from 'pkijs';
 import { certificateFromPem, displayName, keyUsageForSigning, splitPemBundle } from './certificate.ts';
 import { checkChain } from './chain.ts';
 import { checkCms, trimToDer } from './cms-verify.ts';
 import { checkRevocation, type RevocationCheck, type RevocationSources } from './revocation.ts';
 import { checkTimestampToken, type TimestampCheck } from './timestamp-verify.ts';
 import { findSignatureDictionaries, type SignatureDictionary } from './signature-dictionaries.ts';
+import { readDss, type ValidationMaterial } from './ltv.ts';
+import { certificateFromDer } from './certificate.ts';
 
 export interface SignatureCheck {
   field: string;
@@ -101,7 +104,56 @@ function readSignedRanges(bytes: Uint8Array, signature: SignatureDictionary): Si
   };
 }
 
-async function checkSignature(bytes: Uint8Array, signature: SignatureDictionary, index: number, options: VerifyOptions): Promise<SignatureCheck & { keyUsageAllowed: boolean }> {
+/** What the document keeps for its own validation (B-LT), ready for the checks. */
+interface KeptMaterial { certificates: pkijs.Certificate[]; ocspResponses: Uint8Array[]; crls: Uint8Array[] }
+
+function keptMaterial(dss: ValidationMaterial): KeptMaterial {
+  const certificates = dss.certificates.flatMap((der) => {
+    try {
+      return [certificateFromDer(der)];
+    } catch {
+      return [];
+    }
+  });
+  return { certificates, ocspResponses: dss.ocspResponses, crls: dss.crls };
+}
+
+/** Revocation sources: the caller's, plus what the document keeps (answers produced no earlier than `after`). */
+function sourcesWith(options: VerifyOptions, kept: KeptMaterial, after: Date): RevocationSources {
+  const given = options.revocation ?? {};
+  if (!kept.ocspResponses.length && !kept.crls.length) return given;
+  return { ...given, crls: [...(given.crls ?? []), ...kept.crls], archivedOcsp: kept.ocspResponses, archivedAfter: after };
+}
+
+/**
+ * A document time-stamp (B-LTA, /SubFilter /ETSI.RFC3161): the token's imprint must be the digest of the byte
+ * ranges, from a trusted authority allowed to time-stamp, valid at the token's time.
+ */
+async function checkDocumentTimestamp(
+  signature: SignatureDictionary, index: number, ranges: SignedRanges, options: VerifyOptions,
+): Promise<SignatureCheck & { keyUsageAllowed: boolean }> {
+  const anchors = options.trustAnchorsPem.flatMap(splitPemBundle).map(certificateFromPem);
+  const stamp = await checkTimestampToken(trimToDer(ranges.contents!), Buffer.concat(ranges.chunks), anchors);
+  const check: SignatureCheck & { keyUsageAllowed: boolean } = {
+    field: signature.fieldName ?? `(document time-stamp ${index + 1} without a form field)`,
+    signer: stamp.authority,
+    signingTime: stamp.time,
+    subFilter: signature.subFilter ?? 'ETSI.RFC3161',
+    // The bytes: the token reads, its CMS holds, and its imprint is the digest of the ranges.
+    integrity: ranges.problems.length === 0 && stamp.time !== null && !stamp.problems.some((p) => p.startsWith('time-stamp:') || p.includes('message imprint')),
+    chainTrusted: stamp.time !== null && !stamp.problems.some((p) => p.startsWith('time-stamp authority:')),
+    validAtSigningTime: stamp.valid,
+    coversWholeDocument: ranges.coversWholeDocument,
+    timestamp: stamp,
+    revocation: { status: 'not-offered', source: 'a document time-stamp: its authority is judged at the time it states' },
+    keyUsageAllowed: true,
+    problems: [...ranges.problems, ...stamp.problems],
+    notes: ['document time-stamp (PAdES B-LTA)'],
+  };
+  return check;
+}
+
+async function checkSignature(bytes: Uint8Array, signature: SignatureDictionary, index: number, options: VerifyOptions, kept: KeptMaterial): Promise<SignatureCheck & { keyUsageAllowed: boolean }> {
   const check: SignatureCheck & { keyUsageAllowed: boolean } = {
     field: signature.fieldName ?? `(signature ${index + 1} without a form field)`,
     signer: signature.name ?? 'unknown',
@@ -121,6 +173,7 @@ async function checkSignature(bytes: Uint8Array, signature: SignatureDictionary,
   check.coversWholeDocument = ranges.coversWholeDocument;
   check.problems.push(...ranges.problems);
   if (!ranges.contents) return check;
+  if (signature.subFilter === 'ETSI.RFC3161') return checkDocumentTimestamp(signature, index, ranges, options);
 
   const cms = checkCms(trimToDer(ranges.contents), ranges.chunks);
   check.problems.push(...cms.problems);
@@ -139,13 +192,14 @@ async function checkSignature(bytes: Uint8Array, signature: SignatureDictionary,
   const trustedTime = check.timestamp?.valid ? check.timestamp.time : null;
   const time = trustedTime ?? signature.signingTime ?? new Date();
   if (!trustedTime && !signature.signingTime) check.problems.push('the signature states no signing time (/M); the certificate was checked at the present time');
-  const intermediates = cms.certificates.filter((certificate) => certificate !== cms.signerCertificate);
+  // Intermediates may also come from the document's DSS (B-LT), kept there for when nobody serves them any more.
+  const intermediates = [...cms.certificates.filter((certificate) => certificate !== cms.signerCertificate), ...kept.certificates];
   const chain = await checkChain(cms.signerCertificate, intermediates, anchors, time);
   check.chainTrusted = chain.trusted;
   check.validAtSigningTime = chain.validAtTime;
   check.problems.push(...chain.problems);
 
-  check.revocation = await checkRevocation(cms.signerCertificate, chain.path[1], options.revocation ?? {});
+  check.revocation = await checkRevocation(cms.signerCertificate, chain.path[1], sourcesWith(options, kept, time));
   if (check.revocation.status === 'revoked') {
     const revokedAt = check.revocation.revokedAt!;
     // Without a time-stamp nothing proves the signature predates the revocation:
@@ -192,8 +246,9 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
 
   const dictionaries = findSignatureDictionaries(doc);
   if (dictionaries.length === 0) return { valid: false, signatures: [], problems: ['the document has no signatures'] };
+  const kept = keptMaterial(readDss(doc));
   const checks = [];
-  for (const [index, dictionary] of dictionaries.entries()) checks.push(await checkSignature(pdf, dictionary, index, options));
+  for (const [index, dictionary] of dictionaries.entries()) checks.push(await checkSignature(pdf, dictionary, index, options, kept));
 
   const problems = checks.flatMap((check) => check.problems.map((problem) => `${check.field}: ${problem}`));
   const last = checks[checks.length - 1]!;
