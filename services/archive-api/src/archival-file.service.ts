@@ -2,6 +2,7 @@
  * Dossiers become archival files, records their documents, and archivists correct the descriptions. Every write
  * here runs in the caller's transaction, with its audit row.
  */
+import { retentionFromClosing } from './file-closing.ts';
 import { AppError, dossierRepository, recordAudit, withTransaction, type Db, type Queryable } from '@sohoa/shared';
 import {
   changesOf, deriveDocumentDescription, deriveFileDescription, deriveFondsDescription, effective,
@@ -27,6 +28,8 @@ export async function fileDossier(tx: Queryable, dossierId: string, o: { because
     const file = (await repo.fileOfDossier(tx, dossierId))!;
     await recordAudit(tx, { actor: o.actor, action: 'file.closed', subjectType: 'archival-file', subjectId: file.id, detail: { dossier: dossier.code, because: o.because } });
   }
+  // Retention counts from the end of the year the file closed, for the records filed now and those joining later.
+  await retentionFromClosing(tx, { dossierId, closedAt, actor: o.actor });
   return refreshFile(tx, dossierId);
 }
 
@@ -37,7 +40,10 @@ export async function recordArchived(tx: Queryable, r: { dossierId: string; isRe
     return;
   }
   await repo.lockDossier(tx, r.dossierId);
-  if (await repo.fileOfDossier(tx, r.dossierId)) await refreshFile(tx, r.dossierId);
+  const file = await repo.fileOfDossier(tx, r.dossierId);
+  if (!file) return;
+  await retentionFromClosing(tx, { dossierId: r.dossierId, closedAt: file.closed_at, actor: 'system' });
+  await refreshFile(tx, r.dossierId);
 }
 
 function describe(dossier: repo.DossierToFile, closedAt: Date, because: ClosedBecause, records: repo.RecordToDescribe[]) {
