@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { documentRepository, recordAudit, recordKey, UnsafeObjectKey, withTransaction, type Db, type JobHandler, type ObjectStore } from '@sohoa/shared';
 import * as repo from './archive.repository.ts';
 import { objectMetadata, recordMetadata } from './record-metadata.ts';
+import { addRecordWords } from './search-words.repository.ts';
 
 export interface ArchiveJobDeps { db: Db; store: ObjectStore }
 
@@ -40,6 +41,8 @@ export function archiveRecordJob(deps: ArchiveJobDeps): JobHandler<'record.archi
           retentionYears: metadata.retention === 'permanent' ? null : metadata.retention.years, retainUntil: metadata.retainUntil,
           ownerIdentifier: metadata.ownerIdentifier,
         });
+        // The search vector is a generated column, written with the row; the words for OCR slips go with it.
+        if (created) await addRecordWords(tx, [doc.record_id]);
         await documentRepository.markArchived(tx, documentId);
         if (created) await recordAudit(tx, { actor: 'system', action: 'record.archived', subjectType: 'record', subjectId: doc.record_id, detail: { objectKey, sha256 } });
       });

@@ -1,5 +1,6 @@
-import type { Db, JobHandler } from '@sohoa/shared';
+import { withTransaction, type Db, type JobHandler } from '@sohoa/shared';
 import * as repo from './archive.repository.ts';
+import { addRecordWords } from './search-words.repository.ts';
 
 export interface ReclassifyJobDeps { db: Db }
 
@@ -13,7 +14,11 @@ export function reclassifyRecordJob(deps: ReclassifyJobDeps): JobHandler<'record
     async run({ documentId }) {
       const record = await repo.recordToReclassify(deps.db, documentId);
       if (!record) return { status: 'skipped', reason: 'the document has no record' };
-      await repo.reclassifyRecord(deps.db, record.record_id, { code: record.component_code, name: record.component_name });
+      // The new component name is searchable from the same commit: the vector is generated from the metadata.
+      await withTransaction(deps.db, async (tx) => {
+        await repo.reclassifyRecord(tx, record.record_id, { code: record.component_code, name: record.component_name });
+        await addRecordWords(tx, [record.record_id]);
+      });
       return { status: 'done' };
     },
     async giveUp() {
