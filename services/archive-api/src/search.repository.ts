@@ -39,7 +39,7 @@ export interface SearchFacets {
 }
 export interface SearchResult { items: SearchItem[]; facets: SearchFacets; next: string | null }
 
-export const DEFAULT_CANDIDATE_CAP = 2000;
+export const DEFAULT_CANDIDATE_CAP = 1000;
 const VIETNAM = `'Asia/Ho_Chi_Minh'`;
 
 class Params {
