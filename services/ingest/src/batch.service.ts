@@ -67,12 +67,23 @@ export async function receiveBatch(deps: IngestDeps, options: ReceiveBatchOption
   }
 
   const receivedAt = options.receivedAt ?? new Date();
+  // A dossier code begins with the agency code of the unit that received it (decree 61/2018 art. 26). Another
+  // agency's code is refused before anything is looked up, alike whether such a dossier exists or not: the answer
+  // must not tell a sender which dossiers other units hold.
+  const notThisUnits = () => new AppError('invalid-input', `dossier: a dossier code of unit ${unit.code} begins with "${unit.code}-"`, 422, { fields: [{ field: 'dossier', message: `begins with "${unit.code}-"` }] });
+  if (options.dossierCode && !options.dossierCode.startsWith(`${unit.code}-`)) throw notThisUnits();
+
   const dossierCode = await withTransaction(deps.db, async (tx) => {
     let dossierCode: string;
     let dossierId: string;
     const existing = options.dossierCode ? await repo.findDossier(tx, options.dossierCode) : null;
     if (existing) {
-      if (existing.unit_id !== unit.id) throw new AppError('dossier-of-other-unit', `dossier ${options.dossierCode} belongs to another unit`, 409);
+      if (existing.unit_id !== unit.id) {
+        // Only where a dossier carries its unit's code under another unit (data from before the rule): those who
+        // may see that unit are told; anyone else gets the answer of a code that is not the unit's.
+        if (!inScope(options.units ?? null, existing.unit_id)) throw notThisUnits();
+        throw new AppError('dossier-of-other-unit', `dossier ${options.dossierCode} belongs to another unit`, 409);
+      }
       dossierCode = options.dossierCode!;
       dossierId = existing.id;
     } else {
