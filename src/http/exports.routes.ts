@@ -9,7 +9,7 @@
 import express, { type Response } from 'express';
 import { z } from 'zod';
 import {
-  AppError, actorOf, holds, isUuid, jsonDepthGuard, parseInput, recordAudit, requirePermission, unitCodeInput, uuidInput, type Caller, type Db,
+  AppError, actorOf, holds, isUuid, jsonDepthGuard, parseInput, recordAudit, requirePermission, unitCodeInput, unitsWhere, uuidInput, type Caller, type Db,
   type ObjectStore, type Queue,
 } from '@sohoa/shared';
 import { fileView, loadExport, recordBag, recordsToDescribe, requestExport, unitByCode, type ExportRow } from '@sohoa/archive-api';
@@ -40,6 +40,9 @@ export function exportRoutes(deps: { db: Db; store: ObjectStore; queue: Queue })
 
   r.get('/records/:id/bag', async (req, res) => {
     const id = req.params.id;
+    // Both permissions are needed: a caller who holds either nowhere is refused (403) before any record is looked up.
+    unitsWhere(caller(res), 'records:read');
+    unitsWhere(caller(res), 'audit:read');
     const [record] = isUuid(id) ? await recordsToDescribe(deps.db, [id]) : [];
     if (!record) throw new AppError('not-found', 'record not found', 404);
     requirePermission(caller(res), 'records:read', record.unit_id, 'record not found');

@@ -114,6 +114,14 @@ export async function reject(deps: DispositionDeps, caller: Caller, listId: stri
 
 export async function listView(db: Queryable, listId: string, caller?: Caller) {
   const list = await repo.listById(db, listId);
+  const may = ['disposition:propose', 'disposition:approve', 'records:read'] as const;
+  const heldSomewhere = (p: (typeof may)[number]) => {
+    const units = caller!.grants.get(p);
+    return units === 'all' || (units !== undefined && units.size > 0);
+  };
+  if (caller && !may.some(heldSomewhere)) {
+    throw new AppError('forbidden', `this needs one of the ${may.join(', ')} permissions`, 403); // held nowhere
+  }
   if (caller && !(list && (holdsAt(caller, 'disposition:propose', list.unit_id) || holdsAt(caller, 'disposition:approve', list.unit_id) || holdsAt(caller, 'records:read', list.unit_id)))) {
     throw new AppError('not-found', 'disposition list not found', 404);
   }
