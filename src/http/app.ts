@@ -29,8 +29,6 @@ export interface ApiDeps {
   signing?: CertificateRoutesDeps['signing'];
   /** Why the process cannot take work yet (first start not done), or null once it can. */
   notReady?: () => string | null;
-  /** How a request becomes a Caller (res.locals.caller) or a 401: the bearer-token check unless given. */
-  authenticate?: express.RequestHandler;
   /** express's `trust proxy` (TRUST_PROXY): which proxies' X-Forwarded-For/-Proto to believe (client address, TLS). */
   trustProxy?: boolean | number | string;
 }
@@ -63,7 +61,7 @@ export function createApp(deps: ApiDeps): express.Express {
 
   const api = express.Router();
   api.use(sessionRoutes(deps)); // POST /session is open to anyone; its other routes authenticate themselves
-  api.use(deps.authenticate ?? authenticate(deps));
+  api.use(authenticate(deps));
 
   // Order matters: the dossier router's JSON body parser serves every router mounted after it, and none before it
   // (POST /batches is multipart).
