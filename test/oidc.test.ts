@@ -211,6 +211,17 @@ describe('sign-in with OpenID Connect (a local provider)', () => {
     expect(await count('SELECT count(*) AS n FROM users WHERE username IN ($1, $2) OR oidc_subject IN ($3, $4)', ['cuong', 'dung', `${issuer} cuong-003`, `${issuer} dung-004`])).toBe(0);
   });
 
+  it('refuses an identity whose username is a local person\'s: a provider account called admin does not become the admin', async () => {
+    const before = await sessionsCount();
+    accounts.set('evil-005', { preferred_username: 'admin', sohoa_unit: A.code, sohoa_roles: ['clerk'] });
+    const s = await signIn('evil-005');
+    expect([s.callback.status, JSON.parse(s.body).error.code]).toEqual([403, 'username-taken']);
+    expect(s.sessionCookie).toBeNull();
+    expect(await sessionsCount()).toBe(before);
+    // The local admin keeps its password sign-in and its role, unlinked.
+    expect(await count(`SELECT count(*) AS n FROM users u JOIN user_roles r ON r.user_id = u.id WHERE u.username = 'admin' AND r.role = 'admin' AND u.oidc_subject IS NULL`, [])).toBe(1);
+  });
+
   it('refuses a tampered state, a nonce that is not the one sent, a code without its PKCE verifier, an altered or missing flow cookie', async () => {
     accounts.set('em-005', { preferred_username: 'em.test', sohoa_unit: A.code, sohoa_roles: ['clerk'] });
     const before = await sessionsCount();
