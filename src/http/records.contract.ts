@@ -1,6 +1,6 @@
 /** What the record routes (records.routes.ts) answer. */
 import { z } from 'zod';
-import { isoTime, route, sha256Hex, uuid } from './openapi/contract.ts';
+import { isoDate, isoTime, route, sha256Hex, uuid } from './openapi/contract.ts';
 
 const Retention = z.union([z.literal('permanent'), z.strictObject({ years: z.number().int() })]);
 
@@ -17,10 +17,17 @@ const RecordMetadata = z.looseObject({
 }).meta({ id: 'RecordMetadata' });
 
 export const RecordView = z.strictObject({
-  id: uuid(), documentId: uuid(), bucket: z.string(), objectKey: z.string(), sha256: sha256Hex(), size: z.number().int(), pages: z.number().int(),
+  id: uuid(), documentId: uuid().nullable().meta({ description: 'null for a disposition minute (a record the archive made itself)' }),
+  kind: z.enum(['document', 'disposition-minute']),
+  bucket: z.string(), objectKey: z.string(), sha256: sha256Hex(), size: z.number().int(), pages: z.number().int(),
   retentionYears: z.number().int().nullable().meta({ description: 'null: permanent' }),
-  retainUntil: isoTime().nullable().meta({ description: 'null: permanent' }),
-  legalHold: z.boolean(), metadata: RecordMetadata, createdAt: isoTime(),
+  retainUntil: isoDate().nullable().meta({ description: 'the last day it is kept (Vietnam time); null: permanent' }),
+  permanent: z.boolean(),
+  retentionProvisional: z.boolean().meta({ description: 'counted from archiving while its file is open; fixed when the file closes' }),
+  reviewAfter: isoDate().nullable().meta({ description: 'an archive lead kept it from disposition until this day' }),
+  legalHold: z.boolean(), onHold: z.boolean().meta({ description: 'a legal hold covers it (the same as legalHold)' }),
+  disposedAt: isoTime().nullable(), dossierId: uuid().nullable(),
+  metadata: RecordMetadata, createdAt: isoTime(),
 }).meta({ id: 'Record' });
 
 const RevocationCheck = z.strictObject({
@@ -48,6 +55,13 @@ export const recordContract = [
     method: 'get', path: '/api/v1/records/:id', tag: 'records', access: 'caller', params: { id: 'the record id' },
     summary: 'A record: object key, fixity, retention, metadata',
     responses: { 200: { description: 'the record', json: RecordView } }, errors: { 403: '`forbidden`', ...notFound },
+  }),
+  route({
+    method: 'delete', path: '/api/v1/records/:id', tag: 'records', access: 'caller', params: { id: 'the record id' },
+    summary: 'Always refused: a record leaves the archive only by disposition',
+    description: 'The refusal says why (and is in the audit trail): still retained (until when), on legal hold, or due, and then only the disposition job deletes it after the archive lead\'s approval. Even for admin.',
+    responses: {},
+    errors: { 403: '`forbidden`', ...notFound, 409: '`retained` (until when, or permanently), `file-open`, `kept` (until its review), `on-hold`, `disposition-required`' },
   }),
   route({
     method: 'get', path: '/api/v1/records/:id/pdf', tag: 'records', access: 'caller', params: { id: 'the record id' },
