@@ -6,11 +6,14 @@ const Retention = z.union([z.literal('permanent'), z.strictObject({ years: z.num
 
 /**
  * The metadata stored with a record (RecordMetadata in @sohoa/shared). Loose: it is kept as written when the record
- * was archived, so an older record may carry fewer or other keys than today's code writes.
+ * was archived, so an older record may carry fewer or other keys than today's code writes. A disposition minute
+ * (a record the archive makes itself) has no dossier, procedure or component: `kind`, `list` and `disposed` instead.
  */
 const RecordMetadata = z.looseObject({
-  recordId: uuid(), dossierCode: z.string(), procedureCode: z.string(), componentCode: z.string().nullable(),
-  unitCode: z.string(), title: z.string(), sha256: sha256Hex(), retention: Retention, retainUntil: z.string().nullable(), legalHold: z.boolean(),
+  recordId: uuid(), dossierCode: z.string().optional(), procedureCode: z.string().optional(), componentCode: z.string().nullable().optional(),
+  unitCode: z.string(), title: z.string(), sha256: sha256Hex(), retention: Retention, retainUntil: z.string().nullable(), legalHold: z.boolean().optional(),
+  kind: z.literal('disposition-minute').optional(), list: uuid().optional().meta({ description: 'a minute: its disposition list' }),
+  disposed: z.array(uuid()).optional().meta({ description: 'a minute: the records it destroyed' }),
   componentName: z.string().nullable().optional(), unitName: z.string().optional(), ownerIdentifier: z.string().nullable().optional(),
   documentNumber: z.string().nullable().optional(), fields: z.record(z.string(), z.unknown()).optional(), pageCount: z.number().int().optional(),
   blankPagesDropped: z.number().int().optional(), language: z.string().optional(), digitizedBy: z.string().optional(), digitizedAt: z.string().optional(),

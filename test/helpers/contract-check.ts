@@ -41,3 +41,14 @@ export function expectConforms(method: string, pathname: string, answer: Answer)
   if (!parsed.success) throw new Error(`${where}: not the one error shape: ${JSON.stringify(answer.body)}`);
   return contract;
 }
+
+/**
+ * The same check on a fetch Response, leaving it unread for the test: a JSON answer is read from a clone; bytes
+ * (a zip, a PDF) are checked by status and media type only, so a download the server breaks off stays the test's
+ * to see.
+ */
+export async function expectResponseConforms(method: string, url: string, response: Response): Promise<RouteContract> {
+  const contentType = response.headers.get('content-type') ?? '';
+  const body = /^application\/json/.test(contentType) ? await response.clone().json() : response.status === 204 ? Buffer.alloc(0) : undefined;
+  return expectConforms(method, new URL(url, 'http://sohoa.invalid').pathname, { status: response.status, contentType, body });
+}
