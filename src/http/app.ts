@@ -20,6 +20,7 @@ import { recordRoutes } from './records.routes.ts';
 import { sessionRoutes } from './session.routes.ts';
 import { holdRoutes } from './holds.routes.ts';
 import { dispositionRoutes } from './disposition.routes.ts';
+import { searchRoutes } from './search.routes.ts';
 
 export interface ApiDeps {
   db: Db; store: ObjectStore; queue: Queue; log: Logger; maxUploadBytes: number;
@@ -67,6 +68,7 @@ export function createApp(deps: ApiDeps): express.Express {
   // Order matters: the dossier router's JSON body parser serves every router mounted after it, and none before it
   // (POST /batches is multipart).
   api.use(batchRoutes(deps));
+  api.use(searchRoutes(deps)); // GET /records (the list) beside /records/:id: distinct paths, no order between them
   api.use(recordRoutes(deps));
   api.use(dossierRoutes(deps));
   api.use(catalogRoutes(deps));
