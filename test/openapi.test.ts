@@ -46,6 +46,7 @@ const NOT_CALLED_HERE: Record<string, string> = Object.fromEntries(Object.entrie
     'POST /api/v1/disposition/lists/:id/approve', 'POST /api/v1/disposition/lists/:id/reject', 'GET /api/v1/records/:id/tombstone',
   ],
   'test/fixity.test.ts': ['GET /api/v1/fixity', 'POST /api/v1/fixity/runs', 'GET /api/v1/fixity/runs/:id'],
+  'test/search.test.ts': ['GET /api/v1/records', 'GET /api/v1/saved-searches', 'POST /api/v1/saved-searches', 'DELETE /api/v1/saved-searches/:id'],
 }).flatMap(([file, routes]) => routes.map((r) => [r, file])));
 
 /**

@@ -16,6 +16,7 @@ import { exportContract } from './exports.contract.ts';
 import { fixityContract } from './fixity.contract.ts';
 import { holdContract } from './holds.contract.ts';
 import { recordContract } from './records.contract.ts';
+import { searchContract } from './search.contract.ts';
 import { systemContract } from './system.contract.ts';
 
 /** The document's groups, one per router, in the order the docs page shows them. */
@@ -23,6 +24,7 @@ export const tags: Record<string, string> = {
   batches: 'Scanner batches in, and the files that could not be taken (quarantine)',
   dossiers: 'Dossiers, documents, the review list, and the clerk\'s corrections',
   records: 'Archived records: metadata, the signed PDF, signature verification',
+  search: 'Finding records (full text, filters, facets), and the searches a person keeps',
   catalog: 'The procedure catalog (procedures and their components)',
   description: 'Archival description: files, documents and fonds (circular 05/2025 fields), corrections and XML/JSON/xlsx exports',
   exports: 'BagIt (RFC 8493) packages of a record, a file, a fonds or a search result',
@@ -39,6 +41,7 @@ export const tags: Record<string, string> = {
 export const contracts: readonly RouteContract[] = [
   ...systemContract,
   ...batchContract,
+  ...searchContract,
   ...recordContract,
   ...dossierContract,
   ...catalogContract,
