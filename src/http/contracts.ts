@@ -1,6 +1,6 @@
 /**
  * Every route the HTTP layer mounts, described (openapi/contract.ts): the OpenAPI document is made from this list,
- * and openapi/coverage.spec.ts fails, naming the route, when a mounted route is missing here or a described one is
+ * and openapi/openapi.spec.ts fails, naming the route, when a mounted route is missing here or a described one is
  * not mounted. A new router adds its `<domain>.contract.ts` list below.
  */
 import type { RouteContract } from './openapi/contract.ts';
