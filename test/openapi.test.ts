@@ -46,6 +46,7 @@ const NOT_CALLED_HERE: Record<string, string> = Object.fromEntries(Object.entrie
     'POST /api/v1/disposition/lists/:id/approve', 'POST /api/v1/disposition/lists/:id/reject', 'GET /api/v1/records/:id/tombstone',
   ],
   'test/fixity.test.ts': ['GET /api/v1/fixity', 'POST /api/v1/fixity/runs', 'GET /api/v1/fixity/runs/:id'],
+  'test/oidc.test.ts': ['GET /api/v1/session/oidc', 'GET /api/v1/session/oidc/callback'],
   'test/search.test.ts': ['GET /api/v1/records', 'GET /api/v1/saved-searches', 'POST /api/v1/saved-searches', 'DELETE /api/v1/saved-searches/:id'],
 }).flatMap(([file, routes]) => routes.map((r) => [r, file])));
 
@@ -57,7 +58,7 @@ function callsRoute(source: string, route: string): boolean {
   const [method, fullPath] = route.split(' ') as [string, string];
   const segments = fullPath.replace(/^\/api\/v1/, '').split('/').slice(1)
     .map((s) => (s.startsWith(':') ? String.raw`(?:\$\{[^}]+\}|[^/'"\`?\s$]+)` : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-  const pathPattern = new RegExp(String.raw`[\`'"](?:\$\{[^}]+\})?(?:/api/v1)?/${segments.join('/')}[\`'"?]`);
+  const pathPattern = new RegExp(String.raw`[\`'"](?:[^\`'"\s]*/api/v1|\$\{[^}]+\})?/${segments.join('/')}[\`'"?]`);
   const otherMethods = ['POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => m !== method);
   return source.split('\n').some((line) => pathPattern.test(line)
     && (method === 'GET' ? !otherMethods.some((m) => line.includes(`'${m}'`)) : line.includes(`'${method}'`)));
@@ -201,6 +202,8 @@ describe('every route answers as its contract (and so the OpenAPI document) says
     expect(callsRoute("await call(token, 'DELETE', `/records/${id}/hold`, {})", 'DELETE /api/v1/records/:id/hold')).toBe(true);
     expect(callsRoute("await api(`/archival-files/${id}`, { method: 'PATCH' })", 'GET /api/v1/archival-files/:id')).toBe(false);
     expect(callsRoute('await getJson(`${stack.url}/api/v1/fixity?unit=A`, token)', 'GET /api/v1/fixity')).toBe(true);
+    expect(callsRoute("go(`http://127.0.0.1:${port}/api/v1/session/oidc/callback`)", 'GET /api/v1/session/oidc/callback')).toBe(true);
+    expect(callsRoute("go(`http://127.0.0.1:${port}/api/v1/session/oidc/callback`)", 'GET /api/v1/session/oidc')).toBe(false);
   });
 
   it('has called every route the document describes', () => {

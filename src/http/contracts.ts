@@ -15,6 +15,7 @@ import { dossierContract } from './dossiers.contract.ts';
 import { exportContract } from './exports.contract.ts';
 import { fixityContract } from './fixity.contract.ts';
 import { holdContract } from './holds.contract.ts';
+import { oidcContract } from './oidc.contract.ts';
 import { recordContract } from './records.contract.ts';
 import { searchContract } from './search.contract.ts';
 import { systemContract } from './system.contract.ts';
@@ -35,6 +36,7 @@ export const tags: Record<string, string> = {
   certificates: 'Units\' signing certificates',
   accounts: 'Units, people and their roles, and the API keys of other systems',
   session: 'Signing in and out, and who is calling',
+  oidc: 'Sign-in through a central sign-on (OpenID Connect), when configured',
   system: 'Health, readiness, and this description',
 };
 
@@ -54,4 +56,5 @@ export const contracts: readonly RouteContract[] = [
   ...auditContract,
   ...sessionContract,
   ...accountContract,
+  ...oidcContract,
 ];
