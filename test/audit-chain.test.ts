@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectObjectStore, createDb, migrate, recordAudit, type Db, type ObjectStore } from '@sohoa/shared';
 import { AUDIT_HEAD_CRON, auditHeadJob, listAuditEvents, verifyAuditTrail, writeAuditHead } from '@sohoa/archive-api';
 import { createApiToken } from '../src/http/auth.ts';
+import { expectResponseConforms } from './helpers/contract-check.ts';
 import { startOwnServices, stopOwnServices, type OwnServices } from './helpers/own-services.ts';
 import { repoRoot, run, startTestStack, type TestStack } from './helpers/stack.ts';
 
@@ -264,7 +265,12 @@ describe('tamper-evident audit trail', () => {
       await stack?.stop();
     });
 
-    const api = (route: string, init: RequestInit = {}, token = stack.token) => fetch(`${stack.url}/api/v1${route}`, { ...init, headers: { authorization: `Bearer ${token}` } });
+    /** Every answer checked against its route's contract (the OpenAPI document) on the way. */
+    const api = async (route: string, init: RequestInit = {}, token = stack.token) => {
+      const response = await fetch(`${stack.url}/api/v1${route}`, { ...init, headers: { authorization: `Bearer ${token}` } });
+      await expectResponseConforms(init.method ?? 'GET', `/api/v1${route}`, response);
+      return response;
+    };
     const cli = (args: string[], env: Record<string, string>) =>
       run('node', [sohoa, ...args], { env: { ...process.env, DATA_DIR: stack.dataDir, LOG_LEVEL: 'warn', ...env } }).then((r) => ({ code: 0, ...r }), (err) => err);
     const direct = () => ({ DATABASE_URL: services.postgres.databaseUrl, S3_ENDPOINT: services.s3.endpoint, S3_ACCESS_KEY: services.s3.accessKey, S3_SECRET_KEY: services.s3.secretKey });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disposition, dispositionExecuteJob } from '@sohoa/archive-api';
 import { createKeyTransports } from '@sohoa/signer';
 import { createApiToken } from '../src/http/auth.ts';
+import { expectConforms } from './helpers/contract-check.ts';
 import { getJson, nssTrusting, run, startTestStack, type TestStack } from './helpers/stack.ts';
 import { archivedRecord, backdate } from './helpers/records.ts';
 
@@ -13,7 +14,9 @@ describe('disposition: proposed, approved by someone else, carried out with hold
   let lead: string;
   const call = async (token: string, method: string, url: string, body?: unknown) => {
     const r = await fetch(`${stack.url}/api/v1${url}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: r.status, body: (await r.json()) as any };
+    const answer = { status: r.status, contentType: r.headers.get('content-type') ?? '', body: (await r.json()) as any };
+    expectConforms(method, `/api/v1${url}`, answer); // every answer here as its contract (the OpenAPI document) says
+    return answer;
   };
   const execute = (listId: string) =>
     dispositionExecuteJob({ db: stack.runtime.db, store: stack.runtime.store, keys: createKeyTransports({}) }).run({ listId });
@@ -63,7 +66,7 @@ describe('disposition: proposed, approved by someone else, carried out with hold
     expect(await stack.runtime.store.stat(keys[gone.recordId])).toBeNull();
     expect(await stack.runtime.store.stat(keys[held.recordId])).not.toBeNull();
     expect(await stack.runtime.store.stat(keys[kept.recordId])).not.toBeNull();
-    const tombstone = await getJson(`${stack.url}/api/v1/records/${gone.recordId}/tombstone`, stack.token);
+    const tombstone = (await call(stack.token, 'GET', `/records/${gone.recordId}/tombstone`)).body;
     expect(tombstone).toMatchObject({ record: gone.recordId, objectKey: keys[gone.recordId], proposedBy: 'token:archivist-lan', approvedBy: 'token:lead-minh', metadata: { dossierCode: gone.dossierCode } });
     expect(tombstone.sha256).toBe((await import('node:crypto')).createHash('sha256').update(gone.bytes).digest('hex'));
     expect(await getJson(`${stack.url}/api/v1/records/${gone.recordId}`, stack.token)).toMatchObject({ disposedAt: expect.any(String) });
@@ -74,7 +77,7 @@ describe('disposition: proposed, approved by someone else, carried out with hold
     expect(outcome).toEqual({ [gone.recordId]: ['dispose', 'disposed'], [held.recordId]: ['dispose', 'skipped-held'], [kept.recordId]: ['keep', null] });
 
     // The minute: a permanent record, signed by the unit, that pdfsig trusts and that names what was destroyed.
-    const minute = await getJson(`${stack.url}/api/v1/records/${list.body.minute}`, stack.token);
+    const minute = (await call(stack.token, 'GET', `/records/${list.body.minute}`)).body;
     expect(minute).toMatchObject({ kind: 'disposition-minute', permanent: true, retainUntil: null });
     const pdf = Buffer.from(await (await fetch(`${stack.url}/api/v1/records/${minute.id}/pdf`, { headers: { authorization: `Bearer ${stack.token}` } })).arrayBuffer());
     const file = path.join(stack.dataDir, 'minute.pdf');

@@ -13,6 +13,7 @@ import { createLogger } from '@sohoa/shared';
 import { createApp } from '../src/http/index.ts';
 import { startTestStack, type TestStack } from './helpers/stack.ts';
 import { fixtureMaker, type UnitFixture } from './helpers/unit-fixtures.ts';
+import { expectResponseConforms } from './helpers/contract-check.ts';
 
 const CLIENT_SECRET = 'a client secret shared with the test provider';
 
@@ -22,6 +23,8 @@ class Browser {
   async go(url: string | URL, headers: Record<string, string> = {}): Promise<Response> {
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const answer = await fetch(url, { redirect: 'manual', headers: { ...(cookie && { cookie }), ...headers } });
+    // sohoa's answers (not the provider's) as their route's contract (the OpenAPI document) says.
+    if (new URL(url).pathname.startsWith('/api/v1/')) await expectResponseConforms('GET', String(url), answer);
     for (const line of answer.headers.getSetCookie()) {
       const [pair, ...attributes] = line.split(';');
       const eq = pair!.indexOf('=');

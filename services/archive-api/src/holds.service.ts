@@ -18,8 +18,9 @@ export interface HoldView {
   reason: string; reference: string; placedBy: string; placedAt: Date; liftedBy: string | null; liftedAt: Date | null; liftReason: string | null;
 }
 
-const view = (h: repo.HoldRow, dossierCode: string | null = null): HoldView => ({
-  id: h.id, scope: h.scope, record: h.record_id, dossier: h.dossier_id ? dossierCode ?? h.dossier_id : null, records: h.record_ids,
+/** A dossier is named by its code, as the routes take it, whichever way the hold is read. */
+const view = (h: repo.HoldRow): HoldView => ({
+  id: h.id, scope: h.scope, record: h.record_id, dossier: h.dossier_code, records: h.record_ids,
   reason: h.reason, reference: h.reference, placedBy: h.placed_by, placedAt: h.placed_at, liftedBy: h.lifted_by, liftedAt: h.lifted_at, liftReason: h.lift_reason,
 });
 
@@ -66,7 +67,7 @@ export async function placeDossierHold(deps: HoldDeps, caller: Caller, dossierCo
     const hold = await repo.insertHold(tx, { scope: 'dossier', dossierId: dossier.id, reason: o.reason, reference: o.reference, placedBy: actorOf(caller) });
     await recordAudit(tx, { actor: actorOf(caller), action: 'hold.placed', subjectType: 'dossier', subjectId: dossier.code, detail: { hold: hold.id, reason: o.reason, reference: o.reference } });
     await followHolds(deps, tx, { dossierId: dossier.id });
-    return view(hold, dossier.code);
+    return view(hold);
   });
 }
 
