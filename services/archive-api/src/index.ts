@@ -22,3 +22,5 @@ export * as disposition from './disposition.service.ts';
 export { dispositionExecuteJob, dispositionScanJob, type DispositionJobDeps } from './disposition.job.ts';
 export { buildDispositionMinute, type MinuteContent, type MinuteItem } from './disposition-minute.ts';
 export * as fixity from './fixity/index.ts';
+export { recordExtendJob, extendRecord, sendDueExtensions, type LtvDeps, type LtvSettings } from './ltv/ltv.service.ts';
+export { ltvDue, type LtvAction, type LtvState } from './ltv/ltv-due.ts';
