@@ -24,3 +24,5 @@ export { buildDispositionMinute, type MinuteContent, type MinuteItem } from './d
 export * as fixity from './fixity/index.ts';
 export { recordExtendJob, extendRecord, sendDueExtensions, type LtvDeps, type LtvSettings } from './ltv/ltv.service.ts';
 export { ltvDue, type LtvAction, type LtvState } from './ltv/ltv-due.ts';
+/** The records writer's one way to give a record a new object version (record.extend; tests simulate an extension with it). */
+export { appendRecordVersion, type NewRecordVersion } from './archive.repository.ts';
