@@ -170,6 +170,12 @@ export async function recordVersionKeys(db: Queryable, recordId: string): Promis
   return rows.map((r) => r.object_key);
 }
 
+/** Every object version a record has had (oldest first), with the S3 version id each was written as. */
+export async function recordVersionObjects(db: Queryable, recordId: string): Promise<{ objectKey: string; objectVersionId: string | null }[]> {
+  const { rows } = await db.query('SELECT object_key AS "objectKey", object_version_id AS "objectVersionId" FROM record_versions WHERE record_id = $1 ORDER BY version', [recordId]);
+  return rows;
+}
+
 /** A record's long-term validation state, as read off its current object. */
 export interface LtvStateRow {
   level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
