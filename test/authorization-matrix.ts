@@ -77,4 +77,9 @@ export const authorizationMatrix: Record<string, Row> = {
   'GET /api/v1/units/:code/certificates': certificateAdmin(200),
   'POST /api/v1/units/:code/certificates': certificateAdmin(201),
   'POST /api/v1/certificates/:id/revoke': certificateAdmin(200),
+
+  // Public (no key, no session): the way to a session through a central sign-on. The matrix's app has no OIDC_*
+  // settings, so both answer 404 to everyone; test/oidc.test.ts signs in through a real provider.
+  'GET /api/v1/session/oidc': Object.fromEntries(callerRoles.map((r) => [r, everywhere(404)])) as Row,
+  'GET /api/v1/session/oidc/callback': Object.fromEntries(callerRoles.map((r) => [r, everywhere(404)])) as Row,
 };

@@ -30,6 +30,8 @@ export interface RecordMetadata {
   recordId: string;
   dossierCode: string;
   procedureCode: string;
+  /** The procedure's name in the catalog (searched); absent on records archived before it was kept. */
+  procedureName?: string | null;
   componentCode: string | null;
   componentName: string | null;
   unitCode: string;

@@ -8,6 +8,7 @@ import { batchContract } from './batches.contract.ts';
 import { catalogContract } from './catalog.contract.ts';
 import { certificateContract } from './certificates.contract.ts';
 import { dossierContract } from './dossiers.contract.ts';
+import { oidcContract } from './oidc.contract.ts';
 import { recordContract } from './records.contract.ts';
 import { systemContract } from './system.contract.ts';
 
@@ -18,6 +19,7 @@ export const tags: Record<string, string> = {
   records: 'Archived records: metadata, the signed PDF, signature verification',
   catalog: 'The procedure catalog (procedures and their components)',
   certificates: 'Units\' signing certificates',
+  oidc: 'Sign-in through a central sign-on (OpenID Connect), when configured',
   system: 'Health, readiness, and this description',
 };
 
@@ -28,4 +30,5 @@ export const contracts: readonly RouteContract[] = [
   ...dossierContract,
   ...catalogContract,
   ...certificateContract,
+  ...oidcContract,
 ];

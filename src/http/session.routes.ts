@@ -6,7 +6,8 @@
  *   GET    /session           who is calling (any caller; a person's answer carries the CSRF token again)
  *   DELETE /session           sign out (the cookie's session ends)
  *   PUT    /session/password  {currentPassword, newPassword}: a person changes their own password
- * Mounted before the authentication of the rest of /api/v1: POST /session is the one route open to anyone.
+ * Mounted before the authentication of the rest of /api/v1: POST /session is open to anyone (as the OpenID Connect
+ * routes of oidc.routes.ts are).
  */
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';

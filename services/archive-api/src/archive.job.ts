@@ -5,6 +5,7 @@ import { recordArchived } from './archival-file.service.ts';
 import { objectMetadata, recordMetadata } from './record-metadata.ts';
 import { recordRetention } from './retention.ts';
 import { defaultLockSettings, objectLockFor, type LockSettings } from './object-lock.ts';
+import { addRecordWords } from './search-words.repository.ts';
 
 export interface ArchiveJobDeps { db: Db; store: ObjectStore; lock?: LockSettings }
 
@@ -51,6 +52,8 @@ export function archiveRecordJob(deps: ArchiveJobDeps): JobHandler<'record.archi
           id: doc.record_id, documentId, dossierId: doc.dossier_id, unitId: doc.unit_id, bucket: deps.store.bucket, objectKey, objectVersionId: versionId ?? null,
           sha256, size: pdf.length, pageCount: metadata.pageCount, metadata, text, retention, ownerIdentifier: metadata.ownerIdentifier,
         });
+        // The search vector is a generated column, written with the row; the words for OCR slips go with it.
+        if (created) await addRecordWords(tx, [doc.record_id]);
         await documentRepository.markArchived(tx, documentId);
         if (created) await recordAudit(tx, { actor: 'system', action: 'record.archived', subjectType: 'record', subjectId: doc.record_id, detail: { objectKey, sha256 } });
         // An issued result ends the dossier's work: it becomes an archival file. A record of a dossier already filed joins it.

@@ -7,7 +7,7 @@ import type { RecordRetention } from './retention.ts';
 
 export interface DocumentToArchive {
   id: string; status: string; signed_key: string | null; record_id: string; page_ids: string[]; batch_id: string;
-  dossier_id: string; dossier_code: string; procedure_code: string | null; owner_identifier: string | null; received_at: Date;
+  dossier_id: string; dossier_code: string; procedure_code: string | null; procedure_name: string | null; owner_identifier: string | null; received_at: Date;
   unit_id: string; unit_code: string; unit_name: string; component_code: string | null; component_name: string | null;
   retention_years: number | null; has_component: boolean; component_kind: 'component' | 'result' | null; title: string | null; kind: string; fields: DocumentFields; created_by: string; blank_pages: number;
 }
@@ -17,7 +17,7 @@ export interface DocumentFields { ownerIdentifier?: string | null; fullName?: st
 export async function documentToArchive(db: Queryable, id: string): Promise<DocumentToArchive | null> {
   const { rows } = await db.query<DocumentToArchive>(
     `SELECT doc.id, doc.status, doc.signed_key, doc.record_id, doc.page_ids, doc.batch_id,
-            d.id AS dossier_id, d.code AS dossier_code, coalesce(doc.procedure_code, d.procedure_code) AS procedure_code,
+            d.id AS dossier_id, d.code AS dossier_code, coalesce(doc.procedure_code, d.procedure_code) AS procedure_code, p.name AS procedure_name,
             d.owner_identifier, d.received_at, u.id AS unit_id, u.code AS unit_code, u.name AS unit_name,
             doc.component_code, c.name AS component_name, c.retention_years, (c.code IS NOT NULL) AS has_component, c.kind AS component_kind,
             doc.title, doc.kind, doc.fields, coalesce(doc.confirmed_by, b.created_by) AS created_by,
@@ -25,6 +25,7 @@ export async function documentToArchive(db: Queryable, id: string): Promise<Docu
      FROM documents doc
      JOIN dossiers d ON d.id = doc.dossier_id JOIN units u ON u.id = d.unit_id
      JOIN batches b ON b.id = doc.batch_id
+     LEFT JOIN procedures p ON p.catalog_version_id = d.catalog_version_id AND p.code = coalesce(doc.procedure_code, d.procedure_code)
      LEFT JOIN components c ON c.catalog_version_id = d.catalog_version_id
        AND c.procedure_code = coalesce(doc.procedure_code, d.procedure_code) AND c.code = doc.component_code
      WHERE doc.id = $1`,

@@ -3,6 +3,7 @@ import { recordArchived } from './archival-file.service.ts';
 import * as repo from './archive.repository.ts';
 import { recordRetention } from './retention.ts';
 import { defaultLockSettings, objectLockFor, type LockSettings } from './object-lock.ts';
+import { addRecordWords } from './search-words.repository.ts';
 
 export interface ReclassifyJobDeps { db: Db; store?: ObjectStore; lock?: LockSettings }
 
@@ -25,6 +26,8 @@ export function reclassifyRecordJob(deps: ReclassifyJobDeps): JobHandler<'record
           fileClosedAt: record.retention_provisional ? null : from, archivedAt: from,
         });
         await repo.reclassifyRecord(tx, record.record_id, { code: record.component_code, name: record.component_name }, retention);
+        // The new component name is searchable from the same commit: the vector is generated from the metadata.
+        await addRecordWords(tx, [record.record_id]);
         // A filed record's document description follows the corrected component (the archivist's edits stay).
         await recordArchived(tx, { dossierId: record.dossier_id, isResult: false, at: new Date() });
         const oldYears = record.old_retention_years;

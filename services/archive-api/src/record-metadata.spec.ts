@@ -4,7 +4,7 @@ import { objectMetadata, recordMetadata } from './record-metadata.ts';
 
 const doc: DocumentToArchive = {
   id: 'd', status: 'signed', signed_key: 'k', record_id: 'r-1', page_ids: ['p1', 'p2'], batch_id: 'b', dossier_id: 'dz',
-  dossier_code: '000.00.00.H00-261121-0001', procedure_code: 'HKD', owner_identifier: '001199012345', received_at: new Date(),
+  dossier_code: '000.00.00.H00-261121-0001', procedure_code: 'HKD', procedure_name: 'Đăng ký thành lập hộ kinh doanh', owner_identifier: '001199012345', received_at: new Date(),
   unit_id: 'u', unit_code: '000.00.00.H00', unit_name: 'UBND phường Mẫu', component_code: 'HKD-GDN',
   component_name: 'Giấy đề nghị đăng ký hộ kinh doanh', retention_years: 20, has_component: true, component_kind: 'component', title: 'GIẤY ĐỀ NGHỊ ĐĂNG KÝ HỘ KINH DOANH',
   kind: 'document', fields: { ownerIdentifier: '001199099999', documentNumber: '12/HKD' }, created_by: 'token:clerk', blank_pages: 1,

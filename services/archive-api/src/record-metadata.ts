@@ -14,6 +14,7 @@ export function recordMetadata(doc: DocumentToArchive, o: { sha256: string; page
     recordId: doc.record_id,
     dossierCode: doc.dossier_code,
     procedureCode: doc.procedure_code ?? '',
+    procedureName: doc.procedure_name,
     componentCode: doc.component_code,
     componentName: doc.component_name,
     unitCode: doc.unit_code,

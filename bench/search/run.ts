@@ -1,0 +1,66 @@
+/**
+ * npm run bench:search [-- --records N --runs R]: N records (default 1,000,000) into an embedded PostgreSQL of its
+ * own (removed afterwards), the search indexes built, a fixed query mix timed; results in bench/results/search.md.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startEmbeddedPostgres } from '@sohoa/embedded';
+import { createDb, migrate } from '@sohoa/shared';
+import { runSearchBench, type BenchReport } from './bench.ts';
+
+const { values } = parseArgs({ options: { records: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '40' }, 'ilike-runs': { type: 'string', default: '3' } } });
+const records = Number(values.records);
+if (!Number.isInteger(records) || records < 100) throw new Error('--records: a whole number, at least 100');
+
+const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sohoa-bench-search-'));
+await fs.chmod(dir, 0o711);
+const pg = await startEmbeddedPostgres(path.join(dir, 'postgres'), () => {});
+const db = createDb(pg.databaseUrl, 2);
+try {
+  await migrate(pg.databaseUrl);
+  const report = await runSearchBench(db, { records, runs: Number(values.runs), ilikeRuns: Number(values['ilike-runs']), log: (l) => console.log(l) });
+  const md = render(report);
+  console.log(md);
+  const out = path.resolve(import.meta.dirname, '..', 'results', 'search.md');
+  await fs.writeFile(out, md);
+  console.log(`written to ${out}`);
+} finally {
+  await db.end();
+  await pg.stop();
+  await fs.rm(dir, { recursive: true, force: true });
+}
+
+function render(r: BenchReport): string {
+  const ms = (x: number) => x.toFixed(1);
+  const rows = r.queries.map((q) => `| ${q.name} | ${ms(q.search.p50)} | ${ms(q.search.p95)} | ${ms(q.search.p99)} | ${q.search.hits} | ${q.ilike ? `${ms(q.ilike.p50)} / ${ms(q.ilike.p95)}` : '—'} | ${q.ilike ? q.ilike.hits : '—'} |`);
+  return `# bench:search
+
+${r.records.toLocaleString('en')} records (sample generator vocabulary: every component and result of the sample catalog, names,
+12-digit identifiers, addresses; 1 word in 200 with an OCR slip) on ${os.cpus().length} cores, embedded PostgreSQL with its
+default settings. Machine load (shared with other work): ${r.load}. Run: ${new Date().toISOString().slice(0, 16)}Z.
+
+| step | time |
+|---|---|
+| load (INSERT … SELECT unnest, 2000 rows per statement, generated search vector computed per row) | ${r.loadSeconds.toFixed(0)} s |
+| GIN index on the search vector | ${r.indexSeconds.toFixed(1)} s |
+| word list for OCR slips (ts_stat, trigram index) | ${r.wordsSeconds.toFixed(1)} s |
+
+| size | |
+|---|---|
+| records table (heap + TOAST, vectors included) | ${r.sizes.table} |
+| GIN index \`records_search\` | ${r.sizes.searchIndex} |
+| other indexes on records | ${r.sizes.otherIndexes} |
+| \`search_words\` with its trigram index | ${r.sizes.words} |
+
+Times in ms for one GET /records page (searchRecords: 20 items, facets, snippets with page numbers), measured in
+the process, ${'`--runs`'} runs after one warm-up. "matches" is how many the facets counted (a ranked search ranks and counts
+at most the 1000 newest matches; \`complete: false\` says so). ILIKE: \`text ILIKE '%…%' OR metadata::text ILIKE '%…%'\`,
+newest 20, a few runs (it reads the whole table each time); without diacritics it finds only what is typed so.
+
+| query | p50 | p95 | p99 | matches | ILIKE p50 / p95 | ILIKE rows |
+|---|---|---|---|---|---|---|
+${rows.join('\n')}
+`;
+}
