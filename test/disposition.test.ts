@@ -1,7 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { disposition, dispositionExecuteJob } from '@sohoa/archive-api';
+import { createHash } from 'node:crypto';
+import { recordVersionKey, withTransaction } from '@sohoa/shared';
+import { appendRecordVersion, disposition, dispositionExecuteJob } from '@sohoa/archive-api';
 import { createKeyTransports } from '@sohoa/signer';
 import { createApiToken } from '../src/http/auth.ts';
 import { expectConforms } from './helpers/contract-check.ts';
@@ -116,5 +118,30 @@ describe('disposition: proposed, approved by someone else, carried out with hold
     expect(await getJson(`${stack.url}/api/v1/records/${a.recordId}`, stack.token)).toMatchObject({ reviewAfter: review });
     expect((await call(archivist, 'POST', '/disposition/lists', { records: [a.recordId] })).status).toBe(409);
     expect((await call(stack.token, 'POST', `/disposition/lists/${own.body.id}/approve`, {})).body.error.code).toBe('already-decided');
+  });
+
+  it('deletes every object version of a record long-term validation extended, and neither before approval', async () => {
+    const due = await dueRecord();
+    const firstKey = (await getJson(`${stack.url}/api/v1/records/${due.recordId}`, stack.token)).objectKey;
+    // What record.extend does, without a TSA here: the next version under its own key, the record pointing at it.
+    const extended = Buffer.concat([due.bytes, Buffer.from('\n% an incremental update\n')]);
+    const secondKey = recordVersionKey(firstKey, 2);
+    await stack.runtime.store.put(secondKey, extended, { contentType: 'application/pdf' });
+    const state = { level: 'B-LTA' as const, signerCertificateExpires: new Date(), lastTimestampAt: new Date(), lastTimestampExpires: new Date() };
+    const sha256 = createHash('sha256').update(extended).digest('hex');
+    expect(await withTransaction(stack.runtime.db, (tx) => appendRecordVersion(tx, { recordId: due.recordId, fromVersion: 1, objectKey: secondKey, objectVersionId: null, sha256, size: extended.length, reason: 'extended', state }))).toBe(true);
+
+    await disposition.scanDue(stack.runtime.db);
+    const proposed = await call(archivist, 'POST', '/disposition/lists', { records: [due.recordId] });
+    expect(proposed.status).toBe(201);
+    await expect(stack.runtime.store.remove(firstKey)).rejects.toMatchObject({ code: 'disposition-required' }); // the old version is guarded too
+    expect((await call(lead, 'POST', `/disposition/lists/${proposed.body.id}/approve`, { reason: 'hết thời hạn bảo quản' })).status).toBe(200);
+    expect(await execute(proposed.body.id)).toEqual({ status: 'done' });
+    expect(await stack.runtime.store.stat(firstKey)).toBeNull();
+    expect(await stack.runtime.store.stat(secondKey)).toBeNull();
+    const tombstone = await getJson(`${stack.url}/api/v1/records/${due.recordId}/tombstone`, stack.token);
+    expect(tombstone).toMatchObject({ objectKey: secondKey, sha256 });
+    const { rows } = await stack.runtime.db.query(`SELECT detail->'keys' AS keys FROM audit_events WHERE action = 'record.disposed' AND subject_id = $1`, [due.recordId]);
+    expect(rows).toEqual([{ keys: [firstKey, secondKey] }]);
   });
 });

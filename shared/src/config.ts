@@ -99,6 +99,13 @@ const EnvSchema = z.object({
   FIXITY_SLICE_SECONDS: z.coerce.number().int().min(1).default(120),
   /** Larger objects are hashed but their signatures are not checked (the check needs the whole PDF in memory). */
   FIXITY_SIGNATURE_MAX_BYTES: z.coerce.number().int().min(0).default(256 * 1024 * 1024),
+  /**
+   * Long-term validation: when the record.extend job looks for records to extend to PAdES B-LTA or to re-time-stamp
+   * (cron, in FIXITY_TIMEZONE; only when TSA_URL is set); 'off': never.
+   */
+  LTV_CRON: z.string().default('30 3 * * *'),
+  /** A record's last time-stamp is renewed this many days before its authority's certificate expires. */
+  LTV_RENEW_MARGIN_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** An OCSP responder to ask instead of the one named in the certificates (e.g. a relay inside the network). */
   OCSP_URL: z.string().url().optional(),
   /**
@@ -146,6 +153,12 @@ export interface Config {
     maxObjectsPerSecond: number;
     sliceSeconds: number;
     signatureMaxBytes: number;
+  };
+  ltv: {
+    /** null: no schedule (LTV_CRON=off, or no TSA_URL to time-stamp with). */
+    cron: string | null;
+    timezone: string;
+    renewMarginDays: number;
   };
   signing: {
     tsaUrl?: string;
@@ -243,6 +256,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxObjectsPerSecond: e.FIXITY_MAX_OBJECTS_PER_SECOND,
       sliceSeconds: Math.min(e.FIXITY_SLICE_SECONDS, Math.floor(e.JOB_TIMEOUT_SECONDS / 2)),
       signatureMaxBytes: e.FIXITY_SIGNATURE_MAX_BYTES,
+    },
+    ltv: {
+      cron: e.LTV_CRON === 'off' || !e.TSA_URL ? null : e.LTV_CRON,
+      timezone: e.FIXITY_TIMEZONE,
+      renewMarginDays: e.LTV_RENEW_MARGIN_DAYS,
     },
     signing: {
       tsaUrl: e.TSA_URL,

@@ -47,7 +47,14 @@ async function dossierFor(db: Queryable, caller: Caller, code: string, permissio
 async function followHolds(deps: HoldDeps, tx: Queryable, scope: { recordIds?: string[]; dossierId?: string }): Promise<void> {
   const touched = await records.refreshLegalHold(tx, scope);
   if (!deps.store.objectLock) return;
-  for (const r of touched.filter((t) => t.changed)) await deps.store.setLegalHold(r.object_key, r.legal_hold, r.object_version_id ?? undefined);
+  for (const r of touched.filter((t) => t.changed)) await holdEveryVersion(deps, tx, r);
+}
+
+/** The S3 legal hold on each object version the record has had (long-term validation adds versions under new keys). */
+async function holdEveryVersion(deps: HoldDeps, tx: Queryable, r: { id: string; object_key: string; object_version_id: string | null; legal_hold: boolean }): Promise<void> {
+  const versions = await records.recordVersionObjects(tx, r.id);
+  const objects = versions.length ? versions : [{ objectKey: r.object_key, objectVersionId: r.object_version_id }];
+  for (const v of objects) await deps.store.setLegalHold(v.objectKey, r.legal_hold, v.objectVersionId ?? undefined);
 }
 
 export async function placeRecordHold(deps: HoldDeps, caller: Caller, recordId: string, o: PlaceHoldOptions): Promise<HoldView> {
@@ -96,7 +103,7 @@ async function lift(deps: HoldDeps, tx: Queryable, caller: Caller, holds: repo.H
   for (const scope of [{ recordIds }, ...dossierIds.map((dossierId) => ({ dossierId }))]) {
     const rows = await records.refreshLegalHold(tx, scope);
     touched.push(...rows);
-    if (deps.store.objectLock) for (const r of rows.filter((t) => t.changed)) await deps.store.setLegalHold(r.object_key, r.legal_hold, r.object_version_id ?? undefined);
+    if (deps.store.objectLock) for (const r of rows.filter((t) => t.changed)) await holdEveryVersion(deps, tx, r);
   }
   return { lifted: lifted.map((h) => view(h)), stillOnHold: [...new Set(touched.filter((r) => r.legal_hold).map((r) => r.id))] };
 }
