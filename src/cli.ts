@@ -1,14 +1,9 @@
 import { parseArgs } from 'node:util';
-import { runStart, runWorker } from './commands/start.ts';
-import { runOcr } from './commands/ocr.ts';
-import { runIngest } from './commands/ingest.ts';
-import { runVerify } from './commands/verify.ts';
-import { runMatch } from './commands/match.ts';
-import { runSign } from './commands/sign.ts';
-import { runAuditHead, runAuditVerify } from './commands/audit.ts';
-import { accountsUsage, runKeys, runUnits, runUsers } from './commands/accounts.ts';
+import { accountsUsage } from './commands/accounts-usage.ts';
 import { UsageError } from './commands/usage.ts';
-import { runFixity } from './commands/fixity.ts';
+
+// Each command's module is loaded when it runs: loading every service up front cost each CLI call seconds of CPU.
+const start = () => import('./commands/start.ts');
 
 const usage = `sohoa: digitize one-stop counter dossiers into signed, searchable records
 
@@ -36,46 +31,46 @@ ${accountsUsage}`;
 
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
-  start: () => runStart(),
-  worker: () => runWorker(),
-  ocr: (args) => {
+  start: async () => (await start()).runStart(),
+  worker: async () => (await start()).runWorker(),
+  ocr: async (args) => {
     const { values, positionals } = parseArgs({ args, options: { out: { type: 'string' } }, allowPositionals: true });
     if (!values.out || positionals.length === 0) throw new UsageError('usage: sohoa ocr --out DIR FILE…');
-    return runOcr(values.out, positionals);
+    return (await import('./commands/ocr.ts')).runOcr(values.out, positionals);
   },
-  ingest: (args) => {
+  ingest: async (args) => {
     const { values, positionals } = parseArgs({
       args,
       options: { unit: { type: 'string' }, procedure: { type: 'string' }, dossier: { type: 'string' }, component: { type: 'string' }, 'no-wait': { type: 'boolean' } },
       allowPositionals: true,
     });
     if (!values.unit || !values.procedure || positionals.length === 0) throw new UsageError('usage: sohoa ingest --unit CODE --procedure CODE [--dossier CODE] FILE…');
-    return runIngest({ unit: values.unit, procedure: values.procedure, dossier: values.dossier, component: values.component, wait: !values['no-wait'], files: positionals });
+    return (await import('./commands/ingest.ts')).runIngest({ unit: values.unit, procedure: values.procedure, dossier: values.dossier, component: values.component, wait: !values['no-wait'], files: positionals });
   },
-  match: (args) => {
+  match: async (args) => {
     const { values, positionals } = parseArgs({ args, options: { catalog: { type: 'string' }, procedure: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
     if (!values.catalog || positionals.length === 0) throw new UsageError('usage: sohoa match --catalog FILE [--procedure CODE] --json FILE…');
-    return runMatch({ catalog: values.catalog, procedure: values.procedure, files: positionals });
+    return (await import('./commands/match.ts')).runMatch({ catalog: values.catalog, procedure: values.procedure, files: positionals });
   },
-  verify: (args) => {
+  verify: async (args) => {
     const { values, positionals } = parseArgs({
       args,
       options: { trust: { type: 'string', multiple: true }, 'trust-dir': { type: 'string', multiple: true }, 'soft-fail': { type: 'boolean' } },
       allowPositionals: true,
     });
     if (positionals.length !== 1) throw new UsageError('usage: sohoa verify FILE.pdf [--trust CA.pem]… [--trust-dir DIR]… [--soft-fail]');
-    return runVerify(positionals[0], { trust: values.trust ?? [], trustDirs: values['trust-dir'] ?? [], softFail: values['soft-fail'] === true });
+    return (await import('./commands/verify.ts')).runVerify(positionals[0], { trust: values.trust ?? [], trustDirs: values['trust-dir'] ?? [], softFail: values['soft-fail'] === true });
   },
-  audit: (args) => {
+  audit: async (args) => {
     const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
-    if (positionals.length === 1 && positionals[0] === 'verify') return runAuditVerify({ json: values.json === true });
-    if (positionals.length === 1 && positionals[0] === 'head') return runAuditHead();
+    if (positionals.length === 1 && positionals[0] === 'verify') return (await import('./commands/audit.ts')).runAuditVerify({ json: values.json === true });
+    if (positionals.length === 1 && positionals[0] === 'head') return (await import('./commands/audit.ts')).runAuditHead();
     throw new UsageError('usage: sohoa audit verify [--json] | sohoa audit head');
   },
-  units: (args) => runUnits(args),
-  users: (args) => runUsers(args),
-  keys: (args) => runKeys(args),
-  sign: (args) => {
+  units: async (args) => (await import('./commands/accounts.ts')).runUnits(args),
+  users: async (args) => (await import('./commands/accounts.ts')).runUsers(args),
+  keys: async (args) => (await import('./commands/accounts.ts')).runKeys(args),
+  sign: async (args) => {
     const { values, positionals } = parseArgs({
       args,
       options: {
@@ -87,17 +82,17 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     const signUsage = 'usage: sohoa sign --p12 FILE (--password-file F | --password-env VAR) [--tsa URL] [--as unit|officer|none] IN.pdf OUT.pdf';
     if (!values.p12 || positionals.length !== 2 || !!values['password-file'] === !!values['password-env']) throw new UsageError(signUsage);
     if (values.as !== 'unit' && values.as !== 'officer' && values.as !== 'none') throw new UsageError(signUsage);
-    return runSign({
+    return (await import('./commands/sign.ts')).runSign({
       p12: values.p12,
       password: values['password-file'] ? { file: values['password-file'] } : { env: values['password-env']! },
       tsa: values.tsa, role: values.as, name: values.name, seal: values.seal, reason: values.reason,
       input: positionals[0]!, output: positionals[1]!,
     });
   },
-  fixity: (args) => {
+  fixity: async (args) => {
     const { values, positionals } = parseArgs({ args, options: { unit: { type: 'string' } }, allowPositionals: true });
     if (positionals.length) throw new UsageError('usage: sohoa fixity [--unit CODE]');
-    return runFixity({ unit: values.unit });
+    return (await import('./commands/fixity.ts')).runFixity({ unit: values.unit });
   },
 };
 

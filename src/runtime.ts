@@ -8,7 +8,7 @@ import { buildDocumentJob, ocrPageJob } from '@sohoa/ocr/jobs';
 import { splitBatchJob } from '@sohoa/matching/jobs';
 import { createKeyTransports, loadKeyEncryptionKey } from '@sohoa/signer';
 import { signDocumentJob } from '@sohoa/signer/jobs';
-import { archiveRecordJob, auditHeadJob, AUDIT_HEAD_CRON, dispositionExecuteJob, dispositionScanJob, exportBagJob, fixity, reclassifyRecordJob, recordObjectGuard } from '@sohoa/archive-api';
+import { archiveRecordJob, auditHeadJob, AUDIT_HEAD_CRON, dispositionExecuteJob, dispositionScanJob, exportBagJob, fixity, reclassifyRecordJob, recordExtendJob, recordObjectGuard, type LtvSettings } from '@sohoa/archive-api';
 import { createApp, sweepSpool } from './http/index.ts';
 import { bootstrap, type BootstrapResult } from './bootstrap.ts';
 
@@ -19,6 +19,17 @@ export function fixitySettings(config: Config): fixity.FixitySettings {
     sliceSeconds: config.fixity.sliceSeconds,
     signatureCheckMaxBytes: config.fixity.signatureMaxBytes,
     trust: { trustAnchorsDir: config.signing.trustAnchorsDir, extraAnchorFiles: [path.join(config.pkiDir, 'ca.pem')] },
+  };
+}
+
+/** What long-term validation of records needs from the settings. */
+export function ltvSettings(config: Config): LtvSettings {
+  return {
+    tsaUrl: config.signing.tsaUrl,
+    renewMarginDays: config.ltv.renewMarginDays,
+    trust: { trustAnchorsDir: config.signing.trustAnchorsDir, extraAnchorFiles: [path.join(config.pkiDir, 'ca.pem')] },
+    ocspUrl: config.signing.ocspUrl,
+    lock: config.s3.lock,
   };
 }
 
@@ -97,6 +108,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
           'audit.head': auditHeadJob(deps),
           'export.bag': exportBagJob(deps),
           'fixity.run': fixity.fixityRunJob({ ...deps, settings: fixitySettings(config) }),
+          'record.extend': recordExtendJob({ ...deps, settings: ltvSettings(config) }),
         },
         { 'ocr.page': config.ocr.workers },
         log,
@@ -104,6 +116,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       await queue.schedule('audit.head', AUDIT_HEAD_CRON, {});
       await queue.schedule('disposition.scan', '30 1 * * *', {}, 'Asia/Ho_Chi_Minh'); // 01:30 every night, Vietnam time
       await queue.schedule('fixity.run', config.fixity.cron, {}, config.fixity.timezone);
+      await queue.schedule('record.extend', config.ltv.cron, {}, config.ltv.timezone); // none without a TSA
     }
     let url: string | undefined;
     let notReady: string | null = 'first start (catalog, demo unit, certificate, API token) not done yet';
@@ -112,6 +125,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       const app = createApp({
         db, store, queue, log, maxUploadBytes: config.limits.maxUploadBytes, spoolDir: config.spoolDir,
         signing: { ...config.signing, pkiDir: config.pkiDir, keys }, notReady: () => notReady, trustProxy: config.trustProxy,
+        oidc: config.oidc,
       });
       const server: Server = await new Promise((resolve, reject) => {
         const s = app.listen(config.port, config.host, () => resolve(s));

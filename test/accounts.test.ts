@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requirePurpose } from '../src/http/index.ts';
 import { apiKeys } from '../src/accounts/index.ts';
+import { expectConforms } from './helpers/contract-check.ts';
 import { repoRoot, run, startTestStack, type TestStack } from './helpers/stack.ts';
 
 interface Answer { status: number; body: any; headers: Headers }
@@ -35,7 +36,10 @@ describe('accounts, sessions and keys', () => {
     }
     const r = await fetch(`${stack.url}/api/v1${route}`, { method, headers, body });
     const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) : null, headers: r.headers };
+    const answer = { status: r.status, body: text ? JSON.parse(text) : null, headers: r.headers };
+    // Every answer here as its route's contract (the OpenAPI document) says.
+    expectConforms(method, new URL(`/api/v1${route}`, stack.url).pathname, { ...answer, contentType: r.headers.get('content-type') ?? '' });
+    return answer;
   }
 
   async function signIn(username: string, password: string, headers: Record<string, string> = {}): Promise<Session & { answer: Answer; setCookie: string }> {
@@ -180,6 +184,12 @@ describe('accounts, sessions and keys', () => {
     const clerk = await signIn('ward2.clerk', wardClerk.body.password);
     expect(clerk.body.units.map((u: any) => u.code)).toEqual(['100.01.01.W01', '100.01.02.W02']);
     expect((await call('GET', '/people', { session: clerk })).status).toBe(403);
+
+    // Taken back: the role at the other ward goes, the one at the clerk's own ward stays.
+    const revoked = await call('POST', `/people/${wardClerk.body.person.id}/roles/revoke`, { session: s, body: { role: 'clerk', unit: '100.01.01.W01' } });
+    expect(revoked.body.roles).toEqual([{ role: 'clerk', unit: '100.01.02.W02' }]);
+    const shown = await call('GET', `/people/${wardClerk.body.person.id}`, { session: s });
+    expect(shown.body).toMatchObject({ username: 'ward2.clerk', unit: '100.01.02.W02', roles: [{ role: 'clerk', unit: '100.01.02.W02' }], disabled: false });
 
     expect((await call('POST', '/keys', { session: s, body: { name: 'ward feed', units: ['100.01.01.W01'], scopes: ['records:read'] } })).status).toBe(201);
     expect((await call('POST', '/keys', { session: s, body: { name: 'elsewhere', units: ['200.00.00.X01'], scopes: ['records:read'] } })).status).toBe(404);

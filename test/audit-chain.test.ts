@@ -2,9 +2,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { runner } from 'node-pg-migrate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectObjectStore, createDb, migrate, recordAudit, type Db, type ObjectStore } from '@sohoa/shared';
+import { connectObjectStore, createDb, migrate, recordAudit, unitRepository, type Db, type ObjectStore } from '@sohoa/shared';
 import { AUDIT_HEAD_CRON, auditHeadJob, listAuditEvents, verifyAuditTrail, writeAuditHead } from '@sohoa/archive-api';
 import { createApiToken } from '../src/http/auth.ts';
+import { expectResponseConforms } from './helpers/contract-check.ts';
 import { startOwnServices, stopOwnServices, type OwnServices } from './helpers/own-services.ts';
 import { repoRoot, run, startTestStack, type TestStack } from './helpers/stack.ts';
 
@@ -226,8 +227,9 @@ describe('tamper-evident audit trail', () => {
   it('lists events newest first, by subject, actor and time, limited to the units asked for, page by page', async () => {
     const { db } = await freshTrail();
     try {
-      const unitA = '00000000-0000-4000-8000-00000000000a';
-      const unitB = '00000000-0000-4000-8000-00000000000b';
+      // Two real units: audit_events.unit_id refers to units.
+      const unitA = await unitRepository.createUnit(db, { code: '000.00.00.A01', name: 'Unit A' });
+      const unitB = await unitRepository.createUnit(db, { code: '000.00.00.B01', name: 'Unit B' });
       for (let i = 0; i < 5; i++) {
         await recordAudit(db, { actor: 'user:an', action: 'record.read', subjectType: 'record', subjectId: 'r-1', detail: { i } });
         await db.query(`INSERT INTO audit_events (actor, action, subject_type, subject_id, unit_id) VALUES ('user:bo', 'record.read', 'record', 'r-2', $1)`, [i % 2 ? unitA : unitB]);
@@ -264,7 +266,12 @@ describe('tamper-evident audit trail', () => {
       await stack?.stop();
     });
 
-    const api = (route: string, init: RequestInit = {}, token = stack.token) => fetch(`${stack.url}/api/v1${route}`, { ...init, headers: { authorization: `Bearer ${token}` } });
+    /** Every answer checked against its route's contract (the OpenAPI document) on the way. */
+    const api = async (route: string, init: RequestInit = {}, token = stack.token) => {
+      const response = await fetch(`${stack.url}/api/v1${route}`, { ...init, headers: { authorization: `Bearer ${token}` } });
+      await expectResponseConforms(init.method ?? 'GET', `/api/v1${route}`, response);
+      return response;
+    };
     const cli = (args: string[], env: Record<string, string>) =>
       run('node', [sohoa, ...args], { env: { ...process.env, DATA_DIR: stack.dataDir, LOG_LEVEL: 'warn', ...env } }).then((r) => ({ code: 0, ...r }), (err) => err);
     const direct = () => ({ DATABASE_URL: services.postgres.databaseUrl, S3_ENDPOINT: services.s3.endpoint, S3_ACCESS_KEY: services.s3.accessKey, S3_SECRET_KEY: services.s3.secretKey });

@@ -70,6 +70,7 @@ const recordReaders = (status: number): Row => ({ ...anyone(status), 'unit-admin
 export const unitFree = new Set([
   'GET /healthz', 'GET /readyz', 'GET /api/v1/openapi.json', 'GET /api/docs', 'GET /api/docs/:asset',
   'POST /api/v1/session', 'GET /api/v1/session', 'DELETE /api/v1/session', 'PUT /api/v1/session/password',
+  'GET /api/v1/session/oidc', 'GET /api/v1/session/oidc/callback',
   'GET /api/v1/audit/verify', 'POST /api/v1/audit/heads', 'POST /api/v1/catalog',
   'GET /api/v1/saved-searches', 'POST /api/v1/saved-searches', 'DELETE /api/v1/saved-searches/:id',
 ]);
@@ -185,4 +186,9 @@ export const authorizationMatrix: Record<string, Row> = {
   'GET /api/v1/units/:code/certificates': unitAdmin(200),
   'POST /api/v1/units/:code/certificates': unitAdmin(201),
   'POST /api/v1/certificates/:id/revoke': unitAdmin(200),
+
+  // Public (no key, no session): the way to a session through a central sign-on. The matrix's app has no OIDC_*
+  // settings, so both answer 404 to everyone; test/oidc.test.ts signs in through a real provider.
+  'GET /api/v1/session/oidc': anyone(404),
+  'GET /api/v1/session/oidc/callback': anyone(404),
 };

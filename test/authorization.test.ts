@@ -217,6 +217,8 @@ describe('authorization: every route × every role × own / child / other unit',
     'GET /api/v1/units/:code/certificates': (f) => ({ path: `/api/v1/units/${f.code}/certificates` }),
     'POST /api/v1/units/:code/certificates': (f) => ({ method: 'POST', path: `/api/v1/units/${f.code}/certificates`, json: { role: 'officer', ...maker.p12 } }),
     'POST /api/v1/certificates/:id/revoke': (f) => ({ method: 'POST', path: `/api/v1/certificates/${f.certificateId}/revoke`, json: { reason: 'authorization matrix' } }),
+    'GET /api/v1/session/oidc': () => ({ path: '/api/v1/session/oidc' }),
+    'GET /api/v1/session/oidc/callback': () => ({ path: '/api/v1/session/oidc/callback?code=a-code&state=a-state' }),
   };
 
   async function send(request: MatrixRequest, headers: Record<string, string>): Promise<{ status: number; body: any }> {

@@ -15,6 +15,7 @@ import type { Db, ObjectStore } from '@sohoa/shared';
 import { createApiToken } from '../src/http/auth.ts';
 import { s3ObjectFile } from './helpers/archived-records.ts';
 import { checkBag, unpackZip } from './helpers/bagit-checker.ts';
+import { expectResponseConforms } from './helpers/contract-check.ts';
 import { startTestStack, type TestStack } from './helpers/stack.ts';
 
 let stack: TestStack;
@@ -24,12 +25,17 @@ let clerk: string;
 let archivist: string;
 const dirs: string[] = [];
 
-const api = (pathname: string, o: { token?: string; method?: string; body?: unknown } = {}) =>
-  fetch(`${stack.url}/api/v1${pathname}`, {
-    method: o.method ?? 'GET',
+/** A request to the API; every answer is checked against its route's contract (the OpenAPI document) on the way. */
+async function api(pathname: string, o: { token?: string; method?: string; body?: unknown } = {}): Promise<Response> {
+  const method = o.method ?? 'GET';
+  const response = await fetch(`${stack.url}/api/v1${pathname}`, {
+    method,
     headers: { authorization: `Bearer ${o.token ?? stack.token}`, ...(o.body ? { 'content-type': 'application/json' } : {}) },
     body: o.body ? JSON.stringify(o.body) : undefined,
   });
+  await expectResponseConforms(method, `/api/v1${pathname}`, response);
+  return response;
+}
 
 /** A dossier of procedure KS (birth registration) with signed documents, as the signer leaves them. */
 async function signedDossier(code: string, papers: { component: string; fields: object; pdf: Buffer; blankPages?: number }[]) {
@@ -136,6 +142,10 @@ describe('archival files, documents and their description', () => {
       const refused = await api(`/archival-files/${fileId}`, { method: 'PATCH', token: archivist, body });
       expect(refused.status, JSON.stringify(body)).toBe(422);
     }
+    // In the one error shape, the refused field named (the contract check above holds each refusal to ErrorBody too).
+    const badDate = await (await api(`/archival-files/${fileId}`, { method: 'PATCH', token: archivist, body: { StartDate: '2026-13-45' } })).json();
+    expect(badDate.error).toMatchObject({ code: 'invalid-input', message: expect.any(String) });
+    expect(badDate.error.fields).toContainEqual({ field: 'StartDate', message: 'not a real date' });
     expect((await api(`/archival-files/${randomUUID()}`, { method: 'PATCH', token: archivist, body: { Title: 'x' } })).status).toBe(404);
 
     const doc = await api(`/records/${resultRecord}/description`, { method: 'PATCH', token: archivist, body: { CodeNumber: '126', Autograph: 'Chữ ký Chủ tịch' } });
@@ -157,6 +167,8 @@ describe('archival files, documents and their description', () => {
   });
 
   it('exports the file and the fonds as XML, JSON and the inventory spreadsheet, and audits each export', async () => {
+    const fileJson = await (await api(`/archival-files/${fileId}/description`, { method: 'GET' })).json();
+    expect(fileJson.File).toMatchObject({ FileCode: code, TotalDoc: 2 });
     const xml = await (await api(`/archival-files/${fileId}/description?format=xml`)).text();
     expect(XMLValidator.validate(xml)).toBe(true);
     const parsed = new XMLParser({ parseTagValue: false }).parse(xml);
@@ -175,6 +187,7 @@ describe('archival files, documents and their description', () => {
     expect(sheet.getCell('B3').value).toBe(code);
     expect(sheet.getCell('D3').value).toBe('Hồ sơ khai sinh cháu An');
     expect((await auditOf('description.exported', dossier.unitId)).map((a) => a.detail.format)).toEqual(['json', 'xlsx']);
+    expect((await auditOf('description.exported', fileId)).map((a) => a.detail.format)).toEqual(['json', 'xml']);
   });
 
   it("downloads a record's bag, valid by RFC 8493, with its PDF, description and audit events; audited, and not for a caller without audit:read", async () => {

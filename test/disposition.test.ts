@@ -1,9 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { disposition, dispositionExecuteJob } from '@sohoa/archive-api';
+import { createHash } from 'node:crypto';
+import { recordVersionKey, withTransaction } from '@sohoa/shared';
+import { appendRecordVersion, disposition, dispositionExecuteJob } from '@sohoa/archive-api';
 import { createKeyTransports } from '@sohoa/signer';
 import { createApiToken } from '../src/http/auth.ts';
+import { expectConforms } from './helpers/contract-check.ts';
 import { getJson, nssTrusting, run, startTestStack, type TestStack } from './helpers/stack.ts';
 import { archivedRecord, backdate } from './helpers/records.ts';
 
@@ -13,7 +16,9 @@ describe('disposition: proposed, approved by someone else, carried out with hold
   let lead: string;
   const call = async (token: string, method: string, url: string, body?: unknown) => {
     const r = await fetch(`${stack.url}/api/v1${url}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: r.status, body: (await r.json()) as any };
+    const answer = { status: r.status, contentType: r.headers.get('content-type') ?? '', body: (await r.json()) as any };
+    expectConforms(method, `/api/v1${url}`, answer); // every answer here as its contract (the OpenAPI document) says
+    return answer;
   };
   const execute = (listId: string) =>
     dispositionExecuteJob({ db: stack.runtime.db, store: stack.runtime.store, keys: createKeyTransports({}) }).run({ listId });
@@ -63,7 +68,7 @@ describe('disposition: proposed, approved by someone else, carried out with hold
     expect(await stack.runtime.store.stat(keys[gone.recordId])).toBeNull();
     expect(await stack.runtime.store.stat(keys[held.recordId])).not.toBeNull();
     expect(await stack.runtime.store.stat(keys[kept.recordId])).not.toBeNull();
-    const tombstone = await getJson(`${stack.url}/api/v1/records/${gone.recordId}/tombstone`, stack.token);
+    const tombstone = (await call(stack.token, 'GET', `/records/${gone.recordId}/tombstone`)).body;
     expect(tombstone).toMatchObject({ record: gone.recordId, objectKey: keys[gone.recordId], proposedBy: 'token:archivist-lan', approvedBy: 'token:lead-minh', metadata: { dossierCode: gone.dossierCode } });
     expect(tombstone.sha256).toBe((await import('node:crypto')).createHash('sha256').update(gone.bytes).digest('hex'));
     expect(await getJson(`${stack.url}/api/v1/records/${gone.recordId}`, stack.token)).toMatchObject({ disposedAt: expect.any(String) });
@@ -74,7 +79,7 @@ describe('disposition: proposed, approved by someone else, carried out with hold
     expect(outcome).toEqual({ [gone.recordId]: ['dispose', 'disposed'], [held.recordId]: ['dispose', 'skipped-held'], [kept.recordId]: ['keep', null] });
 
     // The minute: a permanent record, signed by the unit, that pdfsig trusts and that names what was destroyed.
-    const minute = await getJson(`${stack.url}/api/v1/records/${list.body.minute}`, stack.token);
+    const minute = (await call(stack.token, 'GET', `/records/${list.body.minute}`)).body;
     expect(minute).toMatchObject({ kind: 'disposition-minute', permanent: true, retainUntil: null });
     const pdf = Buffer.from(await (await fetch(`${stack.url}/api/v1/records/${minute.id}/pdf`, { headers: { authorization: `Bearer ${stack.token}` } })).arrayBuffer());
     const file = path.join(stack.dataDir, 'minute.pdf');
@@ -113,5 +118,30 @@ describe('disposition: proposed, approved by someone else, carried out with hold
     expect(await getJson(`${stack.url}/api/v1/records/${a.recordId}`, stack.token)).toMatchObject({ reviewAfter: review });
     expect((await call(archivist, 'POST', '/disposition/lists', { records: [a.recordId] })).status).toBe(409);
     expect((await call(stack.token, 'POST', `/disposition/lists/${own.body.id}/approve`, {})).body.error.code).toBe('already-decided');
+  });
+
+  it('deletes every object version of a record long-term validation extended, and neither before approval', async () => {
+    const due = await dueRecord();
+    const firstKey = (await getJson(`${stack.url}/api/v1/records/${due.recordId}`, stack.token)).objectKey;
+    // What record.extend does, without a TSA here: the next version under its own key, the record pointing at it.
+    const extended = Buffer.concat([due.bytes, Buffer.from('\n% an incremental update\n')]);
+    const secondKey = recordVersionKey(firstKey, 2);
+    await stack.runtime.store.put(secondKey, extended, { contentType: 'application/pdf' });
+    const state = { level: 'B-LTA' as const, signerCertificateExpires: new Date(), lastTimestampAt: new Date(), lastTimestampExpires: new Date() };
+    const sha256 = createHash('sha256').update(extended).digest('hex');
+    expect(await withTransaction(stack.runtime.db, (tx) => appendRecordVersion(tx, { recordId: due.recordId, fromVersion: 1, objectKey: secondKey, objectVersionId: null, sha256, size: extended.length, reason: 'extended', state }))).toBe(true);
+
+    await disposition.scanDue(stack.runtime.db);
+    const proposed = await call(archivist, 'POST', '/disposition/lists', { records: [due.recordId] });
+    expect(proposed.status).toBe(201);
+    await expect(stack.runtime.store.remove(firstKey)).rejects.toMatchObject({ code: 'disposition-required' }); // the old version is guarded too
+    expect((await call(lead, 'POST', `/disposition/lists/${proposed.body.id}/approve`, { reason: 'hết thời hạn bảo quản' })).status).toBe(200);
+    expect(await execute(proposed.body.id)).toEqual({ status: 'done' });
+    expect(await stack.runtime.store.stat(firstKey)).toBeNull();
+    expect(await stack.runtime.store.stat(secondKey)).toBeNull();
+    const tombstone = await getJson(`${stack.url}/api/v1/records/${due.recordId}/tombstone`, stack.token);
+    expect(tombstone).toMatchObject({ objectKey: secondKey, sha256 });
+    const { rows } = await stack.runtime.db.query(`SELECT detail->'keys' AS keys FROM audit_events WHERE action = 'record.disposed' AND subject_id = $1`, [due.recordId]);
+    expect(rows).toEqual([{ keys: [firstKey, secondKey] }]);
   });
 });

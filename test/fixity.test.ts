@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixity } from '@sohoa/archive-api';
 import { archivePdfs, demoUnitKey, s3ObjectFile, scannedLikePdf, signedPdfs } from './helpers/archived-records.ts';
-import { getJson, repoRoot, run, startTestStack, type TestStack } from './helpers/stack.ts';
+import { expectResponseConforms } from './helpers/contract-check.ts';
+import { repoRoot, run, startTestStack, type TestStack } from './helpers/stack.ts';
 import { fixitySettings } from '../src/runtime.ts';
 import { signPdf } from '@sohoa/signer';
 
@@ -36,6 +37,18 @@ describe('fixity', () => {
   afterAll(async () => {
     await stack?.stop();
   });
+
+  /** A request to the API, its answer checked against the route's contract (the OpenAPI document). */
+  async function api(method: string, url: string, token = stack.token, body?: unknown): Promise<{ status: number; body: any }> {
+    const r = await fetch(url, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    await expectResponseConforms(method, url, r);
+    return { status: r.status, body: await r.json() };
+  }
+  const getJson = async (url: string, token: string) => {
+    const answer = await api('GET', url, token);
+    if (answer.status !== 200) throw new Error(`${url}: ${answer.status}`);
+    return answer.body;
+  };
 
   it('schedules the nightly run in pg-boss', async () => {
     const { rows } = await stack.runtime.db.query(`SELECT cron, timezone FROM pgboss.schedule WHERE name = 'fixity.run'`);
@@ -123,13 +136,23 @@ describe('fixity', () => {
   }, 60_000);
 
   it('limits the report to the caller\'s units', async () => {
-    const other = await fetch(`${stack.url}/api/v1/fixity?unit=999.99.99.Z99`, { headers: { authorization: `Bearer ${stack.token}` } });
+    const other = await api('GET', `${stack.url}/api/v1/fixity?unit=999.99.99.Z99`);
     expect(other.status).toBe(404);
     const { createApiToken } = await import('../src/http/auth.ts');
     const system = await createApiToken(stack.runtime.db, 'reader', 'system');
     // A bootstrap-era system token reads records everywhere: it sees the report, and cannot see an unknown run.
     expect((await getJson(`${stack.url}/api/v1/fixity`, system)).counts.intact).toBeGreaterThan(0);
-    const unknown = await fetch(`${stack.url}/api/v1/fixity/runs/00000000-0000-4000-8000-000000000000`, { headers: { authorization: `Bearer ${system}` } });
+    const unknown = await api('GET', `${stack.url}/api/v1/fixity/runs/00000000-0000-4000-8000-000000000000`, system);
     expect(unknown.status).toBe(404);
+  });
+
+  it('starts a run on request and shows it, with the records it did not find intact', async () => {
+    const started = await api('POST', `${stack.url}/api/v1/fixity/runs`, stack.token, { unit: '000.00.00.F01' });
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ trigger: 'request', status: 'running', checked: 0 });
+    const shown = await api('GET', `${stack.url}/api/v1/fixity/runs/${started.body.id}`);
+    expect(shown.status).toBe(200);
+    expect(shown.body).toMatchObject({ id: started.body.id, unitIds: started.body.unitIds, problems: [] }); // the F01 unit's record is intact
+    expect((await api('POST', `${stack.url}/api/v1/fixity/runs`, stack.token, { unit: '000.00.00.F01', all: true })).status).toBe(422);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../src/http/auth.ts';
+import { expectConforms } from './helpers/contract-check.ts';
 import { getJson, startTestStack, type TestStack } from './helpers/stack.ts';
 import { archivedRecord, backdate } from './helpers/records.ts';
 
@@ -8,7 +9,9 @@ describe('legal holds and the refusal to delete', () => {
   let archivist: string;
   const call = async (token: string, method: string, url: string, body?: unknown) => {
     const r = await fetch(`${stack.url}/api/v1${url}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: r.status, body: (await r.json()) as any };
+    const answer = { status: r.status, contentType: r.headers.get('content-type') ?? '', body: (await r.json()) as any };
+    expectConforms(method, `/api/v1${url}`, answer); // every answer here as its contract (the OpenAPI document) says
+    return answer;
   };
   beforeAll(async () => {
     stack = await startTestStack({}, { workers: false });
@@ -50,7 +53,8 @@ describe('legal holds and the refusal to delete', () => {
     const due = await call(stack.token, 'DELETE', `/records/${recordId}`);
     expect(due).toMatchObject({ status: 409, body: { error: { code: 'disposition-required' } } });
     await expect(stack.runtime.store.remove(objectKey)).rejects.toMatchObject({ code: 'disposition-required' });
-    const audit = (await stack.runtime.db.query(`SELECT action, actor FROM audit_events WHERE subject_id = $1 ORDER BY id`, [recordId])).rows.map((a) => a.action);
+    // The changes and refusals (the test's own reads of the record, audited since isolation, left out).
+    const audit = (await stack.runtime.db.query(`SELECT action, actor FROM audit_events WHERE subject_id = $1 AND action <> 'record.read' ORDER BY id`, [recordId])).rows.map((a) => a.action);
     expect(audit).toEqual(['record.archived', 'hold.placed', 'record.delete-refused', 'record.delete-refused', 'hold.lifted', 'record.delete-refused']);
   });
 
@@ -71,6 +75,8 @@ describe('legal holds and the refusal to delete', () => {
 
     const set = await call(archivist, 'POST', '/holds', { records: [first.recordId], reason: 'kết quả tìm kiếm', reference: 'YC 7' });
     expect(set.status).toBe(201);
+    const covering = await call(archivist, 'GET', `/records/${first.recordId}/holds`);
+    expect(covering.body.holds.map((h: { scope: string; dossier: string | null }) => [h.scope, h.dossier])).toEqual([['dossier', first.dossierCode], ['records', null]]);
     const liftDossier = await call(stack.token, 'DELETE', `/dossiers/${first.dossierCode}/hold`, { reason: 'kết thúc thanh tra' });
     expect(liftDossier.status).toBe(200);
     expect(liftDossier.body.stillOnHold).toEqual([first.recordId]); // the result-set hold still covers it

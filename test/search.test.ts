@@ -10,6 +10,7 @@ import { addAllRecordWords, reclassifyRecordJob, searchRecords, type SearchOptio
 import { CATALOG_PATH } from '@sohoa/samples';
 import { searchRoutes } from '../src/http/search.routes.ts';
 import { errorHandler } from '../src/http/errors.ts';
+import { expectResponseConforms } from './helpers/contract-check.ts';
 import { insertFixtureRecords } from './helpers/search-fixtures.ts';
 
 /** Search over records in a real PostgreSQL (migrated as sohoa migrates it), through the repository and the HTTP route. */
@@ -24,6 +25,12 @@ describe('record search', () => {
   let caller: Caller;
 
   const search = (o: Partial<SearchOptions>) => searchRecords(db, { units: null, ...o });
+  /** fetch, with the answer checked against its route's contract (the OpenAPI document). */
+  const fetch = async (url: string, init: RequestInit = {}) => {
+    const response = await globalThis.fetch(url, init);
+    await expectResponseConforms(init.method ?? 'GET', url, response);
+    return response;
+  };
   const found = async (o: Partial<SearchOptions>) => (await search(o)).items.map((i) => i.id).sort();
   const only = (...names: string[]) => names.map((n) => ids[n]).sort();
 

@@ -60,6 +60,20 @@ const EnvSchema = z.object({
    * `10.0.0.1`, …). Behind a TLS proxy it makes session cookies Secure and rate limits see the client's address.
    */
   TRUST_PROXY: z.string().optional(),
+  /**
+   * OpenID Connect sign-in through a province's central sign-on: on when the issuer, client id and secret are given
+   * (all three, and the redirect URL registered at the provider).
+   */
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The callback as the browser reaches it: https://sohoa.example.gov.vn/api/v1/session/oidc/callback. */
+  OIDC_REDIRECT_URL: z.string().url().optional(),
+  OIDC_SCOPES: z.string().default('openid profile email'),
+  /** Claims (of the ID token or the userinfo answer) naming the person's unit (its agency code) and sohoa roles. */
+  OIDC_UNIT_CLAIM: z.string().min(1).default('sohoa_unit'),
+  OIDC_ROLES_CLAIM: z.string().min(1).default('sohoa_roles'),
+  OIDC_USERNAME_CLAIM: z.string().min(1).default('preferred_username'),
   /** RFC 3161 time-stamp authority: records are signed PAdES B-T when set. */
   TSA_URL: z.string().url().optional(),
   /** Trusted CA certificates (*.pem/*.crt/*.cer) and CRLs (*.crl); default <DATA_DIR>/pki/trust. */
@@ -85,6 +99,13 @@ const EnvSchema = z.object({
   FIXITY_SLICE_SECONDS: z.coerce.number().int().min(1).default(120),
   /** Larger objects are hashed but their signatures are not checked (the check needs the whole PDF in memory). */
   FIXITY_SIGNATURE_MAX_BYTES: z.coerce.number().int().min(0).default(256 * 1024 * 1024),
+  /**
+   * Long-term validation: when the record.extend job looks for records to extend to PAdES B-LTA or to re-time-stamp
+   * (cron, in FIXITY_TIMEZONE; only when TSA_URL is set); 'off': never.
+   */
+  LTV_CRON: z.string().default('30 3 * * *'),
+  /** A record's last time-stamp is renewed this many days before its authority's certificate expires. */
+  LTV_RENEW_MARGIN_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** An OCSP responder to ask instead of the one named in the certificates (e.g. a relay inside the network). */
   OCSP_URL: z.string().url().optional(),
   /**
@@ -122,6 +143,8 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   runWorkers: boolean;
   trustProxy: boolean | number | string;
+  /** OpenID Connect sign-in, or null when not configured. */
+  oidc: OidcSettings | null;
   fixity: {
     /** null: no schedule. */
     cron: string | null;
@@ -130,6 +153,12 @@ export interface Config {
     maxObjectsPerSecond: number;
     sliceSeconds: number;
     signatureMaxBytes: number;
+  };
+  ltv: {
+    /** null: no schedule (LTV_CRON=off, or no TSA_URL to time-stamp with). */
+    cron: string | null;
+    timezone: string;
+    renewMarginDays: number;
   };
   signing: {
     tsaUrl?: string;
@@ -145,6 +174,41 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Where the provider sends the browser back: ends with OIDC_CALLBACK_PATH (a proxy may put a prefix before it). */
+  redirectUrl: string;
+  scopes: string;
+  /** Claim names: a name is looked up as it is, then as a dotted path into nested objects (`realm_access.roles`). */
+  claims: { unit: string; roles: string; username: string };
+}
+
+export const OIDC_CALLBACK_PATH = '/api/v1/session/oidc/callback';
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** All of issuer, client id and secret, or none; the redirect URL with them; https, except on this machine (a test). */
+function parseOidc(e: z.infer<typeof EnvSchema>): OidcSettings | null {
+  const given = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET];
+  if (given.every((v) => v === undefined)) return null;
+  if (given.some((v) => v === undefined)) throw new ConfigError('OpenID Connect: set all of OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, or none');
+  if (!e.OIDC_REDIRECT_URL) throw new ConfigError(`OpenID Connect: OIDC_REDIRECT_URL is required (the public URL of ${OIDC_CALLBACK_PATH}, as registered at the provider)`);
+  for (const [name, value] of [['OIDC_ISSUER', e.OIDC_ISSUER!], ['OIDC_REDIRECT_URL', e.OIDC_REDIRECT_URL]] as const) {
+    const url = new URL(value);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) throw new ConfigError(`${name}: an https URL (http only for localhost)`);
+  }
+  const redirect = new URL(e.OIDC_REDIRECT_URL);
+  if (!redirect.pathname.endsWith(OIDC_CALLBACK_PATH) || redirect.search || redirect.hash) throw new ConfigError(`OIDC_REDIRECT_URL: must end with ${OIDC_CALLBACK_PATH}`);
+  const scopes = e.OIDC_SCOPES.split(/\s+/).filter(Boolean);
+  if (!scopes.includes('openid')) throw new ConfigError('OIDC_SCOPES: must include openid');
+  return {
+    issuer: e.OIDC_ISSUER!, clientId: e.OIDC_CLIENT_ID!, clientSecret: e.OIDC_CLIENT_SECRET!, redirectUrl: redirect.href, scopes: scopes.join(' '),
+    claims: { unit: e.OIDC_UNIT_CLAIM, roles: e.OIDC_ROLES_CLAIM, username: e.OIDC_USERNAME_CLAIM },
+  };
+}
 
 function parseTrustProxy(value: string | undefined): boolean | number | string {
   const v = value?.trim();
@@ -184,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     runWorkers: e.SOHOA_WORKERS === 'on',
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    oidc: parseOidc(e),
     fixity: {
       cron: e.FIXITY_CRON === 'off' ? null : e.FIXITY_CRON,
       timezone: e.FIXITY_TIMEZONE,
@@ -191,6 +256,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxObjectsPerSecond: e.FIXITY_MAX_OBJECTS_PER_SECOND,
       sliceSeconds: Math.min(e.FIXITY_SLICE_SECONDS, Math.floor(e.JOB_TIMEOUT_SECONDS / 2)),
       signatureMaxBytes: e.FIXITY_SIGNATURE_MAX_BYTES,
+    },
+    ltv: {
+      cron: e.LTV_CRON === 'off' || !e.TSA_URL ? null : e.LTV_CRON,
+      timezone: e.FIXITY_TIMEZONE,
+      renewMarginDays: e.LTV_RENEW_MARGIN_DAYS,
     },
     signing: {
       tsaUrl: e.TSA_URL,

@@ -9,6 +9,8 @@ import { z } from 'zod';
  * POST /exports → export.bag (a BagIt zip of a file, a fonds or a list of records, into the object store).
  * disposition.scan (nightly cron) lists records due; approval of a disposition list → disposition.execute.
  * fixity.run (cron FIXITY_CRON, or a request): re-reads record objects; each slice queues the next of its run.
+ * record.extend (cron LTV_CRON, only with a TSA): the tick picks the records long-term validation is due for and
+ * sends record.extend per record, which writes the record's next object version (B-LTA, or a renewed time-stamp).
  * Every handler is idempotent: a job may run again after a crash or an expiry, and must not archive twice.
  */
 export const jobPayloads = {
@@ -27,6 +29,8 @@ export const jobPayloads = {
   'disposition.execute': z.object({ listId: z.string().uuid() }),
   /** No run id: the cron tick (continue the unfinished scheduled run, else start one over every unit). */
   'fixity.run': z.object({ runId: z.string().uuid().optional() }),
+  /** No record id: the cron tick (find the records due and send one job each). */
+  'record.extend': z.object({ recordId: z.string().uuid().optional() }),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertObjectKey, objectKey, originalFileKey, recordKey, UnsafeObjectKey } from './object-keys.ts';
+import { assertObjectKey, objectKey, originalFileKey, recordKey, recordVersionKey, UnsafeObjectKey } from './object-keys.ts';
 
 describe('object keys', () => {
   it('joins safe parts with a slash', () => {
@@ -20,5 +20,14 @@ describe('object keys', () => {
     for (const key of ['records/../../x', '/abs', 'a//b', 'a/b/', 'a\\..\\b', `a/${'x'.repeat(1100)}`]) {
       expect(() => assertObjectKey(key), key).toThrow(UnsafeObjectKey);
     }
+  });
+
+  it("puts a record's later versions beside its first key, never on a key it had", () => {
+    const first = recordKey('000.00.00.H00', '000.00.00.H00-261121-0007', 'r1');
+    expect(recordVersionKey(first, 2)).toBe('records/000.00.00.H00/000.00.00.H00-261121-0007/r1.v2.pdf');
+    expect(recordVersionKey(recordVersionKey(first, 2), 3)).toBe('records/000.00.00.H00/000.00.00.H00-261121-0007/r1.v3.pdf');
+    expect(recordVersionKey('records/000.00.00.H00/disposition/l1.pdf', 2)).toBe('records/000.00.00.H00/disposition/l1.v2.pdf');
+    for (const version of [0, 1, 2.5]) expect(() => recordVersionKey(first, version), String(version)).toThrow(UnsafeObjectKey);
+    expect(() => recordVersionKey('records/../x.pdf', 2)).toThrow(UnsafeObjectKey);
   });
 });

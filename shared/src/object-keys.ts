@@ -47,3 +47,16 @@ export const pageSourceKey = (batchId: string, fileId: string, pageIndex: number
 
 /** An archived record: found by unit and dossier when browsing the bucket, fixed by the record id. */
 export const recordKey = (unitCode: string, dossierCode: string, recordId: string) => objectKey('records', unitCode, dossierCode, `${recordId}.pdf`);
+
+/**
+ * Version `version` (2, 3, …) of a record's object, beside its first key: `…/<record>.pdf` → `…/<record>.v2.pdf`.
+ * A record extended for long-term validation gets a new key instead of a new S3 version of the old one, so the old
+ * object keeps its own lock and no write ever lands on a key a record has used.
+ */
+export function recordVersionKey(currentKey: string, version: number): string {
+  if (!Number.isInteger(version) || version < 2) throw new UnsafeObjectKey(`record version ${version}: versions after the first start at 2`);
+  assertObjectKey(currentKey);
+  const parts = currentKey.split('/');
+  const stem = parts.pop()!.replace(/(\.v\d+)?\.pdf$/, '');
+  return objectKey(...parts, `${stem}.v${version}.pdf`);
+}

@@ -7,3 +7,4 @@ export { personCaller, personCallerById, keyCaller, operatorCaller, unitsReached
 export { checkPasswordPolicy, generatePassword, hashPassword, passwordProblems, verifyPassword } from './passwords.ts';
 export { anyAdmin } from './users.repository.ts';
 export type { VerifiedIdentity, StartedSession } from './sign-in.ts';
+export { oidcClient, type OidcClient, type SignInFlow } from './oidc-client.ts';

@@ -151,10 +151,12 @@ export async function signInVerifiedIdentity(db: Db, identity: VerifiedIdentity,
     const actor = `oidc:${identity.subject}`;
     let user = await users.userByOidcSubject(tx, identity.subject);
     if (!user) {
-      const byName = await users.userByUsername(tx, identity.username);
-      if (byName) await users.linkOidcSubject(tx, byName.id, identity.subject, identity.displayName);
-      const id = byName?.id ?? (await users.createUser(tx, { username: identity.username, displayName: identity.displayName, unitId: unit?.id ?? null, passwordHash: null, oidcSubject: identity.subject }));
-      if (!byName) await recordAudit(tx, { actor, action: 'user.created', subjectType: 'user', subjectId: id, detail: { username: identity.username, via: 'oidc' } });
+      // Never take over a person by name: a provider account called "admin" must not become the local admin.
+      if (await users.userByUsername(tx, identity.username)) {
+        throw new AppError('username-taken', `a person named ${identity.username} already exists in sohoa and is not linked to this sign-on`, 403);
+      }
+      const id = await users.createUser(tx, { username: identity.username, displayName: identity.displayName, unitId: unit?.id ?? null, passwordHash: null, oidcSubject: identity.subject });
+      await recordAudit(tx, { actor, action: 'user.created', subjectType: 'user', subjectId: id, detail: { username: identity.username, via: 'oidc' } });
       user = (await users.userById(tx, id))!;
     }
     if (user.disabledAt) throw new AppError('account-disabled', 'this account is disabled', 403);

@@ -39,10 +39,6 @@ export async function userByOidcSubject(db: Queryable, subject: string): Promise
   return rows[0] ?? null;
 }
 
-export async function linkOidcSubject(db: Queryable, id: string, subject: string, displayName: string): Promise<void> {
-  await db.query('UPDATE users SET oidc_subject = $2, display_name = $3 WHERE id = $1', [id, subject, displayName]);
-}
-
 /** People of the given units (null: everyone, the unit-less admins too), by username. */
 export async function listUsers(db: Queryable, unitIds: string[] | null): Promise<UserRow[]> {
   const { rows } = await db.query<UserRow>(

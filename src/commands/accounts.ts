@@ -11,16 +11,7 @@ import { runningEmbeddedPostgres, startEmbeddedPostgres } from '@sohoa/embedded'
 import { apiKeys, operatorCaller, people, units } from '../accounts/index.ts';
 import { UsageError } from './usage.ts';
 
-export const accountsUsage = `  sohoa units add --code CODE --name NAME [--parent CODE] [--kind KIND]
-  sohoa units import FILE          a JSON array or CSV (code,name,parent[,kind]); all or nothing
-  sohoa units list
-  sohoa users add --unit CODE --role ROLE[,ROLE…] --username NAME [--name "DISPLAY NAME"]
-                                   prints a generated password once (--role admin needs no --unit)
-  sohoa users list [--unit CODE] | users disable --username NAME | users reset-password --username NAME
-  sohoa keys create --name NAME --units CODE[,CODE…] --scopes SCOPE[,SCOPE…] [--owner CODE] [--expires ISO-DATE]
-                                   prints the API key once, alone on the last line
-  sohoa keys list | keys revoke ID
-                                   (these talk to the database of DATA_DIR, or DATABASE_URL)`;
+export { accountsUsage } from './accounts-usage.ts';
 
 /** The database of this installation: DATABASE_URL, the running embedded server, or the embedded cluster started for this command. */
 export async function withOperatorDatabase<T>(work: (db: Db) => Promise<T>): Promise<T> {

@@ -14,34 +14,15 @@
  *   POST /keys/:id/revoke
  */
 import express, { type Response } from 'express';
-import { z } from 'zod';
-import { AppError, isUuid, jsonDepthGuard, optional, parseInput, roles, textInput, unitCodeInput, type Caller, type Db } from '@sohoa/shared';
+import { AppError, isUuid, jsonDepthGuard, parseInput, type Caller, type Db } from '@sohoa/shared';
 import { apiKeys, people, units } from '../accounts/index.ts';
-import { unitKinds } from '../accounts/unit-list.ts';
+import { NewKey, NewPerson, NewUnit, PeopleQuery, RoleAt } from './accounts.contract.ts';
 
 const caller = (res: Response) => res.locals.caller as Caller;
 const idParam = (value: unknown, what: string): string => {
   if (!isUuid(value)) throw new AppError('not-found', `${what} not found`, 404);
   return value;
 };
-
-const roleInput = z.enum(roles, { error: `one of ${roles.join(', ')}` });
-const NewUnit = z.object({ code: unitCodeInput, name: textInput(300), parent: optional(unitCodeInput), kind: optional(z.enum(unitKinds)) });
-const RoleAt = z.object({ role: roleInput, unit: optional(unitCodeInput) });
-const NewPerson = z.object({
-  username: z.string({ error: 'required' }).max(64),
-  displayName: optional(textInput(200)),
-  unit: optional(unitCodeInput),
-  roles: z.array(RoleAt).min(1, 'at least one role').max(50),
-});
-const PeopleQuery = z.object({ unit: optional(unitCodeInput) });
-const NewKey = z.object({
-  name: textInput(200),
-  units: z.array(unitCodeInput).min(1, 'at least one unit').max(1000),
-  scopes: z.array(z.string()).min(1, 'at least one scope').max(20),
-  owner: optional(unitCodeInput),
-  expiresAt: optional(z.iso.datetime({ offset: true, error: 'an ISO 8601 date and time, e.g. 2027-01-31T00:00:00Z' })),
-});
 
 export function accountRoutes(deps: { db: Db }): express.Router {
   const r = express.Router();

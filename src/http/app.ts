@@ -3,7 +3,7 @@
  * behind `authenticate` (API key, legacy token or session cookie + CSRF), one router per domain; errors become JSON answers at this edge.
  */
 import express from 'express';
-import { AppError, type Db, type Logger, type ObjectStore, type Queue } from '@sohoa/shared';
+import { AppError, type Db, type Logger, type ObjectStore, type OidcSettings, type Queue } from '@sohoa/shared';
 import { auditRoutes } from './audit.routes.ts';
 import { accountRoutes } from './accounts.routes.ts';
 import { authenticate } from './auth.ts';
@@ -17,6 +17,7 @@ import { openApiRoutes } from './openapi.routes.ts';
 import { exportRoutes } from './exports.routes.ts';
 import { fixityRoutes } from './fixity.routes.ts';
 import { recordRoutes } from './records.routes.ts';
+import { oidcRoutes } from './oidc.routes.ts';
 import { sessionRoutes } from './session.routes.ts';
 import { holdRoutes } from './holds.routes.ts';
 import { dispositionRoutes } from './disposition.routes.ts';
@@ -31,6 +32,8 @@ export interface ApiDeps {
   notReady?: () => string | null;
   /** express's `trust proxy` (TRUST_PROXY): which proxies' X-Forwarded-For/-Proto to believe (client address, TLS). */
   trustProxy?: boolean | number | string;
+  /** Sign-in through a central sign-on (OIDC_*); absent: its routes answer 404. */
+  oidc?: OidcSettings | null;
 }
 
 export function createApp(deps: ApiDeps): express.Express {
@@ -61,6 +64,7 @@ export function createApp(deps: ApiDeps): express.Express {
 
   const api = express.Router();
   api.use(sessionRoutes(deps)); // POST /session is open to anyone; its other routes authenticate themselves
+  api.use(oidcRoutes(deps)); // open to anyone too: the way to a session through the central sign-on
   api.use(authenticate(deps));
 
   // Order matters: the dossier router's JSON body parser serves every router mounted after it, and none before it

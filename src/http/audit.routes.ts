@@ -5,23 +5,11 @@
  *   POST /audit/heads                                                   writes the chain's end to the object store now
  */
 import express from 'express';
-import { z } from 'zod';
-import { AppError, optional, parseInput, textInput, unitFilter, unitsWhere, type Caller, type Db, type ObjectStore } from '@sohoa/shared';
+import { AppError, parseInput, unitFilter, unitsWhere, type Caller, type Db, type ObjectStore } from '@sohoa/shared';
 import { BadCursor, listAuditEvents, verifyAuditTrail, writeAuditHead } from '@sohoa/archive-api';
+import { auditListQuery } from './audit.contract.ts';
 
 export interface AuditRoutesDeps { db: Db; store: ObjectStore }
-
-const instant = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'an ISO 8601 date or time').transform((v) => new Date(v));
-
-export const auditListQuery = z.object({
-  subject: optional(textInput(200)),
-  subjectType: optional(textInput(40)),
-  actor: optional(textInput(200)),
-  from: optional(instant),
-  to: optional(instant),
-  cursor: optional(textInput(100)),
-  limit: optional(z.coerce.number().int().min(1).max(500)),
-});
 
 /** Mounted under /api/v1 behind authentication. */
 export function auditRoutes(deps: AuditRoutesDeps): express.Router {

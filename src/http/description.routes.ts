@@ -11,60 +11,16 @@
 import express, { type Response } from 'express';
 import { z } from 'zod';
 import {
-  AppError, actorOf, dossierCodeInput, isUuid, jsonDepthGuard, optional, parseInput, recordAudit, requirePermission, textInput, unitCodeInput,
+  AppError, actorOf, dossierCodeInput, isUuid, jsonDepthGuard, parseInput, recordAudit, requirePermission, unitCodeInput,
   withTransaction, type Caller, type Db,
 } from '@sohoa/shared';
 import {
   descriptionJson, descriptionXml, describedFile, documentDescriptions, dossierByCode, editDocument, editFile, fileDossier, fileView, fondsView,
   inventoryXlsx, unitByCode, type DescriptionExport,
 } from '@sohoa/archive-api';
+import { DocumentEdit, FileEdit, Format } from './description.contract.ts';
 
 const caller = (res: Response) => res.locals.caller as Caller;
-
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(d)), 'not a real date');
-const line = (max: number) => textInput(max);
-const nullableLine = (max: number) => line(max).nullable();
-
-/** The fields an archivist may correct; anything else in the body is refused, so a typo is not silently dropped. */
-const FileEdit = z.strictObject({
-  FileCatalog: z.number().int().min(1).max(9999),
-  FileNotation: line(100),
-  Title: line(1000),
-  Maintenance: line(50),
-  Rights: line(100),
-  Language: line(50),
-  StartDate: isoDate,
-  EndDate: isoDate,
-  KeyWord: line(1000),
-  SheetNumber: z.number().int().min(0).max(1_000_000),
-  Format: line(200),
-  InforSign: nullableLine(100),
-  Reliability: line(100),
-  PaperFileCode: nullableLine(100),
-  BackupRegime: nullableLine(100),
-  BackupState: nullableLine(100),
-  Description: nullableLine(2000),
-}).partial().refine((e) => Object.keys(e).length > 0, 'name at least one field to change')
-  .refine((e) => !e.StartDate || !e.EndDate || e.StartDate <= e.EndDate, 'StartDate comes after EndDate');
-
-const DocumentEdit = z.strictObject({
-  TypeName: line(200),
-  CodeNumber: nullableLine(50),
-  CodeNotation: nullableLine(100),
-  IssuedDate: isoDate.nullable(),
-  OrganName: nullableLine(500),
-  Subject: line(2000),
-  Language: line(50),
-  Description: nullableLine(2000),
-  InforSign: nullableLine(100),
-  KeyWord: line(1000),
-  Mode: line(100),
-  ConfidenceLevel: line(100),
-  Autograph: nullableLine(500),
-  Format: line(200),
-}).partial().refine((e) => Object.keys(e).length > 0, 'name at least one field to change');
-
-const Format = z.object({ format: optional(z.enum(['json', 'xml', 'xlsx'], { error: 'format is json, xml or xlsx' })) });
 
 function uuidParam(value: unknown, what: string): string {
   if (!isUuid(value)) throw new AppError('not-found', `${what} not found`, 404);

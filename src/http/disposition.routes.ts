@@ -8,18 +8,11 @@
  *   GET  /records/:id/tombstone                    what is left of a disposed record
  */
 import express, { type Response } from 'express';
-import { z } from 'zod';
-import { AppError, isUuid, optional, parseInput, requirePermission, unitFilter, uuidInput, type Caller, type Db, type Queue } from '@sohoa/shared';
+import { AppError, isUuid, parseInput, requirePermission, unitFilter, type Caller, type Db, type Queue } from '@sohoa/shared';
 import { disposition, loadRecord } from '@sohoa/archive-api';
+import { Approve, Propose, Reject } from './disposition.contract.ts';
 
 const caller = (res: Response) => res.locals.caller as Caller;
-const date = z.string({ error: 'a date YYYY-MM-DD' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
-const Propose = z.object({ records: z.array(uuidInput, { error: 'the record ids to dispose of' }).min(1).max(10_000), note: optional(z.string().max(2000)) });
-const Approve = z.object({
-  reason: optional(z.string().max(2000)),
-  keep: optional(z.array(z.object({ record: uuidInput, reviewAfter: date, reason: optional(z.string().max(2000)) })).max(10_000)),
-});
-const Reject = z.object({ reason: z.string({ error: 'a reason is required' }).trim().min(1, 'a reason is required').max(2000), reviewAfter: date });
 
 function listId(value: string): string {
   if (!isUuid(value)) throw new AppError('not-found', 'disposition list not found', 404);

@@ -7,23 +7,13 @@
  *   GET  /exports/:id         its state; GET /exports/:id/bag the zip once done
  */
 import express, { type Response } from 'express';
-import { z } from 'zod';
 import {
-  AppError, actorOf, holds, isUuid, jsonDepthGuard, parseInput, recordAudit, requirePermission, unitCodeInput, unitsWhere, uuidInput, type Caller, type Db,
-  type ObjectStore, type Queue,
+  AppError, actorOf, holds, isUuid, jsonDepthGuard, parseInput, recordAudit, requirePermission, unitsWhere, type Caller, type Db, type ObjectStore, type Queue,
 } from '@sohoa/shared';
 import { fileView, loadExport, recordBag, recordsToDescribe, requestExport, unitByCode, type ExportRow } from '@sohoa/archive-api';
+import { ExportRequest } from './exports.contract.ts';
 
 const caller = (res: Response) => res.locals.caller as Caller;
-
-const MAX_RECORDS = 10_000;
-const ExportRequest = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('file'), file: uuidInput }),
-  z.strictObject({ kind: z.literal('fonds'), unit: unitCodeInput }),
-  // The records picked from a search result, or the search itself (a query object, as GET /records?q=… takes it).
-  z.strictObject({ kind: z.literal('search'), records: z.array(uuidInput).min(1).max(MAX_RECORDS).optional(), query: z.record(z.string(), z.unknown()).optional() })
-    .refine((s) => (s.records === undefined) !== (s.query === undefined), 'a search export takes either records or query'),
-], { error: 'kind is file (with file), fonds (with unit) or search (with records or query)' });
 
 /**
  * The record ids a saved or typed search finds, for the caller's units.

@@ -7,19 +7,11 @@
  * auditor's role): a fixity report is both. Another unit's run answers 404.
  */
 import express, { type Response } from 'express';
-import { z } from 'zod';
-import { AppError, actorOf, isUuid, optional, parseInput, unitCodeInput, unitsWhere, uuidInput, withTransaction, type Caller, type Db, type Queue } from '@sohoa/shared';
+import { AppError, actorOf, isUuid, parseInput, unitsWhere, withTransaction, type Caller, type Db, type Queue } from '@sohoa/shared';
 import { fixity } from '@sohoa/archive-api';
+import { ReportQuery, RunRequest } from './fixity.contract.ts';
 
 const caller = (res: Response) => res.locals.caller as Caller;
-
-const ReportQuery = z.object({
-  unit: optional(unitCodeInput),
-  status: optional(z.enum(['intact', 'mismatch', 'missing', 'signature-broken', 'unchecked'])),
-  after: optional(uuidInput),
-  limit: optional(z.coerce.number().int().min(1).max(1000)),
-});
-const RunRequest = z.object({ unit: optional(unitCodeInput) }).strict();
 
 /** The units whose fixity the caller may see: null = all; 403 when it holds neither permission anywhere. */
 function readableUnits(c: Caller): string[] | null {

@@ -7,15 +7,11 @@
  *   GET    /records/:id/holds    the holds covering a record
  */
 import express, { type Response } from 'express';
-import { z } from 'zod';
-import { AppError, isDossierCode, isUuid, parseInput, uuidInput, type Caller, type Db, type ObjectStore } from '@sohoa/shared';
+import { AppError, isDossierCode, isUuid, parseInput, type Caller, type Db, type ObjectStore } from '@sohoa/shared';
 import { legalHolds as holds } from '@sohoa/archive-api';
+import { LiftHold, PlaceHold, PlaceSetHold } from './holds.contract.ts';
 
 const caller = (res: Response) => res.locals.caller as Caller;
-const text = (what: string, max: number) => z.string({ error: `${what} is required` }).trim().min(1, `${what} is required`).max(max);
-const PlaceHold = z.object({ reason: text('a reason', 2000), reference: text('a reference (court order, inspection, letter)', 500) });
-const LiftHold = z.object({ reason: text('a reason', 2000) });
-const PlaceSetHold = PlaceHold.extend({ records: z.array(uuidInput, { error: 'the record ids of the result set' }).min(1).max(100_000) });
 
 function recordId(value: string): string {
   if (!isUuid(value)) throw new AppError('not-found', 'record not found', 404);

@@ -1,26 +1,36 @@
 /** What the record routes (records.routes.ts) answer. */
 import { z } from 'zod';
-import { isoTime, route, sha256Hex, uuid } from './openapi/contract.ts';
+import { isoDate, isoTime, route, sha256Hex, uuid } from './openapi/contract.ts';
 
 const Retention = z.union([z.literal('permanent'), z.strictObject({ years: z.number().int() })]);
 
 /**
  * The metadata stored with a record (RecordMetadata in @sohoa/shared). Loose: it is kept as written when the record
- * was archived, so an older record may carry fewer or other keys than today's code writes.
+ * was archived, so an older record may carry fewer or other keys than today's code writes. A disposition minute
+ * (a record the archive makes itself) has no dossier, procedure or component: `kind`, `list` and `disposed` instead.
  */
 const RecordMetadata = z.looseObject({
-  recordId: uuid(), dossierCode: z.string(), procedureCode: z.string(), componentCode: z.string().nullable(),
-  unitCode: z.string(), title: z.string(), sha256: sha256Hex(), retention: Retention, retainUntil: z.string().nullable(), legalHold: z.boolean(),
+  recordId: uuid(), dossierCode: z.string().optional(), procedureCode: z.string().optional(), componentCode: z.string().nullable().optional(),
+  unitCode: z.string(), title: z.string(), sha256: sha256Hex(), retention: Retention, retainUntil: z.string().nullable(), legalHold: z.boolean().optional(),
+  kind: z.literal('disposition-minute').optional(), list: uuid().optional().meta({ description: 'a minute: its disposition list' }),
+  disposed: z.array(uuid()).optional().meta({ description: 'a minute: the records it destroyed' }),
   componentName: z.string().nullable().optional(), unitName: z.string().optional(), ownerIdentifier: z.string().nullable().optional(),
   documentNumber: z.string().nullable().optional(), fields: z.record(z.string(), z.unknown()).optional(), pageCount: z.number().int().optional(),
   blankPagesDropped: z.number().int().optional(), language: z.string().optional(), digitizedBy: z.string().optional(), digitizedAt: z.string().optional(),
 }).meta({ id: 'RecordMetadata' });
 
 export const RecordView = z.strictObject({
-  id: uuid(), documentId: uuid(), bucket: z.string(), objectKey: z.string(), sha256: sha256Hex(), size: z.number().int(), pages: z.number().int(),
+  id: uuid(), documentId: uuid().nullable().meta({ description: 'null for a disposition minute (a record the archive made itself)' }),
+  kind: z.enum(['document', 'disposition-minute']),
+  bucket: z.string(), objectKey: z.string(), sha256: sha256Hex(), size: z.number().int(), pages: z.number().int(),
   retentionYears: z.number().int().nullable().meta({ description: 'null: permanent' }),
-  retainUntil: isoTime().nullable().meta({ description: 'null: permanent' }),
-  legalHold: z.boolean(), metadata: RecordMetadata, createdAt: isoTime(),
+  retainUntil: isoDate().nullable().meta({ description: 'the last day it is kept (Vietnam time); null: permanent' }),
+  permanent: z.boolean(),
+  retentionProvisional: z.boolean().meta({ description: 'counted from archiving while its file is open; fixed when the file closes' }),
+  reviewAfter: isoDate().nullable().meta({ description: 'an archive lead kept it from disposition until this day' }),
+  legalHold: z.boolean(), onHold: z.boolean().meta({ description: 'a legal hold covers it (the same as legalHold)' }),
+  disposedAt: isoTime().nullable(), dossierId: uuid().nullable(),
+  metadata: RecordMetadata, createdAt: isoTime(),
 }).meta({ id: 'Record' });
 
 const RevocationCheck = z.strictObject({
@@ -48,6 +58,13 @@ export const recordContract = [
     method: 'get', path: '/api/v1/records/:id', tag: 'records', access: 'caller', params: { id: 'the record id' },
     summary: 'A record: object key, fixity, retention, metadata',
     responses: { 200: { description: 'the record', json: RecordView } }, errors: { 403: '`forbidden`', ...notFound },
+  }),
+  route({
+    method: 'delete', path: '/api/v1/records/:id', tag: 'records', access: 'caller', params: { id: 'the record id' },
+    summary: 'Always refused: a record leaves the archive only by disposition',
+    description: 'The refusal says why (and is in the audit trail): still retained (until when), on legal hold, or due, and then only the disposition job deletes it after the archive lead\'s approval. Even for admin.',
+    responses: {},
+    errors: { 403: '`forbidden`', ...notFound, 409: '`retained` (until when, or permanently), `file-open`, `kept` (until its review), `on-hold`, `disposition-required`' },
   }),
   route({
     method: 'get', path: '/api/v1/records/:id/pdf', tag: 'records', access: 'caller', params: { id: 'the record id' },

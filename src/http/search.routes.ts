@@ -7,35 +7,11 @@
  * Only records of the units where the caller holds records:read are ever searched.
  */
 import express, { type Response } from 'express';
-import { z } from 'zod';
-import { AppError, actorOf, catalogCodeInput, isUuid, jsonDepthGuard, optional, parseInput, textInput, unitCodeInput, unitFilter, type Caller, type Db } from '@sohoa/shared';
+import { AppError, actorOf, isUuid, jsonDepthGuard, parseInput, unitFilter, type Caller, type Db } from '@sohoa/shared';
 import { deleteSavedSearch, saveSearch, savedSearches, searchRecords } from '@sohoa/archive-api';
+import { SaveSearch, SearchQuery } from './search.contract.ts';
 
 const caller = (res: Response) => res.locals.caller as Caller;
-
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(d)), 'not a date');
-const yesNo = z.enum(['true', 'false'], { error: 'true or false' }).transform((v) => v === 'true');
-
-/** The search parameters, as a query string gives them (and as a saved search keeps them). */
-export const SearchQuery = z.object({
-  q: optional(textInput(500)),
-  unit: optional(unitCodeInput),
-  procedure: optional(catalogCodeInput),
-  component: optional(catalogCodeInput),
-  owner: optional(z.string().regex(/^[0-9A-Za-z]{6,20}$/, 'an identification number')),
-  from: optional(day),
-  to: optional(day),
-  retention: optional(z.union([z.literal('permanent'), z.string().regex(/^\d{1,3}$/, "'permanent' or a number of years").transform(Number)])),
-  onHold: optional(yesNo),
-  dueForDisposition: optional(yesNo),
-  sort: optional(z.enum(['relevance', 'date'], { error: 'relevance or date' })),
-  limit: optional(z.string().regex(/^\d{1,3}$/, 'a number from 1 to 100').transform(Number).refine((n) => n >= 1 && n <= 100, 'a number from 1 to 100')),
-  cursor: optional(z.string().max(500).regex(/^[A-Za-z0-9_-]+$/, 'a cursor from a previous answer')),
-});
-const SaveSearch = z.object({
-  name: textInput(200).refine((s) => s.trim().length > 0, 'a name'),
-  query: z.record(z.string(), z.string().max(500), { error: 'the search parameters, as strings' }),
-});
 
 export function searchRoutes(deps: { db: Db }): express.Router {
   const r = express.Router();

@@ -6,22 +6,14 @@
  *   GET    /session           who is calling (any caller; a person's answer carries the CSRF token again)
  *   DELETE /session           sign out (the cookie's session ends)
  *   PUT    /session/password  {currentPassword, newPassword}: a person changes their own password
- * Mounted before the authentication of the rest of /api/v1: POST /session is the one route open to anyone.
+ * Mounted before the authentication of the rest of /api/v1: POST /session is open to anyone (as the OpenID Connect
+ * routes of oidc.routes.ts are).
  */
 import express, { type Request, type Response } from 'express';
-import { z } from 'zod';
 import { AppError, parseInput, permissions, type Caller, type Db } from '@sohoa/shared';
 import { people, personCallerById, signIn, units, type StartedSession } from '../accounts/index.ts';
+import { PasswordChange, SignIn } from './accounts.contract.ts';
 import { authenticate, SECURE_SESSION_COOKIE, SESSION_COOKIE, type RequestSession } from './auth.ts';
-
-const SignIn = z.object({
-  username: z.string({ error: 'required' }).min(1, 'required').max(200, 'at most 200 characters'),
-  password: z.string({ error: 'required' }).min(1, 'required').max(1024, 'at most 1024 characters'),
-});
-const PasswordChange = z.object({
-  currentPassword: z.string({ error: 'required' }).max(1024),
-  newPassword: z.string({ error: 'required' }).max(1024),
-});
 
 /**
  * Sets the session cookie; `req.secure` is true over TLS, and behind a TLS proxy when TRUST_PROXY lets express

@@ -1,5 +1,6 @@
 /**
- * The only writer of `records` (test/table-writers.spec.ts): archiving, correction, retention, holds, disposition.
+ * The only writer of `records` and `record_versions` (test/table-writers.spec.ts): archiving, correction, retention,
+ * holds, disposition, and the object versions long-term validation appends.
  */
 import type { Queryable } from '@sohoa/shared';
 import type { RecordRetention } from './retention.ts';
@@ -57,7 +58,17 @@ export async function insertRecord(
       r.retention.countedFrom, r.retention.provisional, r.ownerIdentifier,
     ],
   );
+  if (rowCount) await insertFirstVersion(db, r);
   return (rowCount ?? 0) > 0;
+}
+
+/** Version 1 of a record's object: the one archiving wrote. */
+async function insertFirstVersion(db: Queryable, r: { id: string; objectKey: string; objectVersionId: string | null; sha256: string; size: number }): Promise<void> {
+  await db.query(
+    `INSERT INTO record_versions (record_id, version, object_key, object_version_id, sha256, size, reason) VALUES ($1, 1, $2, $3, $4, $5, 'archived')
+     ON CONFLICT DO NOTHING`,
+    [r.id, r.objectKey, r.objectVersionId, r.sha256, r.size],
+  );
 }
 
 /** The record already made of a document (a rerun of record.archive after the row was committed). */
@@ -150,5 +161,65 @@ export async function insertIssuedRecord(
      VALUES ($1, 'disposition-minute', $2, $3, $4, $5, $6, $7, $8, $9, $10, true, $11, false) ON CONFLICT (id) DO NOTHING`,
     [r.id, r.unitId, r.bucket, r.objectKey, r.objectVersionId, r.sha256, r.size, r.pageCount, r.metadata, r.text, r.countedFrom],
   );
+  if (rowCount) await insertFirstVersion(db, r);
   return (rowCount ?? 0) > 0;
+}
+
+/** Every key a record's object has had (oldest first): disposition deletes them all. */
+export async function recordVersionKeys(db: Queryable, recordId: string): Promise<string[]> {
+  const { rows } = await db.query<{ object_key: string }>('SELECT object_key FROM record_versions WHERE record_id = $1 ORDER BY version', [recordId]);
+  return rows.map((r) => r.object_key);
+}
+
+/** Every object version a record has had (oldest first), with the S3 version id each was written as. */
+export async function recordVersionObjects(db: Queryable, recordId: string): Promise<{ objectKey: string; objectVersionId: string | null }[]> {
+  const { rows } = await db.query('SELECT object_key AS "objectKey", object_version_id AS "objectVersionId" FROM record_versions WHERE record_id = $1 ORDER BY version', [recordId]);
+  return rows;
+}
+
+/** A record's long-term validation state, as read off its current object. */
+export interface LtvStateRow {
+  level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
+  signerCertificateExpires: Date | null;
+  lastTimestampAt: Date | null;
+  lastTimestampExpires: Date | null;
+}
+
+/** Saves what the record.extend job read off the record's object `version` (nothing if another version is current now). */
+export async function saveLtvState(db: Queryable, recordId: string, version: number, state: LtvStateRow): Promise<void> {
+  await db.query(
+    `UPDATE records SET ltv_level = $3, signer_certificate_expires = $4, last_timestamp_at = $5, last_timestamp_expires = $6, ltv_checked_at = now()
+     WHERE id = $1 AND object_version = $2`,
+    [recordId, version, state.level, state.signerCertificateExpires, state.lastTimestampAt, state.lastTimestampExpires],
+  );
+}
+
+export interface NewRecordVersion {
+  recordId: string;
+  /** The version it replaces as current: the update happens only while that one still is (and the record is not disposed). */
+  fromVersion: number;
+  objectKey: string; objectVersionId: string | null; sha256: string; size: number;
+  reason: 'extended' | 'renewed';
+  state: LtvStateRow;
+}
+
+/**
+ * The record's object is now a new version under a new key (long-term validation): the record points at it, with
+ * its hash, size and LTV state, and the version is listed; the old object and its row stay as they were.
+ */
+export async function appendRecordVersion(tx: Queryable, v: NewRecordVersion): Promise<boolean> {
+  const version = v.fromVersion + 1;
+  const { rowCount } = await tx.query(
+    `UPDATE records SET object_key = $3, object_version_id = $4, sha256 = $5, size = $6, object_version = $7,
+       metadata = metadata || jsonb_build_object('sha256', $5::text),
+       ltv_level = $8, signer_certificate_expires = $9, last_timestamp_at = $10, last_timestamp_expires = $11, ltv_checked_at = now()
+     WHERE id = $1 AND object_version = $2 AND disposed_at IS NULL`,
+    [v.recordId, v.fromVersion, v.objectKey, v.objectVersionId, v.sha256, v.size, version, v.state.level, v.state.signerCertificateExpires, v.state.lastTimestampAt, v.state.lastTimestampExpires],
+  );
+  if (!rowCount) return false;
+  await tx.query(
+    `INSERT INTO record_versions (record_id, version, object_key, object_version_id, sha256, size, ltv_level, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [v.recordId, version, v.objectKey, v.objectVersionId, v.sha256, v.size, v.state.level, v.reason],
+  );
+  return true;
 }

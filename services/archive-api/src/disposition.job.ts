@@ -49,15 +49,18 @@ async function disposeItem(deps: DispositionJobDeps, list: repo.ListRow, recordI
       await recordAudit(tx, { actor: 'system', action: 'disposition.skipped', subjectType: 'record', subjectId: recordId, detail: { list: list.id, ...refusal } });
       return outcome;
     }
-    // The store asks the same guard again (from its own connection) before it removes anything.
-    const versions = await deps.store.removeAllVersions(record.object_key);
+    // The store asks the same guard again (from its own connection) before it removes anything. Every object the
+    // record has had goes: the versions long-term validation superseded too.
+    const keys = [...new Set([...(await records.recordVersionKeys(tx, recordId)), record.object_key])];
+    const versions: string[] = [];
+    for (const key of keys) versions.push(...(await deps.store.removeAllVersions(key)));
     await repo.insertTombstone(tx, {
       recordId, unitId: record.unit_id, dossierId: record.dossier_id, bucket: record.bucket, objectKey: record.object_key, versions, sha256: record.sha256,
       size: Number(record.size), metadata: record.metadata, listId: list.id, proposedBy: list.proposed_by, approvedBy: list.decided_by!, approvedAt: list.decided_at!,
     });
     await records.markDisposed(tx, recordId);
     await repo.itemOutcome(tx, list.id, recordId, 'disposed');
-    await recordAudit(tx, { actor: 'system', action: 'record.disposed', subjectType: 'record', subjectId: recordId, detail: { list: list.id, sha256: record.sha256, versions, approvedBy: list.decided_by } });
+    await recordAudit(tx, { actor: 'system', action: 'record.disposed', subjectType: 'record', subjectId: recordId, detail: { list: list.id, sha256: record.sha256, keys, versions, approvedBy: list.decided_by } });
     return 'disposed';
   });
 }

@@ -18,8 +18,9 @@ export interface HoldView {
   reason: string; reference: string; placedBy: string; placedAt: Date; liftedBy: string | null; liftedAt: Date | null; liftReason: string | null;
 }
 
-const view = (h: repo.HoldRow, dossierCode: string | null = null): HoldView => ({
-  id: h.id, scope: h.scope, record: h.record_id, dossier: h.dossier_id ? dossierCode ?? h.dossier_id : null, records: h.record_ids,
+/** A dossier is named by its code, as the routes take it, whichever way the hold is read. */
+const view = (h: repo.HoldRow): HoldView => ({
+  id: h.id, scope: h.scope, record: h.record_id, dossier: h.dossier_code, records: h.record_ids,
   reason: h.reason, reference: h.reference, placedBy: h.placed_by, placedAt: h.placed_at, liftedBy: h.lifted_by, liftedAt: h.lifted_at, liftReason: h.lift_reason,
 });
 
@@ -46,7 +47,14 @@ async function dossierFor(db: Queryable, caller: Caller, code: string, permissio
 async function followHolds(deps: HoldDeps, tx: Queryable, scope: { recordIds?: string[]; dossierId?: string }): Promise<void> {
   const touched = await records.refreshLegalHold(tx, scope);
   if (!deps.store.objectLock) return;
-  for (const r of touched.filter((t) => t.changed)) await deps.store.setLegalHold(r.object_key, r.legal_hold, r.object_version_id ?? undefined);
+  for (const r of touched.filter((t) => t.changed)) await holdEveryVersion(deps, tx, r);
+}
+
+/** The S3 legal hold on each object version the record has had (long-term validation adds versions under new keys). */
+async function holdEveryVersion(deps: HoldDeps, tx: Queryable, r: { id: string; object_key: string; object_version_id: string | null; legal_hold: boolean }): Promise<void> {
+  const versions = await records.recordVersionObjects(tx, r.id);
+  const objects = versions.length ? versions : [{ objectKey: r.object_key, objectVersionId: r.object_version_id }];
+  for (const v of objects) await deps.store.setLegalHold(v.objectKey, r.legal_hold, v.objectVersionId ?? undefined);
 }
 
 export async function placeRecordHold(deps: HoldDeps, caller: Caller, recordId: string, o: PlaceHoldOptions): Promise<HoldView> {
@@ -66,7 +74,7 @@ export async function placeDossierHold(deps: HoldDeps, caller: Caller, dossierCo
     const hold = await repo.insertHold(tx, { scope: 'dossier', dossierId: dossier.id, reason: o.reason, reference: o.reference, placedBy: actorOf(caller) });
     await recordAudit(tx, { actor: actorOf(caller), action: 'hold.placed', subjectType: 'dossier', subjectId: dossier.code, detail: { hold: hold.id, reason: o.reason, reference: o.reference } });
     await followHolds(deps, tx, { dossierId: dossier.id });
-    return view(hold, dossier.code);
+    return view(hold);
   });
 }
 
@@ -95,7 +103,7 @@ async function lift(deps: HoldDeps, tx: Queryable, caller: Caller, holds: repo.H
   for (const scope of [{ recordIds }, ...dossierIds.map((dossierId) => ({ dossierId }))]) {
     const rows = await records.refreshLegalHold(tx, scope);
     touched.push(...rows);
-    if (deps.store.objectLock) for (const r of rows.filter((t) => t.changed)) await deps.store.setLegalHold(r.object_key, r.legal_hold, r.object_version_id ?? undefined);
+    if (deps.store.objectLock) for (const r of rows.filter((t) => t.changed)) await holdEveryVersion(deps, tx, r);
   }
   return { lifted: lifted.map((h) => view(h)), stillOnHold: [...new Set(touched.filter((r) => r.legal_hold).map((r) => r.id))] };
 }

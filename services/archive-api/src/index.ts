@@ -26,3 +26,7 @@ export { searchRecords, DEFAULT_CANDIDATE_CAP, type SearchOptions, type SearchFi
 export { parseQuery, fold, tsQueries, type Term } from './search-query.ts';
 export { addAllRecordWords } from './search-words.repository.ts';
 export { saveSearch, savedSearches, deleteSavedSearch, type SavedSearch } from './saved-search.repository.ts';
+export { recordExtendJob, extendRecord, sendDueExtensions, type LtvDeps, type LtvSettings } from './ltv/ltv.service.ts';
+export { ltvDue, type LtvAction, type LtvState } from './ltv/ltv-due.ts';
+/** The records writer's one way to give a record a new object version (record.extend; tests simulate an extension with it). */
+export { appendRecordVersion, type NewRecordVersion } from './archive.repository.ts';

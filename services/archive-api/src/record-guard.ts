@@ -3,6 +3,8 @@
  * it writes or removes any key under records/ (runtime wiring: `store.guardRecords`), so no path, known or added
  * later, deletes or replaces a record's object while it is retained or held. Only the disposition job's deletion
  * of an item the archive lead approved passes, and the guard re-reads the holds at that moment.
+ * A record's object changes only by a new version under a new key (record.extend): every key it ever had stays
+ * guarded (record_versions), so the old object is neither replaced nor removed before the record may be.
  */
 import { AppError, type Queryable } from '@sohoa/shared';
 import { retentionEnded, vietnamDate } from './retention.ts';
@@ -47,7 +49,12 @@ const FACTS = `SELECT r.id, (r.disposed_at IS NOT NULL) AS disposed, record_on_h
 export async function guardedRecordFacts(db: Queryable, by: { id: string } | { objectKey: string }): Promise<GuardedRecordFacts | null> {
   const { rows } = 'id' in by
     ? await db.query<GuardedRecordFacts>(`${FACTS} WHERE r.id = $1`, [by.id])
-    : await db.query<GuardedRecordFacts>(`${FACTS} WHERE r.object_key = $1 ORDER BY r.disposed_at NULLS FIRST LIMIT 1`, [by.objectKey]);
+    : // A key the record held before a newer version (long-term validation) is still that record's: write-once,
+      // retained and held like the current one. A key no record has held yet (a first or next version) is free.
+      await db.query<GuardedRecordFacts>(
+        `${FACTS} WHERE r.object_key = $1 OR r.id IN (SELECT record_id FROM record_versions WHERE object_key = $1) ORDER BY r.disposed_at NULLS FIRST LIMIT 1`,
+        [by.objectKey],
+      );
   return rows[0] ?? null;
 }
 

@@ -20,7 +20,7 @@ export type { TimestampCheck } from './timestamp-verify.ts';
 export type { RevocationCheck, RevocationSources } from './revocation.ts';
 export { loadTrustMaterial, type TrustMaterial, type TrustMaterialSources } from './trust-material.ts';
 export { certificateStatus, inspectCertificate, type CertificateFacts, type CertificateStatus } from './certificate-status.ts';
-export { addDocumentTimestamp, addDss, extendToLta, gatherValidationMaterial, lastTimestampOf, readDss, type ExtendOptions, type Extension, type ValidationMaterial } from './ltv.ts';
+export { addDocumentTimestamp, addDss, extendToLta, gatherValidationMaterial, lastTimestampOf, ltvFactsOf, readDss, type ExtendOptions, type Extension, type LtvFacts, type PadesLevel, type ValidationMaterial } from './ltv.ts';
 export { verifyPdf, type SignatureCheck, type VerificationReport, type VerifyOptions } from './verify.ts';
 export { formatReport } from './report.ts';
 export { ensureDevelopmentPki, type DevelopmentPki, type DevelopmentPkiOptions } from './dev-pki.ts';

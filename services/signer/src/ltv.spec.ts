@@ -9,7 +9,8 @@ import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trimToDer } from './cms-verify.ts';
-import { addDss, extendToLta, lastTimestampOf, readDss } from './ltv.ts';
+import { addDss, extendToLta, lastTimestampOf, ltvFactsOf, readDss } from './ltv.ts';
+import { certificateFromPem } from './certificate.ts';
 import { signPdf, verifyPdf } from './index.ts';
 import { createTestPki, freePort, issueTestIdentity, samplePdf, startOcspResponder, startTestTsa, type TestOcspResponder, type TestPki, type TestTsa } from './testing/index.ts';
 
@@ -20,6 +21,7 @@ let signed: Uint8Array;
 let extended: Uint8Array;
 let extendedPath: string;
 let nssDir: string;
+let unitCertificatePem: string;
 
 /** Every signature's and time-stamp's covered bytes and DER contents, as any verifier finds them. */
 function signedParts(pdf: Uint8Array): Array<{ signedBytes: Buffer; cms: Buffer; subFilter: string }> {
@@ -43,6 +45,7 @@ beforeAll(async () => {
   const url = `http://127.0.0.1:${port}/`;
   const unit = await issueTestIdentity(pki.authority, 'UBND phường Lưu Trữ', { ocspResponderUrl: url });
   responder = await startOcspResponder(path.join(pki.dir, 'ocsp'), { authority: pki.authority, signer: pki.authority, entries: [{ certificatePem: unit.certificatePem }], port });
+  unitCertificatePem = unit.certificatePem;
   signed = await signPdf(await samplePdf(2), unit, { timestampAuthority: { url: tsa.url } });
   const extension = await extendToLta(signed, { trustAnchorsPem: [pki.caPem], timestampAuthority: { url: tsa.url } });
   expect(extension.problems).toEqual([]);
@@ -72,6 +75,18 @@ describe('PAdES B-LT / B-LTA', () => {
     const { time, expires } = await lastTimestampOf(extended);
     expect(Date.now() - time.getTime()).toBeLessThan(60_000);
     expect(expires.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it('reads the level and the expiries long-term validation works from off the file itself', async () => {
+    const unitExpires = certificateFromPem(unitCertificatePem).notAfter.value;
+    expect(await ltvFactsOf(signed)).toEqual({ level: 'B-T', signerCertificateExpires: unitExpires, lastDocumentTimestamp: null });
+    const withDss = await addDss(signed, readDss(await PDFDocument.load(extended)));
+    expect((await ltvFactsOf(withDss)).level).toBe('B-LT');
+    const facts = await ltvFactsOf(extended);
+    expect(facts.level).toBe('B-LTA');
+    expect(facts.signerCertificateExpires).toEqual(unitExpires);
+    expect(facts.lastDocumentTimestamp).toEqual(await lastTimestampOf(extended)); // the document time-stamp is the newest
+    expect(facts.lastDocumentTimestamp!.expires).toEqual(certificateFromPem(tsa.certificatePem).notAfter.value);
   });
 
   it('verifies with the responder gone: revocation from the DSS, not from the network', async () => {

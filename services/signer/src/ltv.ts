@@ -47,19 +47,23 @@ const loadPdf = async (pdf: Uint8Array) => {
   }
 };
 
+type SignedObjectKind = 'signature' | 'signature-timestamp' | 'document-timestamp';
+interface SignedObject { kind: SignedObjectKind; cms: ReturnType<typeof checkCms>; time: Date }
+
 /** Every CMS in the file: signatures, their signature time-stamp tokens, and document time-stamps. */
-async function signedObjects(pdf: Uint8Array): Promise<{ cms: ReturnType<typeof checkCms>; time: Date }[]> {
-  const doc = await loadPdf(pdf);
-  const out: { cms: ReturnType<typeof checkCms>; time: Date }[] = [];
+async function signedObjects(pdf: Uint8Array, loaded?: PDFDocument): Promise<SignedObject[]> {
+  const doc = loaded ?? (await loadPdf(pdf));
+  const out: SignedObject[] = [];
   for (const signature of findSignatureDictionaries(doc)) {
     const range = signature.byteRange;
     if (!range || range.length !== 4) continue;
     const contents = Buffer.from(Buffer.from(pdf.subarray(range[1]!, range[2]!)).toString('latin1').replace(/[<>\s]/g, ''), 'hex');
     const der = trimToDer(new Uint8Array(contents));
     const cms = checkCms(der, [], { pades: false });
-    const time = signature.subFilter === 'ETSI.RFC3161' ? tstInfoOf(der).genTime : (signature.signingTime ?? new Date());
-    out.push({ cms, time });
-    for (const token of cms.timestampTokens) out.push({ cms: checkCms(token, [], { pades: false }), time: tstInfoOf(token).genTime });
+    const documentTimestamp = signature.subFilter === 'ETSI.RFC3161';
+    const time = documentTimestamp ? tstInfoOf(der).genTime : (signature.signingTime ?? new Date());
+    out.push({ kind: documentTimestamp ? 'document-timestamp' : 'signature', cms, time });
+    for (const token of cms.timestampTokens) out.push({ kind: 'signature-timestamp', cms: checkCms(token, [], { pades: false }), time: tstInfoOf(token).genTime });
   }
   return out;
 }
@@ -221,3 +225,32 @@ function isTimestampAuthority(certificate: pkijs.Certificate): boolean {
   return !!certificate.extensions?.some((e) => e.extnID === '2.5.29.37' && Buffer.from(e.extnValue.valueBlock.valueHexView).includes(Buffer.from([0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x08])));
 }
 
+/** PAdES baseline levels, lowest to highest (ETSI EN 319 142-1). */
+export type PadesLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
+
+/** What long-term validation needs to know of a signed file, read off the file itself. */
+export interface LtvFacts {
+  /** B-LTA: a document time-stamp; B-LT: a DSS after the signatures; B-T: every signature time-stamped; else B-B. */
+  level: PadesLevel;
+  /** The earliest expiry among the signers' certificates (null: no signature could be read). */
+  signerCertificateExpires: Date | null;
+  /** The newest document time-stamp and its authority certificate's expiry (null below B-LTA). */
+  lastDocumentTimestamp: { time: Date; expires: Date } | null;
+}
+
+export async function ltvFactsOf(pdf: Uint8Array): Promise<LtvFacts> {
+  const doc = await loadPdf(pdf);
+  const objects = await signedObjects(pdf, doc);
+  const signatures = objects.filter((o) => o.kind === 'signature');
+  const expiries = signatures.flatMap((o) => (o.cms.signerCertificate ? [o.cms.signerCertificate.notAfter.value.getTime()] : []));
+  const stamps = objects.filter((o) => o.kind === 'document-timestamp' && o.cms.signerCertificate).sort((x, y) => x.time.getTime() - y.time.getTime());
+  const last = stamps.at(-1);
+  const dss = readDss(doc);
+  const timestamped = signatures.length > 0 && signatures.every((o) => o.cms.timestampTokens.length > 0);
+  const level: PadesLevel = last ? 'B-LTA' : dss.certificates.length + dss.ocspResponses.length + dss.crls.length > 0 ? 'B-LT' : timestamped ? 'B-T' : 'B-B';
+  return {
+    level,
+    signerCertificateExpires: expiries.length ? new Date(Math.min(...expiries)) : null,
+    lastDocumentTimestamp: last ? { time: last.time, expires: last.cms.signerCertificate!.notAfter.value } : null,
+  };
+}

@@ -25,10 +25,14 @@ export const ErrorBody = z.strictObject({
   }),
 }).meta({ id: 'Error', description: 'Every error answer of the API has this shape.' });
 
-/** An answer with a body: JSON checked by `json`, or bytes of a media type (a PDF, a download, an HTML page). */
+/**
+ * An answer: JSON checked by `json` (and, where a query parameter asks for another format, `also` those media
+ * types), bytes of a media type (a PDF, a zip, an HTML page), or no body at all (204).
+ */
 export type Answer =
-  | { description: string; json: ZodType; headers?: Record<string, string> }
-  | { description: string; media: string; headers?: Record<string, string> };
+  | { description: string; json: ZodType; also?: string[]; headers?: Record<string, string> }
+  | { description: string; media: string; headers?: Record<string, string> }
+  | { description: string; headers?: Record<string, string> };
 
 export interface RouteContract {
   method: Method;
@@ -45,7 +49,12 @@ export interface RouteContract {
   /** Path parameters, each with what it is (every `:name` in `path`). */
   params?: Record<string, string>;
   query?: ZodType;
-  body?: { json?: ZodType; multipart?: ZodType; description?: string; required?: boolean };
+  body?: {
+    json?: ZodType; multipart?: ZodType;
+    /** Bodies of other media types sent as text (`text/csv`), each with what it holds. */
+    text?: Record<string, string>;
+    description?: string; required?: boolean;
+  };
   /** Success answers by status. */
   responses: Record<number, Answer>;
   /** Error answers by status, each with when it happens (codes in words); 401 and 500 are added for every `caller` route. */
@@ -62,5 +71,7 @@ export const pathParams = (expressPath: string) => [...expressPath.matchAll(/:([
 
 /** Common pieces of answers. */
 export const isoTime = () => z.iso.datetime({ offset: true });
+/** A calendar day, `2031-12-31` (retention and review dates: days, not instants). */
+export const isoDate = () => z.iso.date();
 export const uuid = () => z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i).meta({ format: 'uuid' });
 export const sha256Hex = () => z.string().regex(/^[0-9a-f]{64}$/);

@@ -46,15 +46,18 @@ function outputSchema(schema: ZodType, where: string): JsonSchema {
 const STATUS_TEXT: Record<number, string> = {
   400: 'the request cannot be read', 401: 'no valid key or session', 403: 'the caller may not do this', 404: 'not found (or not the caller\'s to see)',
   409: 'conflicts with the current state', 413: 'too large', 415: 'unsupported media type', 422: 'refused: see `error.fields`',
-  500: 'internal error (no detail is given)', 503: 'unavailable',
+  429: 'too many requests', 500: 'internal error (no detail is given)', 501: 'not implemented', 503: 'unavailable',
 };
 
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: `${COMPONENT}Error` } } } });
 
 function answer(a: Answer, where: string) {
   const headers = a.headers && Object.fromEntries(Object.entries(a.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }]));
-  const content = 'json' in a ? { 'application/json': { schema: outputSchema(a.json, where) } } : { [a.media]: { schema: { type: 'string', contentMediaType: a.media } } };
-  return { description: a.description, ...(headers && { headers }), content };
+  const bytes = (media: string) => ({ [media]: { schema: { type: 'string', contentMediaType: media } } });
+  const content = 'json' in a
+    ? Object.assign({ 'application/json': { schema: outputSchema(a.json, where) } }, ...(a.also ?? []).map(bytes))
+    : 'media' in a ? bytes(a.media) : undefined;
+  return { description: a.description, ...(headers && { headers }), ...(content && { content }) };
 }
 
 /**
@@ -86,6 +89,7 @@ function operation(c: RouteContract) {
   const content: Record<string, unknown> = {};
   if (c.body?.json) content['application/json'] = { schema: inputSchema(c.body.json, where) };
   if (c.body?.multipart) content['multipart/form-data'] = { schema: inputSchema(c.body.multipart, where) };
+  for (const [media, holds] of Object.entries(c.body?.text ?? {})) content[media] = { schema: { type: 'string', description: holds } };
 
   const responses: Record<string, unknown> = {};
   for (const [status, a] of Object.entries(c.responses)) responses[status] = answer(a, where);

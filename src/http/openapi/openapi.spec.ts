@@ -29,7 +29,10 @@ describe('the OpenAPI document', () => {
       },
     });
     const problems = await lintFromString({ source: JSON.stringify(apiDocument()), absoluteRef: '/openapi.json', config });
-    expect(problems.map((p) => `${p.ruleId} at ${p.location[0]?.pointer}: ${p.message}`)).toEqual([]);
+    // DELETE /records/:id never succeeds (a record leaves only by disposition): its answers are its refusals, so
+    // that one operation, and no other, has no 2XX.
+    const neverSucceeds = (p: (typeof problems)[number]) => p.ruleId === 'operation-2xx-response' && p.location[0]?.pointer === '#/paths/~1api~1v1~1records~1{id}/delete/responses';
+    expect(problems.filter((p) => !neverSucceeds(p)).map((p) => `${p.ruleId} at ${p.location[0]?.pointer}: ${p.message}`)).toEqual([]);
   });
 
   it('describes every route the app mounts, and no route it does not', () => {

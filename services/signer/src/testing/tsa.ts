@@ -55,14 +55,19 @@ ess_cert_id_alg = sha256
 `;
 }
 
-export async function startTestTsa(dir: string, authority: IssuedCertificate): Promise<TestTsa> {
+export interface TestTsaOptions {
+  /** How long from now the TSA's certificate lives (default 365 days): a short life makes a TSA near its expiry. */
+  certificateDays?: number;
+}
+
+export async function startTestTsa(dir: string, authority: IssuedCertificate, options: TestTsaOptions = {}): Promise<TestTsa> {
   await mkdir(dir, { recursive: true });
   const now = Date.now();
   const tsa = issueCertificate(
     {
       subject: { commonName: 'sohoa test time-stamp authority', organization: 'sohoa tests', country: 'VN' },
       notBefore: new Date(now - DAY_MS),
-      notAfter: new Date(now + 365 * DAY_MS),
+      notAfter: new Date(now + (options.certificateDays ?? 365) * DAY_MS),
       keyUsage: ['digitalSignature', 'nonRepudiation'],
       extendedKeyUsage: ['timeStamping'],
     },
