@@ -1,6 +1,9 @@
 /**
- * npm run bench:search [-- --records N --runs R]: N records (default 1,000,000) into an embedded PostgreSQL of its
- * own (removed afterwards), the search indexes built, a fixed query mix timed; results in bench/results/search.md.
+ * npm run bench:search [-- --records N --runs R --data DIR]: N records (default 1,000,000) into an embedded
+ * PostgreSQL of its own, the search indexes built, a fixed query mix timed; results in bench/results/search.md.
+ * Without --data the cluster is removed afterwards. With --data DIR it is kept there, and a later run with the same
+ * DIR (and N) reuses it: the load (20+ minutes at 1 M) is skipped, pending migrations are applied, and the load
+ * and index times reported are those of the run that made it (bench.json in DIR).
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -8,28 +11,37 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmbeddedPostgres } from '@sohoa/embedded';
 import { createDb, migrate } from '@sohoa/shared';
-import { runSearchBench, type BenchReport } from './bench.ts';
+import { loadOnce, runSearchBench, type BenchReport } from './bench.ts';
 
-const { values } = parseArgs({ options: { records: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '40' }, 'ilike-runs': { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { records: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '40' }, 'ilike-runs': { type: 'string', default: '3' }, data: { type: 'string' }, 'load-only': { type: 'boolean' } },
+});
 const records = Number(values.records);
 if (!Number.isInteger(records) || records < 100) throw new Error('--records: a whole number, at least 100');
 
-const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sohoa-bench-search-'));
+const keep = values.data ? path.resolve(values.data) : null;
+if (keep) await fs.mkdir(keep, { recursive: true, mode: 0o711 });
+const dir = keep ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'sohoa-bench-search-')));
 await fs.chmod(dir, 0o711);
 const pg = await startEmbeddedPostgres(path.join(dir, 'postgres'), () => {});
 const db = createDb(pg.databaseUrl, 2);
 try {
   await migrate(pg.databaseUrl);
-  const report = await runSearchBench(db, { records, runs: Number(values.runs), ilikeRuns: Number(values['ilike-runs']), log: (l) => console.log(l) });
-  const md = render(report);
-  console.log(md);
-  const out = path.resolve(import.meta.dirname, '..', 'results', 'search.md');
-  await fs.writeFile(out, md);
-  console.log(`written to ${out}`);
+  if (values['load-only']) {
+    if (!keep) throw new Error('--load-only needs --data DIR (the loaded cluster is kept there for later runs)');
+    await loadOnce(db, records, keep, (l) => console.log(l));
+  } else {
+    const report = await runSearchBench(db, { records, runs: Number(values.runs), ilikeRuns: Number(values['ilike-runs']), log: (l) => console.log(l), keptIn: keep });
+    const md = render(report);
+    console.log(md);
+    const out = path.resolve(import.meta.dirname, '..', 'results', 'search.md');
+    await fs.writeFile(out, md);
+    console.log(`written to ${out}`);
+  }
 } finally {
   await db.end();
   await pg.stop();
-  await fs.rm(dir, { recursive: true, force: true });
+  if (!keep) await fs.rm(dir, { recursive: true, force: true });
 }
 
 function render(r: BenchReport): string {
