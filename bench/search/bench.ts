@@ -89,7 +89,7 @@ export async function timeQueries(db: Db, mix: QueryCase[], runs: number, ilikeR
     }
     const search: Timing = { ...percentiles(ms), hits: last.facets.counted, ids: last.items.map((x) => x.id) };
     let ilike: Timing | null = null;
-    if (c.ilike) {
+    if (c.ilike && ilikeRuns > 0) {
       const ims: number[] = [];
       let rows: { id: string }[] = [];
       for (let i = 0; i < ilikeRuns; i++) {

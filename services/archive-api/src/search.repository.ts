@@ -129,13 +129,14 @@ const isPool = (db: Queryable): db is Db => 'totalCount' in db; // pg.Pool count
 interface Candidate { id: string; unit_id: string; procedure_code: string | null; component_code: string | null; at: string }
 
 /** Time windows over records.created_at, newest first, from PostgreSQL's histogram of the column (ANALYZE). */
-async function timeWindows(tx: Queryable, before: string | null): Promise<{ lo: string | null; hi: string | null }[]> {
+async function timeWindows(tx: Queryable, before: string | null, first: number): Promise<{ lo: string | null; hi: string | null }[]> {
   const { rows } = await tx.query<{ bounds: string[] | null }>(
     `SELECT histogram_bounds::text::timestamptz[]::text[] AS bounds FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'records' AND attname = 'created_at'`,
   );
   const bounds = (rows[0]?.bounds ?? []).map((b) => Date.parse(b.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'))).filter(Number.isFinite);
-  // Each of the histogram's buckets holds about as many records. The first window is a tenth of one, each next one
-  // four times the last: a word in most records stops after the first, a rare one reaches the oldest in six.
+  // Each of the histogram's buckets holds about as many records. The first window is the share of the records
+  // expected to hold enough matches (`first`, from the planner's estimate), each next one four times the last: the
+  // GIN bitmap is built again for each window, so one window is the aim, and a poor estimate costs a few more.
   const buckets = bounds.length - 1;
   const at = (fromTop: number): number | null => {
     if (fromTop >= buckets) return null;
@@ -145,7 +146,7 @@ async function timeWindows(tx: Queryable, before: string | null): Promise<{ lo: 
   };
   const windows: { lo: string | null; hi: string | null }[] = [];
   let hi: number | null = null;
-  for (let size = 0.1, top = 0; buckets > 0; size *= 4) {
+  for (let size = Math.max(first * buckets, 0.05), top = 0; buckets > 0; size *= 4) {
     top += size;
     const lo = at(top);
     if (lo === null || before === null || lo < Date.parse(before)) windows.push({ lo: lo === null ? null : new Date(lo).toISOString(), hi: hi === null ? null : new Date(hi).toISOString() });
@@ -163,11 +164,15 @@ async function timeWindows(tx: Queryable, before: string | null): Promise<{ lo: 
  * the vector of every record on the way until n match: 100k vectors for a word in one record of a hundred.
  * Sequential and plain index scans are switched off for these queries only: both read every vector they pass.
  */
-async function newestMatching(tx: Queryable, where: readonly string[], values: readonly unknown[], count: number, before: { at: string; id: string } | null): Promise<Candidate[]> {
+async function newestMatching(
+  tx: Queryable, where: readonly string[], values: readonly unknown[], count: number, before: { at: string; id: string } | null, share = 0.1,
+): Promise<Candidate[]> {
+  const { rows: [size] } = await tx.query<{ n: number }>(`SELECT greatest(reltuples, 1)::float8 AS n FROM pg_class WHERE oid = 'records'::regclass`);
+  const first = Math.min(1, (1.5 * count) / (Math.max(share, 1e-6) * (size?.n ?? 1))); // the records expected to hold `count` matches, and half again
   const found: Candidate[] = [];
   await tx.query('SET LOCAL enable_seqscan = off');
   await tx.query('SET LOCAL enable_indexscan = off');
-  for (const w of await timeWindows(tx, before?.at ?? null)) {
+  for (const w of await timeWindows(tx, before?.at ?? null, first)) {
     const p = new Params(values);
     const conditions = [...where];
     if (w.lo) conditions.push(`r.created_at >= ${p.add(w.lo)}::timestamptz`);
@@ -185,6 +190,30 @@ async function newestMatching(tx: Queryable, where: readonly string[], values: r
   await tx.query('SET LOCAL enable_seqscan = on');
   await tx.query('SET LOCAL enable_indexscan = on');
   return found;
+}
+
+/** Below this share of the records a word is rare enough for one GIN bitmap; above the other, common enough to meet at once. */
+const COMMON_BELOW = 0.01;
+const COMMON_ABOVE = 0.3;
+
+/** The planner's estimate (its most-common-lexeme statistics) of the share of records a tsquery matches. */
+async function shareMatching(tx: Queryable, tsquery: string): Promise<number> {
+  const literal = `'${tsquery.replace(/'/g, "''")}'`; // EXPLAIN takes no parameters; standard_conforming_strings is on
+  const { rows } = await tx.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM records r WHERE r.search_vector @@ ${literal}::tsquery`);
+  const { rows: [size] } = await tx.query<{ n: number }>(`SELECT greatest(reltuples, 1)::float8 AS n FROM pg_class WHERE oid = 'records'::regclass`);
+  const plan = (rows[0]['QUERY PLAN'] as { Plan: { 'Plan Rows': number } }[])[0]!.Plan;
+  return plan['Plan Rows'] / (size?.n ?? 1);
+}
+
+/** The newest `count` records meeting `where`, in one query: PostgreSQL picks the time index or the GIN bitmap. */
+async function newestAtOnce(tx: Queryable, where: readonly string[], values: readonly unknown[], count: number): Promise<Candidate[]> {
+  const p = new Params(values);
+  const { rows } = await tx.query<Candidate>(
+    `SELECT r.id, r.unit_id, r.procedure_code, r.component_code, r.created_at::text AS at FROM records r WHERE ${where.join(' AND ')}
+     ORDER BY r.created_at DESC, r.id DESC LIMIT ${p.add(count)}`,
+    p.values,
+  );
+  return rows;
 }
 
 /**
@@ -210,7 +239,13 @@ export async function searchRecords(db: Queryable, o: SearchOptions): Promise<Se
     if (!queries) return filtersOnly(tx, where, p, { cap, limit, after: cursor?.sort === 'date' ? cursor : null });
     const loose = loosenPhrases(queries.match);
     const filters = new Params(p.values); // the filters' parameters, before those of the ranking query
-    const candidates = await newestMatching(tx, [...where, `r.search_vector @@ ${p.add(loose)}::tsquery`], p.values, cap, null);
+    const found = [...where, `r.search_vector @@ ${p.add(loose)}::tsquery`];
+    const share = await shareMatching(tx, loose);
+    // The time-window walk pays off between the extremes (and always for a phrase, whose words are common); a word
+    // in most records is met at once walking the time index, a rare one is a small GIN bitmap: one query each.
+    const candidates = loose !== queries.match || (share > COMMON_BELOW && share < COMMON_ABOVE)
+      ? await newestMatching(tx, found, p.values, cap, null, share)
+      : await newestAtOnce(tx, found, p.values, cap);
     const complete = candidates.length < cap;
     const rp = new Params(); // the ranking query's own: the candidates are filtered already
     const exact = rp.add(queries.match);
