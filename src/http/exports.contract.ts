@@ -11,7 +11,7 @@ export const ExportRequest = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('search'),
     records: z.array(uuidInput).min(1).max(MAX_EXPORT_RECORDS).optional().meta({ description: 'the record ids picked from a search result' }),
-    query: z.record(z.string(), z.unknown()).optional().meta({ description: 'the search itself, as GET /records takes it (q, filters); every record it finds within the caller's units' }),
+    query: z.record(z.string(), z.unknown()).optional().meta({ description: 'the search itself, as GET /records takes it (q, filters); every record it finds within the caller’s units' }),
   }).refine((s) => (s.records === undefined) !== (s.query === undefined), 'a search export takes either records or query'),
 ], { error: 'kind is file (with file), fonds (with unit) or search (with records or query)' });
 
