@@ -236,10 +236,29 @@ describe('archival files, documents and their description', () => {
 
     expect((await api('/exports', { method: 'POST', token: clerk, body: { kind: 'file', file: fileId } })).status).toBe(403);
     expect((await api('/exports', { method: 'POST', token: archivist, body: { kind: 'search', records: [formRecord, randomUUID()] } })).status).toBe(404);
-    expect((await api('/exports', { method: 'POST', token: archivist, body: { kind: 'search', query: { q: 'khai sinh' } } })).status).toBe(501);
     expect((await api('/exports', { method: 'POST', token: archivist, body: { kind: 'everything' } })).status).toBe(422);
     const search = await api('/exports', { method: 'POST', token: archivist, body: { kind: 'search', records: [formRecord] } });
     expect(search.status).toBe(202);
+  });
+
+  it('exports what a search finds (the same search as GET /records) as a bag that validates', async () => {
+    const shown = await (await api('/records?q=khai+sinh&limit=100', { token: archivist })).json();
+    const wanted = shown.items.map((i: { id: string }) => i.id).sort();
+    expect(wanted).toEqual([formRecord, resultRecord].sort());
+    const requested = await api('/exports', { method: 'POST', token: archivist, body: { kind: 'search', query: { q: 'khai sinh' } } });
+    expect(requested.status).toBe(202);
+    const { id } = await requested.json();
+    const { rows: [row] } = await db.query('SELECT subject FROM exports WHERE id = $1', [id]);
+    expect([...row.subject.recordIds].sort()).toEqual(wanted);
+    expect(await exportBagJob({ db, store }).run({ exportId: id })).toEqual({ status: 'done' });
+    const bytes = Buffer.from(await (await api(`/exports/${id}/bag`, { token: archivist })).arrayBuffer());
+    const check = await checkBag(await unpackedBag(bytes));
+    expect(check.problems).toEqual([]);
+    for (const record of wanted) expect(check.payloadFiles.some((f) => f.endsWith(`${record}.pdf`)), record).toBe(true);
+
+    const none = await api('/exports', { method: 'POST', token: archivist, body: { kind: 'search', query: { q: 'khai sinh', procedure: 'XD' } } });
+    expect(none.status).toBe(404);
+    expect((await api('/exports', { method: 'POST', token: archivist, body: { kind: 'search', query: { sort: 'sideways' } } })).status).toBe(422);
   });
 
   it('refuses to bag a record whose stored bytes are no longer what the archive holds', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, migrate, type Db } from '@sohoa/shared';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@sohoa/embedded';
-import { searchRecords } from '@sohoa/archive-api';
+import { parseQuery, searchRecords, tsQueries } from '@sohoa/archive-api';
 import { loadCorpus, queryMix } from '../bench/search/bench.ts';
 import { PLANTED } from '../bench/search/corpus.ts';
 
@@ -59,5 +59,31 @@ describe('bench:search on a small corpus', () => {
     expect(filtered.items.length).toBeGreaterThan(0);
     expect(new Set(filtered.items.map((i) => i.unit))).toEqual(new Set([loaded.units[0]!.code]));
     expect(filtered.facets.procedure).toEqual([{ value: 'XD', count: filtered.facets.counted }]);
+  });
+
+  it('ranks and counts the same records as the plain query would, for every query of the mix and either cap', async () => {
+    // The plain query: every match of the whole tsquery, newest first, capped, then ranked. The search itself walks
+    // time windows of GIN bitmaps and checks phrases on a capped set of their loosened words: the same records.
+    const plain = async (q: string, cap: number, loosened: boolean) => {
+      const match = tsQueries(parseQuery(q))!.match;
+      const candidates = loosened ? match.replaceAll(' <-> ', ' & ') : match;
+      const { rows } = await db.query(
+        `WITH c AS (SELECT id, search_vector FROM records WHERE disposed_at IS NULL AND search_vector @@ $1::tsquery ORDER BY created_at DESC, id DESC LIMIT $3)
+         SELECT id FROM c WHERE search_vector @@ $2::tsquery ORDER BY ts_rank(search_vector, $2::tsquery, 1) DESC, id DESC`,
+        [candidates, match, cap],
+      );
+      return rows.map((r) => r.id as string);
+    };
+    let compared = 0;
+    for (const c of mix.filter((x) => x.options.q && !x.name.includes('slip'))) {
+      for (const cap of [1000, 100_000]) {
+        const res = await searchRecords(db, { ...c.options, units: null, limit: 100, candidateCap: cap });
+        const expected = await plain(c.options.q!, cap, c.name.startsWith('phrase'));
+        expect(res.facets.counted, `${c.name}, cap ${cap}`).toBe(expected.length);
+        expect(res.items.map((i) => i.id), `${c.name}, cap ${cap}`).toEqual(expected.slice(0, 100));
+        compared += expected.length ? 1 : 0;
+      }
+    }
+    expect(compared).toBeGreaterThanOrEqual(10);
   });
 });

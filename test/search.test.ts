@@ -6,7 +6,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, createLogger, grantsOfRoles, unitRepository, importCatalog, migrate, withTransaction, type Caller, type Db } from '@sohoa/shared';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@sohoa/embedded';
-import { addAllRecordWords, reclassifyRecordJob, searchRecords, type SearchOptions } from '@sohoa/archive-api';
+import { TooManyResults, addAllRecordWords, reclassifyRecordJob, searchRecordIds, searchRecords, type SearchOptions } from '@sohoa/archive-api';
 import { CATALOG_PATH } from '@sohoa/samples';
 import { searchRoutes } from '../src/http/search.routes.ts';
 import { errorHandler } from '../src/http/errors.ts';
@@ -49,7 +49,7 @@ describe('record search', () => {
       birth: { unitId: u1, title: 'Tờ khai đăng ký khai sinh', procedure: 'KS', component: 'KS-TK', owner: '001099001111', fullName: 'Nguyễn Văn Đức', createdAt: '2025-06-01T03:00:00Z',
         pages: ['TỜ KHAI ĐĂNG KÝ KHAI SINH\nHọ và tên người yêu cầu: Nguyễn Văn Đức'], legalHold: true },
       apart: { unitId: u1, title: 'Biên bản', procedure: 'KS', component: 'KS-UQ', createdAt: '2025-06-02T03:00:00Z',
-        pages: ['Người nhận hồ sơ ký tên. Hồ sơ có chứng thực bản sao'], retentionYears: 5, retainUntil: '2020-12-31' },
+        pages: ['Người nhận hồ sơ ký tên. Hồ sơ có chứng thực bản sao'], retentionYears: 5, retainUntil: '2020-12-31', dueSince: '2021-01-01' },
       other: { unitId: u2, title: 'Giấy chứng nhận quyền sử dụng đất', procedure: 'XD', component: 'XD-GCN', createdAt: '2025-01-01T03:00:00Z', pages: [land] },
     };
     for (const [name, f] of Object.entries(fixtures)) [ids[name]] = await insertFixtureRecords(db, [f]);
@@ -208,5 +208,51 @@ describe('record search', () => {
     expect(await byName()).toEqual([]);
     await expect(reclassifyRecordJob({ db }).run({ documentId })).resolves.toMatchObject({ status: 'done' });
     expect(await byName()).toEqual([recordId]);
+  });
+
+  it('never finds a disposed record, in the results, the facets or a search export', async () => {
+    const [kept, disposed] = await insertFixtureRecords(db, [
+      { unitId: u2, title: 'Biên bản kiểm kê kho', procedure: 'TT', pages: ['biên bản kiểm kê tài sản'] },
+      { unitId: u2, title: 'Biên bản kiểm kê kho', procedure: 'TT', pages: ['biên bản kiểm kê tài sản'] },
+    ]);
+    // As the disposition job leaves it (archive.repository markDisposed): the row is its tombstone, the text gone.
+    await db.query(`UPDATE records SET disposed_at = now(), due_since = NULL, text = '' WHERE id = $1`, [disposed]);
+    expect(await found({ q: 'kiem ke' })).toEqual([kept]);
+    expect(await found({ procedure: 'TT' })).toEqual([kept]);
+    const { facets } = await search({ q: 'kiểm kê kho' });
+    expect(facets).toMatchObject({ counted: 1, procedure: [{ value: 'TT', count: 1 }] });
+    expect(await searchRecordIds(db, { q: 'kiem ke', units: null }, 10)).toEqual([kept]);
+  });
+
+  it('due for disposition is what the nightly scan listed (due_since), not any past retain-until', async () => {
+    const [listed, keptByLead] = await insertFixtureRecords(db, [
+      { unitId: u2, title: 'Sổ theo dõi', procedure: 'SD', pages: ['sổ theo dõi'], retentionYears: 5, retainUntil: '2020-12-31', dueSince: '2026-01-02' },
+      // Its term is over too, but the archive lead kept it (keepUntil clears due_since): not due.
+      { unitId: u2, title: 'Sổ theo dõi', procedure: 'SD', pages: ['sổ theo dõi'], retentionYears: 5, retainUntil: '2020-12-31' },
+    ]);
+    expect(await found({ procedure: 'SD', dueForDisposition: true })).toEqual([listed]);
+    expect(await found({ procedure: 'SD', dueForDisposition: false })).toEqual([keptByLead]);
+    expect(await found({ q: 'so theo doi', dueForDisposition: true })).toEqual([listed]);
+  });
+
+  it('gives every match for an export, and refuses a set above the limit rather than cutting it', async () => {
+    const all = await searchRecordIds(db, { q: 'giay chung nhan', units: null }, 10);
+    expect([...all].sort()).toEqual(only('land', 'other'));
+    expect(all).toEqual([ids.other, ids.land]); // newest first
+    expect(await searchRecordIds(db, { q: 'giay chung nhan', units: [u1] }, 10)).toEqual([ids.land]);
+    await expect(searchRecordIds(db, { q: 'giay chung nhan', units: null }, 1)).rejects.toBeInstanceOf(TooManyResults);
+  });
+
+  it('audits each search over HTTP: who, why, the query and the records it showed', async () => {
+    const res = await fetch(`${base}/records?q=giay+chung+nhan&procedure=XD`, { headers: { 'x-purpose': encodeURIComponent('Tra cứu hồ sơ đất') } });
+    expect(res.status).toBe(200);
+    const { rows } = await db.query(`SELECT actor, purpose, subject_type, unit_id, detail FROM audit_events WHERE action = 'records.searched' ORDER BY id DESC LIMIT 1`);
+    expect(rows[0]).toEqual({
+      actor: 'user:clerk1', purpose: 'Tra cứu hồ sơ đất', subject_type: 'search', unit_id: u1,
+      detail: { query: { q: 'giay chung nhan', procedure: 'XD' }, records: [ids.land] },
+    });
+    expect((await fetch(`${base}/records?sort=sideways`)).status).toBe(422);
+    const { rows: [count] } = await db.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'records.searched' AND detail->'query'->>'sort' = 'sideways'`);
+    expect(count.n).toBe(0); // a refused query showed nothing
   });
 });

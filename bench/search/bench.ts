@@ -3,7 +3,9 @@
  * the search indexes (timed), then times a fixed query mix through the same searchRecords the API calls (page of
  * 20, facets and snippets included) against ILIKE '%…%' over the same table.
  */
+import fs from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { addAllRecordWords, searchRecords, type SearchOptions } from '@sohoa/archive-api';
 import { createRng } from '@sohoa/samples';
 import { unitRepository, type Db } from '@sohoa/shared';
@@ -87,7 +89,7 @@ export async function timeQueries(db: Db, mix: QueryCase[], runs: number, ilikeR
     }
     const search: Timing = { ...percentiles(ms), hits: last.facets.counted, ids: last.items.map((x) => x.id) };
     let ilike: Timing | null = null;
-    if (c.ilike) {
+    if (c.ilike && ilikeRuns > 0) {
       const ims: number[] = [];
       let rows: { id: string }[] = [];
       for (let i = 0; i < ilikeRuns; i++) {
@@ -102,9 +104,31 @@ export async function timeQueries(db: Db, mix: QueryCase[], runs: number, ilikeR
   return out;
 }
 
-export async function runSearchBench(db: Db, o: { records: number; runs: number; ilikeRuns: number; log: (line: string) => void }): Promise<BenchReport> {
+type Loaded = Awaited<ReturnType<typeof loadCorpus>>;
+
+/**
+ * The corpus, loaded now or, when the cluster is kept in `keptIn` and was loaded there before with as many records,
+ * as that load left it (bench.json says what it made: units, planted ids, owner, times).
+ */
+export async function loadOnce(db: Db, records: number, keptIn: string | null, log: (line: string) => void): Promise<Loaded> {
+  const marker = keptIn ? path.join(keptIn, 'bench.json') : null;
+  if (marker) {
+    const before = await fs.readFile(marker, 'utf8').then((t) => JSON.parse(t) as Loaded & { records: number }, () => null);
+    if (before && before.records === records) {
+      log(`reusing the ${records} records loaded before in ${keptIn}`);
+      await db.query('ANALYZE');
+      return before;
+    }
+    if (before) throw new Error(`${keptIn} holds ${before.records} records, not ${records}: remove it or pass --records ${before.records}`);
+  }
+  const loaded = await loadCorpus(db, records, log);
+  if (marker) await fs.writeFile(marker, JSON.stringify({ records, ...loaded }));
+  return loaded;
+}
+
+export async function runSearchBench(db: Db, o: { records: number; runs: number; ilikeRuns: number; log: (line: string) => void; keptIn?: string | null }): Promise<BenchReport> {
   const loadBefore = loadAverage();
-  const loaded = await loadCorpus(db, o.records, o.log);
+  const loaded = await loadOnce(db, o.records, o.keptIn ?? null, o.log);
   o.log(`loaded in ${loaded.loadSeconds.toFixed(0)} s, GIN built in ${loaded.indexSeconds.toFixed(1)} s, words in ${loaded.wordsSeconds.toFixed(1)} s`);
   const queries = await timeQueries(db, queryMix(loaded.owner, loaded.units[0]!.code), o.runs, o.ilikeRuns);
   return {

@@ -3,15 +3,15 @@ import { z } from 'zod';
 import { unitCodeInput, uuidInput } from '@sohoa/shared';
 import { isoTime, route, uuid } from './openapi/contract.ts';
 
-const MAX_RECORDS = 10_000;
+export const MAX_EXPORT_RECORDS = 10_000;
 export const ExportRequest = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('file'), file: uuidInput.meta({ description: 'the archival file id' }) }),
   z.strictObject({ kind: z.literal('fonds'), unit: unitCodeInput.meta({ description: 'the unit whose fonds is exported' }) }),
   // The records picked from a search result, or the search itself (a query object, as GET /records?q=… takes it).
   z.strictObject({
     kind: z.literal('search'),
-    records: z.array(uuidInput).min(1).max(MAX_RECORDS).optional().meta({ description: 'the record ids picked from a search result' }),
-    query: z.record(z.string(), z.unknown()).optional().meta({ description: 'the search itself (not yet: answers 501)' }),
+    records: z.array(uuidInput).min(1).max(MAX_EXPORT_RECORDS).optional().meta({ description: 'the record ids picked from a search result' }),
+    query: z.record(z.string(), z.unknown()).optional().meta({ description: 'the search itself, as GET /records takes it (q, filters); every record it finds within the caller’s units' }),
   }).refine((s) => (s.records === undefined) !== (s.query === undefined), 'a search export takes either records or query'),
 ], { error: 'kind is file (with file), fonds (with unit) or search (with records or query)' });
 
@@ -38,7 +38,7 @@ export const exportContract = [
     summary: 'Ask for a BagIt export of a file, a fonds, or records picked from a search; a job builds it',
     body: { json: ExportRequest, required: true },
     responses: { 202: { description: 'queued', json: ExportQueued } },
-    errors: { 403: '`forbidden`', 404: '`not-found`: the file, fonds or a record', 422: '`invalid-input` (see `fields`)', 501: '`not-implemented`: exporting a search query' },
+    errors: { 403: '`forbidden`', 404: '`not-found`: the file, fonds or a record, or nothing found by the search', 422: '`invalid-input` (see `fields`)', 400: '`too-many-records`: the search finds more than 10,000 records' },
   }),
   route({
     method: 'get', path: '/api/v1/exports/:id', tag: 'exports', access: 'caller', who: exporters, params: { id: 'the export id' },

@@ -8,20 +8,28 @@
  */
 import express, { type Response } from 'express';
 import {
-  AppError, actorOf, holds, isUuid, jsonDepthGuard, parseInput, recordAudit, requirePermission, unitsWhere, type Caller, type Db, type ObjectStore, type Queue,
+  AppError, actorOf, holds, isUuid, jsonDepthGuard, parseInput, recordAudit, requirePermission, unitFilter, unitsWhere, type Caller, type Db,
+  type ObjectStore, type Queue,
 } from '@sohoa/shared';
-import { fileView, loadExport, recordBag, recordsToDescribe, requestExport, unitByCode, type ExportRow } from '@sohoa/archive-api';
-import { ExportRequest } from './exports.contract.ts';
+import { TooManyResults, fileView, loadExport, recordBag, recordsToDescribe, requestExport, searchRecordIds, unitByCode, type ExportRow } from '@sohoa/archive-api';
+import { ExportRequest, MAX_EXPORT_RECORDS } from './exports.contract.ts';
+import { SearchQuery } from './search.contract.ts';
 
 const caller = (res: Response) => res.locals.caller as Caller;
 
 /**
- * The record ids a saved or typed search finds, for the caller's units.
- * TODO(search): wire to the search helper's query function (GET /api/v1/records?q=…) once it is merged; until
- * then a search is exported by its record ids.
+ * The record ids a saved or typed search finds (the same search as GET /records?q=…, every match rather than a
+ * page), within the units where the caller may export. More than MAX_EXPORT_RECORDS is refused, not cut.
  */
-async function recordIdsOfSearch(_db: Db, _caller: Caller, _query: Record<string, unknown>): Promise<string[]> {
-  throw new AppError('not-implemented', 'exporting a search query needs the search module; send the record ids (records: [...])', 501);
+async function recordIdsOfSearch(db: Db, who: Caller, query: Record<string, unknown>): Promise<string[]> {
+  const parameters = parseInput(SearchQuery, Object.fromEntries(Object.entries(query).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)])));
+  const { sort: _sort, limit: _limit, cursor: _cursor, ...search } = parameters;
+  try {
+    return await searchRecordIds(db, { ...search, units: unitFilter(who, 'exports:write') }, MAX_EXPORT_RECORDS);
+  } catch (err) {
+    if (err instanceof TooManyResults) throw new AppError('too-many-records', `${err.message} (at most ${MAX_EXPORT_RECORDS} records per export)`, 400);
+    throw err;
+  }
 }
 
 export function exportRoutes(deps: { db: Db; store: ObjectStore; queue: Queue }): express.Router {
@@ -60,8 +68,9 @@ export function exportRoutes(deps: { db: Db; store: ObjectStore; queue: Queue })
       requirePermission(who, 'exports:write', unit.id, 'fonds not found');
       id = await requestExport(deps, { kind: 'fonds', subject: { unitId: unit.id }, unitIds: [unit.id], actor });
     } else {
-      const ids = body.records ? [...new Set(body.records)] : await recordIdsOfSearch(deps.db, who, body.query!);
       requirePermission(who, 'exports:write');
+      const ids = body.records ? [...new Set(body.records)] : await recordIdsOfSearch(deps.db, who, body.query!);
+      if (ids.length === 0) throw new AppError('not-found', 'the search finds no record to export', 404);
       const records = await recordsToDescribe(deps.db, ids);
       // A record of another unit is as absent as one that does not exist.
       const missing = ids.filter((rid) => !records.some((rec) => rec.id === rid && holds(who, 'exports:write', rec.unit_id)));

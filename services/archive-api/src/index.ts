@@ -22,7 +22,7 @@ export * as disposition from './disposition.service.ts';
 export { dispositionExecuteJob, dispositionScanJob, type DispositionJobDeps } from './disposition.job.ts';
 export { buildDispositionMinute, type MinuteContent, type MinuteItem } from './disposition-minute.ts';
 export * as fixity from './fixity/index.ts';
-export { searchRecords, DEFAULT_CANDIDATE_CAP, type SearchOptions, type SearchFilters, type SearchResult, type SearchItem, type SearchFacets } from './search.repository.ts';
+export { searchRecords, searchRecordIds, TooManyResults, DEFAULT_CANDIDATE_CAP, type SearchOptions, type SearchFilters, type SearchResult, type SearchItem, type SearchFacets } from './search.repository.ts';
 export { parseQuery, fold, tsQueries, type Term } from './search-query.ts';
 export { addAllRecordWords } from './search-words.repository.ts';
 export { saveSearch, savedSearches, deleteSavedSearch, type SavedSearch } from './saved-search.repository.ts';

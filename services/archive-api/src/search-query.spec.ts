@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, editDistance, encodeCursor, fold, oneSlipAway, parseQuery, slipCandidates, tsQueries } from './search-query.ts';
+import { decodeCursor, editDistance, encodeCursor, fold, loosenPhrases, oneSlipAway, parseQuery, slipCandidates, tsQueries } from './search-query.ts';
 
 describe('search query', () => {
   it('folds Vietnamese as the database does: lower case, no diacritics, đ is d', () => {
@@ -48,5 +48,11 @@ describe('search query', () => {
     }
     expect(decodeCursor('not-a-cursor')).toBeNull();
     expect(decodeCursor(encodeCursor({ sort: 'date', at: "x'; --", id }))).toBeNull();
+  });
+
+  it('loosens phrases to their words, all required, and leaves every other operator alone', () => {
+    const { match } = tsQueries(parseQuery('"chứng nhận quyền" giay* 12/2025/QĐ-UBND'))!;
+    expect(loosenPhrases(match)).toBe(`('chung' & 'nhan' & 'quyen') & 'giay':* & ('12/2025/qd-ubnd' | ('12' & '2025' & 'qd' & 'ubnd'))`);
+    expect(loosenPhrases(`'a' | 'b'`)).toBe(`'a' | 'b'`);
   });
 });

@@ -115,6 +115,16 @@ export function tsQueries(terms: readonly Term[], slips: ReadonlyMap<string, str
   return { match: parts.join(' & '), highlight: parts.join(' | ') };
 }
 
+/**
+ * The query with every phrase loosened to its words, all required (`'a' <-> 'b'` → `'a' & 'b'`): what the GIN index
+ * answers exactly, from its posting lists alone. A phrase needs the words' positions, read from each record's
+ * vector, so the search narrows with this first and checks the phrase only on what it keeps. Lexemes are quoted
+ * and hold no `<`, so the text replacement cannot touch one.
+ */
+export function loosenPhrases(tsquery: string): string {
+  return tsquery.replaceAll(' <-> ', ' & ');
+}
+
 /** An opaque page cursor: where the last item of the page stood in the order. */
 export type Cursor = { sort: 'relevance'; rank: number; id: string } | { sort: 'date'; at: string; id: string };
 

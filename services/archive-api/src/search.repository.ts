@@ -1,5 +1,5 @@
-import type { Queryable } from '@sohoa/shared';
-import { decodeCursor, encodeCursor, oneSlipAway, parseQuery, slipCandidates, tsQueries, type Cursor } from './search-query.ts';
+import type { Db, Queryable } from '@sohoa/shared';
+import { decodeCursor, encodeCursor, loosenPhrases, oneSlipAway, parseQuery, slipCandidates, tsQueries, type Cursor } from './search-query.ts';
 
 /** What narrows a search besides its words. Every filter is optional; `units` is the caller's reach (null: all). */
 export interface SearchFilters {
@@ -43,16 +43,23 @@ export const DEFAULT_CANDIDATE_CAP = 1000;
 const VIETNAM = `'Asia/Ho_Chi_Minh'`;
 
 class Params {
-  readonly values: unknown[] = [];
+  readonly values: unknown[];
+  constructor(values: readonly unknown[] = []) {
+    this.values = [...values];
+  }
   add(value: unknown): string {
     this.values.push(value);
     return `$${this.values.length}`;
   }
 }
 
-/** The WHERE conditions of the filters (without the words). */
+/**
+ * The WHERE conditions of the filters (without the words). A disposed record (its object destroyed, a tombstone
+ * left) is never found: only its tombstone speaks for it. On hold and due for disposition read the columns the
+ * holds service and the nightly disposition scan keep (legal_hold, due_since).
+ */
 function filterConditions(o: SearchOptions, p: Params): string[] {
-  const where: string[] = [];
+  const where: string[] = ['r.disposed_at IS NULL'];
   if (o.units) where.push(`r.unit_id = ANY(${p.add(o.units)}::uuid[])`);
   if (o.unit) where.push(`r.unit_id = (SELECT id FROM units WHERE code = ${p.add(o.unit)})`);
   if (o.procedure) where.push(`r.procedure_code = ${p.add(o.procedure)}`);
@@ -62,13 +69,8 @@ function filterConditions(o: SearchOptions, p: Params): string[] {
   if (o.to) where.push(`r.created_at < (${p.add(o.to)}::date + 1)::timestamp AT TIME ZONE ${VIETNAM}`);
   if (o.retention === 'permanent') where.push('r.retention_years IS NULL');
   else if (typeof o.retention === 'number') where.push(`r.retention_years = ${p.add(o.retention)}`);
-  // TODO(retention): legal_hold and retain_until are the records' own columns today; if the retention helper moves
-  // holds to a table of their own, these two conditions read it instead.
   if (o.onHold !== undefined) where.push(o.onHold ? 'r.legal_hold' : 'NOT r.legal_hold');
-  if (o.dueForDisposition !== undefined) {
-    const due = `(r.retain_until IS NOT NULL AND r.retain_until < (now() AT TIME ZONE ${VIETNAM})::date AND NOT r.legal_hold)`;
-    where.push(o.dueForDisposition ? due : `NOT ${due}`);
-  }
+  if (o.dueForDisposition !== undefined) where.push(o.dueForDisposition ? 'r.due_since IS NOT NULL' : 'r.due_since IS NULL');
   return where;
 }
 
@@ -95,16 +97,132 @@ const facetSql = (from: string) => `
   UNION ALL SELECT 'component', f.component_code, count(*)::int FROM ${from} f WHERE f.component_code IS NOT NULL GROUP BY f.component_code
   UNION ALL SELECT 'year', extract(year FROM f.created_at AT TIME ZONE ${VIETNAM})::int::text, count(*)::int FROM ${from} f GROUP BY 2`;
 
-function facetsOf(rows: { facet: keyof SearchFacets; value: string; count: number }[], counted: number, cap: number): SearchFacets {
-  const facets: SearchFacets = { unit: [], procedure: [], component: [], year: [], counted, complete: counted < cap };
+function facetsOf(rows: { facet: keyof SearchFacets; value: string; count: number }[], counted: number, complete: boolean): SearchFacets {
+  const facets: SearchFacets = { unit: [], procedure: [], component: [], year: [], counted, complete };
   for (const r of rows) (facets[r.facet] as FacetCount[]).push({ value: r.value, count: r.count });
   for (const k of ['unit', 'procedure', 'component', 'year'] as const) facets[k].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   return facets;
 }
 
 /**
+ * The search's queries, on one connection in one read-only transaction (one snapshot for the page and its facets),
+ * so the planner settings of the time-window walk (newestMatching) stay local to it.
+ */
+async function readOnly<T>(db: Queryable, work: (tx: Queryable) => Promise<T>): Promise<T> {
+  if (!isPool(db)) return work(db); // a caller's own connection: its transaction, its settings
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+const isPool = (db: Queryable): db is Db => 'totalCount' in db; // pg.Pool counts its clients; a client does not
+
+interface Candidate { id: string; unit_id: string; procedure_code: string | null; component_code: string | null; at: string }
+
+/** Time windows over records.created_at, newest first, from PostgreSQL's histogram of the column (ANALYZE). */
+async function timeWindows(tx: Queryable, before: string | null, first: number): Promise<{ lo: string | null; hi: string | null }[]> {
+  const { rows } = await tx.query<{ bounds: string[] | null }>(
+    `SELECT histogram_bounds::text::timestamptz[]::text[] AS bounds FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'records' AND attname = 'created_at'`,
+  );
+  const bounds = (rows[0]?.bounds ?? []).map((b) => Date.parse(b.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'))).filter(Number.isFinite);
+  // Each of the histogram's buckets holds about as many records. The first window is the share of the records
+  // expected to hold enough matches (`first`, from the planner's estimate), each next one four times the last: the
+  // GIN bitmap is built again for each window, so one window is the aim, and a poor estimate costs a few more.
+  const buckets = bounds.length - 1;
+  const at = (fromTop: number): number | null => {
+    if (fromTop >= buckets) return null;
+    const k = Math.floor(fromTop);
+    const upper = bounds[buckets - k]!, lower = bounds[buckets - k - 1]!;
+    return upper - (fromTop - k) * (upper - lower);
+  };
+  const windows: { lo: string | null; hi: string | null }[] = [];
+  let hi: number | null = null;
+  for (let size = Math.max(first * buckets, 0.05), top = 0; buckets > 0; size *= 4) {
+    top += size;
+    const lo = at(top);
+    if (lo === null || before === null || lo < Date.parse(before)) windows.push({ lo: lo === null ? null : new Date(lo).toISOString(), hi: hi === null ? null : new Date(hi).toISOString() });
+    if (lo === null) break;
+    hi = lo;
+  }
+  return windows.length ? windows : [{ lo: null, hi: null }];
+}
+
+/**
+ * The newest `count` records meeting `where` (after `before` when given), newest first, walking back through the
+ * archive in time windows. In each window PostgreSQL intersects the GIN posting lists of the words with the range
+ * of the created_at index (bitmaps only) and reads just the rows both hold, without their search vectors when the
+ * words alone decide. The plain "ORDER BY created_at DESC LIMIT n" instead walks the time index and reads (de-TOASTs)
+ * the vector of every record on the way until n match: 100k vectors for a word in one record of a hundred.
+ * Sequential and plain index scans are switched off for these queries only: both read every vector they pass.
+ */
+async function newestMatching(
+  tx: Queryable, where: readonly string[], values: readonly unknown[], count: number, before: { at: string; id: string } | null, share = 0.1,
+): Promise<Candidate[]> {
+  const { rows: [size] } = await tx.query<{ n: number }>(`SELECT greatest(reltuples, 1)::float8 AS n FROM pg_class WHERE oid = 'records'::regclass`);
+  const first = Math.min(1, (1.5 * count) / (Math.max(share, 1e-6) * (size?.n ?? 1))); // the records expected to hold `count` matches, and half again
+  const found: Candidate[] = [];
+  await tx.query('SET LOCAL enable_seqscan = off');
+  await tx.query('SET LOCAL enable_indexscan = off');
+  for (const w of await timeWindows(tx, before?.at ?? null, first)) {
+    const p = new Params(values);
+    const conditions = [...where];
+    if (w.lo) conditions.push(`r.created_at >= ${p.add(w.lo)}::timestamptz`);
+    if (w.hi) conditions.push(`r.created_at < ${p.add(w.hi)}::timestamptz`);
+    if (before) conditions.push(`(r.created_at, r.id) < (${p.add(before.at)}::timestamptz, ${p.add(before.id)}::uuid)`);
+    const { rows } = await tx.query<Candidate>(
+      `WITH w AS MATERIALIZED (SELECT r.id, r.unit_id, r.procedure_code, r.component_code, r.created_at FROM records r WHERE ${conditions.join(' AND ')})
+       SELECT id, unit_id, procedure_code, component_code, created_at::text AS at FROM w ORDER BY created_at DESC, id DESC LIMIT ${p.add(count - found.length)}`,
+      p.values,
+    );
+    found.push(...rows);
+    if (found.length >= count) break;
+  }
+  // Back on for the rest of the transaction (a failed query aborts it: nothing to restore then).
+  await tx.query('SET LOCAL enable_seqscan = on');
+  await tx.query('SET LOCAL enable_indexscan = on');
+  return found;
+}
+
+/** Below this share of the records a word is rare enough for one GIN bitmap; above the other, common enough to meet at once. */
+const COMMON_BELOW = 0.01;
+const COMMON_ABOVE = 0.3;
+
+/** The planner's estimate (its most-common-lexeme statistics) of the share of records a tsquery matches. */
+async function shareMatching(tx: Queryable, tsquery: string): Promise<number> {
+  const literal = `'${tsquery.replace(/'/g, "''")}'`; // EXPLAIN takes no parameters; standard_conforming_strings is on
+  const { rows } = await tx.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM records r WHERE r.search_vector @@ ${literal}::tsquery`);
+  const { rows: [size] } = await tx.query<{ n: number }>(`SELECT greatest(reltuples, 1)::float8 AS n FROM pg_class WHERE oid = 'records'::regclass`);
+  const plan = (rows[0]['QUERY PLAN'] as { Plan: { 'Plan Rows': number } }[])[0]!.Plan;
+  return plan['Plan Rows'] / (size?.n ?? 1);
+}
+
+/** The newest `count` records meeting `where`, in one query: PostgreSQL picks the time index or the GIN bitmap. */
+async function newestAtOnce(tx: Queryable, where: readonly string[], values: readonly unknown[], count: number): Promise<Candidate[]> {
+  const p = new Params(values);
+  const { rows } = await tx.query<Candidate>(
+    `SELECT r.id, r.unit_id, r.procedure_code, r.component_code, r.created_at::text AS at FROM records r WHERE ${where.join(' AND ')}
+     ORDER BY r.created_at DESC, r.id DESC LIMIT ${p.add(count)}`,
+    p.values,
+  );
+  return rows;
+}
+
+/**
  * GET /records?q=…: the records the words and filters find, a page at a time, with facet counts and, for each
  * record, the pages where the words are (highlighted with <mark>, the page text HTML-escaped first).
+ *
+ * With words, the records counted and ranked are the newest `cap` found by the words without their order (the
+ * GIN index answers that exactly), of which those where each phrase stands whole: a phrase is checked on at most
+ * `cap` vectors, whatever the archive's size.
  */
 export async function searchRecords(db: Queryable, o: SearchOptions): Promise<SearchResult> {
   const limit = Math.min(Math.max(o.limit ?? 20, 1), 100);
@@ -117,50 +235,107 @@ export async function searchRecords(db: Queryable, o: SearchOptions): Promise<Se
 
   const p = new Params();
   const where = filterConditions(o, p);
-  const q = queries ? p.add(queries.match) : null;
-  if (q) where.push(`r.search_vector @@ ${q}::tsquery`);
-  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const candidates = (capParam: string) => `SELECT r.id, r.unit_id, r.procedure_code, r.component_code, r.created_at FROM records r ${whereSql}
-                      ORDER BY r.created_at DESC, r.id DESC LIMIT ${capParam}`;
-
-  let page: { id: string; rank?: number; at?: string }[];
-  let facets: SearchFacets;
-  if (sort === 'relevance' && q) {
-    const after = cursor?.sort === 'relevance' ? `WHERE (c.rank, c.id) < (${p.add(cursor.rank)}::float4, ${p.add(cursor.id)}::uuid)` : '';
-    const { rows } = await db.query(
-      `WITH c0 AS MATERIALIZED (${candidates(p.add(cap))}),
-            c AS MATERIALIZED (SELECT c0.*, ts_rank(r.search_vector, ${q}::tsquery, 1) AS rank FROM c0 JOIN records r ON r.id = c0.id),
-            pg AS (SELECT c.id, c.rank FROM c ${after} ORDER BY c.rank DESC, c.id DESC LIMIT ${p.add(limit + 1)}),
+  const { page, facets } = await readOnly(db, async (tx) => {
+    if (!queries) return filtersOnly(tx, where, p, { cap, limit, after: cursor?.sort === 'date' ? cursor : null });
+    const loose = loosenPhrases(queries.match);
+    const filters = new Params(p.values); // the filters' parameters, before those of the ranking query
+    const found = [...where, `r.search_vector @@ ${p.add(loose)}::tsquery`];
+    const share = await shareMatching(tx, loose);
+    // The time-window walk pays off between the extremes (and always for a phrase, whose words are common); a word
+    // in most records is met at once walking the time index, a rare one is a small GIN bitmap: one query each.
+    const candidates = loose !== queries.match || (share > COMMON_BELOW && share < COMMON_ABOVE)
+      ? await newestMatching(tx, found, p.values, cap, null, share)
+      : await newestAtOnce(tx, found, p.values, cap);
+    const complete = candidates.length < cap;
+    const rp = new Params(); // the ranking query's own: the candidates are filtered already
+    const exact = rp.add(queries.match);
+    // Ranked (and, with a phrase, checked whole) on the capped set only: one vector read per candidate.
+    const c = rp.add(candidates.map((x) => x.id));
+    const check = loose === queries.match ? '' : `AND r.search_vector @@ ${exact}::tsquery`;
+    const ranked = `SELECT r.id, r.unit_id, r.procedure_code, r.component_code, r.created_at, ts_rank(r.search_vector, ${exact}::tsquery, 1) AS rank
+                    FROM records r WHERE r.id = ANY(${c}::uuid[]) ${check}`;
+    if (sort === 'relevance') {
+      const after = cursor?.sort === 'relevance' ? `WHERE (c.rank, c.id) < (${rp.add(cursor.rank)}::float4, ${rp.add(cursor.id)}::uuid)` : '';
+      const { rows } = await tx.query(
+        `WITH c AS MATERIALIZED (${ranked}),
+              pg AS (SELECT c.id, c.rank FROM c ${after} ORDER BY c.rank DESC, c.id DESC LIMIT ${rp.add(limit + 1)}),
+              fc AS (${facetSql('c')})
+         SELECT (SELECT coalesce(json_agg(pg ORDER BY pg.rank DESC, pg.id DESC), '[]') FROM pg) AS page,
+                (SELECT coalesce(json_agg(fc), '[]') FROM fc) AS facets, (SELECT count(*)::int FROM c) AS counted`,
+        rp.values,
+      );
+      return { page: rows[0].page as PageRow[], facets: facetsOf(rows[0].facets, rows[0].counted, complete) };
+    }
+    // By date: the facets count the same capped set; the page is the newest exact matches after the cursor.
+    const dp = new Params();
+    const ids = dp.add(candidates.map((x) => x.id));
+    const { rows } = await tx.query(
+      `WITH c AS MATERIALIZED (SELECT id, unit_id, procedure_code, component_code, created_at FROM records r WHERE r.id = ANY(${ids}::uuid[])
+                               ${loose === queries.match ? '' : `AND r.search_vector @@ ${dp.add(queries.match)}::tsquery`}),
             fc AS (${facetSql('c')})
-       SELECT (SELECT coalesce(json_agg(pg ORDER BY pg.rank DESC, pg.id DESC), '[]') FROM pg) AS page,
-              (SELECT coalesce(json_agg(fc), '[]') FROM fc) AS facets, (SELECT count(*)::int FROM c) AS counted`,
-      p.values,
+       SELECT (SELECT coalesce(json_agg(fc), '[]') FROM fc) AS facets, (SELECT count(*)::int FROM c) AS counted`,
+      dp.values,
     );
-    page = rows[0].page;
-    facets = facetsOf(rows[0].facets, rows[0].counted, cap);
-  } else {
-    const facetParams = [...p.values, cap];
-    const { rows: facetRows } = await db.query(
-      `WITH c AS MATERIALIZED (${candidates(`$${facetParams.length}`)}) SELECT *, (SELECT count(*)::int FROM c) AS counted FROM (${facetSql('c')}) f`,
-      facetParams,
-    );
-    const after = cursor?.sort === 'date' ? `AND (r.created_at, r.id) < (${p.add(cursor.at)}::timestamptz, ${p.add(cursor.id)}::uuid)` : '';
-    const { rows } = await db.query(
-      `SELECT r.id, r.created_at::text AS at FROM records r ${whereSql || 'WHERE true'} ${after}
-       ORDER BY r.created_at DESC, r.id DESC LIMIT ${p.add(limit + 1)}`,
-      p.values,
-    );
-    page = rows;
-    const counted = facetRows[0]?.counted ?? 0;
-    facets = facetsOf(facetRows, counted, cap);
-  }
+    const after = cursor?.sort === 'date' ? { at: cursor.at, id: cursor.id } : null;
+    const newest = await newestMatching(tx, [...where, `r.search_vector @@ ${filters.add(queries.match)}::tsquery`], filters.values, limit + 1, after);
+    return { page: newest.map((x): PageRow => ({ id: x.id, at: x.at })), facets: facetsOf(rows[0].facets, rows[0].counted, complete) };
+  });
 
   const more = page.length > limit;
-  page = page.slice(0, limit);
-  const last = page.at(-1);
+  const shown = page.slice(0, limit);
+  const last = shown.at(-1);
   const nextCursor: Cursor | null = !more || !last ? null : sort === 'relevance' ? { sort, rank: last.rank!, id: last.id } : { sort: 'date', at: last.at!, id: last.id };
-  const items = await describeItems(db, page.map((x) => x.id), queries?.highlight ?? null);
+  const items = await describeItems(db, shown.map((x) => x.id), queries?.highlight ?? null);
   return { items, facets, next: nextCursor ? encodeCursor(nextCursor) : null };
+}
+
+type PageRow = { id: string; rank?: number; at?: string };
+
+/**
+ * Filters without words: the newest first, straight from a b-tree (records_by_unit_procedure_time covers the
+ * usual unit + procedure + dates, facets included, without reading a record).
+ */
+async function filtersOnly(tx: Queryable, where: readonly string[], p: Params, o: { cap: number; limit: number; after: { at: string; id: string } | null }) {
+  const whereSql = `WHERE ${where.join(' AND ')}`;
+  const capped = new Params(p.values);
+  const { rows: facetRows } = await tx.query(
+    `WITH c AS MATERIALIZED (SELECT r.id, r.unit_id, r.procedure_code, r.component_code, r.created_at FROM records r ${whereSql}
+                             ORDER BY r.created_at DESC, r.id DESC LIMIT ${capped.add(o.cap)})
+     SELECT *, (SELECT count(*)::int FROM c) AS counted FROM (${facetSql('c')}) f`,
+    capped.values,
+  );
+  const after = o.after ? `AND (r.created_at, r.id) < (${p.add(o.after.at)}::timestamptz, ${p.add(o.after.id)}::uuid)` : '';
+  const { rows } = await tx.query<PageRow>(
+    `SELECT r.id, r.created_at::text AS at FROM records r ${whereSql} ${after} ORDER BY r.created_at DESC, r.id DESC LIMIT ${p.add(o.limit + 1)}`,
+    p.values,
+  );
+  const counted = facetRows[0]?.counted ?? 0;
+  return { page: rows, facets: facetsOf(facetRows, counted, counted < o.cap) };
+}
+
+/** A search export asked for more records than this limit allows: the caller narrows the search. */
+export class TooManyResults extends Error {
+  constructor(readonly limit: number) {
+    super(`the search finds more than ${limit} records: narrow it (filters, a date range) and export again`);
+  }
+}
+
+/**
+ * Every record the words and filters find (no candidate cap, no facets, no snippets), newest first: what an export
+ * of a search holds. More than `max` throws TooManyResults rather than cutting the set silently.
+ */
+export async function searchRecordIds(db: Queryable, o: Omit<SearchOptions, 'sort' | 'limit' | 'cursor' | 'candidateCap'>, max: number): Promise<string[]> {
+  const terms = parseQuery(o.q ?? '');
+  const queries = tsQueries(terms, await wordSlips(db, slipCandidates(terms)));
+  const p = new Params();
+  const where = filterConditions(o, p);
+  if (queries) where.push(`r.search_vector @@ ${p.add(queries.match)}::tsquery`);
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT r.id FROM records r WHERE ${where.join(' AND ')} ORDER BY r.created_at DESC, r.id DESC LIMIT ${p.add(max + 1)}`,
+    p.values,
+  );
+  if (rows.length > max) throw new TooManyResults(max);
+  return rows.map((r) => r.id);
 }
 
 const HEADLINE_OPTIONS = 'StartSel=<mark>, StopSel=</mark>, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "';
