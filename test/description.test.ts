@@ -265,8 +265,8 @@ describe('archival files, documents and their description', () => {
     const { rows: [record] } = await db.query('SELECT object_key FROM records WHERE id = $1', [formRecord]);
     // Damage behind sohoa's back (the record guard refuses a replacement through the store): in the endpoint's own file.
     await writeFile(s3ObjectFile(stack.dataDir, store.bucket, record.object_key), Buffer.from(formPdf.toString().replace('declaration', 'DECLARATION')));
-    const response = await api(`/records/${formRecord}/bag`);
-    await expect(response.arrayBuffer()).rejects.toThrow();
+    // The download breaks off: before the headers or during the body, as the bag's tiny payload is read.
+    await expect(api(`/records/${formRecord}/bag`).then((response) => response.arrayBuffer())).rejects.toThrow();
     const requested = await (await api('/exports', { method: 'POST', body: { kind: 'file', file: fileId } })).json();
     await expect(exportBagJob({ db, store }).run({ exportId: requested.id })).rejects.toThrow(/the stored object is .* the archive holds/);
   });

@@ -46,9 +46,11 @@ export function exportRoutes(deps: { db: Db; store: ObjectStore; queue: Queue })
     requirePermission(caller(res), 'records:read', record.unit_id, 'record not found');
     requirePermission(caller(res), 'audit:read', record.unit_id, 'record not found');
     const bag = await recordBag(deps.db, deps.store, id);
+    // A payload that is not what the archive holds breaks the download off; a small bag may fail before it is piped,
+    // so the handler is there from the start.
+    bag.stream.on('error', (err) => res.destroy(err));
     await recordAudit(deps.db, { actor: actorOf(caller(res)), action: 'record.bag-downloaded', subjectType: 'record', subjectId: id, detail: { size: bag.size } });
     res.type('application/zip').set('Content-Disposition', `attachment; filename="${bag.name}.zip"`).set('Content-Length', String(bag.size));
-    bag.stream.on('error', (err) => res.destroy(err)); // a payload that is not what the archive holds breaks the download off
     bag.stream.pipe(res);
   });
 
