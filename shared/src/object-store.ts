@@ -208,7 +208,9 @@ class S3ObjectStore implements ObjectStore {
 
   async list(prefix: string): Promise<string[]> {
     const keys = new Set<string>();
-    const buckets = this.bucketOf(prefix) === this.bucket ? [this.bucket] : [this.bucketOf(prefix), this.bucket];
+    // '' covers both buckets; a scratch prefix also looks in the main bucket, where scratch written before the split lies.
+    const wanted = prefix === '' ? [this.scratchBucket, this.bucket] : [this.bucketOf(prefix), this.bucket];
+    const buckets = [...new Set(wanted)];
     for (const bucket of buckets) for await (const item of this.client.listObjectsV2(bucket, prefix, true)) if (item.name) keys.add(item.name);
     return [...keys];
   }

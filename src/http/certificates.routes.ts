@@ -125,9 +125,10 @@ export function certificateRoutes(deps: CertificateRoutesDeps): express.Router {
 
   router.post('/certificates/:id/revoke', express.json({ verify: jsonDepthGuard() }), async (req, res) => {
     const units = unitFilter(callerOf(res), 'certificates:manage');
+    // The body is checked first: its answer says nothing of whether the certificate exists.
+    const reason = parseInput(RevokeFields, { ...req.body }).reason ?? 'revoked by the certificate authority';
     const found = isUuid(req.params.id) ? await certificateById(deps.db, req.params.id) : null;
     if (!found || !inScope(units, found.unit_id)) throw new AppError('not-found', 'certificate not found', 404);
-    const reason = parseInput(RevokeFields, { ...req.body }).reason ?? 'revoked by the certificate authority';
     const row = await markRevoked(deps.db, found.id, reason, actorOf(callerOf(res)));
     if (!row) throw new AppError('not-found', 'certificate not found', 404);
     res.json(certificateView(row, new Date(), deps.signing.expiryWarningDays));
