@@ -27,10 +27,11 @@ export async function migrate(databaseUrl: string, log: (msg: string) => void = 
   return applied.map((m) => m.name);
 }
 
-export async function withTransaction<T>(db: Db, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/** Runs `work` in one transaction on one connection; `begin` may ask for another isolation level or READ ONLY. */
+export async function withTransaction<T>(db: Db, work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
   const client = await db.connect();
   try {
-    await client.query('BEGIN');
+    await client.query(begin);
     const result = await work(client);
     await client.query('COMMIT');
     return result;

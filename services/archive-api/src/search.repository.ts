@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '@sohoa/shared';
+import { withTransaction, type Db, type Queryable } from '@sohoa/shared';
 import { decodeCursor, encodeCursor, loosenPhrases, oneSlipAway, parseQuery, slipCandidates, tsQueries, type Cursor } from './search-query.ts';
 
 /** What narrows a search besides its words. Every filter is optional; `units` is the caller's reach (null: all). */
@@ -110,18 +110,7 @@ function facetsOf(rows: { facet: keyof SearchFacets; value: string; count: numbe
  */
 async function readOnly<T>(db: Queryable, work: (tx: Queryable) => Promise<T>): Promise<T> {
   if (!isPool(db)) return work(db); // a caller's own connection: its transaction, its settings
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  return withTransaction(db, work, 'BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
 }
 
 const isPool = (db: Queryable): db is Db => 'totalCount' in db; // pg.Pool counts its clients; a client does not
