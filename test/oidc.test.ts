@@ -111,9 +111,9 @@ describe('sign-in with OpenID Connect (a local provider)', () => {
     }, { workers: false });
     const { db, store, queue, config } = stack.runtime;
     const maker = await fixtureMaker({ db, store, queue, pkiDir: config.pkiDir });
-    const D = await maker.unit('501.00.00.H50', 'UBND quận Năm', null);
-    A = await maker.unit('501.01.00.H51', 'UBND phường Một', D.id);
-    B = await maker.unit('501.02.00.H52', 'UBND phường Hai', D.id);
+    const D = await maker.unit('501.00.00.H50', 'UBND quận Năm', null, { dispose: false });
+    A = await maker.unit('501.01.00.H51', 'UBND phường Một', D.code);
+    B = await maker.unit('501.02.00.H52', 'UBND phường Hai', D.code);
   }, 240_000);
 
   afterAll(async () => {
