@@ -94,6 +94,13 @@ export async function fondsView(db: Queryable, unit: { id: string; code: string;
   return { fonds: deriveFondsDescription({ unitCode: unit.code, unitName: unit.name, files: described.map((f) => f.file) }), files: described, fileIds: files.map((f) => f.id) };
 }
 
+/** An archivist's edit over what sohoa derived: the fields it changes, the edits to keep, the description shown. */
+function applyEdit<D extends object>(derived: D, edited: NoInfer<Partial<D>>, edit: NoInfer<Partial<D>>) {
+  const current = effective(derived, edited);
+  const changes = changesOf(current, edit);
+  return { changes, edited: { ...edited, ...Object.fromEntries(changes.map((c) => [c.field, c.new])) } as Partial<D>, description: effective(current, edit) };
+}
+
 /**
  * An archivist's correction of a file's description. The old value of each changed field goes into the audit
  * row's detail (the audit trail is where old values are kept), in the transaction that changes it.
@@ -103,13 +110,12 @@ export async function editFile(db: Db, o: { fileId: string; edit: FileEdit; acto
     const file = await repo.loadFile(tx, o.fileId, true);
     if (!file) throw new AppError('not-found', 'archival file not found', 404);
     o.authorize(file.unit_id);
-    const current = effective(file.derived, file.edited);
-    const changes = changesOf(current, o.edit);
+    const { changes, edited, description } = applyEdit(file.derived, file.edited, o.edit);
     if (changes.length) {
-      await repo.setFileEdited(tx, file.id, { ...file.edited, ...Object.fromEntries(changes.map((c) => [c.field, c.new])) });
-      await recordAudit(tx, { actor: o.actor, action: 'file.described', subjectType: 'archival-file', subjectId: file.id, detail: { changes } });
+      await repo.setFileEdited(tx, file.id, edited);
+      await recordAudit(tx, { actor: o.actor, action: 'file.described', subjectType: 'archival-file', subjectId: file.id, unitId: file.unit_id, detail: { changes } });
     }
-    return { description: effective(current, o.edit), changes };
+    return { description, changes };
   });
 }
 
@@ -118,13 +124,12 @@ export async function editDocument(db: Db, o: { recordId: string; edit: Document
     const doc = await repo.loadDocument(tx, o.recordId, true);
     if (!doc) throw new AppError('not-filed', 'the record is in no archival file yet: close its dossier first', 409);
     o.authorize(doc.unit_id);
-    const current = effective(doc.derived, doc.edited);
-    const changes = changesOf(current, o.edit);
+    const { changes, edited, description } = applyEdit(doc.derived, doc.edited, o.edit);
     if (changes.length) {
-      await repo.setDocumentEdited(tx, o.recordId, { ...doc.edited, ...Object.fromEntries(changes.map((c) => [c.field, c.new])) });
-      await recordAudit(tx, { actor: o.actor, action: 'document.described', subjectType: 'record', subjectId: o.recordId, detail: { changes } });
+      await repo.setDocumentEdited(tx, o.recordId, edited);
+      await recordAudit(tx, { actor: o.actor, action: 'document.described', subjectType: 'record', subjectId: o.recordId, unitId: doc.unit_id, detail: { changes } });
     }
-    return { description: effective(current, o.edit), changes };
+    return { description, changes };
   });
 }
 
