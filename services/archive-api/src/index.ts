@@ -30,3 +30,4 @@ export { recordExtendJob, extendRecord, sendDueExtensions, type LtvDeps, type Lt
 export { ltvDue, type LtvAction, type LtvState } from './ltv/ltv-due.ts';
 /** The records writer's one way to give a record a new object version (record.extend; tests simulate an extension with it). */
 export { appendRecordVersion, type NewRecordVersion } from './archive.repository.ts';
+export { recordReuses, type RecordReuse } from './reuse.repository.ts';
