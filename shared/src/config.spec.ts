@@ -25,3 +25,23 @@ describe('OpenID Connect settings', () => {
     expect(() => loadConfig({ ...on, OIDC_SCOPES: 'profile email' })).toThrow(/must include openid/);
   });
 });
+
+describe('settings the README gives defaults for', () => {
+  it('default to what the README says: soft-fail off, revocation fetched, review below 80, uploads up to 200 MiB, workers on', () => {
+    const config = loadConfig({});
+    expect(config.signing.revocationSoftFail).toBe(false); // an unknown revocation status is not valid unless asked
+    expect(config.signing.fetchRevocation).toBe(true);
+    expect(config.ocr.reviewConfidence).toBe(80);
+    expect(config.limits.maxUploadBytes).toBe(200 * 1024 * 1024);
+    expect(config.runWorkers).toBe(true);
+  });
+
+  it('take on/off and numbers from the environment, and refuse anything else', () => {
+    const config = loadConfig({ REVOCATION_SOFT_FAIL: 'on', REVOCATION_FETCH: 'off', OCR_REVIEW_CONFIDENCE: '65', MAX_UPLOAD_BYTES: '1000', SOHOA_WORKERS: 'off' });
+    expect([config.signing.revocationSoftFail, config.signing.fetchRevocation, config.ocr.reviewConfidence, config.limits.maxUploadBytes, config.runWorkers]).toEqual([true, false, 65, 1000, false]);
+    expect(() => loadConfig({ REVOCATION_SOFT_FAIL: 'yes' })).toThrow(/REVOCATION_SOFT_FAIL/);
+    expect(() => loadConfig({ SOHOA_WORKERS: 'true' })).toThrow(/SOHOA_WORKERS/);
+    expect(() => loadConfig({ MAX_UPLOAD_BYTES: '0' })).toThrow(/MAX_UPLOAD_BYTES/);
+    expect(() => loadConfig({ OCR_REVIEW_CONFIDENCE: '101' })).toThrow(/OCR_REVIEW_CONFIDENCE/);
+  });
+});
