@@ -169,6 +169,12 @@ const CIRCULAR_CORPUS = [
   '> splitting (with the national motto, separator sheets and codes).',
 ];
 
+/**
+ * The split is judged: every generated paper but the design drawings opens with the national motto, which starts a
+ * document whatever its title. The drawings carry no motto, so their start is found by a title that is a catalog name.
+ */
+const SPLIT_CAVEAT = 'partly circular: the design drawings (XD-BV) carry no national motto and start by their catalog-name title';
+
 const pct = (n: number, d: number): string => (d ? `${((100 * n) / d).toFixed(1)}%` : '—');
 const num = (x: number): string => x.toFixed(3);
 
@@ -229,7 +235,7 @@ async function main(): Promise<void> {
     `| top-1 component accuracy (all documents) | ${pct(cold.match.correct, cold.match.documents)} | — |`,
     `| accuracy of documents assigned without review | ${pct(cold.match.assignedCorrect, cold.match.assigned)} (${cold.match.assigned} documents) | ≥ 99%: ${circular} |`,
     `| share sent to review | ${pct(cold.match.review, cold.match.documents)} | ≤ 10%: ${circular} |`,
-    `| split F1 (document boundaries) | ${num(f1(split))} (P ${num(precision(split))}, R ${num(recall(split))}) | ≥ 0.98 ${target(f1(split) >= 0.98)} |`,
+    `| split F1 (document boundaries) | ${num(f1(split))} (P ${num(precision(split))}, R ${num(recall(split))}) | ≥ 0.98 ${target(f1(split) >= 0.98)}, ${SPLIT_CAVEAT} |`,
     `| with learned confirmations: assigned accuracy / review share | ${pct(warm.match.assignedCorrect, warm.match.assigned)} / ${pct(warm.match.review, warm.match.documents)} | — |`,
     '',
     '## Matching',
