@@ -569,5 +569,9 @@ describe('secrets, after everything above', () => {
     expect(modes).toHaveLength(2);
     for (const { file, mode } of modes) expect([file, mode.toString(8)]).toEqual([file, '600']);
     expect(files.filter(({ file }) => file.startsWith(path.join(pki, 'units') + path.sep))).toEqual([]);
+    // README: the development CA and the unit's certificate, key and password under data/pki, files 0600.
+    const pkiFiles = files.filter(({ file }) => file.startsWith(pki + path.sep));
+    expect(pkiFiles.map(({ file }) => path.basename(file))).toEqual(expect.arrayContaining(['ca.pem', 'ca-key.pem', `${UNIT}.p12`, `${UNIT}.password`]));
+    for (const { file, mode } of pkiFiles) expect([file, mode.toString(8)]).toEqual([file, '600']);
   });
 });
