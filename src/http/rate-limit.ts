@@ -25,12 +25,14 @@ const TABLE = 'reuse_rate_limits';
 const SWEEP_EVERY = 200;
 
 export function reuseRateLimiter(db: Db, settings: RateLimitSettings): RateLimiter {
-  const limiter = new RateLimiterPostgres({
+  // Made on the first request: building the app (and walking its routes) touches no database.
+  let limiter: RateLimiterPostgres | undefined;
+  const limiterOf = () => (limiter ??= new RateLimiterPostgres({
     storeClient: db, storeType: 'pool', tableName: TABLE, tableCreated: true, keyPrefix: 'reuse',
     points: settings.points, duration: settings.windowSeconds,
     // The sweep below replaces the library's hourly timer (a timer would outlive the app in tests).
     clearExpiredByTimeout: false,
-  } as ConstructorParameters<typeof RateLimiterPostgres>[0]);
+  } as ConstructorParameters<typeof RateLimiterPostgres>[0]));
   let requests = 0;
   return {
     async consume(who) {
@@ -38,7 +40,7 @@ export function reuseRateLimiter(db: Db, settings: RateLimitSettings): RateLimit
         void db.query('DELETE FROM reuse_rate_limits WHERE expire < $1', [Date.now() - 3600_000]).catch(() => {});
       }
       try {
-        await limiter.consume(who);
+        await limiterOf().consume(who);
       } catch (err) {
         if (err instanceof RateLimiterRes) throw new RateLimited(Math.max(1, Math.ceil(err.msBeforeNext / 1000)), settings);
         throw err;
