@@ -25,6 +25,9 @@ const usage = `sohoa: digitize one-stop counter dossiers into signed, searchable
                                    only if intact, else the first bad row is named (DATABASE_URL: read directly;
                                    else the running server is asked)
   sohoa audit head                 write the audit chain's end to the object store now
+  sohoa reuse --owner ID [--component CODE]… [--procedure CODE] [--issued-after YYYY-MM-DD] --purpose TEXT [--json]
+                                   an owner's reusable results from the running server (SOHOA_TOKEN: a key with
+                                   reuse:read), each with its signature status; audited with the purpose
   sohoa fixity [--unit CODE]       re-read every record object of the running server now (SHA-256 and signatures);
                                    exit 0 only if every record checked is intact, else each one is named
 ${accountsUsage}`;
@@ -87,6 +90,19 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
       password: values['password-file'] ? { file: values['password-file'] } : { env: values['password-env']! },
       tsa: values.tsa, role: values.as, name: values.name, seal: values.seal, reason: values.reason,
       input: positionals[0]!, output: positionals[1]!,
+    });
+  },
+  reuse: async (args) => {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { owner: { type: 'string' }, component: { type: 'string', multiple: true }, procedure: { type: 'string' }, 'issued-after': { type: 'string' }, purpose: { type: 'string' }, json: { type: 'boolean' } },
+      allowPositionals: true,
+    });
+    if (!values.owner || !values.purpose?.trim() || positionals.length) {
+      throw new UsageError('usage: sohoa reuse --owner ID [--component CODE]… [--procedure CODE] [--issued-after YYYY-MM-DD] --purpose TEXT [--json]');
+    }
+    return (await import('./commands/reuse.ts')).runReuse({
+      owner: values.owner, components: values.component ?? [], procedure: values.procedure, issuedAfter: values['issued-after'], purpose: values.purpose.trim(), json: values.json === true,
     });
   },
   fixity: async (args) => {

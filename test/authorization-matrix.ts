@@ -112,7 +112,13 @@ export const authorizationMatrix: Record<string, Row> = {
   'GET /api/v1/records/:id/verify': unitRead(200),
   'DELETE /api/v1/records/:id': unitRead(409), // never deleted, admin neither: the reason for those who see it
 
+  // Reuse (reuse:read): other systems' keys within their listed units, and admin; no role of a person holds it.
+  'GET /api/v1/reuse/results': { ...heldBy([], 'listed', 'hidden'), system: unitOnly('listed', 'hidden') },
+  'GET /api/v1/reuse/results/:recordId/pdf': { ...heldBy([], 200), system: unitOnly(200) },
+
   'GET /api/v1/dossiers/:code': unitRead(200),
+  'GET /api/v1/dossiers/:code/completeness': unitRead(200),
+  'POST /api/v1/dossiers/:code/reused': clerkEdit(200), // the record taken: the unit's own (what the clerk reads)
   'GET /api/v1/review': unitRead('listed', 'hidden'),
   'GET /api/v1/documents/:id': unitRead(200),
   'PUT /api/v1/documents/:id/component': clerkEdit(200),

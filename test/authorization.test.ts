@@ -80,6 +80,12 @@ describe('authorization: every route × every role × own / child / other unit',
   const keyFor = (scopes: Permission[], keyUnits: UnitFixture[], purpose: string) =>
     newKey(scopes, keyUnits, `key-${keyUnits.map((u) => u.code).join('+')}-${randomUUID().slice(0, 8)}`, purpose);
 
+  /** Each unit's reusable record (fixtures' owner, component KS-GCS, validly signed), made on first use. */
+  const reusables = new Map<string, Promise<string>>();
+  const reusableOf = (f: UnitFixture) => {
+    if (!reusables.has(f.code)) reusables.set(f.code, maker.reusableRecord(f));
+    return reusables.get(f.code)!;
+  };
   const later = (days: number) => new Date(Date.now() + days * 86400_000).toISOString().slice(0, 10);
   const hold = { reason: 'authorization matrix', reference: 'QĐ 1/2026' };
 
@@ -129,8 +135,17 @@ describe('authorization: every route × every role × own / child / other unit',
     'GET /api/v1/records/:id/pdf': (f) => ({ path: `/api/v1/records/${f.recordId}/pdf` }),
     'GET /api/v1/records/:id/verify': (f) => ({ path: `/api/v1/records/${f.recordId}/verify` }),
     'DELETE /api/v1/records/:id': (f) => ({ method: 'DELETE', path: `/api/v1/records/${f.recordId}` }),
+    // Reuse needs X-Purpose from persons too (a key's identity sends it already).
+    'GET /api/v1/reuse/results': async (f, cell) => {
+      const id = await reusableOf(f);
+      return { path: '/api/v1/reuse/results?owner=079123456789', headers: { ...cell.identity.headers, 'x-purpose': 'authorization matrix' }, listed: (body) => body.results.some((r: any) => r.recordId === id) };
+    },
+    'GET /api/v1/reuse/results/:recordId/pdf': async (f, cell) => ({ path: `/api/v1/reuse/results/${await reusableOf(f)}/pdf`, headers: { ...cell.identity.headers, 'x-purpose': 'authorization matrix' } }),
 
     'GET /api/v1/dossiers/:code': (f) => ({ path: `/api/v1/dossiers/${f.dossierCode}` }),
+    'GET /api/v1/dossiers/:code/completeness': (f) => ({ path: `/api/v1/dossiers/${f.dossierCode}/completeness` }),
+    // The unit's dossier takes the unit's reusable record in place of a paper (again: nothing new, still 200).
+    'POST /api/v1/dossiers/:code/reused': async (f) => ({ method: 'POST', path: `/api/v1/dossiers/${f.dossierCode}/reused`, json: { record: await reusableOf(f) } }),
     'GET /api/v1/review': (f) => ({ path: '/api/v1/review', listed: (body) => body.documents.some((d: any) => d.id === f.reviewDocId) }),
     'GET /api/v1/documents/:id': (f) => ({ path: `/api/v1/documents/${f.reviewDocId}` }),
     // Edits that can be repeated (the same component, the same order, another quarter turn) …

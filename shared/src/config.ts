@@ -106,6 +106,11 @@ const EnvSchema = z.object({
   LTV_CRON: z.string().default('30 3 * * *'),
   /** A record's last time-stamp is renewed this many days before its authority's certificate expires. */
   LTV_RENEW_MARGIN_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** Reuse API (GET /api/v1/reuse/…): requests one API key (or person) may make per window, across every API process. */
+  REUSE_RATE_LIMIT: z.coerce.number().int().min(1).default(120),
+  REUSE_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** A record's signature status, verified for a reuse lookup, is kept this long per record and object SHA-256 (0: verified every time). */
+  REUSE_SIGNATURE_CACHE_SECONDS: z.coerce.number().int().min(0).default(300),
   /** An OCSP responder to ask instead of the one named in the certificates (e.g. a relay inside the network). */
   OCSP_URL: z.string().url().optional(),
   /**
@@ -154,6 +159,7 @@ export interface Config {
     sliceSeconds: number;
     signatureMaxBytes: number;
   };
+  reuse: { rateLimit: number; rateWindowSeconds: number; signatureCacheSeconds: number };
   ltv: {
     /** null: no schedule (LTV_CRON=off, or no TSA_URL to time-stamp with). */
     cron: string | null;
@@ -257,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sliceSeconds: Math.min(e.FIXITY_SLICE_SECONDS, Math.floor(e.JOB_TIMEOUT_SECONDS / 2)),
       signatureMaxBytes: e.FIXITY_SIGNATURE_MAX_BYTES,
     },
+    reuse: { rateLimit: e.REUSE_RATE_LIMIT, rateWindowSeconds: e.REUSE_RATE_WINDOW_SECONDS, signatureCacheSeconds: e.REUSE_SIGNATURE_CACHE_SECONDS },
     ltv: {
       cron: e.LTV_CRON === 'off' || !e.TSA_URL ? null : e.LTV_CRON,
       timezone: e.FIXITY_TIMEZONE,

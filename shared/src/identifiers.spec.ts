@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from './errors.ts';
-import { assertCode, isCatalogCode, isDossierCode, isUnitCode } from './identifiers.ts';
+import { assertCode, isCatalogCode, isDossierCode, isUnitCode, ownerIdentifierKind } from './identifiers.ts';
 
 describe('dossier codes (decree 61/2018 art. 26)', () => {
   it('takes the agency code, a real yymmdd date and the running number of the day', () => {
@@ -46,5 +46,18 @@ describe('unit and catalog codes', () => {
     expect(error.message).toMatch(/^dossier: /);
     expect(error.message).not.toContain(long.slice(0, 100));
     expect(() => assertCode('unit', '000.00.00.H00')).not.toThrow();
+  });
+});
+
+describe('owner identifiers (mã định danh)', () => {
+  it('takes a 12-digit personal number, a tax code (with its branch) and an agency code', () => {
+    expect(ownerIdentifierKind('079123456789')).toBe('person');
+    for (const code of ['0312345678', '0312345678-001', '000.00.00.H00', 'G12.23']) expect(ownerIdentifierKind(code), code).toBe('organization');
+  });
+
+  it('refuses anything else: too short or long, letters in a number, spaces, a lone code, lower case', () => {
+    for (const code of ['07912345678', '0791234567890', '07912345678O', ' 079123456789', '079 123 456 789', '0312345678-1', 'H00', '000.00.00.h00', '../x', '', '9'.repeat(70)]) {
+      expect(ownerIdentifierKind(code), JSON.stringify(code)).toBeNull();
+    }
   });
 });

@@ -35,6 +35,25 @@ export const DOSSIER_CODE_RULE = 'a dossier code is the agency code, the date re
 export const UNIT_CODE_RULE = `a unit code is groups of letters and digits joined by dots, e.g. 000.00.00.H00, at most ${MAX_CODE_LENGTH} characters`;
 export const CATALOG_CODE_RULE = `a code is groups of letters, digits and "_" joined by "." or "-", e.g. KS-TK, at most ${MAX_CODE_LENGTH} characters`;
 
+/**
+ * An owner identifier (mã định danh, ../shared/domain.md): a citizen's 12-digit personal identification number
+ * (CCCD), or an organization's code: its enterprise/tax code (10 digits, a branch adds -NNN) or, for an agency,
+ * its agency code (dot-separated groups, e.g. 000.00.00.H00). Anything else is refused with OWNER_IDENTIFIER_RULE.
+ */
+const PERSONAL_ID = /^\d{12}$/;
+const TAX_CODE = /^\d{10}(?:-\d{3})?$/;
+const AGENCY_CODE = /^[0-9A-Z]+(?:\.[0-9A-Z]+)+$/;
+
+export function ownerIdentifierKind(value: string): 'person' | 'organization' | null {
+  if (value.length > MAX_CODE_LENGTH) return null;
+  if (PERSONAL_ID.test(value)) return 'person';
+  if (TAX_CODE.test(value) || AGENCY_CODE.test(value)) return 'organization';
+  return null;
+}
+export const isOwnerIdentifier = (value: string): boolean => ownerIdentifierKind(value) !== null;
+export const OWNER_IDENTIFIER_RULE =
+  'an owner identifier is a citizen\'s 12-digit personal identification number, or an organization\'s code: a 10-digit enterprise/tax code (a branch adds -NNN) or an agency code such as 000.00.00.H00';
+
 /** Control characters (C0, DEL, C1): never part of a name, a code or a reason a person typed. */
 export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 

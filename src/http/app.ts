@@ -17,6 +17,7 @@ import { openApiRoutes } from './openapi.routes.ts';
 import { exportRoutes } from './exports.routes.ts';
 import { fixityRoutes } from './fixity.routes.ts';
 import { recordRoutes } from './records.routes.ts';
+import { reuseRoutes, type ReuseSettings } from './reuse.routes.ts';
 import { oidcRoutes } from './oidc.routes.ts';
 import { sessionRoutes } from './session.routes.ts';
 import { holdRoutes } from './holds.routes.ts';
@@ -34,6 +35,8 @@ export interface ApiDeps {
   trustProxy?: boolean | number | string;
   /** Sign-in through a central sign-on (OIDC_*); absent: its routes answer 404. */
   oidc?: OidcSettings | null;
+  /** The reuse API's rate limit and signature cache (REUSE_*); absent: the defaults. */
+  reuse?: ReuseSettings;
 }
 
 export function createApp(deps: ApiDeps): express.Express {
@@ -82,6 +85,7 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(dispositionRoutes(deps));
   api.use(fixityRoutes(deps));
   if (deps.signing) api.use(certificateRoutes({ db: deps.db, signing: deps.signing }));
+  if (deps.signing) api.use(reuseRoutes({ db: deps.db, store: deps.store, signing: deps.signing, reuse: deps.reuse })); // signature statuses need the trust anchors
   app.use('/api/v1', api);
   app.use((_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));
   app.use(errorHandler(deps.log, { maxUploadBytes: deps.maxUploadBytes }));

@@ -17,6 +17,7 @@ import { fixityContract } from './fixity.contract.ts';
 import { holdContract } from './holds.contract.ts';
 import { oidcContract } from './oidc.contract.ts';
 import { recordContract } from './records.contract.ts';
+import { reuseContract } from './reuse.contract.ts';
 import { searchContract } from './search.contract.ts';
 import { systemContract } from './system.contract.ts';
 
@@ -32,6 +33,7 @@ export const tags: Record<string, string> = {
   holds: 'Legal holds: placed by an archivist, lifted by the archive lead',
   disposition: 'Disposition of records whose retention has ended: proposal, approval by another person, tombstones',
   fixity: 'Fixity: every stored object read back and checked against its digest and signatures',
+  reuse: 'Reuse of digitized results by other systems and later dossiers (reuse:read, X-Purpose), and a dossier\'s completeness',
   audit: 'The hash-chained audit trail',
   certificates: 'Units\' signing certificates',
   accounts: 'Units, people and their roles, and the API keys of other systems',
@@ -53,6 +55,7 @@ export const contracts: readonly RouteContract[] = [
   ...holdContract,
   ...dispositionContract,
   ...fixityContract,
+  ...reuseContract,
   ...auditContract,
   ...sessionContract,
   ...accountContract,

@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { PDFDocument } from 'pdf-lib';
 import { batchRepository, documentRepository, unitRepository, withTransaction, type Caller, type Db, type ObjectStore, type Queue } from '@sohoa/shared';
 import { receiveBatch, splitFileJob } from '@sohoa/ingest';
-import { createKeyTransports } from '@sohoa/signer';
+import { createKeyTransports, loadPkcs12, signPdf, type SigningKey } from '@sohoa/signer';
 import { registerUnitCertificate } from '@sohoa/signer/jobs';
 import { disposition, dispositionExecuteJob, exportBagJob, fileDossier, fixity, legalHolds, recordRetention, requestExport } from '@sohoa/archive-api';
 import { insertRecord } from '../../services/archive-api/src/archive.repository.ts';
@@ -55,6 +55,11 @@ export interface FixtureMaker {
   freshDueRecord(f: UnitFixture): Promise<string>;
   /** A new disposition list of one due record, proposed by the operator (so any archive lead may decide it). */
   freshList(f: UnitFixture): Promise<string>;
+  /**
+   * A record of the unit another system may reuse: the fixtures' owner's birth notice (KS-GCS), signed with the
+   * demo unit's certificate, in a dossier of its own (so that the unit's dossier may take it in place of a paper).
+   */
+  reusableRecord(f: UnitFixture): Promise<string>;
   /** Holds placed by the operator, for a request that lifts one. */
   holdRecord(f: UnitFixture): Promise<string>;
   holdDossier(f: UnitFixture): Promise<string>;
@@ -76,6 +81,7 @@ export async function fixtureMaker(deps: FixtureDeps): Promise<FixtureMaker> {
   const fixtureLead: Caller = { ...operator, id: 'fixture-lead', name: 'cli:fixture-lead' };
   const hold = { reason: 'authorization matrix', reference: 'test' };
   let pageIndex = 1;
+  let signer: Promise<SigningKey> | undefined;
 
   async function pages(f: { fileId: string; batchId: string }, n: number): Promise<string[]> {
     const ids: string[] = [];
@@ -101,11 +107,15 @@ export async function fixtureMaker(deps: FixtureDeps): Promise<FixtureMaker> {
   }
 
   /** A record of a document, its PDF stored; retention as given (default: as archived today, file open). */
-  async function record(unit: { id: string; code: string; name: string }, where: { batchId: string; dossierId: string; dossierCode: string }, retention = recordRetention({ hasComponent: false, retentionYears: null, fileClosedAt: null, archivedAt: new Date() })): Promise<string> {
+  async function record(
+    unit: { id: string; code: string; name: string }, where: { batchId: string; dossierId: string; dossierCode: string },
+    retention = recordRetention({ hasComponent: false, retentionYears: null, fileClosedAt: null, archivedAt: new Date() }),
+    reusable: { componentCode: string; componentName: string; signer: SigningKey } | null = null,
+  ): Promise<string> {
     const documentId = await document(where, []);
     const pdfDoc = await PDFDocument.create();
     pdfDoc.addPage([200, 100]);
-    const pdf = Buffer.from(await pdfDoc.save());
+    const pdf = Buffer.from(reusable ? await signPdf(await pdfDoc.save(), reusable.signer) : await pdfDoc.save());
     const recordId = randomUUID();
     const objectKey = `test-fixtures/records/${recordId}.pdf`;
     const sha256 = createHash('sha256').update(pdf).digest('hex');
@@ -115,7 +125,7 @@ export async function fixtureMaker(deps: FixtureDeps): Promise<FixtureMaker> {
       sha256, size: pdf.length, pageCount: 1,
       // The metadata record.archive writes (record-metadata.ts), for a birth registration form.
       metadata: {
-        recordId, dossierCode: where.dossierCode, procedureCode: 'KS', procedureName: 'Đăng ký khai sinh', componentCode: null, componentName: null,
+        recordId, dossierCode: where.dossierCode, procedureCode: 'KS', procedureName: 'Đăng ký khai sinh', componentCode: reusable?.componentCode ?? null, componentName: reusable?.componentName ?? null,
         unitCode: unit.code, unitName: unit.name, ownerIdentifier: '079123456789', title: 'Tờ khai đăng ký khai sinh', documentNumber: null,
         fields: { ownerIdentifier: '079123456789' }, pageCount: 1, blankPagesDropped: 0, language: 'vi', digitizedBy: 'test:fixtures', digitizedAt: new Date().toISOString(),
         sha256, retention: retention.retention, retainUntil: retention.retainUntil, legalHold: false,
@@ -203,6 +213,10 @@ export async function fixtureMaker(deps: FixtureDeps): Promise<FixtureMaker> {
     async freshPair(f) {
       const where = { fileId: f.fileId, batchId: f.batchId, dossierId: f.dossierId };
       return { first: await document(where, await pages(where, 2)), second: await document(where, await pages(where, 1)) };
+    },
+    async reusableRecord(f) {
+      signer ??= loadPkcs12(await fs.readFile(p12.p12Path), (await fs.readFile(p12.passwordFile, 'utf8')).trim());
+      return record(unitOf(f), await batch(f.code), undefined, { componentCode: 'KS-GCS', componentName: 'Giấy chứng sinh', signer: await signer });
     },
     holdRecord: async (f) => (await legalHolds.placeRecordHold(deps, operator, f.recordId, hold)).id,
     holdDossier: async (f) => (await legalHolds.placeDossierHold(deps, operator, f.dossierCode, hold)).id,

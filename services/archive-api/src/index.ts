@@ -31,3 +31,8 @@ export { ltvDue, type LtvAction, type LtvState } from './ltv/ltv-due.ts';
 /** The records writer's one way to give a record a new object version (record.extend; tests simulate an extension with it). */
 export { appendRecordVersion, type NewRecordVersion } from './archive.repository.ts';
 export { recordReuses, type RecordReuse } from './reuse.repository.ts';
+export {
+  lookupResults, reuseDownload, dossierCompleteness, attachReused, signatureChecker, signatureStatusOf, reusePdfPath,
+  type ReuseDeps, type Reuser, type ReuseQuery, type ReuseResult, type SignatureChecker, type SignatureStatus, type VerifyPdf,
+  type DossierCompleteness, type CompletenessCaller,
+} from './reuse.service.ts';
