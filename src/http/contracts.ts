@@ -17,6 +17,7 @@ import { fixityContract } from './fixity.contract.ts';
 import { holdContract } from './holds.contract.ts';
 import { oidcContract } from './oidc.contract.ts';
 import { recordContract } from './records.contract.ts';
+import { reportContract } from './reports.contract.ts';
 import { searchContract } from './search.contract.ts';
 import { systemContract } from './system.contract.ts';
 
@@ -33,6 +34,7 @@ export const tags: Record<string, string> = {
   disposition: 'Disposition of records whose retention has ended: proposal, approval by another person, tombstones',
   fixity: 'Fixity: every stored object read back and checked against its digest and signatures',
   audit: 'The hash-chained audit trail',
+  reports: 'Reports for inspectors: the digitization rate per unit and period, against its target',
   certificates: 'Units\' signing certificates',
   accounts: 'Units, people and their roles, and the API keys of other systems',
   session: 'Signing in and out, and who is calling',
@@ -54,6 +56,7 @@ export const contracts: readonly RouteContract[] = [
   ...dispositionContract,
   ...fixityContract,
   ...auditContract,
+  ...reportContract,
   ...sessionContract,
   ...accountContract,
   ...oidcContract,

@@ -31,3 +31,6 @@ export { ltvDue, type LtvAction, type LtvState } from './ltv/ltv-due.ts';
 /** The records writer's one way to give a record a new object version (record.extend; tests simulate an extension with it). */
 export { appendRecordVersion, type NewRecordVersion } from './archive.repository.ts';
 export { recordReuses, type RecordReuse } from './reuse.repository.ts';
+export { digitizationRateReport, MAX_REPORT_ROWS, type DigitizationQuery, type DigitizationReport } from './reports/digitization-rate.service.ts';
+export { groupings as digitizationGroupings, type GroupBy, type ReportRow as DigitizationRow } from './reports/digitization-rate.ts';
+export { digitizationCsv, SHEET_HEADINGS, MET_WORDS, UNKNOWN_PROCEDURE } from './reports/digitization-rate-export.ts';
