@@ -37,7 +37,7 @@ const WIDTHS: Partial<Record<Column, number>> = { ordinal: 6, unit: 18, unitName
 const PERCENT: ReadonlySet<Column> = new Set(['rate', 'resultsRate', 'reuseRate', 'target']);
 
 export const MET_WORDS = { true: 'Đạt', false: 'Không đạt', null: 'Không có hồ sơ' } as const;
-export const UNKNOWN_PROCEDURE = '(chưa xác định thủ tục)';
+export const UNKNOWN_PROCEDURE = { code: '(chưa xác định)', name: 'Hồ sơ chưa xác định thủ tục' } as const;
 const GROUP_WORDS: Record<GroupBy, string> = { day: 'ngày', month: 'tháng', quarter: 'quý', year: 'năm' };
 const vnDate = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
 const vnTime = (at: Date) => {
@@ -65,8 +65,8 @@ function addSheet(workbook: ExcelJS.Workbook, name: string, title: string, input
   rows.forEach((r, i) => {
     const row = sheet.addRow(columns.map((c) => {
       if (c === 'ordinal') return i + 1;
-      if (c === 'procedure') return r.procedure ?? UNKNOWN_PROCEDURE;
-      if (c === 'procedureName') return r.procedure ? input.procedureNames.get(r.procedure) ?? '' : '';
+      if (c === 'procedure') return r.procedure ?? UNKNOWN_PROCEDURE.code;
+      if (c === 'procedureName') return r.procedure ? input.procedureNames.get(r.procedure) ?? null : UNKNOWN_PROCEDURE.name;
       if (c === 'met') return MET_WORDS[String(r.met) as keyof typeof MET_WORDS];
       return r[c] ?? null;
     }));
