@@ -84,9 +84,9 @@ describe('digitization-rate report', () => {
     return response;
   }
   async function setTarget(unit: string, target: unknown, headers: Record<string, string>): Promise<Response> {
-    const url = `${stack.url}/api/v1/units/${unit}/digitization-target`;
-    const response = await fetch(url, { method: 'PUT', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ target }) });
-    await expectResponseConforms('PUT', url, response);
+    const [method, url] = ['PUT', `${stack.url}/api/v1/units/${unit}/digitization-target`];
+    const response = await fetch(url, { method, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ target }) });
+    await expectResponseConforms(method, url, response);
     return response;
   }
 
