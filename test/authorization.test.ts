@@ -212,6 +212,9 @@ describe('authorization: every route × every role × own / child / other unit',
     'GET /api/v1/audit/verify': () => ({ path: '/api/v1/audit/verify' }),
     'POST /api/v1/audit/heads': () => ({ method: 'POST', path: '/api/v1/audit/heads' }),
 
+    'GET /api/v1/reports/digitization': (f) => ({ path: `/api/v1/reports/digitization?unit=${f.code}&from=2026-01-01&to=2026-12-31&groupBy=year` }),
+    'PUT /api/v1/units/:code/digitization-target': (f) => ({ method: 'PUT', path: `/api/v1/units/${f.code}/digitization-target`, json: { target: 0.8 } }),
+
     'GET /api/v1/units': (f) => ({ path: '/api/v1/units', listed: (body) => body.units.some((u: any) => u.code === f.code) }),
     'POST /api/v1/units': (f) => ({ method: 'POST', path: '/api/v1/units', json: { code: `${f.code}.T${next()}`, name: 'Tổ thử', parent: f.code } }),
     'POST /api/v1/units/import': (f) => ({ method: 'POST', path: '/api/v1/units/import', json: [{ code: `${f.code}.T${next()}`, name: 'Tổ nhập', parent: f.code }] }),

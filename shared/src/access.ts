@@ -24,11 +24,15 @@ export const permissions = [
   'people:manage', 'keys:manage', 'certificates:manage',
   'units:manage', 'catalog:import', // global: admin only
   'reuse:read', 'reports:read', 'webhooks:manage', // for other systems and inspectors
+  'targets:set', // a unit's digitization-rate target: set from above, never by the unit it scores
 ] as const;
 export type Permission = (typeof permissions)[number];
 
-/** Where a role's permission reaches: the unit the role is held at, or that unit and all below it. */
-export type Reach = 'unit' | 'subtree';
+/**
+ * Where a role's permission reaches: the unit the role is held at, that unit and all below it, or only the units
+ * below it (a unit's digitization target is set by the level above, not by the unit it scores).
+ */
+export type Reach = 'unit' | 'subtree' | 'below';
 
 export const roleGrants: Record<Exclude<Role, 'admin'>, Partial<Record<Permission, Reach>>> = {
   clerk: { 'batches:read': 'unit', 'batches:write': 'unit', 'dossiers:read': 'unit', 'review:write': 'unit', 'records:read': 'unit' },
@@ -40,8 +44,11 @@ export const roleGrants: Record<Exclude<Role, 'admin'>, Partial<Record<Permissio
     'batches:read': 'subtree', 'dossiers:read': 'subtree', 'records:read': 'subtree', 'records:describe': 'subtree',
     'holds:place': 'subtree', 'holds:lift': 'subtree', 'disposition:approve': 'subtree', 'exports:write': 'subtree', 'reports:read': 'subtree',
   },
-  'unit-admin': { 'people:manage': 'subtree', 'keys:manage': 'subtree', 'certificates:manage': 'subtree', 'reports:read': 'subtree', 'webhooks:manage': 'subtree' },
-  auditor: { 'audit:read': 'subtree' },
+  'unit-admin': {
+    'people:manage': 'subtree', 'keys:manage': 'subtree', 'certificates:manage': 'subtree', 'reports:read': 'subtree', 'webhooks:manage': 'subtree',
+    'targets:set': 'below',
+  },
+  auditor: { 'audit:read': 'subtree', 'reports:read': 'subtree' },
 };
 
 /** What a system's API key may be given. Reading personal data or content needs a purpose (X-Purpose). */
@@ -146,7 +153,8 @@ export function grantsOfRoles(held: readonly { role: Role; unitId: string | null
   for (const { role, unitId } of held) {
     if (role === 'admin' || !unitId) continue;
     for (const [permission, reach] of Object.entries(roleGrants[role]) as [Permission, Reach][]) {
-      const reached = reach === 'subtree' ? subtreeOf(units, unitId) : new Set([unitId]);
+      const reached = reach === 'unit' ? new Set([unitId]) : subtreeOf(units, unitId);
+      if (reach === 'below') reached.delete(unitId);
       const current = grants.get(permission);
       if (current === 'all') continue;
       grants.set(permission, new Set([...(current ?? []), ...reached]));

@@ -89,3 +89,22 @@ export const unitsVisibleTo = (db: Queryable, caller: Caller) => unitTree(db, un
 export const checkUnitCode = (code: string) => {
   if (!isUnitCode(code)) throw new AppError('invalid-input', `unit: ${UNIT_CODE_RULE}`, 422);
 };
+
+/**
+ * Sets a unit's digitization-rate target (a share, 0..1, thousandths): admins anywhere, unit-admins for the units
+ * below theirs (targets:set reaches only below: a unit does not set the bar it is scored against). Audited with the
+ * old value.
+ */
+export async function setDigitizationTarget(db: Db, by: Caller, code: string, target: number): Promise<{ unit: string; target: number; previous: number }> {
+  if (!(target >= 0 && target <= 1)) throw new AppError('invalid-input', 'target: a share from 0 to 1', 422, { fields: [{ field: 'target', message: 'a share from 0 to 1' }] });
+  const rounded = Math.round(target * 1000) / 1000;
+  const unit = isUnitCode(code) ? await unitRepository.unitByCode(db, code) : null;
+  requirePermission(by, 'targets:set', unit?.id ?? null, 'unit not found');
+  if (!unit) throw new AppError('not-found', 'unit not found', 404);
+  return withTransaction(db, async (tx) => {
+    const previous = await unitRepository.setDigitizationTarget(tx, unit.id, rounded);
+    if (previous === null) throw new AppError('not-found', 'unit not found', 404);
+    await recordAudit(tx, { actor: actorOf(by), action: 'unit.target-set', subjectType: 'unit', subjectId: unit.id, unitId: unit.id, detail: { code: unit.code, target: rounded, previous } });
+    return { unit: unit.code, target: rounded, previous };
+  });
+}

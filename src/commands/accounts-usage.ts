@@ -2,6 +2,7 @@
 export const accountsUsage = `  sohoa units add --code CODE --name NAME [--parent CODE] [--kind KIND]
   sohoa units import FILE          a JSON array or CSV (code,name,parent[,kind]); all or nothing
   sohoa units list
+  sohoa units target CODE SHARE    the unit's digitization-rate target: 0.85 or 85% (default 0.8)
   sohoa users add --unit CODE --role ROLE[,ROLE…] --username NAME [--name "DISPLAY NAME"]
                                    prints a generated password once (--role admin needs no --unit)
   sohoa users list [--unit CODE] | users disable --username NAME | users reset-password --username NAME

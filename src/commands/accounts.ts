@@ -50,7 +50,7 @@ function sub(args: string[], usage: string, options: ParseArgsConfig['options'] 
 }
 
 export async function runUnits(args: string[]): Promise<number> {
-  const usage = 'usage: sohoa units add --code CODE --name NAME [--parent CODE] | units import FILE | units list';
+  const usage = 'usage: sohoa units add --code CODE --name NAME [--parent CODE] | units import FILE | units list | units target CODE SHARE';
   const { action, values, positionals } = sub(args, usage, { code: { type: 'string' }, name: { type: 'string' }, parent: { type: 'string' }, kind: { type: 'string' }, format: { type: 'string' } });
   if (action === 'add') {
     if (!values.code || !values.name) throw new UsageError(usage);
@@ -65,6 +65,15 @@ export async function runUnits(args: string[]): Promise<number> {
     const text = await fs.readFile(file, 'utf8');
     const result = await withOperatorDatabase((db) => units.importUnits(db, operatorCaller(), text, format));
     print(`${result.units} unit(s) read: ${result.created} created, ${result.updated} updated`);
+    return 0;
+  }
+  if (action === 'target') {
+    // The digitization-rate target: a share (0.85) or a percentage (85%).
+    const [code, given] = positionals;
+    const share = given && /^\d+(\.\d+)?%$/.test(given) ? Number(given.slice(0, -1)) / 100 : given && /^\d+(\.\d+)?$/.test(given) ? Number(given) : NaN;
+    if (!code || positionals.length !== 2 || !(share >= 0 && share <= 1)) throw new UsageError('usage: sohoa units target CODE SHARE   (0.85 or 85%)');
+    const set = await withOperatorDatabase((db) => units.setDigitizationTarget(db, operatorCaller(), code, share));
+    print(`unit ${set.unit}: digitization target ${set.target} (was ${set.previous})`);
     return 0;
   }
   if (action === 'list') {

@@ -23,6 +23,7 @@ import { sessionRoutes } from './session.routes.ts';
 import { holdRoutes } from './holds.routes.ts';
 import { dispositionRoutes } from './disposition.routes.ts';
 import { searchRoutes } from './search.routes.ts';
+import { reportRoutes } from './reports.routes.ts';
 
 export interface ApiDeps {
   db: Db; store: ObjectStore; queue: Queue; log: Logger; maxUploadBytes: number;
@@ -84,6 +85,7 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(holdRoutes(deps));
   api.use(dispositionRoutes(deps));
   api.use(fixityRoutes(deps));
+  api.use(reportRoutes(deps));
   if (deps.signing) api.use(certificateRoutes({ db: deps.db, signing: deps.signing }));
   if (deps.signing) api.use(reuseRoutes({ db: deps.db, store: deps.store, signing: deps.signing, reuse: deps.reuse })); // signature statuses need the trust anchors
   app.use('/api/v1', api);

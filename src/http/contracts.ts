@@ -18,6 +18,7 @@ import { holdContract } from './holds.contract.ts';
 import { oidcContract } from './oidc.contract.ts';
 import { recordContract } from './records.contract.ts';
 import { reuseContract } from './reuse.contract.ts';
+import { reportContract } from './reports.contract.ts';
 import { searchContract } from './search.contract.ts';
 import { systemContract } from './system.contract.ts';
 
@@ -35,6 +36,7 @@ export const tags: Record<string, string> = {
   fixity: 'Fixity: every stored object read back and checked against its digest and signatures',
   reuse: 'Reuse of digitized results by other systems and later dossiers (reuse:read, X-Purpose), and a dossier\'s completeness',
   audit: 'The hash-chained audit trail',
+  reports: 'Reports for inspectors: the digitization rate per unit and period, against its target',
   certificates: 'Units\' signing certificates',
   accounts: 'Units, people and their roles, and the API keys of other systems',
   session: 'Signing in and out, and who is calling',
@@ -57,6 +59,7 @@ export const contracts: readonly RouteContract[] = [
   ...fixityContract,
   ...reuseContract,
   ...auditContract,
+  ...reportContract,
   ...sessionContract,
   ...accountContract,
   ...oidcContract,

@@ -36,3 +36,6 @@ export {
   type ReuseDeps, type Reuser, type ReuseQuery, type ReuseResult, type SignatureChecker, type SignatureStatus, type VerifyPdf,
   type DossierCompleteness, type CompletenessCaller,
 } from './reuse.service.ts';
+export { digitizationRateReport, MAX_REPORT_ROWS, type DigitizationQuery, type DigitizationReport } from './reports/digitization-rate.service.ts';
+export { groupings as digitizationGroupings, type GroupBy, type ReportRow as DigitizationRow } from './reports/digitization-rate.ts';
+export { digitizationCsv, SHEET_HEADINGS, MET_WORDS, UNKNOWN_PROCEDURE } from './reports/digitization-rate-export.ts';
