@@ -22,6 +22,7 @@ import { sessionRoutes } from './session.routes.ts';
 import { holdRoutes } from './holds.routes.ts';
 import { dispositionRoutes } from './disposition.routes.ts';
 import { searchRoutes } from './search.routes.ts';
+import { observeRequests } from './request-observer.ts';
 
 export interface ApiDeps {
   db: Db; store: ObjectStore; queue: Queue; log: Logger; maxUploadBytes: number;
@@ -40,6 +41,8 @@ export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? false);
+  // First: the request id, the access log line and the latency by route for every answer, errors and 404s included.
+  app.use(observeRequests(app, deps.log));
 
   const dependencies = async () => {
     const checks = await Promise.allSettled([deps.db.query('SELECT 1'), deps.queue.ping(), deps.store.ping()]);
