@@ -20,6 +20,14 @@ export function routeMatcher(patterns: readonly { method: string; path: string }
   };
 }
 
+const pathOf = (url: string) => {
+  try {
+    return new URL(url, 'http://localhost').pathname;
+  } catch {
+    return url;
+  }
+};
+
 const PROBES = new Set(['/healthz', '/readyz']);
 
 /** Mounted first on the app; the routes are read from the app on the first request (all routers are mounted by then). */
@@ -32,7 +40,8 @@ export function observeRequests(app: express.Express, log: Logger): express.Requ
     res.once('finish', () => {
       match ??= routeMatcher(mountedRoutes(app));
       // Unknown paths share one label: a scanner trying URLs must not make a series per URL.
-      const route = match(req.method, req.path) ?? 'unmatched';
+      // req.path is relative to the router that answered; the original URL's path is the whole one.
+      const route = match(req.method, pathOf(req.originalUrl)) ?? 'unmatched';
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpDuration.observe({ route, method: req.method, status: String(res.statusCode) }, seconds);
       const line = { method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) };
