@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAN, generateDocumentPages, generateReceiptPage, qrPayloadText, toMultiPageTiff } from '@sohoa/samples';
 import { expectConforms } from './helpers/contract-check.ts';
 import { startPrometheus, type Prometheus } from './helpers/prometheus.ts';
-import { run, startTestStack, waitFor, waitForBatch, type TestStack } from './helpers/stack.ts';
+import { repoRoot, run, startTestStack, waitFor, waitForBatch, type TestStack } from './helpers/stack.ts';
 
 const METRICS_TOKEN = randomBytes(24).toString('base64url');
 const OWNER = '031234567890';
@@ -154,6 +154,26 @@ describe('operations: metrics scraped by Prometheus, request ids through jobs, n
     expect([...routes]).toEqual(expect.arrayContaining(['/api/v1/batches/:id', '/api/v1/dossiers/:code', '/api/v1/records/:id/pdf']));
     expect([...routes].filter((r) => /[0-9a-f]{8}-|\d{6}-\d{4}/.test(r))).toEqual([]); // patterns, never raw URLs
     expect(await value('sohoa_signing_failures_total or vector(0)')).toBe(0);
+  });
+
+  it('the Grafana dashboard\'s every query runs on it, and promtool accepts infra/\'s prometheus.yml', async () => {
+    const dashboard = JSON.parse(await fs.readFile(path.join(repoRoot, 'infra/grafana/dashboards/sohoa.json'), 'utf8'));
+    const exprs: string[] = dashboard.panels.flatMap((p: any) => (p.targets ?? []).map((t: any) => t.expr));
+    expect(exprs.length).toBeGreaterThanOrEqual(15);
+    const answered: string[] = [];
+    for (const expr of exprs) {
+      const samples = await prometheus.query(expr.replaceAll('$__rate_interval', '1m').replaceAll('$__range', '10m'));
+      if (samples.length) answered.push(expr);
+    }
+    // Queue panels, pages, confidence, the review share, jobs, latency, up: data already; failures may be empty.
+    expect(answered.length).toBeGreaterThanOrEqual(10);
+
+    const config = path.join(stack.dataDir, 'prometheus.yml');
+    await fs.writeFile(path.join(stack.dataDir, 'metrics-token'), METRICS_TOKEN, { mode: 0o600 });
+    const text = await fs.readFile(path.join(repoRoot, 'infra/prometheus/prometheus.yml'), 'utf8');
+    await fs.writeFile(config, text.replace('/run/secrets/metrics_token', path.join(stack.dataDir, 'metrics-token')));
+    const checked = await run('promtool', ['check', 'config', config]);
+    expect(checked.stdout).toContain('SUCCESS');
   });
 
   it('no line the whole run logged holds a credential it created or the owner\'s identifier', () => {
