@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { metricsText, type Queryable } from '@sohoa/shared';
 
-const infra = import.meta.dirname;
+const infra = path.resolve(import.meta.dirname, '..', 'infra');
 const yaml = (file: string) => YAML.parse(fs.readFileSync(path.join(infra, file), 'utf8'), { merge: true }); // compose's `<<:` merge keys
 const compose = yaml('docker-compose.yml');
 const dashboard = JSON.parse(fs.readFileSync(path.join(infra, 'grafana/dashboards/sohoa.json'), 'utf8'));
