@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Server } from 'node:http';
-import { connectObjectStore, createDb, migrate, Queue, type Config, type Db, type Logger, type ObjectStore } from '@sohoa/shared';
+import { connectObjectStore, createDb, migrate, Queue, startMetricsServer, type Config, type Db, type Logger, type ObjectStore } from '@sohoa/shared';
 import { startEmbeddedPostgres, startEmbeddedS3 } from '@sohoa/embedded';
 import { splitFileJob, watchInbox } from '@sohoa/ingest';
 import { createOcrEngine, type OcrEngine } from '@sohoa/ocr';
@@ -43,6 +43,8 @@ export interface Runtime {
   databaseUrl: string;
   embedded: { postgres: boolean; s3: boolean };
   url?: string;
+  /** This process's Prometheus metrics (`…/metrics`), when METRICS_PORT is set. */
+  metricsUrl?: string;
   /** The first-start bootstrap (safe on every start); /readyz answers 200 only once it has run. */
   firstStart(): Promise<BootstrapResult>;
   stop(): Promise<void>;
@@ -87,6 +89,9 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
     // On the embedded default no other process works this database: jobs active at start-up were a dead process's.
     const queue = await Queue.start({ databaseUrl, ...config.queue, soleWorker: !config.databaseUrl }, log);
     cleanups.push(() => queue.stop());
+    // Every process serves its own metrics (a worker has no API): its counters, and the queues as the database has them.
+    const metricsServer = config.metrics ? await startMetricsServer({ ...config.metrics, db }) : null;
+    if (metricsServer) cleanups.push(() => metricsServer.close());
 
     if (parts.workers) {
       const engine: OcrEngine = await createOcrEngine({
@@ -145,7 +150,9 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       notReady = null;
       return result;
     };
-    return { config, db, store, queue, databaseUrl, embedded: { postgres: !config.databaseUrl, s3: !config.s3.endpoint }, url, firstStart, stop };
+    return {
+      config, db, store, queue, databaseUrl, embedded: { postgres: !config.databaseUrl, s3: !config.s3.endpoint }, url, metricsUrl: metricsServer?.url, firstStart, stop,
+    };
   } catch (err) {
     await stop();
     throw err;

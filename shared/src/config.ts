@@ -53,6 +53,11 @@ const EnvSchema = z.object({
   INBOX_SETTLE_MS: z.coerce.number().int().min(0).default(1500),
   MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(200 * 1024 * 1024),
   MAX_PAGE_PIXELS: z.coerce.number().int().min(1).default(100_000_000),
+  /** Prometheus metrics (GET /metrics) on this port of every process, API and workers alike; unset: none. 0: any free port. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /** When set, a scrape must send it as `Authorization: Bearer …`. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SOHOA_WORKERS: z.enum(['on', 'off']).default('on'),
   /**
@@ -146,6 +151,8 @@ export interface Config {
   inbox: { pollMs: number; settleMs: number };
   limits: { maxUploadBytes: number; maxPagePixels: number };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** The metrics server (shared/src/metrics.ts), or null when METRICS_PORT is unset. */
+  metrics: { port: number; host: string; token?: string } | null;
   runWorkers: boolean;
   trustProxy: boolean | number | string;
   /** OpenID Connect sign-in, or null when not configured. */
@@ -252,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     inbox: { pollMs: e.INBOX_POLL_MS, settleMs: e.INBOX_SETTLE_MS },
     limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxPagePixels: e.MAX_PAGE_PIXELS },
     logLevel: e.LOG_LEVEL,
+    metrics: e.METRICS_PORT === undefined ? null : { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN },
     runWorkers: e.SOHOA_WORKERS === 'on',
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     oidc: parseOidc(e),

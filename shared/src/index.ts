@@ -1,5 +1,7 @@
 export * from './config.ts';
 export * from './logger.ts';
+export * from './request-context.ts';
+export * from './metrics.ts';
 export * from './errors.ts';
 export * from './db.ts';
 export * from './jobs.ts';

@@ -1,6 +1,8 @@
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { redactPaths } from './errors.ts';
+import { metrics } from './metrics.ts';
+import { currentRequestId, REQUEST_ID_PATTERN, withRequestId } from './request-context.ts';
 import { createDb, withTransaction, type Db, type Queryable } from './db.ts';
 import { jobNames, parsePayload, type JobHandler, type JobHandlers, type JobName, type JobPayload } from './jobs.ts';
 import {
@@ -27,6 +29,21 @@ export interface SendOptions {
 
 /** The queue a job goes to once it has failed for good; its worker runs the handler's giveUp. */
 export const deadLetterOf = (name: JobName) => `${name}.dead`;
+
+/** The key of a job's data that carries what is not its payload (the request id); the payload schemas drop it. */
+const META = '_meta';
+
+/** The request id a job was sent with, if any (and well formed). */
+export function jobRequestId(data: unknown): string | undefined {
+  const id = (data as { [META]?: { requestId?: unknown } } | null)?.[META]?.requestId;
+  return typeof id === 'string' && REQUEST_ID_PATTERN.test(id) ? id : undefined;
+}
+
+/** Runs `fn` in the context of the request the job was sent for, or in none (a cron tick, the hot folder). */
+const inJobContext = <T>(data: unknown, fn: () => Promise<T>): Promise<T> => {
+  const requestId = jobRequestId(data);
+  return requestId ? withRequestId(requestId, fn) : fn();
+};
 
 const TIMEOUT_MESSAGES = ['job failed by timeout in active state', 'handler execution exceeded'];
 
@@ -84,9 +101,15 @@ export class Queue {
     return new Queue(boss, db, options);
   }
 
+  /**
+   * Queues a job. Sent while a request (or a job a request caused) runs, the job carries that request's id in
+   * `_meta.requestId` beside its payload; the worker running it logs with that id and passes it on to the jobs it sends.
+   */
   async send<N extends JobName>(name: N, payload: JobPayload<N>, options: SendOptions = {}): Promise<void> {
     parsePayload(name, payload);
-    await this.boss.send(name, payload, options.tx ? { db: bossDb(options.tx) } : {});
+    const requestId = currentRequestId();
+    const data = requestId ? { ...payload, [META]: { requestId } } : payload;
+    await this.boss.send(name, data, options.tx ? { db: bossDb(options.tx) } : {});
   }
 
   /**
@@ -116,28 +139,37 @@ export class Queue {
     for (const name of jobNames) {
       const handler = handlers[name] as JobHandler<JobName>;
       for (let i = 0; i < (concurrency[name] ?? 1); i++) {
-        await this.boss.work(name, options, async ([job]) => {
+        await this.boss.work(name, options, async ([job]) => inJobContext(job.data, async () => {
+          // Each line carries the job; the request id comes from the context (createLogger's mixin), also into the
+          // lines the handler's own modules log and into the jobs it sends.
+          const jobLog = log.child({ job: name, jobId: job.id });
           await registry.attribute({ name, id: job.id });
           const payload = parsePayload(name, job.data);
+          const endTimer = metrics.jobDuration.startTimer({ queue: name });
           try {
             const outcome = await handler.run(payload);
-            log.debug({ job: name, id: job.id, outcome }, 'job finished');
+            metrics.jobs.inc({ queue: name, outcome: outcome.status });
+            jobLog.debug({ outcome }, 'job finished');
           } catch (err) {
+            metrics.jobs.inc({ queue: name, outcome: 'error' });
             const message = err instanceof Error ? err.message : String(err);
-            if (job.retryCount >= job.retryLimit) log.error({ job: name, id: job.id, err: message }, 'job failed for good');
-            else log.warn({ job: name, id: job.id, retry: job.retryCount + 1, err: message }, 'job failed, will retry');
+            if (job.retryCount >= job.retryLimit) jobLog.error({ err: message }, 'job failed for good');
+            else jobLog.warn({ retry: job.retryCount + 1, err: message }, 'job failed, will retry');
             throw err; // pg-boss retries it, or hands it to the dead-letter queue
+          } finally {
+            endTimer();
           }
-        });
+        }));
       }
       // Give-ups are rare and not urgent: their queues are polled less often.
-      await this.boss.work(deadLetterOf(name), { ...options, pollingIntervalSeconds: 2 }, async ([job]) => {
+      await this.boss.work(deadLetterOf(name), { ...options, pollingIntervalSeconds: 2 }, async ([job]) => inJobContext(job.data, async () => {
+        const jobLog = log.child({ job: name, jobId: job.id });
         const parsed = jobPayloadOrNull(name, job.data);
-        if (!parsed) return void log.error({ job: name, id: job.id, data: job.data }, 'dead job with an unreadable payload');
+        if (!parsed) return void jobLog.error({ data: job.data }, 'dead job with an unreadable payload');
         const reason = redactPaths(failureReason(job.output, this.options.jobTimeoutSeconds)); // shown in the API: no server paths
         await handler.giveUp(parsed, reason);
-        log.error({ job: name, id: job.id, reason }, 'job given up: failure recorded');
-      });
+        jobLog.error({ reason }, 'job given up: failure recorded');
+      }));
     }
   }
 

@@ -15,6 +15,7 @@ export async function runStart(): Promise<number> {
       `  workers:      ${config.runWorkers ? `${config.ocr.workers} OCR worker(s)` : 'off'}`,
       `  hot folder:   ${config.inboxDir}/<unit code>/[<procedure code>/]`,
       `  quarantine:   object store quarantine/ (GET /api/v1/quarantine)`,
+      runtime.metricsUrl ? `  metrics:      ${runtime.metricsUrl}${config.metrics?.token ? ' (bearer METRICS_TOKEN)' : ''}` : '',
       `  API token:    ${result.credentialsFile}${result.tokenCreated ? ' (new)' : ''}`,
       result.adminCreated ? `  first start:  admin person "${result.adminCreated}" created; its password is in ${result.credentialsFile}` : '',
       result.catalogImported ? '  first start:  sample procedure catalog imported' : '',
@@ -36,7 +37,7 @@ export async function runWorker(): Promise<number> {
   if (!config.databaseUrl || !config.s3.endpoint) throw new ConfigError('a worker joins a shared deployment: set DATABASE_URL and S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY');
   const log = createLogger(config.logLevel);
   const runtime = await startRuntime(config, log, { http: false, workers: true, inbox: false });
-  console.log(`sohoa worker running with ${config.ocr.workers} OCR worker(s). Press Ctrl-C to stop.`);
+  console.log(`sohoa worker running with ${config.ocr.workers} OCR worker(s)${runtime.metricsUrl ? `, metrics on ${runtime.metricsUrl}` : ''}. Press Ctrl-C to stop.`);
   return waitForSignal(runtime, log);
 }
 

@@ -24,6 +24,7 @@ import { holdRoutes } from './holds.routes.ts';
 import { dispositionRoutes } from './disposition.routes.ts';
 import { searchRoutes } from './search.routes.ts';
 import { reportRoutes } from './reports.routes.ts';
+import { observeRequests } from './request-observer.ts';
 
 export interface ApiDeps {
   db: Db; store: ObjectStore; queue: Queue; log: Logger; maxUploadBytes: number;
@@ -44,6 +45,8 @@ export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? false);
+  // First: the request id, the access log line and the latency by route for every answer, errors and 404s included.
+  app.use(observeRequests(app, deps.log));
 
   const dependencies = async () => {
     const checks = await Promise.allSettled([deps.db.query('SELECT 1'), deps.queue.ping(), deps.store.ping()]);

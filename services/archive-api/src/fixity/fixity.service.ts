@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { recordAudit, withTransaction, type Db, type ObjectStore } from '@sohoa/shared';
+import { metrics, recordAudit, withTransaction, type Db, type ObjectStore } from '@sohoa/shared';
 import { fixityResult, throttleWaitMs, type ObjectReading, type SignatureFinding, type ThrottleLimits } from './fixity-core.ts';
 import * as repo from './fixity.repository.ts';
 
@@ -112,7 +112,7 @@ async function workSlice(deps: FixityDeps, runId: string, options: SliceOptions)
       const { result, bytes: read } = await checkRecord(deps, record);
       bytes += read;
       objects += 1;
-      await withTransaction(deps.db, async (tx) => {
+      const failed = await withTransaction(deps.db, async (tx) => {
         const saved = await repo.saveCheck(tx, runId, record, result, { bytes: read, seconds: (performance.now() - t0) / 1000 });
         if (saved && result.status !== 'intact') {
           await recordAudit(tx, {
@@ -120,7 +120,9 @@ async function workSlice(deps: FixityDeps, runId: string, options: SliceOptions)
             detail: { run: runId, unit: record.unitCode, objectKey: record.objectKey, status: result.status, ...result.detail },
           });
         }
+        return saved && result.status !== 'intact';
       });
+      if (failed) metrics.fixityFailures.inc({ status: result.status }); // counted once committed
       cursor = record.id;
     }
     run = (await repo.loadRun(deps.db, runId))!;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { batchReadyToSplit, batchRepository, documentRepository, dossierRepository, recordAudit, withTransaction, type Db, type JobHandler, type NewDocument, type Queryable, type Queue } from '@sohoa/shared';
+import { batchReadyToSplit, batchRepository, documentRepository, dossierRepository, metrics, recordAudit, withTransaction, type Db, type JobHandler, type NewDocument, type Queryable, type Queue } from '@sohoa/shared';
 import { documentsFromPages, dossierCodeOf, type DossierCodeInfo, type PageText } from '../index.ts';
 import * as repo from './split.repository.ts';
 
@@ -58,6 +58,7 @@ export function splitBatchJob(deps: SplitJobDeps): JobHandler<'batch.split'> {
         return documents;
       });
       if (!created) return { status: 'skipped', reason: 'another worker split the batch' };
+      for (const d of created) metrics.documentsSplit.inc({ outcome: d.needsReview ? 'review' : 'matched' });
       return { status: 'done' };
     },
     async giveUp({ batchId }, error) {

@@ -1,4 +1,4 @@
-import { batchRepository, objectKey, queueSplitWhenReady, withTransaction, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
+import { batchRepository, metrics, objectKey, queueSplitWhenReady, withTransaction, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
 import { decodeCodes, type OcrEngine } from '../index.ts';
 import * as repo from './page.repository.ts';
 
@@ -31,6 +31,8 @@ export function ocrPageJob(deps: OcrJobDeps): JobHandler<'ocr.page'> {
         });
         await queueSplitWhenReady(tx, deps.queue, page.batch_id);
       });
+      metrics.ocrPages.inc();
+      if (!result.blank) metrics.ocrConfidence.observe(result.confidence);
       return { status: 'done' };
     },
     async giveUp({ pageId }, error) {

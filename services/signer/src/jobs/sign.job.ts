@@ -1,4 +1,4 @@
-import { documentRepository, withTransaction, type Db, type JobHandler, type Logger, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
+import { documentRepository, metrics, withTransaction, type Db, type JobHandler, type Logger, type ObjectStore, type Queryable, type Queue } from '@sohoa/shared';
 import { signAs, SignerError, type KeyTransports, type SignaturePlacement, type SigningKey } from '../index.ts';
 import { unlockCertificate } from './certificate-registry.service.ts';
 import { activeCertificate, type UnitCertificateRow } from './unit-certificate.repository.ts';
@@ -59,6 +59,7 @@ export function signDocumentJob(deps: SignJobDeps): JobHandler<'document.sign'> 
       if (doc.status === 'signed') await deps.queue.send('record.archive', { documentId });
       if (doc.status !== 'built') return { status: 'skipped', reason: `document already ${doc.status}` };
       const fail = async (reason: string) => {
+        metrics.signingFailures.inc({ outcome: 'refused' });
         await documentRepository.markFailed(deps.db, documentId, 'built', reason);
         return { status: 'failed' as const, reason };
       };
@@ -91,6 +92,7 @@ export function signDocumentJob(deps: SignJobDeps): JobHandler<'document.sign'> 
         });
       } catch (error) {
         if (error instanceof SignerError && EXPECTED.has(error.code)) return fail(error.message);
+        metrics.signingFailures.inc({ outcome: 'retry' });
         throw error; // the queue retries: a TSA or the object store that did not answer
       }
       const signedKey = doc.pdf_key.replace(/unsigned\.pdf$/, 'signed.pdf');
@@ -101,6 +103,7 @@ export function signDocumentJob(deps: SignJobDeps): JobHandler<'document.sign'> 
       return { status: 'done' };
     },
     async giveUp({ documentId }, error) {
+      metrics.signingFailures.inc({ outcome: 'given-up' });
       await documentRepository.markFailed(deps.db, documentId, 'built', `signing failed: ${error}`);
     },
   };
