@@ -20,6 +20,7 @@ import { recordRoutes } from './records.routes.ts';
 import { oidcRoutes } from './oidc.routes.ts';
 import { sessionRoutes } from './session.routes.ts';
 import { holdRoutes } from './holds.routes.ts';
+import { webhookRoutes } from './webhooks.routes.ts';
 import { dispositionRoutes } from './disposition.routes.ts';
 import { searchRoutes } from './search.routes.ts';
 
@@ -81,6 +82,7 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(holdRoutes(deps));
   api.use(dispositionRoutes(deps));
   api.use(fixityRoutes(deps));
+  api.use(webhookRoutes(deps));
   if (deps.signing) api.use(certificateRoutes({ db: deps.db, signing: deps.signing }));
   app.use('/api/v1', api);
   app.use((_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));

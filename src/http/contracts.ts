@@ -19,6 +19,7 @@ import { oidcContract } from './oidc.contract.ts';
 import { recordContract } from './records.contract.ts';
 import { searchContract } from './search.contract.ts';
 import { systemContract } from './system.contract.ts';
+import { webhookContract } from './webhooks.contract.ts';
 
 /** The document's groups, one per router, in the order the docs page shows them. */
 export const tags: Record<string, string> = {
@@ -35,6 +36,7 @@ export const tags: Record<string, string> = {
   audit: 'The hash-chained audit trail',
   certificates: 'Units\' signing certificates',
   accounts: 'Units, people and their roles, and the API keys of other systems',
+  webhooks: 'Events for other systems: webhook subscriptions of their keys, signed deliveries (Standard Webhooks) and the delivery log',
   session: 'Signing in and out, and who is calling',
   oidc: 'Sign-in through a central sign-on (OpenID Connect), when configured',
   system: 'Health, readiness, and this description',
@@ -56,5 +58,6 @@ export const contracts: readonly RouteContract[] = [
   ...auditContract,
   ...sessionContract,
   ...accountContract,
+  ...webhookContract,
   ...oidcContract,
 ];
