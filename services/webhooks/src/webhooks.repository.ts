@@ -100,10 +100,10 @@ export async function firstPending(db: Queryable, subscriptionId: string, stream
   return rows[0] ?? null;
 }
 
-/** One attempt's outcome: delivered, or still pending with the receiver's answer or the error in words. */
+/** One attempt's outcome: delivered, or still pending with the receiver's answer or the error in words (a delivered one keeps its last error). */
 export async function recordAttempt(db: Queryable, id: string, a: { ok: boolean; status: number | null; error: string | null }): Promise<void> {
   await db.query(
-    `UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = $2, last_error = $3, last_attempt_at = now(),
+    `UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = $2, last_error = coalesce($3, last_error), last_attempt_at = now(),
             status = CASE WHEN $4 THEN 'delivered' ELSE status END, delivered_at = CASE WHEN $4 THEN now() ELSE delivered_at END
      WHERE id = $1 AND status = 'pending'`,
     [id, a.status, a.error, a.ok],
