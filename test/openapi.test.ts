@@ -48,6 +48,7 @@ const NOT_CALLED_HERE: Record<string, string> = Object.fromEntries(Object.entrie
   'test/fixity.test.ts': ['GET /api/v1/fixity', 'POST /api/v1/fixity/runs', 'GET /api/v1/fixity/runs/:id'],
   'test/oidc.test.ts': ['GET /api/v1/session/oidc', 'GET /api/v1/session/oidc/callback'],
   'test/search.test.ts': ['GET /api/v1/records', 'GET /api/v1/saved-searches', 'POST /api/v1/saved-searches', 'DELETE /api/v1/saved-searches/:id'],
+  'test/webhooks.test.ts': ['GET /api/v1/webhooks', 'POST /api/v1/webhooks', 'DELETE /api/v1/webhooks/:id', 'GET /api/v1/webhooks/:id/deliveries'],
 }).flatMap(([file, routes]) => routes.map((r) => [r, file])));
 
 /**
