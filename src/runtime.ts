@@ -95,7 +95,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       retryOf: { 'webhook.deliver': { limit: config.webhooks.retryLimit, delaySeconds: config.webhooks.retryDelaySeconds } },
     }, log);
     cleanups.push(() => queue.stop());
-    const deliverWebhook = deliverWebhookJob({ db, settings: { timeoutMs: config.webhooks.timeoutMs } });
+    const deliverWebhook = deliverWebhookJob({ db, settings: { timeoutMs: config.webhooks.timeoutMs, budgetMs: config.queue.jobTimeoutSeconds * 500 } });
 
     if (parts.workers) {
       const engine: OcrEngine = await createOcrEngine({

@@ -10,9 +10,13 @@ import type { Db, JobHandler } from '@sohoa/shared';
 import * as repo from './webhooks.repository.ts';
 import { sendMessage } from './sender.ts';
 
-export interface DeliverJobDeps { db: Db; settings: { timeoutMs: number } }
+export interface DeliverJobDeps {
+  db: Db;
+  /** timeoutMs: one attempt's; budgetMs: how long a job goes on delivering its stream (well within the job's expiry). */
+  settings: { timeoutMs: number; budgetMs?: number };
+}
 
-/** A job delivers at most this many events of its stream after its own (the rest have jobs of their own). */
+/** A job delivers at most this many events of its stream, within its time budget (the rest have jobs of their own). */
 const MAX_PER_JOB = 100;
 
 export function deliverWebhookJob(deps: DeliverJobDeps): JobHandler<'webhook.deliver'> {
@@ -21,8 +25,9 @@ export function deliverWebhookJob(deps: DeliverJobDeps): JobHandler<'webhook.del
       const own = await repo.deliveryState(deps.db, deliveryId);
       if (!own) return { status: 'skipped', reason: 'no such delivery' };
       if (own.status !== 'pending') return { status: 'skipped', reason: `delivery is ${own.status}` };
+      const deadline = Date.now() + (deps.settings.budgetMs ?? 120_000);
       return withStreamLock(deps.db, `${own.subscriptionId}:${own.stream}`, async () => {
-        for (let sent = 0; sent < MAX_PER_JOB; sent++) {
+        for (let sent = 0; sent < MAX_PER_JOB && Date.now() < deadline; sent++) {
           const next = await repo.firstPending(deps.db, own.subscriptionId, own.stream);
           if (!next) break;
           if (!next.live || !next.keyHears) {
