@@ -169,12 +169,6 @@ describe('webhooks: every event to the systems that may read it, signed, once, i
     await archivedRecord(stack.runtime, { procedure: 'KS', component: 'KS-GCS', dossierId: first.dossierId }); // all required components: completed
     const due = await archivedRecord(stack.runtime, { procedure: 'CT', component: 'CT-PYC' });
     await archivedRecord(stack.runtime, { procedure: 'CT', component: 'CT-PYC', dossierId: due.dossierId });
-    const { rows: [stored] } = await db.query<{ object_key: string }>('SELECT object_key FROM records WHERE id = $1', [first.recordId]);
-    const file = s3ObjectFile(stack.dataDir, store.bucket, stored!.object_key);
-    const bytes = await fs.readFile(file);
-    bytes[bytes.length - 3] ^= 0x01;
-    await fs.writeFile(file, bytes);
-    await fixity.fixityRunJob({ db, store, queue, settings: { ...fixitySettings(stack.runtime.config), signatureCheckMaxBytes: 0 } }).run({});
     await backdate(stack.runtime, due.recordId, '2020-12-31');
     await disposition.scanDue(db);
     const operator = operatorCaller();
@@ -182,6 +176,13 @@ describe('webhooks: every event to the systems that may read it, signed, once, i
     await disposition.approve({ db, queue }, { ...operator, id: 'lead', name: 'cli:lead' }, listId, { reason: 'webhooks' });
     expect(await dispositionExecuteJob({ db, store, keys: createKeyTransports({}) }).run({ listId })).toEqual({ status: 'done' });
     const reviewDossier = await batchForReview();
+    // After the disposition: the disposed record's object is gone on purpose, only the damaged one fails.
+    const { rows: [stored] } = await db.query<{ object_key: string }>('SELECT object_key FROM records WHERE id = $1', [first.recordId]);
+    const file = s3ObjectFile(stack.dataDir, store.bucket, stored!.object_key);
+    const bytes = await fs.readFile(file);
+    bytes[bytes.length - 3] ^= 0x01;
+    await fs.writeFile(file, bytes);
+    await fixity.fixityRunJob({ db, store, queue, settings: { ...fixitySettings(stack.runtime.config), signatureCheckMaxBytes: 0 } }).run({});
 
     // Attempts fail at connection while it is down (the relay has made the deliveries by now) …
     await waitFor('attempts refused at connection', async () => (await deliveriesOf(subscriptionA)).some((d) => d.lastError === 'connection refused'), 30_000);
