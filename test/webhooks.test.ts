@@ -38,6 +38,8 @@ class Receiver {
   readonly refused: { path: string; status: number; why: string }[] = [];
   unavailable = 0;
   answered503 = 0;
+  /** Paths that answer 500 to everything, for now. */
+  readonly failing = new Set<string>();
   private server: http.Server | null = null;
   port = 0;
 
@@ -76,6 +78,7 @@ class Receiver {
       this.answered503 += 1;
       return [503, 'down for maintenance'];
     }
+    if (this.failing.has(path)) return [500, 'broken'];
     const secret = this.secrets.get(path);
     if (!secret) return [404, 'no such endpoint'];
     let payload: { type: string; data: { dossier: string | null; record: string | null } };
@@ -237,6 +240,29 @@ describe('webhooks: every event to the systems that may read it, signed, once, i
     await dispatchEvents({ db, queue });
     expect(await deliverWebhookJob({ db, settings: { timeoutMs: 3000 } }).run({ deliveryId: log[0].id })).toMatchObject({ status: 'skipped' });
     expect(receiver.accepted.get('/a')).toHaveLength(expected.length);
+  });
+
+  it('gives a delivery up once its retries are spent, and the later events of its dossier go on', async () => {
+    const broken = await subscribe(await key([demoUnit], ['dossiers:read']), '/d');
+    receiver.failing.add('/d');
+    const a = await archivedRecord(stack.runtime, { procedure: 'CT', component: 'CT-PYC' });
+    await archivedRecord(stack.runtime, { procedure: 'CT', component: 'CT-BC', dossierId: a.dossierId }); // and completed
+    const [first, ...later] = await waitFor('both attempted', async () => {
+      const log = (await deliveriesOf(broken)).reverse(); // oldest first
+      return log.length === 3 && log[0].attempts > 0 ? log : null;
+    }, 30_000);
+    expect(first).toMatchObject({ type: 'record.archived', status: 'pending', lastStatus: 500 });
+    expect(later.every((d: any) => d.status === 'pending')).toBe(true); // held back behind it
+    // What pg-boss does once the last retry has failed (the dead-letter queue's giveUp), done now.
+    await deliverWebhookJob({ db: stack.runtime.db, settings: { timeoutMs: 3000 } }).giveUp({ deliveryId: first.id }, 'the receiver answered 500 Internal Server Error');
+    receiver.failing.delete('/d');
+    const log = await waitFor('the later ones delivered', async () => {
+      const all = (await deliveriesOf(broken)).reverse();
+      return all.slice(1).every((d: any) => d.status === 'delivered') ? all : null;
+    }, 60_000);
+    expect(log[0]).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/^no retry left: /) });
+    expect(receiver.accepted.get('/d')!.map((d) => d.id)).toEqual(later.map((d: any) => d.webhookId)); // not the given-up one, the rest in order
+    expect(receiver.accepted.get('/d')!.map((d) => d.type)).toEqual(['record.archived', 'dossier.completed']);
   });
 
   it('is refused by the receiver when replayed, stale or altered', async () => {
