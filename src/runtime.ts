@@ -9,6 +9,7 @@ import { splitBatchJob } from '@sohoa/matching/jobs';
 import { createKeyTransports, loadKeyEncryptionKey } from '@sohoa/signer';
 import { signDocumentJob } from '@sohoa/signer/jobs';
 import { archiveRecordJob, auditHeadJob, AUDIT_HEAD_CRON, dispositionExecuteJob, dispositionScanJob, exportBagJob, fixity, reclassifyRecordJob, recordExtendJob, recordObjectGuard, type LtvSettings } from '@sohoa/archive-api';
+import { deliverWebhookJob, startRelay } from '@sohoa/webhooks';
 import { createApp, sweepSpool } from './http/index.ts';
 import { bootstrap, type BootstrapResult } from './bootstrap.ts';
 
@@ -33,7 +34,11 @@ export function ltvSettings(config: Config): LtvSettings {
   };
 }
 
-export interface RuntimeParts { http: boolean; workers: boolean; inbox: boolean }
+/**
+ * `webhooks`: the webhook relay and deliveries without the rest of the workers (a test's, with no OCR engine);
+ * `workers` runs them anyway.
+ */
+export interface RuntimeParts { http: boolean; workers: boolean; inbox: boolean; webhooks?: boolean }
 
 export interface Runtime {
   config: Config;
@@ -87,11 +92,15 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
     if (keyEncryption.source === 'none') log.warn('SIGNING_KEY_ENCRYPTION_KEY is not set: certificates cannot be uploaded, nor uploaded ones opened here');
     const keys = createKeyTransports({ keyEncryptionKey: keyEncryption.key });
     // On the embedded default no other process works this database: jobs active at start-up were a dead process's.
-    const queue = await Queue.start({ databaseUrl, ...config.queue, soleWorker: !config.databaseUrl }, log);
+    const queue = await Queue.start({
+      databaseUrl, ...config.queue, soleWorker: !config.databaseUrl,
+      retryOf: { 'webhook.deliver': { limit: config.webhooks.retryLimit, delaySeconds: config.webhooks.retryDelaySeconds } },
+    }, log);
     cleanups.push(() => queue.stop());
     // Every process serves its own metrics (a worker has no API): its counters, and the queues as the database has them.
     const metricsServer = config.metrics ? await startMetricsServer({ ...config.metrics, db }) : null;
     if (metricsServer) cleanups.push(() => metricsServer.close());
+    const deliverWebhook = deliverWebhookJob({ db, settings: { timeoutMs: config.webhooks.timeoutMs, budgetMs: config.queue.jobTimeoutSeconds * 500 } });
 
     if (parts.workers) {
       const engine: OcrEngine = await createOcrEngine({
@@ -114,6 +123,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
           'export.bag': exportBagJob(deps),
           'fixity.run': fixity.fixityRunJob({ ...deps, settings: fixitySettings(config) }),
           'record.extend': recordExtendJob({ ...deps, settings: ltvSettings(config) }),
+          'webhook.deliver': deliverWebhook,
         },
         { 'ocr.page': config.ocr.workers },
         log,
@@ -122,6 +132,13 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       await queue.schedule('disposition.scan', '30 1 * * *', {}, 'Asia/Ho_Chi_Minh'); // 01:30 every night, Vietnam time
       await queue.schedule('fixity.run', config.fixity.cron, {}, config.fixity.timezone);
       await queue.schedule('record.extend', config.ltv.cron, {}, config.ltv.timezone); // none without a TSA
+    } else if (parts.webhooks) {
+      await queue.work({ 'webhook.deliver': deliverWebhook }, {}, log, { only: ['webhook.deliver'] });
+    }
+    if (parts.workers || parts.webhooks) {
+      // The outbox's events become deliveries (stopped before the queue and the database).
+      const relay = startRelay({ db, queue, log }, config.webhooks.pollMs);
+      cleanups.push(() => relay.stop());
     }
     let url: string | undefined;
     let notReady: string | null = 'first start (catalog, demo unit, certificate, API token) not done yet';

@@ -1,5 +1,5 @@
 /**
- * No import against the flow. Papers go ingest → ocr → matching → signer → archive-api; shared (and the embedded
+ * No import against the flow. Papers go ingest → ocr → matching → signer → archive-api (→ webhooks); shared (and the embedded
  * launcher) sit below, the runtime wiring, HTTP API and CLI (src/) on top. A module may import what this table lists and
  * nothing else; another module only through the entry points its package.json `exports`, never its files.
  */
@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-type Module = 'shared' | 'embedded' | 'ingest' | 'ocr' | 'matching' | 'signer' | 'archive-api' | 'runtime';
+type Module = 'shared' | 'embedded' | 'ingest' | 'ocr' | 'matching' | 'signer' | 'archive-api' | 'webhooks' | 'runtime';
 
 /** Where each module lives (its package directory) and what it may import. Upstream first. */
 const FLOW: Record<Module, { dir: string; mayImport: Module[] }> = {
@@ -22,7 +22,9 @@ const FLOW: Record<Module, { dir: string; mayImport: Module[] }> = {
   matching: { dir: 'services/matching', mayImport: ['shared', 'ingest', 'ocr'] },
   signer: { dir: 'services/signer', mayImport: ['shared', 'ingest', 'ocr', 'matching'] },
   'archive-api': { dir: 'services/archive-api', mayImport: ['shared', 'ingest', 'ocr', 'matching', 'signer'] },
-  runtime: { dir: 'src', mayImport: ['shared', 'embedded', 'ingest', 'ocr', 'matching', 'signer', 'archive-api'] },
+  // Events for other systems: the outbox is written below (shared), deliveries are sent from here.
+  webhooks: { dir: 'services/webhooks', mayImport: ['shared', 'ingest', 'ocr', 'matching', 'signer', 'archive-api'] },
+  runtime: { dir: 'src', mayImport: ['shared', 'embedded', 'ingest', 'ocr', 'matching', 'signer', 'archive-api', 'webhooks'] },
 };
 
 /** Generated scans with their truth: test data, so specs of any module may use it, production code never. */

@@ -48,7 +48,7 @@ const archiveWork = (ok: Expected) => heldBy(['archivist', 'archive-lead'], ok);
 const leadOnly = (ok: Expected) => heldBy(['archive-lead'], ok);
 /** Proposing disposition (disposition:propose): the archivist only; the lead decides what others propose. */
 const proposerOnly = (ok: Expected, no: Expected = 404) => heldBy(['archivist'], ok, no);
-/** People, keys and signing certificates (people|keys|certificates:manage): the unit-admins of the unit or above. */
+/** People, keys, webhooks and signing certificates (people|keys|webhooks|certificates:manage): the unit-admins of the unit or above. */
 const unitAdmin = (ok: Expected, no: Expected = 404) => heldBy(['unit-admin'], ok, no);
 /** The audit trail (audit:read): auditors of the unit or above. */
 const auditTrail = (ok: Expected, no: Expected = 404) => heldBy(['auditor'], ok, no);
@@ -193,6 +193,11 @@ export const authorizationMatrix: Record<string, Row> = {
   'GET /api/v1/keys': unitAdmin('listed', 'hidden'),
   'POST /api/v1/keys': unitAdmin(201),
   'POST /api/v1/keys/:id/revoke': unitAdmin(200),
+  // Webhook subscriptions of a system's key (issue 11): the unit-admins of the unit owning the key, or above.
+  'GET /api/v1/webhooks': unitAdmin('listed', 'hidden'),
+  'POST /api/v1/webhooks': unitAdmin(201),
+  'DELETE /api/v1/webhooks/:id': unitAdmin(204),
+  'GET /api/v1/webhooks/:id/deliveries': unitAdmin(200),
 
   'GET /api/v1/units/:code/certificates': unitAdmin(200),
   'POST /api/v1/units/:code/certificates': unitAdmin(201),

@@ -6,6 +6,7 @@ import type express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, importCatalog, keyScopes, type Permission, type Role } from '@sohoa/shared';
 import { saveSearch } from '@sohoa/archive-api';
+import { createSubscription } from '@sohoa/webhooks';
 import { apiKeys, generatePassword, people } from '../src/accounts/index.ts';
 import { createApp } from '../src/http/index.ts';
 import { authorizationMatrix, callerRoles, targets, unitFree, type CallerRole, type Expected, type Target } from './authorization-matrix.ts';
@@ -86,6 +87,11 @@ describe('authorization: every route × every role × own / child / other unit',
     if (!reusables.has(f.code)) reusables.set(f.code, maker.reusableRecord(f));
     return reusables.get(f.code)!;
   };
+  /** A new key owned by the unit, and a webhook subscription of it, made by the operator. */
+  const freshKeyOf = async (f: UnitFixture) =>
+    (await apiKeys.createKey(stack.runtime.db, maker.operator, { name: `hooked ${next()}`, unitCodes: [f.code], scopes: ['records:read'] })).key.id;
+  const freshWebhook = async (f: UnitFixture) =>
+    (await createSubscription(stack.runtime.db, maker.operator, { apiKey: await freshKeyOf(f), url: 'https://example.org/hook', events: ['record.archived'] })).id;
   const later = (days: number) => new Date(Date.now() + days * 86400_000).toISOString().slice(0, 10);
   const hold = { reason: 'authorization matrix', reference: 'QĐ 1/2026' };
 
@@ -231,6 +237,14 @@ describe('authorization: every route × every role × own / child / other unit',
     'GET /api/v1/keys': (f) => ({ path: '/api/v1/keys', listed: (body) => body.keys.some((k: any) => k.id === f.keyId) }),
     'POST /api/v1/keys': (f) => ({ method: 'POST', path: '/api/v1/keys', json: { name: `key ${next()}`, units: [f.code], scopes: ['records:read'] } }),
     'POST /api/v1/keys/:id/revoke': (f) => ({ method: 'POST', path: `/api/v1/keys/${f.keyId}/revoke` }),
+    // Each request gets a subscription of a fresh key of the unit (the unit's own key may be revoked by now).
+    'GET /api/v1/webhooks': async (f) => {
+      const id = await freshWebhook(f);
+      return { path: '/api/v1/webhooks', listed: (body) => body.webhooks.some((w: any) => w.id === id) };
+    },
+    'POST /api/v1/webhooks': async (f) => ({ method: 'POST', path: '/api/v1/webhooks', json: { apiKey: await freshKeyOf(f), url: 'https://example.org/hook', events: ['record.archived'] } }),
+    'DELETE /api/v1/webhooks/:id': async (f) => ({ method: 'DELETE', path: `/api/v1/webhooks/${await freshWebhook(f)}` }),
+    'GET /api/v1/webhooks/:id/deliveries': async (f) => ({ path: `/api/v1/webhooks/${await freshWebhook(f)}/deliveries` }),
 
     'GET /api/v1/units/:code/certificates': (f) => ({ path: `/api/v1/units/${f.code}/certificates` }),
     'POST /api/v1/units/:code/certificates': (f) => ({ method: 'POST', path: `/api/v1/units/${f.code}/certificates`, json: { role: 'officer', ...maker.p12 } }),

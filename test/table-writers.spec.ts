@@ -43,6 +43,7 @@ describe('table writers', () => {
       dossier_counters: 'shared/src/repositories/dossiers.repository.ts',
       units: 'shared/src/repositories/units.repository.ts',
       records: 'services/archive-api/src/archive.repository.ts',
+      events: 'shared/src/repositories/events.repository.ts', // the outbox: archive-api and matching append, webhooks dispatch
     };
     for (const [table, file] of Object.entries(owners)) expect(writers.get(table), table).toEqual([file]);
   });

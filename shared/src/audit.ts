@@ -3,7 +3,7 @@ import type { Queryable } from './db.ts';
 export interface AuditEvent {
   actor: string;
   action: string;
-  subjectType: 'batch' | 'file' | 'page' | 'document' | 'dossier' | 'record' | 'unit' | 'catalog' | 'token' | 'certificate' | 'archival-file' | 'fonds' | 'export' | 'user' | 'key' | 'hold' | 'disposition' | 'search' | 'owner';
+  subjectType: 'batch' | 'file' | 'page' | 'document' | 'dossier' | 'record' | 'unit' | 'catalog' | 'token' | 'certificate' | 'archival-file' | 'fonds' | 'export' | 'user' | 'key' | 'hold' | 'disposition' | 'search' | 'owner' | 'webhook';
   subjectId: string;
   /** The unit the subject belongs to: a unit's trail is what its people may be shown. Null for global acts. */
   unitId?: string | null;

@@ -48,6 +48,16 @@ const EnvSchema = z.object({
   /** A worker process whose heartbeat is older than this is dead: the jobs it held are retried at once. */
   WORKER_DEAD_SECONDS: z.coerce.number().int().min(5).default(20),
   QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).default(60),
+  /**
+   * Webhook deliveries (pg-boss retries with backoff): retry k waits DELAY·2^(k-1) to twice that. The defaults, 14
+   * retries from 5 s, keep trying for 23 to 45 hours, so a receiver down for a day still gets every event.
+   */
+  WEBHOOK_RETRY_LIMIT: z.coerce.number().int().min(0).default(14),
+  WEBHOOK_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).default(5),
+  /** How long one delivery waits for the receiver's answer. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** How often the relay looks for new events in the outbox. */
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(50).default(1000),
   INBOX_POLL_MS: z.coerce.number().int().min(100).default(2000),
   /** A file in the inbox is taken only once its size has not changed for this long (scanner still writing). */
   INBOX_SETTLE_MS: z.coerce.number().int().min(0).default(1500),
@@ -149,6 +159,7 @@ export interface Config {
   ocr: { workers: number; recycleAfterPages: number; languages: string[]; reviewConfidence: number };
   queue: { jobTimeoutSeconds: number; maintenanceSeconds: number; deadWorkerSeconds: number };
   inbox: { pollMs: number; settleMs: number };
+  webhooks: { retryLimit: number; retryDelaySeconds: number; timeoutMs: number; pollMs: number };
   limits: { maxUploadBytes: number; maxPagePixels: number };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   /** The metrics server (shared/src/metrics.ts), or null when METRICS_PORT is unset. */
@@ -257,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ocr: { workers: e.OCR_WORKERS, recycleAfterPages: e.OCR_RECYCLE_AFTER_PAGES, languages: e.OCR_LANGUAGES.split('+'), reviewConfidence: e.OCR_REVIEW_CONFIDENCE },
     queue: { jobTimeoutSeconds: e.JOB_TIMEOUT_SECONDS, maintenanceSeconds: e.QUEUE_MAINTENANCE_SECONDS, deadWorkerSeconds: e.WORKER_DEAD_SECONDS },
     inbox: { pollMs: e.INBOX_POLL_MS, settleMs: e.INBOX_SETTLE_MS },
+    webhooks: { retryLimit: e.WEBHOOK_RETRY_LIMIT, retryDelaySeconds: e.WEBHOOK_RETRY_DELAY_SECONDS, timeoutMs: e.WEBHOOK_TIMEOUT_MS, pollMs: e.WEBHOOK_POLL_MS },
     limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxPagePixels: e.MAX_PAGE_PIXELS },
     logLevel: e.LOG_LEVEL,
     metrics: e.METRICS_PORT === undefined ? null : { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN },

@@ -24,3 +24,5 @@ export type { DocumentStatus, NewDocument } from './repositories/documents.repos
 export * as batchRepository from './repositories/batches.repository.ts';
 export * as dossierRepository from './repositories/dossiers.repository.ts';
 export * as unitRepository from './repositories/units.repository.ts';
+export * as eventRepository from './repositories/events.repository.ts';
+export { eventTypes, type EventType, type StoredEvent } from './repositories/events.repository.ts';

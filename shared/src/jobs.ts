@@ -11,6 +11,9 @@ import { z } from 'zod';
  * fixity.run (cron FIXITY_CRON, or a request): re-reads record objects; each slice queues the next of its run.
  * record.extend (cron LTV_CRON, only with a TSA): the tick picks the records long-term validation is due for and
  * sends record.extend per record, which writes the record's next object version (B-LTA, or a renewed time-stamp).
+ * webhook.deliver (per delivery: one event to one subscription): the webhooks relay sends it in the transaction that
+ * makes the delivery from an event of the outbox (`events`); it delivers the subscription's pending events of the
+ * same dossier in order, so an earlier one that fails holds the later ones back. Its own retry limit and backoff.
  * Every handler is idempotent: a job may run again after a crash or an expiry, and must not archive twice.
  */
 export const jobPayloads = {
@@ -31,6 +34,7 @@ export const jobPayloads = {
   'fixity.run': z.object({ runId: z.string().uuid().optional() }),
   /** No record id: the cron tick (find the records due and send one job each). */
   'record.extend': z.object({ recordId: z.string().uuid().optional() }),
+  'webhook.deliver': z.object({ deliveryId: z.string().uuid() }),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;

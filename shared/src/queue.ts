@@ -20,6 +20,8 @@ export interface QueueOptions {
   deadWorkerSeconds?: number;
   /** Attempts after the first, and the base of the growing delay between them (tests shorten them). */
   retry?: { limit: number; delaySeconds: number };
+  /** A job kind's own retries (webhook deliveries keep trying for hours), instead of `retry`. */
+  retryOf?: Partial<Record<JobName, { limit: number; delaySeconds: number }>>;
 }
 
 export interface SendOptions {
@@ -86,8 +88,8 @@ export class Queue {
       else log.error({ err: err.message, code: err.code }, 'queue error');
     });
     await boss.start();
-    const retry = options.retry ?? { limit: 5, delaySeconds: 2 };
     for (const name of jobNames) {
+      const retry = options.retryOf?.[name] ?? options.retry ?? { limit: 5, delaySeconds: 2 };
       // The dead-letter queue first: a queue may only name an existing one.
       const dead = { name: deadLetterOf(name), retryLimit: retry.limit, retryDelay: retry.delaySeconds, retryBackoff: true, expireInSeconds: options.jobTimeoutSeconds };
       const settings = { ...dead, name, deadLetter: deadLetterOf(name) };
@@ -117,14 +119,16 @@ export class Queue {
    * no job kind silently piles up. Expected failures are recorded by the handler itself and complete the job;
    * thrown errors are retried. Jobs a dead process held are put back first.
    */
-  async work(handlers: JobHandlers, concurrency: Partial<Record<JobName, number>>, log: Logger): Promise<void> {
-    const missing = jobNames.filter((n) => !handlers[n]);
+  async work(handlers: JobHandlers, concurrency: Partial<Record<JobName, number>>, log: Logger, options: { only?: readonly JobName[] } = {}): Promise<void> {
+    // `only`: a process that works some job kinds (a test's webhook deliveries without the OCR pipeline).
+    const worked = options.only ?? jobNames;
+    const missing = worked.filter((n) => !handlers[n]);
     if (missing.length) throw new Error(`no handler for job(s): ${missing.join(', ')}`);
 
     const registry = (this.registry = new WorkerRegistry(this.db));
     await registry.beat();
     if (this.options.soleWorker) {
-      const queues = jobNames.flatMap((n) => [n, deadLetterOf(n)]);
+      const queues = worked.flatMap((n) => [n, deadLetterOf(n)]);
       const resumed = await this.retryNow((tx) => lockActiveJobs(tx, queues), 'the process running it stopped (power cut or kill)');
       if (resumed.length) log.warn({ jobs: resumed.length }, 'jobs left active by a stopped process are retried');
     }
@@ -135,11 +139,11 @@ export class Queue {
     }, beatEvery);
     this.heartbeat.unref();
 
-    const options = { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true } as const;
-    for (const name of jobNames) {
+    const workOptions = { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true } as const;
+    for (const name of worked) {
       const handler = handlers[name] as JobHandler<JobName>;
       for (let i = 0; i < (concurrency[name] ?? 1); i++) {
-        await this.boss.work(name, options, async ([job]) => inJobContext(job.data, async () => {
+        await this.boss.work(name, workOptions, async ([job]) => inJobContext(job.data, async () => {
           // Each line carries the job; the request id comes from the context (createLogger's mixin), also into the
           // lines the handler's own modules log and into the jobs it sends.
           const jobLog = log.child({ job: name, jobId: job.id });
@@ -162,7 +166,7 @@ export class Queue {
         }));
       }
       // Give-ups are rare and not urgent: their queues are polled less often.
-      await this.boss.work(deadLetterOf(name), { ...options, pollingIntervalSeconds: 2 }, async ([job]) => inJobContext(job.data, async () => {
+      await this.boss.work(deadLetterOf(name), { ...workOptions, pollingIntervalSeconds: 2 }, async ([job]) => inJobContext(job.data, async () => {
         const jobLog = log.child({ job: name, jobId: job.id });
         const parsed = jobPayloadOrNull(name, job.data);
         if (!parsed) return void jobLog.error({ data: job.data }, 'dead job with an unreadable payload');

@@ -21,6 +21,7 @@ import { reuseRoutes, type ReuseSettings } from './reuse.routes.ts';
 import { oidcRoutes } from './oidc.routes.ts';
 import { sessionRoutes } from './session.routes.ts';
 import { holdRoutes } from './holds.routes.ts';
+import { webhookRoutes } from './webhooks.routes.ts';
 import { dispositionRoutes } from './disposition.routes.ts';
 import { searchRoutes } from './search.routes.ts';
 import { reportRoutes } from './reports.routes.ts';
@@ -89,6 +90,7 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(dispositionRoutes(deps));
   api.use(fixityRoutes(deps));
   api.use(reportRoutes(deps));
+  api.use(webhookRoutes(deps));
   if (deps.signing) api.use(certificateRoutes({ db: deps.db, signing: deps.signing }));
   if (deps.signing) api.use(reuseRoutes({ db: deps.db, store: deps.store, signing: deps.signing, reuse: deps.reuse })); // signature statuses need the trust anchors
   app.use('/api/v1', api);

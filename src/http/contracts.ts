@@ -21,6 +21,7 @@ import { reuseContract } from './reuse.contract.ts';
 import { reportContract } from './reports.contract.ts';
 import { searchContract } from './search.contract.ts';
 import { systemContract } from './system.contract.ts';
+import { webhookContract } from './webhooks.contract.ts';
 
 /** The document's groups, one per router, in the order the docs page shows them. */
 export const tags: Record<string, string> = {
@@ -39,6 +40,7 @@ export const tags: Record<string, string> = {
   reports: 'Reports for inspectors: the digitization rate per unit and period, against its target',
   certificates: 'Units\' signing certificates',
   accounts: 'Units, people and their roles, and the API keys of other systems',
+  webhooks: 'Events for other systems: webhook subscriptions of their keys, signed deliveries (Standard Webhooks) and the delivery log',
   session: 'Signing in and out, and who is calling',
   oidc: 'Sign-in through a central sign-on (OpenID Connect), when configured',
   system: 'Health, readiness, and this description',
@@ -62,5 +64,6 @@ export const contracts: readonly RouteContract[] = [
   ...reportContract,
   ...sessionContract,
   ...accountContract,
+  ...webhookContract,
   ...oidcContract,
 ];

@@ -25,6 +25,8 @@ export interface TestStackOptions {
   captureLogs?: boolean;
   /** false: no pipeline workers (no OCR engine to start), for tests of what happens before them. Default true. */
   workers?: boolean;
+  /** With `workers: false`: still run the webhook relay and deliveries (no OCR engine needed). */
+  webhooks?: boolean;
 }
 
 /** The real thing, in this process: embedded PostgreSQL and S3, workers, API and hot folder, in a fresh data folder. */
@@ -34,7 +36,7 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
   const logLines: string[] = [];
   // pino writes one JSON line per write() to a plain { write } destination.
   const log = options.captureLogs ? createLogger(config.logLevel, 'sohoa', { write: (line: string) => void logLines.push(line) }) : createLogger(config.logLevel);
-  const runtime = await startRuntime(config, log, { http: true, workers: options.workers ?? true, inbox: true });
+  const runtime = await startRuntime(config, log, { http: true, workers: options.workers ?? true, inbox: true, webhooks: options.webhooks });
   await runtime.firstStart();
   const credentials = (await readCredentials(path.join(dataDir, 'credentials.json')))!;
   return {

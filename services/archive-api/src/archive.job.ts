@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { documentRepository, recordAudit, recordKey, UnsafeObjectKey, withTransaction, type Db, type JobHandler, type ObjectStore } from '@sohoa/shared';
+import { documentRepository, eventRepository, recordAudit, recordKey, UnsafeObjectKey, withTransaction, type Db, type JobHandler, type ObjectStore, type Queryable } from '@sohoa/shared';
 import * as repo from './archive.repository.ts';
 import { recordArchived } from './archival-file.service.ts';
 import { objectMetadata, recordMetadata } from './record-metadata.ts';
@@ -55,7 +55,10 @@ export function archiveRecordJob(deps: ArchiveJobDeps): JobHandler<'record.archi
         // The search vector is a generated column, written with the row; the words for OCR slips go with it.
         if (created) await addRecordWords(tx, [doc.record_id]);
         await documentRepository.markArchived(tx, documentId);
-        if (created) await recordAudit(tx, { actor: 'system', action: 'record.archived', subjectType: 'record', subjectId: doc.record_id, detail: { objectKey, sha256 } });
+        if (created) {
+          await recordAudit(tx, { actor: 'system', action: 'record.archived', subjectType: 'record', subjectId: doc.record_id, detail: { objectKey, sha256 } });
+          await recordEvents(tx, doc, archivedAt);
+        }
         // An issued result ends the dossier's work: it becomes an archival file. A record of a dossier already filed joins it.
         await recordArchived(tx, { dossierId: doc.dossier_id, isResult: doc.component_kind === 'result', at: new Date() });
         const [held] = await repo.refreshLegalHold(tx, { recordIds: [doc.record_id] });
@@ -67,4 +70,23 @@ export function archiveRecordJob(deps: ArchiveJobDeps): JobHandler<'record.archi
       await documentRepository.markFailed(deps.db, documentId, 'signed', `archiving failed: ${error}`);
     },
   };
+}
+
+/**
+ * Other systems hear of it (the webhooks outbox, in the archiving transaction): the record archived, and the dossier
+ * completed once every required component of its procedure has a record. The completeness check runs under the
+ * dossier's event lock, after every earlier commit of the dossier: two records archived at once cannot both miss it.
+ */
+async function recordEvents(tx: Queryable, doc: repo.DocumentToArchive, archivedAt: Date): Promise<void> {
+  await eventRepository.appendEvent(tx, {
+    type: 'record.archived', unitId: doc.unit_id, dossierId: doc.dossier_id, recordId: doc.record_id,
+    data: { procedure: doc.procedure_code, component: doc.component_code, pages: doc.page_ids.length, archivedAt: archivedAt.toISOString() },
+  });
+  const required = await repo.requiredComponentsOnFile(tx, doc.dossier_id);
+  if (!required.length || required.some((c) => !c.onFile)) return;
+  if (await eventRepository.hasDossierEvent(tx, doc.dossier_id, 'dossier.completed')) return;
+  await eventRepository.appendEvent(tx, {
+    type: 'dossier.completed', unitId: doc.unit_id, dossierId: doc.dossier_id,
+    data: { procedure: doc.procedure_code, components: required.map((c) => c.code) },
+  });
 }

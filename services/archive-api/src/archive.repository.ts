@@ -34,6 +34,18 @@ export async function documentToArchive(db: Queryable, id: string): Promise<Docu
   return rows[0] ?? null;
 }
 
+/** The required components of the dossier's procedure, each with whether a record of the dossier is filed under it. */
+export async function requiredComponentsOnFile(db: Queryable, dossierId: string): Promise<{ code: string; onFile: boolean }[]> {
+  const { rows } = await db.query<{ code: string; onFile: boolean }>(
+    `SELECT c.code, EXISTS (SELECT 1 FROM records r JOIN documents doc ON doc.id = r.document_id
+                            WHERE r.dossier_id = d.id AND doc.component_code = c.code AND r.disposed_at IS NULL) AS "onFile"
+     FROM dossiers d JOIN components c ON c.catalog_version_id = d.catalog_version_id AND c.procedure_code = d.procedure_code
+     WHERE d.id = $1 AND c.required AND c.kind = 'component' ORDER BY c.position`,
+    [dossierId],
+  );
+  return rows;
+}
+
 export async function pageTexts(db: Queryable, pageIds: string[]): Promise<string[]> {
   const { rows } = await db.query<{ text: string | null }>('SELECT text FROM pages WHERE id = ANY($1) ORDER BY array_position($1, id)', [pageIds]);
   return rows.map((r) => r.text ?? '');

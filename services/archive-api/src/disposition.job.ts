@@ -6,7 +6,7 @@
  * record whose id is the list's (a rerun finds it instead of making a second).
  */
 import { createHash } from 'node:crypto';
-import { objectKey, recordAudit, withTransaction, type Db, type JobHandler, type ObjectStore, type Queryable } from '@sohoa/shared';
+import { eventRepository, objectKey, recordAudit, withTransaction, type Db, type JobHandler, type ObjectStore, type Queryable } from '@sohoa/shared';
 import { signAsUnit } from '@sohoa/signer/jobs';
 import type { KeyTransports } from '@sohoa/signer';
 import * as records from './archive.repository.ts';
@@ -59,6 +59,7 @@ async function disposeItem(deps: DispositionJobDeps, list: repo.ListRow, recordI
       size: Number(record.size), metadata: record.metadata, listId: list.id, proposedBy: list.proposed_by, approvedBy: list.decided_by!, approvedAt: list.decided_at!,
     });
     await records.markDisposed(tx, recordId);
+    await eventRepository.appendEvent(tx, { type: 'record.disposed', unitId: record.unit_id, dossierId: record.dossier_id, recordId, data: { list: list.id } });
     await repo.itemOutcome(tx, list.id, recordId, 'disposed');
     await recordAudit(tx, { actor: 'system', action: 'record.disposed', subjectType: 'record', subjectId: recordId, detail: { list: list.id, sha256: record.sha256, keys, versions, approvedBy: list.decided_by } });
     return 'disposed';

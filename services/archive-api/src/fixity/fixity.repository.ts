@@ -42,12 +42,13 @@ export async function listRuns(db: Queryable, o: { unitIds: string[] | null; lim
 
 export interface RecordToCheck { id: string; unitId: string; unitCode: string; objectKey: string; sha256: string; size: number }
 
-/** The next records of a run after its cursor, in id order. */
+/** The next records of a run after its cursor, in id order (records not disposed of). */
 export async function recordsAfter(db: Queryable, o: { unitIds: string[] | null; after: string | null; limit: number }): Promise<RecordToCheck[]> {
   const { rows } = await db.query<RecordToCheck>(
     `SELECT r.id, r.unit_id AS "unitId", u.code AS "unitCode", r.object_key AS "objectKey", r.sha256, r.size::float8 AS size
      FROM records r JOIN units u ON u.id = r.unit_id
      WHERE ($1::uuid[] IS NULL OR r.unit_id = ANY($1)) AND ($2::uuid IS NULL OR r.id > $2)
+       AND r.disposed_at IS NULL -- a disposed record's objects are gone on purpose: its tombstone keeps the SHA-256
      ORDER BY r.id LIMIT $3`,
     [o.unitIds, o.after, o.limit],
   );

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { metrics, recordAudit, withTransaction, type Db, type ObjectStore } from '@sohoa/shared';
+import { eventRepository, metrics, recordAudit, withTransaction, type Db, type ObjectStore } from '@sohoa/shared';
 import { fixityResult, throttleWaitMs, type ObjectReading, type SignatureFinding, type ThrottleLimits } from './fixity-core.ts';
 import * as repo from './fixity.repository.ts';
 
@@ -119,6 +119,7 @@ async function workSlice(deps: FixityDeps, runId: string, options: SliceOptions)
             actor: options.actor ?? 'system', action: 'fixity.failed', subjectType: 'record', subjectId: record.id,
             detail: { run: runId, unit: record.unitCode, objectKey: record.objectKey, status: result.status, ...result.detail },
           });
+          await eventRepository.appendEvent(tx, { type: 'fixity.failed', unitId: record.unitId, recordId: record.id, data: { run: runId, status: result.status } });
         }
         return saved && result.status !== 'intact';
       });

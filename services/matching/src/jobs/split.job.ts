@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { batchReadyToSplit, batchRepository, documentRepository, dossierRepository, metrics, recordAudit, withTransaction, type Db, type JobHandler, type NewDocument, type Queryable, type Queue } from '@sohoa/shared';
+import { batchReadyToSplit, batchRepository, documentRepository, dossierRepository, eventRepository, metrics, recordAudit, withTransaction, type Db, type JobHandler, type NewDocument, type Queryable, type Queue } from '@sohoa/shared';
 import { documentsFromPages, dossierCodeOf, type DossierCodeInfo, type PageText } from '../index.ts';
 import * as repo from './split.repository.ts';
 
@@ -55,6 +55,11 @@ export function splitBatchJob(deps: SplitJobDeps): JobHandler<'batch.split'> {
           detail: { documents: documents.length, review: documents.filter((d) => d.needsReview).length, blank: split.blankPageIds.length, separators: split.separatorPageIds.length, dossierFromCode: split.dossier?.dossierCode ?? null },
         });
         for (const d of documents) if (!d.needsReview) await deps.queue.send('document.build', { documentId: d.id }, { tx });
+        const review = documents.filter((d) => d.needsReview).length;
+        if (review) {
+          // Other systems hear of it (webhooks outbox): the dossier waits for a clerk.
+          await eventRepository.appendEvent(tx, { type: 'dossier.needs-review', unitId: batch.unit_id, dossierId: dossier.id, data: { batch: batchId, documents: review } });
+        }
         return documents;
       });
       if (!created) return { status: 'skipped', reason: 'another worker split the batch' };
