@@ -6,7 +6,7 @@
  * in order. A delivery is marked delivered under the lock, so no event is sent again after a 2xx; an attempt whose
  * answer was lost is repeated with the same `webhook-id`, which the receiver uses to ignore the repeat.
  */
-import type { Db, JobHandler } from '@sohoa/shared';
+import { metrics, type Db, type JobHandler } from '@sohoa/shared';
 import * as repo from './webhooks.repository.ts';
 import { sendMessage } from './sender.ts';
 
@@ -37,6 +37,7 @@ export function deliverWebhookJob(deps: DeliverJobDeps): JobHandler<'webhook.del
           const attempt = await sendMessage(next.url, next.secret, next, deps.settings.timeoutMs);
           await repo.recordAttempt(deps.db, next.id, attempt);
           if (!attempt.ok) {
+            metrics.webhookFailures.inc();
             const mine = (await repo.deliveryState(deps.db, deliveryId))!;
             if (mine.status !== 'pending') return { status: 'done' } as const; // a later event failed: its own job retries it
             throw new Error(next.id === deliveryId ? attempt.error! : `held back behind ${next.webhookId} of the same dossier: ${attempt.error}`);
