@@ -2,15 +2,17 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchReadyToSplit, createDb, importCatalog, migrate, type Db } from '@sohoa/shared';
+import { randomUUID } from 'node:crypto';
+import { batchReadyToSplit, createDb, documentRepository, importCatalog, migrate, type Db, type NewDocument } from '@sohoa/shared';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@sohoa/embedded';
 import { repoRoot } from './helpers/stack.ts';
 
 /**
- * Issue 8 on the real PostgreSQL (no OCR, no object store): importCatalog is one transaction, and what the
- * batch-readiness check and the batch's page lookups read is indexed.
+ * Repositories on the real PostgreSQL, no OCR and no object store (the middle tier of issue 8): importCatalog is
+ * one transaction, documents move only by their named transitions (a stale build or a rerun changes nothing), and
+ * what the batch-readiness check and a batch's page lookups read is indexed.
  */
-describe('the catalog import and the batch indexes', () => {
+describe('repositories: the catalog import, document transitions, batch indexes', () => {
   let root: string;
   let pg: EmbeddedPostgresHandle;
   let db: Db;
@@ -78,5 +80,40 @@ describe('the catalog import and the batch indexes', () => {
     const pagesOfBatch = await plan('SELECT id FROM pages WHERE batch_id = $1');
     expect(pagesOfBatch).toContain('"Index Name":"pages_batch_status"');
     expect(pagesOfBatch).not.toContain('"Node Type":"Seq Scan"');
+  });
+  it('moves a document only by its named transitions: a build of an edited revision is refused, a rerun changes nothing', async () => {
+    const { rows: [unit] } = await db.query(`INSERT INTO units (code, name) VALUES ('000.00.00.H01', 'UBND xã Thử') RETURNING id`);
+    const { rows: [version] } = await db.query(`INSERT INTO catalog_versions (source_sha256, document) VALUES ('documents-test', '{}') RETURNING id`);
+    const { rows: [dossier] } = await db.query(`INSERT INTO dossiers (code, unit_id, catalog_version_id) VALUES ('D-REPO', $1, $2) RETURNING id`, [unit.id, version.id]);
+    const { rows: [batch] } = await db.query(`INSERT INTO batches (unit_id, dossier_id, source, created_by) VALUES ($1, $2, 'upload', 'test') RETURNING id`, [unit.id, dossier.id]);
+    const newDocument = (position: number): NewDocument => ({
+      id: randomUUID(), batchId: batch.id, dossierId: dossier.id, position, kind: 'document', pageIds: [randomUUID()], blankPageIds: [],
+      procedureCode: 'KS', componentCode: 'KS-TK', title: null, confidence: 0.9, runnerUp: null, explanation: [], fields: {}, needsReview: false, confirmedBy: null,
+    });
+    const state = async (id: string) =>
+      (await db.query<{ status: string; revision: number; pdf_key: string | null; error: string | null }>('SELECT status, revision, pdf_key, error FROM documents WHERE id = $1', [id])).rows[0]!;
+    const [a, b, c] = [newDocument(0), newDocument(1), newDocument(2)];
+    for (const d of [a, b, c]) await documentRepository.createFromSplit(db, d);
+    const read = await state(a.id);
+    expect(read.status).toBe('matched');
+
+    await documentRepository.edited(db, a.id, 'matched'); // the clerk reorders while the build of what was read runs
+    expect(await documentRepository.markBuilt(db, a.id, read.revision, 'stale.pdf')).toBe(false);
+    expect(await state(a.id)).toMatchObject({ status: 'matched', revision: read.revision + 1, pdf_key: null });
+    expect(await documentRepository.markBuilt(db, a.id, read.revision + 1, 'a.pdf')).toBe(true);
+    expect(await documentRepository.markBuilt(db, a.id, read.revision + 1, 'again.pdf')).toBe(false); // a rerun
+    expect(await documentRepository.markArchived(db, a.id)).toBe(false); // not signed yet
+    expect(await documentRepository.markSigned(db, a.id, 'a.signed.pdf')).toBe(true);
+    expect(await documentRepository.markSigned(db, a.id, 'again.signed.pdf')).toBe(false);
+    expect(await documentRepository.markFailed(db, a.id, 'built', 'too late')).toBe(false); // the signer no longer holds it
+    expect(await documentRepository.markArchived(db, a.id)).toBe(true);
+    expect(await state(a.id)).toMatchObject({ status: 'archived', pdf_key: 'a.pdf', error: null });
+
+    const merged = await state(b.id);
+    await documentRepository.merge(db, c.id, [...c.pageIds, ...b.pageIds], b.id);
+    expect(await state(b.id)).toMatchObject({ status: 'merged', revision: merged.revision + 1 });
+    expect(await documentRepository.markBuilt(db, b.id, merged.revision, 'b.pdf')).toBe(false); // a build queued before the merge
+    expect(await documentRepository.markFailed(db, c.id, 'matched', 'the page images are gone')).toBe(true);
+    expect(await state(c.id)).toMatchObject({ status: 'failed', error: 'the page images are gone' });
   });
 });
