@@ -57,6 +57,18 @@ describe('the job queue', () => {
       },
     };
   };
+  /** A unit, a dossier and a batch of one two-page file already split into pages, written straight into `db`. */
+  const seedBatch = async (db: Db, o: { split: boolean }) => {
+    const { rows: [unit] } = await db.query(`INSERT INTO units (code, name) VALUES ('000.00.00.H00', 'UBND phường Mẫu') RETURNING id`);
+    const { rows: [version] } = await db.query(`INSERT INTO catalog_versions (source_sha256, document) VALUES ('x', '{}') RETURNING id`);
+    const { rows: [dossier] } = await db.query(`INSERT INTO dossiers (code, unit_id, catalog_version_id) VALUES ('D1', $1, $2) RETURNING id`, [unit.id, version.id]);
+    const { rows: [batch] } = await db.query(
+      `INSERT INTO batches (unit_id, dossier_id, source, created_by, split_at) VALUES ($1, $2, 'upload', 'test', CASE WHEN $3 THEN now() END) RETURNING id`,
+      [unit.id, dossier.id, o.split]);
+    const { rows: [file] } = await db.query(
+      `INSERT INTO batch_files (batch_id, position, name, size, sha256, object_key, status, page_count) VALUES ($1, 0, 'a.tif', 1, 'x', 'k', 'split', 2) RETURNING id`, [batch.id]);
+    return { unit, dossier, batch, file };
+  };
   const jobState = async (db: Db, name: string) =>
     (await db.query<{ state: string; output: any }>(`SELECT state, output FROM pgboss.job WHERE name = $1`, [name])).rows;
 
@@ -174,12 +186,7 @@ describe('the job queue', () => {
   it('marks a page that failed for good failed with the reason, and lets its batch be split without it', async () => {
     const { url, db } = await freshDatabase();
     const queue = await startQueue({ databaseUrl: url, jobTimeoutSeconds: 60, maintenanceSeconds: 60, retry: { limit: 0, delaySeconds: 0 } });
-    const { rows: [unit] } = await db.query(`INSERT INTO units (code, name) VALUES ('000.00.00.H00', 'UBND phường Mẫu') RETURNING id`);
-    const { rows: [version] } = await db.query(`INSERT INTO catalog_versions (source_sha256, document) VALUES ('x', '{}') RETURNING id`);
-    const { rows: [dossier] } = await db.query(`INSERT INTO dossiers (code, unit_id, catalog_version_id) VALUES ('D1', $1, $2) RETURNING id`, [unit.id, version.id]);
-    const { rows: [batch] } = await db.query(`INSERT INTO batches (unit_id, dossier_id, source, created_by) VALUES ($1, $2, 'upload', 'test') RETURNING id`, [unit.id, dossier.id]);
-    const { rows: [file] } = await db.query(
-      `INSERT INTO batch_files (batch_id, position, name, size, sha256, object_key, status, page_count) VALUES ($1, 0, 'a.tif', 1, 'x', 'k', 'split', 2) RETURNING id`, [batch.id]);
+    const { batch, file } = await seedBatch(db, { split: false });
     const { rows: pages } = await db.query(
       `INSERT INTO pages (file_id, batch_id, page_index, source_key, status) VALUES ($1, $2, 0, 'k0', 'done'), ($1, $2, 1, 'k1', 'pending') RETURNING id, status`, [file.id, batch.id]);
     const unreadable = pages.find((p) => p.status === 'pending')!.id;
@@ -199,13 +206,7 @@ describe('the job queue', () => {
   it('marks a document whose signing failed for good failed with the reason, and the batch ends done with it listed', async () => {
     const { url, db } = await freshDatabase();
     const queue = await startQueue({ databaseUrl: url, jobTimeoutSeconds: 60, maintenanceSeconds: 60, retry: { limit: 1, delaySeconds: 0 } });
-    const { rows: [unit] } = await db.query(`INSERT INTO units (code, name) VALUES ('000.00.00.H00', 'UBND phường Mẫu') RETURNING id`);
-    const { rows: [version] } = await db.query(`INSERT INTO catalog_versions (source_sha256, document) VALUES ('x', '{}') RETURNING id`);
-    const { rows: [dossier] } = await db.query(`INSERT INTO dossiers (code, unit_id, catalog_version_id) VALUES ('D1', $1, $2) RETURNING id`, [unit.id, version.id]);
-    const { rows: [batch] } = await db.query(
-      `INSERT INTO batches (unit_id, dossier_id, source, created_by, split_at) VALUES ($1, $2, 'upload', 'test', now()) RETURNING id`, [unit.id, dossier.id]);
-    const { rows: [file] } = await db.query(
-      `INSERT INTO batch_files (batch_id, position, name, size, sha256, object_key, status, page_count) VALUES ($1, 0, 'a.tif', 1, 'x', 'k', 'split', 2) RETURNING id`, [batch.id]);
+    const { unit, dossier, batch, file } = await seedBatch(db, { split: true });
     const { rows: pages } = await db.query(
       `INSERT INTO pages (file_id, batch_id, page_index, source_key, status) VALUES ($1, $2, 0, 'k0', 'done'), ($1, $2, 1, 'k1', 'done') RETURNING id`, [file.id, batch.id]);
     const { rows: [archived, waiting] } = await db.query(
