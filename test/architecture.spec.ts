@@ -143,3 +143,15 @@ describe('imports follow the flow', () => {
     expect(file('src/a.ts', "import { splitBatchJob } from '@sohoa/matching/jobs';")).toEqual([]);
   });
 });
+
+describe('one decision, one place', () => {
+  it('cuts a batch into documents with documentsFromPages alone: in the split job, sohoa match and bench:match', () => {
+    const callers = ['services/matching/src/jobs/split.job.ts', 'src/commands/match.ts', 'bench/match/run.ts'];
+    for (const file of callers) expect(readFileSync(join(ROOT, file), 'utf8'), file).toMatch(/\bdocumentsFromPages\(/);
+    // Outside @sohoa/matching nobody splits or matches a batch on its own (the clerk's re-match is matching's own service).
+    const outside = [...readdirSync(join(ROOT, 'services')).filter((s) => s !== 'matching').map((s) => `services/${s}/src`), 'src', 'bench', 'shared/src']
+      .flatMap(sourceFiles)
+      .filter((path) => /\b(splitBatch|matchDocument)\(/.test(readFileSync(join(ROOT, path), 'utf8')));
+    expect(outside).toEqual([]);
+  });
+});

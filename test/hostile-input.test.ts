@@ -105,6 +105,13 @@ describe('hostile input at the HTTP edge and the hot folder', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     await expectRefused(await postJson('/api/v1/catalog', '{"version": 1, "procedures": [{"code": "../x", "name": "n", "components": [{"code": "A", "name": "a", "retention": "permanent"}]}]}'), 'invalid-catalog');
     await expectRefused(await postJson('/api/v1/catalog', '{"version": 1,'), 'invalid-json');
+    // A procedure listed twice passed validation and broke the import half-way (500): now refused by name, nothing stored.
+    const versions = async () => (await stack.runtime.db.query('SELECT count(*)::int AS n FROM catalog_versions')).rows[0].n;
+    const before = await versions();
+    const procedure = { code: 'ZZ', name: 'Thủ tục', components: [{ code: 'ZZ-A', name: 'Tờ khai', retention: 'permanent' }] };
+    const twice = await expectRefused(await postJson('/api/v1/catalog', JSON.stringify({ version: 9, procedures: [procedure, procedure] })), 'invalid-catalog');
+    expect(twice.error.fields).toEqual([{ field: 'procedures.1.code', message: 'procedure ZZ is listed twice' }]);
+    expect(await versions()).toBe(before);
     expect((await fetch(`${stack.url}/healthz`)).status).toBe(200);
   });
 

@@ -7,6 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, createLogger, migrate, Queue, withTransaction, type Db, type QueueOptions } from '@sohoa/shared';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@sohoa/embedded';
 import { ocrPageJob } from '@sohoa/ocr/jobs';
+import { signDocumentJob } from '@sohoa/signer/jobs';
+import { loadBatchView } from '../src/http/batch-status.ts';
 import { recordingHandlers } from './helpers/queue-harness.ts';
 import { waitFor } from './helpers/stack.ts';
 
@@ -54,6 +56,18 @@ describe('the job queue', () => {
         if (proc.exitCode === null && proc.signalCode === null) await new Promise((r) => proc.once('exit', r));
       },
     };
+  };
+  /** A unit, a dossier and a batch of one two-page file already split into pages, written straight into `db`. */
+  const seedBatch = async (db: Db, o: { split: boolean }) => {
+    const { rows: [unit] } = await db.query(`INSERT INTO units (code, name) VALUES ('000.00.00.H00', 'UBND phường Mẫu') RETURNING id`);
+    const { rows: [version] } = await db.query(`INSERT INTO catalog_versions (source_sha256, document) VALUES ('x', '{}') RETURNING id`);
+    const { rows: [dossier] } = await db.query(`INSERT INTO dossiers (code, unit_id, catalog_version_id) VALUES ('D1', $1, $2) RETURNING id`, [unit.id, version.id]);
+    const { rows: [batch] } = await db.query(
+      `INSERT INTO batches (unit_id, dossier_id, source, created_by, split_at) VALUES ($1, $2, 'upload', 'test', CASE WHEN $3 THEN now() END) RETURNING id`,
+      [unit.id, dossier.id, o.split]);
+    const { rows: [file] } = await db.query(
+      `INSERT INTO batch_files (batch_id, position, name, size, sha256, object_key, status, page_count) VALUES ($1, 0, 'a.tif', 1, 'x', 'k', 'split', 2) RETURNING id`, [batch.id]);
+    return { unit, dossier, batch, file };
   };
   const jobState = async (db: Db, name: string) =>
     (await db.query<{ state: string; output: any }>(`SELECT state, output FROM pgboss.job WHERE name = $1`, [name])).rows;
@@ -172,12 +186,7 @@ describe('the job queue', () => {
   it('marks a page that failed for good failed with the reason, and lets its batch be split without it', async () => {
     const { url, db } = await freshDatabase();
     const queue = await startQueue({ databaseUrl: url, jobTimeoutSeconds: 60, maintenanceSeconds: 60, retry: { limit: 0, delaySeconds: 0 } });
-    const { rows: [unit] } = await db.query(`INSERT INTO units (code, name) VALUES ('000.00.00.H00', 'UBND phường Mẫu') RETURNING id`);
-    const { rows: [version] } = await db.query(`INSERT INTO catalog_versions (source_sha256, document) VALUES ('x', '{}') RETURNING id`);
-    const { rows: [dossier] } = await db.query(`INSERT INTO dossiers (code, unit_id, catalog_version_id) VALUES ('D1', $1, $2) RETURNING id`, [unit.id, version.id]);
-    const { rows: [batch] } = await db.query(`INSERT INTO batches (unit_id, dossier_id, source, created_by) VALUES ($1, $2, 'upload', 'test') RETURNING id`, [unit.id, dossier.id]);
-    const { rows: [file] } = await db.query(
-      `INSERT INTO batch_files (batch_id, position, name, size, sha256, object_key, status, page_count) VALUES ($1, 0, 'a.tif', 1, 'x', 'k', 'split', 2) RETURNING id`, [batch.id]);
+    const { batch, file } = await seedBatch(db, { split: false });
     const { rows: pages } = await db.query(
       `INSERT INTO pages (file_id, batch_id, page_index, source_key, status) VALUES ($1, $2, 0, 'k0', 'done'), ($1, $2, 1, 'k1', 'pending') RETURNING id, status`, [file.id, batch.id]);
     const unreadable = pages.find((p) => p.status === 'pending')!.id;
@@ -193,5 +202,34 @@ describe('the job queue', () => {
     expect(runs.filter((r) => r.job === 'batch.split')).toEqual([{ job: 'batch.split', payload: { batchId: batch.id } }]);
     const { rows: [page] } = await db.query(`SELECT status, error FROM pages WHERE id = $1`, [unreadable]);
     expect(page).toEqual({ status: 'failed', error: 'OCR failed: the recognizer ran out of memory' });
+  });
+  it('marks a document whose signing failed for good failed with the reason, and the batch ends done with it listed', async () => {
+    const { url, db } = await freshDatabase();
+    const queue = await startQueue({ databaseUrl: url, jobTimeoutSeconds: 60, maintenanceSeconds: 60, retry: { limit: 1, delaySeconds: 0 } });
+    const { unit, dossier, batch, file } = await seedBatch(db, { split: true });
+    const { rows: pages } = await db.query(
+      `INSERT INTO pages (file_id, batch_id, page_index, source_key, status) VALUES ($1, $2, 0, 'k0', 'done'), ($1, $2, 1, 'k1', 'done') RETURNING id`, [file.id, batch.id]);
+    const { rows: [archived, waiting] } = await db.query(
+      `INSERT INTO documents (batch_id, dossier_id, page_ids, status, pdf_key, position)
+       VALUES ($1, $2, ARRAY[$3::uuid], 'archived', 'p0', 0), ($1, $2, ARRAY[$4::uuid], 'built', 'p1', 1) RETURNING id, record_id`,
+      [batch.id, dossier.id, pages[0].id, pages[1].id]);
+    await db.query(
+      `INSERT INTO records (id, document_id, dossier_id, unit_id, bucket, object_key, sha256, size, page_count, metadata, text, permanent, retention_from)
+       VALUES ($1, $2, $3, $4, 'sohoa', 'records/r.pdf', 'x', 1, 1, '{}', '', true, current_date)`, [archived.record_id, archived.id, dossier.id, unit.id]);
+    expect((await loadBatchView(db, batch.id, null))!.status).toBe('processing'); // a document is on its way
+
+    // The real give-up of document.sign (it needs only the database); its run always throws, as a TSA that never answers.
+    const realGiveUp = signDocumentJob({ db, queue } as unknown as Parameters<typeof signDocumentJob>[0]).giveUp;
+    const { handlers } = recordingHandlers();
+    handlers['document.sign'] = { run: async () => { throw new Error('the time-stamp authority answered 503'); }, giveUp: realGiveUp };
+    await queue.work(handlers, {}, log);
+    await queue.send('document.sign', { documentId: waiting.id });
+
+    await waitFor('the batch to end', async () => (await loadBatchView(db, batch.id, null))!.status !== 'processing', 30_000);
+    const view = (await loadBatchView(db, batch.id, null))!;
+    expect(view.status).toBe('done');
+    expect(view.records.map((r) => r.documentId)).toEqual([archived.id]);
+    expect(view.failures).toEqual([{ kind: 'document', id: waiting.id, error: 'signing failed: the time-stamp authority answered 503' }]);
+    expect(view.documents.find((d) => d.id === waiting.id)).toMatchObject({ status: 'failed', error: 'signing failed: the time-stamp authority answered 503' });
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { migrationTables, sqlStrings, tablesWritten, tableWriters } from './helpers/table-writers.ts';
@@ -5,7 +6,7 @@ import { migrationTables, sqlStrings, tablesWritten, tableWriters } from './help
 const repoRoot = path.resolve(import.meta.dirname, '..');
 
 /**
- * One writer per table (../shared/style.md, "one repository per table or aggregate"): every INSERT, UPDATE, DELETE
+ * One writer per table (the project brief's ../shared/style.md beside the checkout, "one repository per table or aggregate"): every INSERT, UPDATE, DELETE
  * and TRUNCATE of a table sits in one file, its repository, and the other modules call its named operations.
  */
 describe('table writers', () => {
@@ -52,5 +53,20 @@ describe('table writers', () => {
     const unwritten = migrationTables(repoRoot).filter((table) => !writers.has(table));
     expect(migrationTables(repoRoot)).toContain('documents');
     expect(unwritten, `tables no code writes: ${unwritten.join(', ')}`).toEqual([]);
+  });
+  it('is the table docs/architecture.md shows: every table written, with its one writer, and no other', () => {
+    const doc = readFileSync(path.join(repoRoot, 'docs', 'architecture.md'), 'utf8');
+    const section = doc.split(/^## Who writes which table$/m)[1]!.split(/^## /m)[0]!;
+    const documented = new Map<string, string>();
+    for (const row of section.split('\n').filter((l) => l.startsWith('| `'))) {
+      const [tables, writer] = row.split('|').slice(1, 3);
+      const file = writer!.match(/`([\w./-]+\.ts)`/)?.[1];
+      for (const [, table] of tables!.split('(')[0]!.matchAll(/`([a-z_]+)`/g)) documented.set(table!, file ?? writer!.trim());
+    }
+    expect(documented.size).toBeGreaterThan(20); // the table was read
+    const actual = new Map([...writers].filter(([table]) => !table.includes('.')).map(([table, files]) => [table, files.join(', ')]));
+    const wrong = [...actual].filter(([table, file]) => documented.get(table) !== file).map(([table, file]) => `${table}: written by ${file}, docs say ${documented.get(table) ?? 'nothing'}`);
+    const stale = [...documented.keys()].filter((table) => !actual.has(table)).map((table) => `${table}: in the docs, written nowhere`);
+    expect([...wrong, ...stale]).toEqual([]);
   });
 });

@@ -261,7 +261,7 @@ async function main(): Promise<void> {
     `| separator sheets found: P / R | ${num(precision(extra.separators))} / ${num(recall(extra.separators))} (${extra.separators.tp + extra.separators.fn} sheets) |`,
     `| blank back sides dropped: P / R | ${num(precision(extra.blanks))} / ${num(recall(extra.blanks))} (${extra.blanks.tp + extra.blanks.fn} pages) |`,
     `| pages with a code whose dossier code was read | ${extra.qr[0]}/${extra.qr[1]} (${pct(extra.qr[0], extra.qr[1])}) |`,
-    `| batches whose dossier code splitBatch set right | ${extra.dossier[0]}/${extra.dossier[1]} |`,
+    `| batches whose dossier code documentsFromPages set right | ${extra.dossier[0]}/${extra.dossier[1]} |`,
     '',
     '## Field extraction (on OCR text, against the generator\'s values)',
     '',

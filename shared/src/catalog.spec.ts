@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCatalog, retentionYears } from './catalog.ts';
+import type { AppError } from './errors.ts';
 
 const sample = path.join(import.meta.dirname, '..', '..', 'samples', 'catalog.json');
 const shared = path.join(import.meta.dirname, '..', '..', '..', 'shared', 'catalog.sample.json');
@@ -29,6 +30,25 @@ describe('procedure catalog', () => {
   it('names what is wrong in an invalid catalog', () => {
     expect(() => parseCatalog({ version: 1, procedures: [{ code: 'A', name: 'x', components: [] }] })).toThrow(/procedures\.0\.components/);
     expect(() => parseCatalog({ version: 1, procedures: [{ code: 'A', name: 'x', components: [{ code: 'c', name: 'n', retention: { years: -1 } }] }] })).toThrow(/retention/);
+  });
+
+  it('refuses a procedure listed twice, and a component or result code repeated in a procedure, naming the field', () => {
+    const part = (code: string) => ({ code, name: 'n', retention: 'permanent' as const });
+    const refusal = (procedures: unknown[]) => {
+      try {
+        parseCatalog({ version: 1, procedures });
+      } catch (err) {
+        return err as AppError;
+      }
+      throw new Error('accepted');
+    };
+    const twice = refusal([{ code: 'A', name: 'x', components: [part('c')] }, { code: 'A', name: 'y', components: [part('d')] }]);
+    expect(twice.status).toBe(422);
+    expect(twice.fields).toEqual([{ field: 'procedures.1.code', message: 'procedure A is listed twice' }]);
+    expect(refusal([{ code: 'A', name: 'x', components: [part('c'), part('c')] }]).fields).toEqual([{ field: 'procedures.0.components.1.code', message: 'c is listed twice in procedure A' }]);
+    expect(refusal([{ code: 'A', name: 'x', components: [part('c')], results: [part('c')] }]).fields).toEqual([{ field: 'procedures.0.results.0.code', message: 'c is listed twice in procedure A' }]);
+    // The same component code in two procedures is fine: components are keyed by procedure.
+    expect(parseCatalog({ version: 1, procedures: [{ code: 'A', name: 'x', components: [part('c')] }, { code: 'B', name: 'y', components: [part('c')] }] }).procedures).toHaveLength(2);
   });
 
   it('normalizes names to NFC', () => {

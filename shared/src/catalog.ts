@@ -33,6 +33,20 @@ export const CatalogSchema = z.object({
     )
     .min(1)
     .max(20_000),
+}).superRefine((catalog, ctx) => {
+  // Codes are keys of the stored catalog: a repeated one would fail half-way through the import, not say why.
+  const procedures = new Set<string>();
+  for (const [i, p] of catalog.procedures.entries()) {
+    if (procedures.has(p.code)) ctx.addIssue({ code: 'custom', path: ['procedures', i, 'code'], message: `procedure ${p.code} is listed twice` });
+    procedures.add(p.code);
+    const parts = new Set<string>();
+    for (const [list, items] of [['components', p.components], ['results', p.results ?? []]] as const) {
+      for (const [j, c] of items.entries()) {
+        if (parts.has(c.code)) ctx.addIssue({ code: 'custom', path: ['procedures', i, list, j, 'code'], message: `${c.code} is listed twice in procedure ${p.code}` });
+        parts.add(c.code);
+      }
+    }
+  }
 });
 
 /** Validates a procedure catalog document; names are NFC-normalized so matching and search compare like with like. */

@@ -97,5 +97,3 @@ export async function callerOfKey(db: Queryable, secret: string): Promise<Caller
   }
   return keyCaller(key);
 }
-
-export const isKeyScope = (s: string): s is KeyScope => (keyScopes as readonly string[]).includes(s);

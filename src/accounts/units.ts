@@ -2,7 +2,7 @@
  * The unit tree: units added one by one or imported from a list (admin, or the operator's CLI), and the tree as a
  * caller sees it (the units where it holds anything).
  */
-import { AppError, actorOf, isUnitCode, recordAudit, requirePermission, UNIT_CODE_RULE, unitRepository, withTransaction, type Caller, type Db, type Queryable } from '@sohoa/shared';
+import { AppError, actorOf, isUnitCode, recordAudit, requirePermission, unitRepository, withTransaction, type Caller, type Db, type Queryable } from '@sohoa/shared';
 import { unitsReached } from './callers.ts';
 import { checkUnitRow, orderForImport, parseUnitList, type UnitKind } from './unit-list.ts';
 
@@ -85,10 +85,6 @@ export async function unitTree(db: Queryable, reach: Set<string> | 'all'): Promi
 }
 
 export const unitsVisibleTo = (db: Queryable, caller: Caller) => unitTree(db, unitsReached(caller));
-
-export const checkUnitCode = (code: string) => {
-  if (!isUnitCode(code)) throw new AppError('invalid-input', `unit: ${UNIT_CODE_RULE}`, 422);
-};
 
 /**
  * Sets a unit's digitization-rate target (a share, 0..1, thousandths): admins anywhere, unit-admins for the units

@@ -52,7 +52,7 @@ export async function auditRun(lab: FaultLab, uploads: UploadLedger[], droppedFi
     const view = views.get(b.id);
     if (view.status !== 'done' && view.status !== 'failed') {
       hung++;
-      problems.push(`batch ${b.id} (${b.names}) still ${view.status}`);
+      problems.push(`batch ${b.id} (${b.names}) still ${view.status}: ${await whereItStands(lab, b.id)}`);
     } else if (view.status === 'failed' || view.failures.length) {
       failed++;
       problems.push(`batch ${b.id} (${b.names}) ${view.status}: ${JSON.stringify(view.failures)}`);
@@ -126,4 +126,22 @@ export async function auditRun(lab: FaultLab, uploads: UploadLedger[], droppedFi
     batches: batches.length, pages: pageUse.length, documents: docs.length, records: records.length, objects: objects.length,
     lost, duplicated, hung, failed, doubledByRetry, problems,
   };
+}
+
+/** Where a batch that did not end stands: its files, pages and documents, and every job about them, for the report. */
+async function whereItStands(lab: FaultLab, batchId: string): Promise<string> {
+  const { rows } = await lab.db.query<{ what: string }>(
+    `WITH ids AS (
+       SELECT 'file' AS kind, id, status, NULL::text AS error FROM batch_files WHERE batch_id = $1
+       UNION ALL SELECT 'page', id, status, error FROM pages WHERE batch_id = $1
+       UNION ALL SELECT 'document', id, status, error FROM documents WHERE batch_id = $1
+       UNION ALL SELECT 'batch', id, CASE WHEN split_at IS NULL THEN 'not split' ELSE 'split' END, error FROM batches WHERE id = $1)
+     SELECT ids.kind || ' ' || ids.status || coalesce(' (' || ids.error || ')', '') || coalesce(': ' || (
+       SELECT string_agg(j.name || ' ' || j.state || ' try ' || j.retry_count || coalesce(' started ' || to_char(j.started_on, 'HH24:MI:SS'), ''), ', ')
+       FROM pgboss.job j WHERE j.data->>'fileId' = ids.id::text OR j.data->>'pageId' = ids.id::text
+          OR j.data->>'documentId' = ids.id::text OR j.data->>'batchId' = ids.id::text), ': no job') AS what
+     FROM ids`,
+    [batchId],
+  ).catch((err: Error) => ({ rows: [{ what: `(not read: ${err.message})` }] }));
+  return rows.map((r) => r.what).join('; ') + ` (now ${new Date().toISOString().slice(11, 19)})`;
 }

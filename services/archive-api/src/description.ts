@@ -1,7 +1,7 @@
 /**
  * Archival description: each unit is a fonds (phông), each closed dossier an archival file (hồ sơ), each record a
  * document (văn bản) of its file. The descriptions carry the fields of circular 05/2025 under the English names of
- * circular 02/2019 that existing Vietnamese archive systems read (../shared/domain.md, "Archival metadata"), so
+ * circular 02/2019 that existing Vietnamese archive systems read (the project brief's ../shared/domain.md beside the checkout, "Archival metadata"), so
  * the objects here are exported as they are. Fields 05/2025 added and 02/2019 has no name for get a name in the
  * same style (Reliability, PaperFileCode, BackupRegime, BackupState, State, FileTotal).
  *

@@ -1,5 +1,5 @@
 /**
- * Disposition (domain.md: "Nothing is destroyed because a date passed"): the nightly scan lists the records due
+ * Disposition (the project brief's ../shared/domain.md beside the checkout: "Nothing is destroyed because a date passed"): the nightly scan lists the records due
  * (retention ended, file closed, not held, no "keep" pending); an archivist ('disposition:propose') proposes a list
  * of them, one fonds per list; the archive lead ('disposition:approve'), never the proposer, approves it (some items
  * may be kept, each with a new review date) or rejects it (all kept until a review date). Only an approved list is

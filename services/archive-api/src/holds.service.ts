@@ -1,5 +1,5 @@
 /**
- * Legal holds (domain.md: "A legal hold stops disposition"): an archivist places one on a record, a dossier (its
+ * Legal holds (the project brief's ../shared/domain.md beside the checkout: "A legal hold stops disposition"): an archivist places one on a record, a dossier (its
  * archival file) or a result set, with a reason and a reference (a court order, an inspection); only the archive
  * lead ('holds:lift') lifts it, with a reason. Every change is audited in the transaction that makes it, and the
  * records' legal_hold flag (and, on a store with Object Lock, each object's S3 legal hold) follows.

@@ -1,5 +1,5 @@
 /**
- * What S3 Object Lock is asked to keep a record version for (domain.md, "Object storage"): COMPLIANCE (nobody can
+ * What S3 Object Lock is asked to keep a record version for (the project brief's ../shared/domain.md beside the checkout, "Retention and disposition", Object storage): COMPLIANCE (nobody can
  * shorten or lift it) for records kept permanently, GOVERNANCE (a privileged user may, with the bypass header) for
  * fixed terms unless a setting says COMPLIANCE. S3 needs a date even for "permanent": a far one, extended later
  * (a retain-until can only be moved later). Pure.

@@ -1,5 +1,5 @@
 /**
- * Retention of a record (domain.md, "Retention and disposition"): the component's retention in the catalog,
+ * Retention of a record (the project brief's ../shared/domain.md beside the checkout, "Retention and disposition"): the component's retention in the catalog,
  * counted from the end of the year the archival file closed; a record of no known component, or of a component
  * with no retention, is kept permanently (nothing is destroyed by default). Pure: tested on plain data.
  *

@@ -1,5 +1,5 @@
 /**
- * Long-term validation of records (domain.md, "Retention and disposition"): a record kept permanently, or longer
+ * Long-term validation of records (the project brief's ../shared/domain.md beside the checkout, "Retention and disposition"): a record kept permanently, or longer
  * than its signers' certificates live, is extended to PAdES B-LTA (its certificates and revocation answers in a DSS,
  * then a document time-stamp) while the CA still answers, and re-time-stamped before the last time-stamp's
  * authority certificate expires. Each extension is a NEW object version under a new key (object-keys.ts
