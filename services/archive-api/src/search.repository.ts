@@ -194,6 +194,27 @@ async function shareMatching(tx: Queryable, tsquery: string): Promise<number> {
   return plan['Plan Rows'] / (size?.n ?? 1);
 }
 
+/**
+ * The share of records holding every one of `lexemes` when they come together, as a phrase's words do: at most the
+ * share of the rarest of them (the most-common-lexeme statistics; a lexeme not among them is rarer than all that
+ * are). The planner takes words as independent and multiplies: for "giấy chứng nhận quyền sử dụng đất" it expects
+ * a few records in a thousand where a quarter of the corpus holds all seven words. Sized on that guess, the first
+ * time window would span most of the archive; sized on this bound it is small, and grows when it holds too few.
+ */
+async function shareOfRarest(tx: Queryable, lexemes: readonly string[]): Promise<number> {
+  const { rows } = await tx.query<{ elems: string[] | null; freqs: number[] | null }>(
+    `SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs FROM pg_stats
+     WHERE schemaname = current_schema() AND tablename = 'records' AND attname = 'search_vector'`,
+  );
+  const elems = rows[0]?.elems ?? [], freqs = rows[0]?.freqs ?? [];
+  if (elems.length === 0) return 1;
+  const floor = freqs[elems.length] ?? 0; // after the frequencies: their minimum, maximum and the null share
+  return Math.min(1, ...lexemes.map((w) => {
+    const at = elems.indexOf(w);
+    return at >= 0 ? freqs[at]! : floor;
+  }));
+}
+
 /** The newest `count` records meeting `where`, in one query: PostgreSQL picks the time index or the GIN bitmap. */
 async function newestAtOnce(tx: Queryable, where: readonly string[], values: readonly unknown[], count: number): Promise<Candidate[]> {
   const p = new Params(values);
@@ -229,20 +250,24 @@ export async function searchRecords(db: Queryable, o: SearchOptions): Promise<Se
     const loose = loosenPhrases(queries.match);
     const filters = new Params(p.values); // the filters' parameters, before those of the ranking query
     const found = [...where, `r.search_vector @@ ${p.add(loose)}::tsquery`];
+    const phrase = loose !== queries.match;
     const share = await shareMatching(tx, loose);
     // The time-window walk pays off between the extremes (and always for a phrase, whose words are common); a word
     // in most records is met at once walking the time index, a rare one is a small GIN bitmap: one query each.
-    const candidates = loose !== queries.match || (share > COMMON_BELOW && share < COMMON_ABOVE)
-      ? await newestMatching(tx, found, p.values, cap, null, share)
+    const candidates = phrase || (share > COMMON_BELOW && share < COMMON_ABOVE)
+      ? await newestMatching(tx, found, p.values, cap, null, phrase ? await shareOfRarest(tx, terms.flatMap((t) => (t.kind === 'phrase' ? t.words : []))) : share)
       : await newestAtOnce(tx, found, p.values, cap);
     const complete = candidates.length < cap;
     const rp = new Params(); // the ranking query's own: the candidates are filtered already
     const exact = rp.add(queries.match);
-    // Ranked (and, with a phrase, checked whole) on the capped set only: one vector read per candidate.
+    // Ranked (and, with a phrase, checked whole) on the capped set only: one vector read per candidate. Read once:
+    // the phrase check and the rank would each fetch and decompress the stored (TOASTed) vector again, so the
+    // subquery (kept apart by OFFSET 0) hands both the same copy in memory (tsvector || empty copies it out).
     const c = rp.add(candidates.map((x) => x.id));
-    const check = loose === queries.match ? '' : `AND r.search_vector @@ ${exact}::tsquery`;
-    const ranked = `SELECT r.id, r.unit_id, r.procedure_code, r.component_code, r.created_at, ts_rank(r.search_vector, ${exact}::tsquery, 1) AS rank
-                    FROM records r WHERE r.id = ANY(${c}::uuid[]) ${check}`;
+    const check = phrase ? `WHERE v @@ ${exact}::tsquery` : '';
+    const ranked = `SELECT id, unit_id, procedure_code, component_code, created_at, ts_rank(v, ${exact}::tsquery, 1) AS rank FROM (
+                      SELECT r.id, r.unit_id, r.procedure_code, r.component_code, r.created_at, ${phrase ? `r.search_vector || ''::tsvector` : 'r.search_vector'} AS v
+                      FROM records r WHERE r.id = ANY(${c}::uuid[]) OFFSET 0) r ${check}`;
     if (sort === 'relevance') {
       const after = cursor?.sort === 'relevance' ? `WHERE (c.rank, c.id) < (${rp.add(cursor.rank)}::float4, ${rp.add(cursor.id)}::uuid)` : '';
       const { rows } = await tx.query(
