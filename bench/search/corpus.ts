@@ -33,14 +33,20 @@ function slip(text: string, random: () => number): string {
   });
 }
 
-/** Record i of the corpus (deterministic): a pool document with its own identifiers, dossier and date. */
-export function corpusRecord(pool: readonly PoolDoc[], units: readonly { id: string; code: string }[], i: number, random: () => number): FixtureRecord & { owner: string } {
+const SPAN_MS = 7 * 365 * 86_400_000; // 2019 to 2025
+
+/**
+ * Record i of `total` (deterministic): a pool document with its own identifiers, dossier and date. The dates rise
+ * with i over seven years, as sohoa archives records (created_at is the archiving time, so the table and the GIN
+ * posting lists hold them in time order).
+ */
+export function corpusRecord(pool: readonly PoolDoc[], units: readonly { id: string; code: string }[], i: number, total: number, random: () => number): FixtureRecord & { owner: string } {
   const doc = pool[Math.floor(random() * pool.length)]!;
   const owner = String(1e11 + i * 7919 % 9e11).padStart(12, '0');
   const unit = units[i % units.length]!;
   let pages = doc.pages.map((p) => slip(p, random));
   for (const id of doc.identifiers.slice(0, 1)) pages = pages.map((p) => p.split(id).join(owner));
-  const day = new Date(Date.UTC(2019, 0, 1) + Math.floor(random() * 7 * 365) * 86_400_000);
+  const day = new Date(Date.UTC(2019, 0, 1) + Math.floor(((i + random()) / total) * SPAN_MS));
   const yymmdd = day.toISOString().slice(2, 10).replace(/-/g, '');
   if (i < PLANTED) pages = [...pages.slice(0, -1), `${pages.at(-1)}\nNgười làm chứng: ${RARE_WORD}`];
   const retentionYears = doc.component.endsWith('-KQ') ? null : [5, 10, 20][i % 3]!;

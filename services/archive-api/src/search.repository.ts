@@ -147,10 +147,12 @@ async function timeWindows(tx: Queryable, before: string | null, first: number):
 
 /**
  * The newest `count` records meeting `where` (after `before` when given), newest first, walking back through the
- * archive in time windows. In each window PostgreSQL intersects the GIN posting lists of the words with the range
- * of the created_at index (bitmaps only) and reads just the rows both hold, without their search vectors when the
- * words alone decide. The plain "ORDER BY created_at DESC LIMIT n" instead walks the time index and reads (de-TOASTs)
- * the vector of every record on the way until n match: 100k vectors for a word in one record of a hundred.
+ * archive in time windows. In each window one GIN scan (records_search holds created_at beside the words, btree_gin)
+ * takes the window's records from the time entries and skips in the words' posting lists to them, and PostgreSQL
+ * reads just the rows found, without their search vectors when the words alone decide (records are written in time
+ * order, so a window is a short stretch of each posting list). The plain "ORDER BY created_at DESC LIMIT n" instead
+ * walks the time index and reads (de-TOASTs) the vector of every record on the way until n match: 100k vectors for
+ * a word in one record of a hundred.
  * Sequential and plain index scans are switched off for these queries only: both read every vector they pass.
  */
 async function newestMatching(
@@ -165,11 +167,15 @@ async function newestMatching(
     const p = new Params(values);
     const conditions = [...where];
     if (w.lo) conditions.push(`r.created_at >= ${p.add(w.lo)}::timestamptz`);
-    if (w.hi) conditions.push(`r.created_at < ${p.add(w.hi)}::timestamptz`);
-    if (before) conditions.push(`(r.created_at, r.id) < (${p.add(before.at)}::timestamptz, ${p.add(before.id)}::uuid)`);
+    // The window's upper end (and the cursor) are applied to the rows the index found, outside the CTE's fence: given
+    // to the GIN index they would be a second range key, "everything older than hi", most of its created_at entries.
+    const newer: string[] = [];
+    if (w.hi) newer.push(`created_at < ${p.add(w.hi)}::timestamptz`);
+    if (before) newer.push(`(created_at, id) < (${p.add(before.at)}::timestamptz, ${p.add(before.id)}::uuid)`);
     const { rows } = await tx.query<Candidate>(
       `WITH w AS MATERIALIZED (SELECT r.id, r.unit_id, r.procedure_code, r.component_code, r.created_at FROM records r WHERE ${conditions.join(' AND ')})
-       SELECT id, unit_id, procedure_code, component_code, created_at::text AS at FROM w ORDER BY created_at DESC, id DESC LIMIT ${p.add(count - found.length)}`,
+       SELECT id, unit_id, procedure_code, component_code, created_at::text AS at FROM w ${newer.length ? `WHERE ${newer.join(' AND ')}` : ''}
+       ORDER BY created_at DESC, id DESC LIMIT ${p.add(count - found.length)}`,
       p.values,
     );
     found.push(...rows);
@@ -192,6 +198,27 @@ async function shareMatching(tx: Queryable, tsquery: string): Promise<number> {
   const { rows: [size] } = await tx.query<{ n: number }>(`SELECT greatest(reltuples, 1)::float8 AS n FROM pg_class WHERE oid = 'records'::regclass`);
   const plan = (rows[0]['QUERY PLAN'] as { Plan: { 'Plan Rows': number } }[])[0]!.Plan;
   return plan['Plan Rows'] / (size?.n ?? 1);
+}
+
+/**
+ * The share of records holding every one of `lexemes` when they come together, as a phrase's words do: at most the
+ * share of the rarest of them (the most-common-lexeme statistics; a lexeme not among them is rarer than all that
+ * are). The planner takes words as independent and multiplies: for "giấy chứng nhận quyền sử dụng đất" it expects
+ * a few records in a thousand where a quarter of the corpus holds all seven words. Sized on that guess, the first
+ * time window would span most of the archive; sized on this bound it is small, and grows when it holds too few.
+ */
+async function shareOfRarest(tx: Queryable, lexemes: readonly string[]): Promise<number> {
+  const { rows } = await tx.query<{ elems: string[] | null; freqs: number[] | null }>(
+    `SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs FROM pg_stats
+     WHERE schemaname = current_schema() AND tablename = 'records' AND attname = 'search_vector'`,
+  );
+  const elems = rows[0]?.elems ?? [], freqs = rows[0]?.freqs ?? [];
+  if (elems.length === 0) return 1;
+  const floor = freqs[elems.length] ?? 0; // after the frequencies: their minimum, maximum and the null share
+  return Math.min(1, ...lexemes.map((w) => {
+    const at = elems.indexOf(w);
+    return at >= 0 ? freqs[at]! : floor;
+  }));
 }
 
 /** The newest `count` records meeting `where`, in one query: PostgreSQL picks the time index or the GIN bitmap. */
@@ -229,20 +256,23 @@ export async function searchRecords(db: Queryable, o: SearchOptions): Promise<Se
     const loose = loosenPhrases(queries.match);
     const filters = new Params(p.values); // the filters' parameters, before those of the ranking query
     const found = [...where, `r.search_vector @@ ${p.add(loose)}::tsquery`];
-    const share = await shareMatching(tx, loose);
+    const phrase = loose !== queries.match;
+    const share = phrase ? await shareOfRarest(tx, terms.flatMap((t) => (t.kind === 'phrase' ? t.words : []))) : await shareMatching(tx, loose);
     // The time-window walk pays off between the extremes (and always for a phrase, whose words are common); a word
     // in most records is met at once walking the time index, a rare one is a small GIN bitmap: one query each.
-    const candidates = loose !== queries.match || (share > COMMON_BELOW && share < COMMON_ABOVE)
+    const candidates = phrase || (share > COMMON_BELOW && share < COMMON_ABOVE)
       ? await newestMatching(tx, found, p.values, cap, null, share)
       : await newestAtOnce(tx, found, p.values, cap);
     const complete = candidates.length < cap;
     const rp = new Params(); // the ranking query's own: the candidates are filtered already
     const exact = rp.add(queries.match);
-    // Ranked (and, with a phrase, checked whole) on the capped set only: one vector read per candidate.
+    // Ranked (and, with a phrase, checked whole) on the capped set only: the candidates by their keys, then their
+    // vectors. The phrase is checked above a fence (OFFSET 0): beside the keys, PostgreSQL would also ask the GIN
+    // index for it, reading the whole posting list of every word of the phrase (the cost the windows avoid).
     const c = rp.add(candidates.map((x) => x.id));
-    const check = loose === queries.match ? '' : `AND r.search_vector @@ ${exact}::tsquery`;
+    const check = phrase ? `WHERE r.search_vector @@ ${exact}::tsquery` : '';
     const ranked = `SELECT r.id, r.unit_id, r.procedure_code, r.component_code, r.created_at, ts_rank(r.search_vector, ${exact}::tsquery, 1) AS rank
-                    FROM records r WHERE r.id = ANY(${c}::uuid[]) ${check}`;
+                    FROM (SELECT id, unit_id, procedure_code, component_code, created_at, search_vector FROM records WHERE id = ANY(${c}::uuid[]) OFFSET 0) r ${check}`;
     if (sort === 'relevance') {
       const after = cursor?.sort === 'relevance' ? `WHERE (c.rank, c.id) < (${rp.add(cursor.rank)}::float4, ${rp.add(cursor.id)}::uuid)` : '';
       const { rows } = await tx.query(
@@ -259,8 +289,9 @@ export async function searchRecords(db: Queryable, o: SearchOptions): Promise<Se
     const dp = new Params();
     const ids = dp.add(candidates.map((x) => x.id));
     const { rows } = await tx.query(
-      `WITH c AS MATERIALIZED (SELECT id, unit_id, procedure_code, component_code, created_at FROM records r WHERE r.id = ANY(${ids}::uuid[])
-                               ${loose === queries.match ? '' : `AND r.search_vector @@ ${dp.add(queries.match)}::tsquery`}),
+      `WITH c AS MATERIALIZED (SELECT id, unit_id, procedure_code, component_code, created_at FROM (
+                                 SELECT id, unit_id, procedure_code, component_code, created_at, search_vector FROM records WHERE id = ANY(${ids}::uuid[]) OFFSET 0) r
+                               ${phrase ? `WHERE r.search_vector @@ ${dp.add(queries.match)}::tsquery` : ''}),
             fc AS (${facetSql('c')})
        SELECT (SELECT coalesce(json_agg(fc), '[]') FROM fc) AS facets, (SELECT count(*)::int FROM c) AS counted`,
       dp.values,
