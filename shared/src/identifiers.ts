@@ -36,7 +36,7 @@ export const UNIT_CODE_RULE = `a unit code is groups of letters and digits joine
 export const CATALOG_CODE_RULE = `a code is groups of letters, digits and "_" joined by "." or "-", e.g. KS-TK, at most ${MAX_CODE_LENGTH} characters`;
 
 /**
- * An owner identifier (mã định danh, ../shared/domain.md): a citizen's 12-digit personal identification number
+ * An owner identifier (mã định danh, ../shared/domain.md beside the checkout): a citizen's 12-digit personal identification number
  * (CCCD), or an organization's code: its enterprise/tax code (10 digits, a branch adds -NNN) or, for an agency,
  * its agency code (dot-separated groups, e.g. 000.00.00.H00). Anything else is refused with OWNER_IDENTIFIER_RULE.
  */
