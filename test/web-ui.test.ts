@@ -1,0 +1,164 @@
+/**
+ * The web UI in a real browser: Debian's chromium driven by playwright-core, against the real server on the
+ * embedded default (workers on). A clerk signs in from the keyboard, uploads one scanned page, and watches the
+ * batch go to done under today's work; axe-core finds no serious or critical violation on any screen, and the
+ * page's CSP is never violated. Also the two API routes the UI added (GET /batches, GET /catalog/procedures).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operatorCaller, people } from '../src/accounts/index.ts';
+import { DEMO_UNIT } from '../src/bootstrap.ts';
+import { expectResponseConforms } from './helpers/contract-check.ts';
+import { repoRoot, run, startTestStack, type TestStack } from './helpers/stack.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SAMPLE = path.join(repoRoot, 'samples', 'scans', 'ks-tokhai-p1.png');
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core run in the page (evaluate: the page's CSP does not apply to it); the serious and critical findings. */
+async function axeProblems(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v: any) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n: any) => n.target.join(' ')).slice(0, 3) }));
+  });
+  return found.filter((v: any) => v.impact === 'serious' || v.impact === 'critical').map((v: any) => `${v.id} (${v.impact}): ${v.nodes.join(', ')}`);
+}
+
+describe('the web UI', () => {
+  let stack: TestStack;
+  let browser: Browser;
+  let clerk: { username: string; password: string };
+  const admin = () => ({ authorization: `Bearer ${stack.token}` });
+
+  beforeAll(async () => {
+    // npm install builds it (the root `prepare` script); a checkout that skipped the scripts builds it here.
+    if (!existsSync(path.join(repoRoot, 'services', 'web', 'dist', 'index.html'))) await run('npm', ['run', 'build', '-w', '@sohoa/web'], { cwd: repoRoot });
+    [stack, browser] = await Promise.all([
+      startTestStack(),
+      chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] }),
+    ]);
+    const username = 'clerk.web';
+    const { password } = await people.createPerson(stack.runtime.db, operatorCaller(), { username, displayName: 'Nguyễn Thị Lan', unitCode: DEMO_UNIT.code, roles: [{ role: 'clerk' }] });
+    clerk = { username, password };
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('GET /api/v1/catalog/procedures lists the latest catalog\'s procedures with their components', async () => {
+    const url = `${stack.url}/api/v1/catalog/procedures`;
+    const r = await fetch(url, { headers: admin() });
+    await expectResponseConforms('GET', url, r.clone());
+    const body = await r.json();
+    expect(body.version).toBeGreaterThan(0);
+    const ks = body.procedures.find((p: any) => p.code === 'KS');
+    expect(ks.components.map((c: any) => c.code)).toContain('KS-TK');
+    expect((await fetch(url)).status).toBe(401);
+  });
+
+  it('GET /api/v1/batches refuses a time that is none', async () => {
+    const url = `${stack.url}/api/v1/batches?since=yesterday-ish`;
+    const r = await fetch(url, { headers: admin() });
+    await expectResponseConforms('GET', url, r.clone());
+    expect(r.status).toBe(422);
+  });
+
+  it('a clerk signs in from the keyboard, uploads a page, and sees it archived under today\'s work; no a11y or CSP problem', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(String(e)));
+    // Every failed request by its address, but the session's 401s the app expects (nobody signed in yet, the wrong password, signed out).
+    const failed: string[] = [];
+    page.on('response', (r) => r.status() >= 400 && !(r.status() === 401 && r.url().endsWith('/api/v1/session')) && failed.push(`${r.status()} ${r.url()}`));
+    await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP: ${e.violatedDirective} ${e.blockedURI}`)));
+
+    // First screen interactive: from navigation to the sign-in field focused and ready for typing.
+    const started = performance.now();
+    await page.goto(stack.url);
+    await page.locator('#username:focus').waitFor();
+    const interactiveMs = Math.round(performance.now() - started);
+    console.log(`web UI: first screen interactive in ${interactiveMs} ms`);
+    expect(interactiveMs).toBeLessThan(3000); // the issue's target is 1.5 s on an idle machine; this one is shared
+    expect(await page.locator('h1').textContent()).toBe('Đăng nhập');
+    expect(await axeProblems(page)).toEqual([]);
+
+    // Keyboard only: a wrong password first, said in words, then the right one.
+    await page.keyboard.type(clerk.username);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('not-the-password');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Sai tên đăng nhập hoặc mật khẩu.');
+    await page.locator('#password').fill('');
+    await page.locator('#password').focus();
+    await page.keyboard.type(clerk.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Việc hôm nay' }).waitFor();
+    expect(await page.getByTestId('unit').textContent()).toBe(`Đơn vị: ${DEMO_UNIT.name}`);
+    await page.getByText('Hôm nay chưa có lô hồ sơ nào').waitFor();
+    expect(await axeProblems(page)).toEqual([]);
+
+    // Upload, from the keyboard: the nav link, the procedure, the file picker, the submit button.
+    await page.getByRole('link', { name: 'Tải lên' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Tải lên hồ sơ' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/upload');
+    await page.locator('#procedure option[value="KS"]').waitFor({ state: 'attached' });
+    await page.locator('#procedure').focus();
+    await page.locator('#procedure').selectOption('KS');
+    await page.locator('#files').focus();
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+    await chooser.setFiles(SAMPLE);
+    await page.getByText('Đã chọn 1 tệp').waitFor();
+    expect(await axeProblems(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Tải lên', exact: true }).focus();
+    const uploadedAt = performance.now();
+    await page.keyboard.press('Enter');
+
+    // Today's work: the new batch, polled until done, its page counted and its document archived, in words.
+    await page.getByRole('heading', { level: 1, name: 'Việc hôm nay' }).waitFor();
+    const batch = page.locator('li.batch').first();
+    await batch.waitFor();
+    expect(await batch.locator('h2').textContent()).toMatch(/^Hồ sơ .+/);
+    expect(await batch.textContent()).toContain('Thủ tục: KS');
+    expect(await batch.textContent()).toContain('ks-tokhai-p1.png');
+    await batch.and(page.locator('[data-status="done"]')).waitFor({ timeout: 120_000 });
+    console.log(`web UI: the uploaded page shown done after ${Math.round(performance.now() - uploadedAt)} ms`);
+    expect(await batch.locator('.status').textContent()).toBe('Hoàn thành');
+    expect(await batch.textContent()).toContain('1/1 trang đã xử lý');
+    expect(await batch.locator('[data-document]').first().textContent()).toMatch(/Văn bản 1: .+ — Đã lưu trữ/);
+    expect(await axeProblems(page)).toEqual([]);
+
+    // The same answer the UI shows, from the API, as its contract says.
+    const since = new Date(Date.now() - 3600_000).toISOString();
+    const listUrl = `${stack.url}/api/v1/batches?since=${encodeURIComponent(since)}`;
+    const list = await fetch(listUrl, { headers: admin() });
+    await expectResponseConforms('GET', listUrl, list.clone());
+    const listed = (await list.json()).batches;
+    expect(listed.map((b: any) => b.id)).toContain(await batch.getAttribute('data-batch'));
+    expect((await (await fetch(`${stack.url}/api/v1/batches?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`, { headers: admin() })).json()).batches).toEqual([]);
+
+    // English is a switch away, and stays after a reload; the session stays too.
+    await page.getByLabel('Ngôn ngữ').selectOption('en');
+    await page.getByRole('heading', { level: 1, name: "Today's work" }).waitFor();
+    expect(await batch.locator('.status').textContent()).toBe('Done');
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: "Today's work" }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+
+    // Signing out ends the session: back to the sign-in screen, and the API says 401.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    expect((await page.evaluate(() => fetch('/api/v1/session').then((r) => r.status)))).toBe(401);
+
+    expect(failed).toEqual([]);
+    expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+    await context.close();
+  }, 150_000);
+});
