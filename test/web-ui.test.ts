@@ -68,7 +68,7 @@ describe('the web UI', () => {
     expect(r.status).toBe(422);
   });
 
-  it('a clerk signs in from the keyboard, uploads a page, and sees it archived under today\'s work; no a11y or CSP problem', async () => {
+  it('a clerk signs in from the keyboard, uploads a page (and drops a broken one), and sees it archived (and that quarantined) under today\'s work; no a11y or CSP problem', async () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -111,11 +111,21 @@ describe('the web UI', () => {
     expect(new URL(page.url()).pathname).toBe('/upload');
     await page.locator('#procedure option[value="KS"]').waitFor({ state: 'attached' });
     await page.locator('#procedure').focus();
-    await page.locator('#procedure').selectOption('KS');
+    for (let i = 0; i < 10 && (await page.locator('#procedure').inputValue()) !== 'KS'; i++) await page.keyboard.press('ArrowDown');
+    expect(await page.locator('#procedure').inputValue()).toBe('KS');
     await page.locator('#files').focus();
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
     await chooser.setFiles(SAMPLE);
     await page.getByText('Đã chọn 1 tệp').waitFor();
+    // With the mouse, files are dropped: a "scan" that is no image, which the pipeline will quarantine.
+    await page.locator('.drop').evaluate((zone) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['this is no image'], 'hỏng.png', { type: 'image/png' }));
+      dt.items.add(new File(['notes'], 'ghi-chú.txt', { type: 'text/plain' })); // no scan: left out
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    await page.getByText('Đã chọn 2 tệp').waitFor();
+    expect(await page.locator('.chosen li').allTextContents()).toEqual([expect.stringContaining('ks-tokhai-p1.png'), expect.stringContaining('hỏng.png')]);
     expect(await axeProblems(page)).toEqual([]);
     await page.getByRole('button', { name: 'Tải lên', exact: true }).focus();
     const uploadedAt = performance.now();
@@ -132,6 +142,8 @@ describe('the web UI', () => {
     console.log(`web UI: the uploaded page shown done after ${Math.round(performance.now() - uploadedAt)} ms`);
     expect(await batch.locator('.status').textContent()).toBe('Hoàn thành');
     expect(await batch.textContent()).toContain('1/1 trang đã xử lý');
+    expect(await batch.locator('.problem').first().textContent()).toMatch(/^Tệp hỏng\.png bị cách ly: \S+/);
+    expect(await batch.getByRole('link', { name: 'Tải tệp bị cách ly' }).getAttribute('href')).toMatch(/^\/api\/v1\/quarantine\/[0-9a-f-]{36}\/file$/);
     expect(await batch.locator('[data-document]').first().textContent()).toMatch(/Văn bản 1: .+ — Đã lưu trữ/);
     expect(await axeProblems(page)).toEqual([]);
 
