@@ -9,13 +9,14 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { operatorCaller, people } from '../src/accounts/index.ts';
+import { operatorCaller, people, units } from '../src/accounts/index.ts';
 import { DEMO_UNIT } from '../src/bootstrap.ts';
 import { expectResponseConforms } from './helpers/contract-check.ts';
 import { repoRoot, run, startTestStack, type TestStack } from './helpers/stack.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SAMPLE = path.join(repoRoot, 'samples', 'scans', 'ks-tokhai-p1.png');
+const OTHER_WARD = { code: '000.00.00.H99', name: 'UBND phường Khác' };
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** axe-core run in the page (evaluate: the page's CSP does not apply to it); the serious and critical findings. */
@@ -32,6 +33,7 @@ describe('the web UI', () => {
   let stack: TestStack;
   let browser: Browser;
   let clerk: { username: string; password: string };
+  let otherClerk: { username: string; password: string };
   const admin = () => ({ authorization: `Bearer ${stack.token}` });
 
   beforeAll(async () => {
@@ -44,6 +46,9 @@ describe('the web UI', () => {
     const username = 'clerk.web';
     const { password } = await people.createPerson(stack.runtime.db, operatorCaller(), { username, displayName: 'Nguyễn Thị Lan', unitCode: DEMO_UNIT.code, roles: [{ role: 'clerk' }] });
     clerk = { username, password };
+    await units.addUnit(stack.runtime.db, operatorCaller(), { code: OTHER_WARD.code, name: OTHER_WARD.name, parent: null, kind: 'ward' });
+    const other = await people.createPerson(stack.runtime.db, operatorCaller(), { username: 'clerk.other', unitCode: OTHER_WARD.code, roles: [{ role: 'clerk' }] });
+    otherClerk = { username: 'clerk.other', password: other.password };
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -177,4 +182,26 @@ describe('the web UI', () => {
     expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
     await context.close();
   }, 150_000);
+
+  it('a clerk of another ward signs in and sees none of it (in English, chosen before in this browser)', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const page = await context.newPage();
+    await page.addInitScript(() => localStorage.setItem('sohoa.lang', 'en'));
+    await page.goto(`${stack.url}/upload`); // a page path straight away: the app, which asks to sign in first
+    await page.locator('#username:focus').waitFor();
+    expect(await page.locator('h1').textContent()).toBe('Sign in');
+    await page.keyboard.type(otherClerk.username);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(otherClerk.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Upload a dossier' }).waitFor();
+    expect(await page.getByTestId('unit').textContent()).toBe(`Unit: ${OTHER_WARD.name}`);
+    await page.getByRole('link', { name: "Today's work" }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('No batch today yet').waitFor();
+    expect(await page.locator('li.batch').count()).toBe(0);
+    // The ward's own API answer says the same: nothing of the other ward, however far back it looks.
+    expect(await page.evaluate(() => fetch('/api/v1/batches?since=2000-01-01T00:00:00Z').then((r) => r.json()))).toEqual({ batches: [] });
+    await context.close();
+  }, 60_000);
 });
