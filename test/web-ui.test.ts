@@ -37,6 +37,7 @@ describe('the web UI', () => {
   const admin = () => ({ authorization: `Bearer ${stack.token}` });
 
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: apt-get install chromium (.ci/run does), or set CHROMIUM_PATH`);
     // npm install builds it (the root `prepare` script); a checkout that skipped the scripts builds it here.
     if (!existsSync(path.join(repoRoot, 'services', 'web', 'dist', 'index.html'))) await run('npm', ['run', 'build', '-w', '@sohoa/web'], { cwd: repoRoot });
     [stack, browser] = await Promise.all([
