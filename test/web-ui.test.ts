@@ -184,7 +184,7 @@ describe('the web UI', () => {
     await context.close();
   }, 150_000);
 
-  it('a clerk of another ward signs in and sees none of it (in English, chosen before in this browser)', async () => {
+  it('a clerk of another ward signs in and sees none of it (in English, chosen before in this browser), and is sent back to sign in when the session ends', async () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
     const page = await context.newPage();
     await page.addInitScript(() => localStorage.setItem('sohoa.lang', 'en'));
@@ -203,6 +203,13 @@ describe('the web UI', () => {
     expect(await page.locator('li.batch').count()).toBe(0);
     // The ward's own API answer says the same: nothing of the other ward, however far back it looks.
     expect(await page.evaluate(() => fetch('/api/v1/batches?since=2000-01-01T00:00:00Z').then((r) => r.json()))).toEqual({ batches: [] });
+
+    // A session that has ended (here: its cookie gone) sends the clerk back to sign in, saying why.
+    await context.clearCookies();
+    await page.getByRole('link', { name: 'Upload' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toBe('Your session has ended. Please sign in again.');
     await context.close();
   }, 60_000);
 });
