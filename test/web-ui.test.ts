@@ -10,7 +10,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorCaller, people, units } from '../src/accounts/index.ts';
-import { DEMO_UNIT } from '../src/bootstrap.ts';
+import { DEMO_UNIT, readCredentials } from '../src/bootstrap.ts';
 import { expectResponseConforms } from './helpers/contract-check.ts';
 import { repoRoot, run, startTestStack, type TestStack } from './helpers/stack.ts';
 
@@ -210,6 +210,22 @@ describe('the web UI', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
     expect(await page.getByRole('alert').textContent()).toBe('Your session has ended. Please sign in again.');
+    await context.close();
+  }, 60_000);
+
+  it('the admin of data/credentials.json signs in, as the README says, and sees the ward\'s batch of today', async () => {
+    const { admin } = (await readCredentials(path.join(stack.dataDir, 'credentials.json')))!;
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const page = await context.newPage();
+    await page.goto(stack.url);
+    await page.locator('#username:focus').waitFor();
+    await page.keyboard.type(admin!.username);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(admin!.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Việc hôm nay' }).waitFor();
+    await page.locator('li.batch[data-status="done"]').first().waitFor();
+    expect(await page.locator('li.batch').count()).toBe(1); // the clerk's upload: an admin sees every unit's
     await context.close();
   }, 60_000);
 });
