@@ -2,6 +2,8 @@
  * No import against the flow. Papers go ingest → ocr → matching → signer → archive-api (→ webhooks); shared (and the embedded
  * launcher) sit below, the runtime wiring, HTTP API and CLI (src/) on top. A module may import what this table lists and
  * nothing else; another module only through the entry points its package.json `exports`, never its files.
+ * The web UI (services/web) is a top layer of its own: it talks to the server only over the public HTTP API, so it
+ * imports no module at all, and nothing imports it (its .svelte components' scripts are held to the same).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -11,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-type Module = 'shared' | 'embedded' | 'ingest' | 'ocr' | 'matching' | 'signer' | 'archive-api' | 'webhooks' | 'runtime';
+type Module = 'shared' | 'embedded' | 'ingest' | 'ocr' | 'matching' | 'signer' | 'archive-api' | 'webhooks' | 'runtime' | 'web';
 
 /** Where each module lives (its package directory) and what it may import. Upstream first. */
 const FLOW: Record<Module, { dir: string; mayImport: Module[] }> = {
@@ -25,6 +27,8 @@ const FLOW: Record<Module, { dir: string; mayImport: Module[] }> = {
   // Events for other systems: the outbox is written below (shared), deliveries are sent from here.
   webhooks: { dir: 'services/webhooks', mayImport: ['shared', 'ingest', 'ocr', 'matching', 'signer', 'archive-api'] },
   runtime: { dir: 'src', mayImport: ['shared', 'embedded', 'ingest', 'ocr', 'matching', 'signer', 'archive-api', 'webhooks'] },
+  // The browser's app: /api/v1 over HTTP is all it knows of the server.
+  web: { dir: 'services/web', mayImport: [] },
 };
 
 /** Generated scans with their truth: test data, so specs of any module may use it, production code never. */
@@ -59,7 +63,9 @@ function violations(file: SourceFile): string[] {
   const isTestCode = isSpec || /\/src\/testing\//.test(file.path);
   const against = (to: Module) => to !== from && !FLOW[from].mayImport.includes(to);
   const found: string[] = [];
-  for (const { fileName: specifier } of ts.preProcessFile(file.text, true, true).importedFiles) {
+  // A Svelte component's imports are in its <script> blocks.
+  const code = file.path.endsWith('.svelte') ? [...file.text.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]).join('\n') : file.text;
+  for (const { fileName: specifier } of ts.preProcessFile(code, true, true).importedFiles) {
     if (specifier.startsWith('.')) {
       const target = relative(ROOT, resolve(ROOT, dirname(file.path), specifier)).split(sep).join('/');
       const to = moduleAt(target);
@@ -91,7 +97,7 @@ function sourceFiles(dir: string): string[] {
     if (name === 'node_modules') return [];
     const path = `${dir}/${name}`;
     if (statSync(join(ROOT, path)).isDirectory()) return sourceFiles(path);
-    return name.endsWith('.ts') ? [path] : [];
+    return name.endsWith('.ts') || name.endsWith('.svelte') ? [path] : [];
   });
 }
 
@@ -141,6 +147,11 @@ describe('imports follow the flow', () => {
     // Allowed: upstream through an entry point, its own files, a comment or a string that looks like an import.
     expect(file('services/matching/src/a.ts', "import { decodeCodes } from '@sohoa/ocr';\nimport { y } from './split.ts';\n// import '@sohoa/signer'\nconst s = \"from '@sohoa/signer'\";")).toEqual([]);
     expect(file('src/a.ts', "import { splitBatchJob } from '@sohoa/matching/jobs';")).toEqual([]);
+    // The web UI imports no server code, not even shared: only the HTTP API.
+    expect(file('services/web/src/api.ts', "import { permissions } from '@sohoa/shared';")[0]).toMatch(/web imports shared, against the flow/);
+    expect(file('services/web/src/App.svelte', "<script lang=\"ts\">\nimport { x } from '../../../src/http/acting.ts';\n</script>\n<p>hi</p>")[0]).toMatch(/reaches into runtime's files/);
+    expect(file('services/web/src/App.svelte', "<script lang=\"ts\">import { mount } from 'svelte';\nimport Today from './screens/Today.svelte';</script>")).toEqual([]);
+    expect(file('src/http/a.ts', "import { t } from '@sohoa/web';").join('\n')).toMatch(/runtime imports web, against the flow/);
   });
 });
 

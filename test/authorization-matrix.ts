@@ -71,7 +71,7 @@ export const unitFree = new Set([
   'GET /healthz', 'GET /readyz', 'GET /api/v1/openapi.json', 'GET /api/docs', 'GET /api/docs/:asset',
   'POST /api/v1/session', 'GET /api/v1/session', 'DELETE /api/v1/session', 'PUT /api/v1/session/password',
   'GET /api/v1/session/oidc', 'GET /api/v1/session/oidc/callback',
-  'GET /api/v1/audit/verify', 'POST /api/v1/audit/heads', 'POST /api/v1/catalog',
+  'GET /api/v1/audit/verify', 'POST /api/v1/audit/heads', 'POST /api/v1/catalog', 'GET /api/v1/catalog/procedures',
   'GET /api/v1/saved-searches', 'POST /api/v1/saved-searches', 'DELETE /api/v1/saved-searches/:id',
 ]);
 
@@ -99,6 +99,8 @@ export const authorizationMatrix: Record<string, Row> = {
     clerk: unitOnly(202, 422), archivist: forbidden, 'archive-lead': forbidden, 'unit-admin': forbidden, auditor: forbidden,
     admin: unitOnly(202, 422), system: unitOnly(202, 422),
   },
+  'GET /api/v1/catalog/procedures': anyone(200),
+  'GET /api/v1/batches': unitRead('listed', 'hidden'),
   'GET /api/v1/batches/:id': unitRead(200),
   'GET /api/v1/quarantine': unitRead('listed', 'hidden'),
   'GET /api/v1/quarantine/:id/file': unitRead(200),

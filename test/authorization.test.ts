@@ -125,6 +125,7 @@ describe('authorization: every route × every role × own / child / other unit',
     "POST /api/v1/batches — into the caller's unit, with the target's dossier code": (f, cell) => ({
       method: 'POST', path: '/api/v1/batches', form: { unit: cell.unit.code, procedure: 'KS', dossier: f.dossierCode },
     }),
+    'GET /api/v1/batches': (f) => ({ path: '/api/v1/batches?since=2000-01-01T00:00:00Z', listed: (body) => body.batches.some((b: any) => b.id === f.batchId) }),
     'GET /api/v1/batches/:id': (f) => ({ path: `/api/v1/batches/${f.batchId}` }),
     'GET /api/v1/quarantine': (f) => ({ path: '/api/v1/quarantine', listed: (body) => body.files.some((q: any) => q.id === f.quarantinedId) }),
     'GET /api/v1/quarantine/:id/file': (f) => ({ path: `/api/v1/quarantine/${f.quarantinedId}/file` }),
@@ -167,6 +168,7 @@ describe('authorization: every route × every role × own / child / other unit',
       const pair = await maker.freshPair(f);
       return { method: 'POST', path: `/api/v1/documents/${pair.first}/split`, json: { atPage: 2 } };
     },
+    'GET /api/v1/catalog/procedures': () => ({ path: '/api/v1/catalog/procedures' }),
     'POST /api/v1/catalog': () => ({ method: 'POST', path: '/api/v1/catalog', json: catalog }),
 
     'POST /api/v1/dossiers/:code/close': (f) => ({ method: 'POST', path: `/api/v1/dossiers/${f.dossierCode}/close` }), // closed already: the same file again

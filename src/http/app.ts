@@ -26,6 +26,7 @@ import { dispositionRoutes } from './disposition.routes.ts';
 import { searchRoutes } from './search.routes.ts';
 import { reportRoutes } from './reports.routes.ts';
 import { observeRequests } from './request-observer.ts';
+import { webUi } from './web-ui.ts';
 
 export interface ApiDeps {
   db: Db; store: ObjectStore; queue: Queue; log: Logger; maxUploadBytes: number;
@@ -40,6 +41,8 @@ export interface ApiDeps {
   oidc?: OidcSettings | null;
   /** The reuse API's rate limit and signature cache (REUSE_*); absent: the defaults. */
   reuse?: ReuseSettings;
+  /** The built web UI (services/web/dist by default), served at `/`. */
+  webDir?: string;
 }
 
 export function createApp(deps: ApiDeps): express.Express {
@@ -94,6 +97,7 @@ export function createApp(deps: ApiDeps): express.Express {
   if (deps.signing) api.use(certificateRoutes({ db: deps.db, signing: deps.signing }));
   if (deps.signing) api.use(reuseRoutes({ db: deps.db, store: deps.store, signing: deps.signing, reuse: deps.reuse })); // signature statuses need the trust anchors
   app.use('/api/v1', api);
+  app.use(webUi(deps.webDir)); // the web UI's files at `/`, after the API: /api/* never reaches it
   app.use((_req, _res, next) => next(new AppError('not-found', 'no such route', 404)));
   app.use(errorHandler(deps.log, { maxUploadBytes: deps.maxUploadBytes }));
   return app;

@@ -19,6 +19,13 @@ const BatchUpload = BatchFields.extend({
   'files[]': z.array(z.string().meta({ contentMediaType: 'application/octet-stream' })).meta({ description: 'the scans: JPEG, PNG, TIFF or PDF (also accepted as `files`)' }),
 });
 
+const instant = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'an ISO 8601 date or time').transform((v) => new Date(v));
+
+export const BatchListQuery = z.object({
+  since: optional(instant).meta({ description: 'batches received at or after this ISO 8601 date or time (default: the last 24 hours)' }),
+  unit: optional(unitCodeInput).meta({ description: `only this unit's batches. ${UNIT_CODE_RULE}` }),
+});
+
 export const QuarantineQuery = z.object({ unit: optional(unitCodeInput).meta({ description: `only this unit's files. ${UNIT_CODE_RULE}` }) });
 
 export const BatchAccepted = z.strictObject({ id: uuid(), dossier: z.string() }).meta({ id: 'BatchAccepted' });
@@ -48,6 +55,8 @@ export const BatchView = z.strictObject({
   })),
 }).meta({ id: 'BatchView' });
 
+export const BatchList = z.strictObject({ batches: z.array(BatchView) }).meta({ id: 'BatchList' });
+
 export const QuarantinedFile = z.strictObject({
   id: uuid(), name: z.string(), reason: z.string(), quarantinedAt: isoTime(), batch: uuid().nullable(), unit: z.string().nullable(),
   inboxPath: z.string().nullable(), size: z.number().int(), sha256: sha256Hex(), download: z.string(),
@@ -69,6 +78,14 @@ export const batchContract = [
       413: '`limit-file-size`: a file is larger than MAX_UPLOAD_BYTES',
       422: '`invalid-input`: a field is refused (see `fields`); `unknown-unit`, `unknown-procedure`, `unknown-component`',
     },
+  }),
+  route({
+    method: 'get', path: '/api/v1/batches', tag: 'batches', access: 'caller', who: 'clerks, archivists, admins',
+    summary: 'The batches received since a time (today\'s work), newest first, each as GET /batches/:id answers it',
+    description: 'At most 100 batches, within the caller\'s units.',
+    query: BatchListQuery,
+    responses: { 200: { description: 'newest first', json: BatchList } },
+    errors: { 403: '`forbidden`', 422: '`invalid-input`' },
   }),
   route({
     method: 'get', path: '/api/v1/batches/:id', tag: 'batches', access: 'caller',

@@ -1,6 +1,7 @@
 /**
  * Scanner batches over HTTP:
  *   POST /batches                 upload (multipart: the unit, optional codes, the files), answered 202
+ *   GET  /batches                 the batches received since a time (today's work), newest first, as GET /batches/:id
  *   GET  /batches/:id             the batch with its files, documents, records and what failed
  *   GET  /quarantine              files that could not be taken, with their reason (clerks, archivists)
  *   GET  /quarantine/:id/file     one of them, as a download
@@ -10,10 +11,10 @@ import fs from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import express from 'express';
 import multer from 'multer';
-import { AppError, isUuid, parseInput, type Db, type ObjectStore, type Queue } from '@sohoa/shared';
+import { AppError, isUuid, parseInput, scopeParam, type Db, type ObjectStore, type Queue } from '@sohoa/shared';
 import { findQuarantined, listQuarantined, receiveBatch } from '@sohoa/ingest';
 import { actingFor, auditRead } from './acting.ts';
-import { BatchFields, QuarantineQuery } from './batches.contract.ts';
+import { BatchFields, BatchListQuery, QuarantineQuery } from './batches.contract.ts';
 import { loadBatchView } from './batch-status.ts';
 import { multipart } from './errors.ts';
 import { spoolStorage, type SpooledFile } from './upload-spool.ts';
@@ -59,6 +60,20 @@ export function batchRoutes(deps: BatchRoutesDeps): express.Router {
       await Promise.all(files.map((f) => fs.rm(f.path, { force: true }))); // stored or refused: the spool lets go
     }
     res.status(202).location(`/api/v1/batches/${received.batchId}`).json({ id: received.batchId, dossier: received.dossierCode });
+  });
+
+  r.get('/batches', async (req, res) => {
+    const { units } = actingFor(req, res, 'batches:read');
+    const { since, unit } = parseInput(BatchListQuery, { ...req.query });
+    const from = since ?? new Date(Date.now() - 24 * 3600 * 1000);
+    const ids = await deps.db.query<{ id: string }>(
+      `SELECT b.id FROM batches b JOIN units u ON u.id = b.unit_id
+       WHERE b.created_at >= $1 AND ($2::uuid[] IS NULL OR b.unit_id = ANY($2)) AND ($3::text IS NULL OR u.code = $3)
+       ORDER BY b.created_at DESC, b.id LIMIT 100`,
+      [from, scopeParam(units), unit ?? null],
+    );
+    const views = await Promise.all(ids.rows.map((row) => loadBatchView(deps.db, row.id, units)));
+    res.json({ batches: views.filter((v) => v !== null) });
   });
 
   r.get('/batches/:id', async (req, res) => {

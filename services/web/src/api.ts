@@ -1,0 +1,88 @@
+/**
+ * The public HTTP API, as the UI uses it: the same routes and answers other systems get (/api/v1, its OpenAPI
+ * document at /api/docs). Signed in, the browser sends the session cookie; every write also sends X-CSRF-Token.
+ */
+export interface Unit { code: string; name: string; parent: string | null; kind: string | null; depth: number }
+export interface WhoAmI {
+  kind: 'person' | 'key' | 'token'; name: string; admin: boolean; permissions: string[]; units: Unit[];
+  person?: { id: string; username: string; displayName: string; unit: string | null };
+  roles?: { role: string; unit: string | null }[];
+  csrfToken?: string;
+}
+export interface FileView {
+  id: string; name: string; status: string; error: string | null; pages: number | null; blankPages: number; pagesDone: number; pagesFailed: number;
+  quarantine?: { id: string; reason: string; quarantinedAt: string; download: string } | null;
+}
+export interface DocumentView {
+  id: string; position: number; kind: 'document' | 'receipt'; status: string; error: string | null; pages: number; title: string | null;
+  procedure: string | null; component: string | null; confidence: number | null; needsReview: boolean; recordId: string | null;
+}
+export interface BatchView {
+  id: string; status: 'queued' | 'processing' | 'done' | 'failed'; unit: string; dossier: string; procedure: string | null; createdAt: string;
+  error: string | null; waitingForReview: number; files: FileView[]; documents: DocumentView[];
+  failures: { kind: 'batch' | 'file' | 'page' | 'document'; id: string; error: string | null; file?: string; page?: number }[];
+}
+export interface Procedure { code: string; name: string; level: string | null; components: { code: string; name: string; required: boolean }[] }
+
+/** An error answer {"error": {code, message}}, or the network failing (status 0). */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly retryAfter: number | null = null) {
+    super(message);
+  }
+}
+
+let csrfToken: string | null = null;
+/** Called when a request finds the session gone (401), so that the app goes back to the sign-in screen. */
+let onSignedOut: () => void = () => {};
+export const whenSignedOut = (handler: () => void) => void (onSignedOut = handler);
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let payload: BodyInit | undefined;
+  if (body instanceof FormData) payload = body;
+  else if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, { method, headers, body: payload, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network', 'network');
+  }
+  if (res.status === 204) return undefined as T;
+  const json = await res.json().catch(() => null);
+  if (!res.ok) {
+    const retry = Number(res.headers.get('Retry-After'));
+    const err = new ApiError(res.status, json?.error?.code ?? 'error', json?.error?.message ?? res.statusText, Number.isFinite(retry) && retry > 0 ? retry : null);
+    if (res.status === 401 && path !== '/session') onSignedOut();
+    throw err;
+  }
+  return json as T;
+}
+
+const remember = (who: WhoAmI) => {
+  csrfToken = who.csrfToken ?? null;
+  return who;
+};
+
+export const api = {
+  signIn: async (username: string, password: string) => remember(await call<WhoAmI>('POST', '/session', { username, password })),
+  /** Who is signed in, or null. */
+  session: async () => {
+    try {
+      return remember(await call<WhoAmI>('GET', '/session'));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return null;
+      throw err;
+    }
+  },
+  signOut: async () => {
+    await call<void>('DELETE', '/session');
+    csrfToken = null;
+  },
+  batchesSince: (since: Date) => call<{ batches: BatchView[] }>('GET', `/batches?since=${encodeURIComponent(since.toISOString())}`),
+  procedures: () => call<{ version: number | null; procedures: Procedure[] }>('GET', '/catalog/procedures'),
+  upload: (form: FormData) => call<{ id: string; dossier: string }>('POST', '/batches', form),
+};
