@@ -22,6 +22,28 @@ export interface BatchView {
   error: string | null; waitingForReview: number; files: FileView[]; documents: DocumentView[];
   failures: { kind: 'batch' | 'file' | 'page' | 'document'; id: string; error: string | null; file?: string; page?: number }[];
 }
+/** A document as the review and dossier routes answer it (GET /review, /dossiers/:code, /documents/:id). */
+export interface ClerkDocument {
+  id: string; position: number; kind: 'document' | 'receipt'; status: string; pages: string[]; title: string | null;
+  procedure: string | null; component: string | null; confidence: number | null;
+  runnerUp: { procedureCode: string; componentCode: string; confidence: number } | null;
+  needsReview: boolean; confirmedBy: string | null; fields: Record<string, unknown>; explanation: string[];
+  recordId: string | null; error: string | null; batch: string; dossier: string; lowConfidencePages: string[];
+}
+export interface Dossier {
+  code: string; codeSource: string; unit: string; unitName: string; procedure: string | null; procedureName: string | null;
+  ownerIdentifier: string | null; receivedAt: string; dueAt: string | null; status: string; documents: ClerkDocument[];
+  completeness: { code: string; name: string; required: boolean; state: 'present' | 'missing' | 'uncertain'; documentIds: string[] }[] | null;
+  missing: string[]; uncertain: string[];
+}
+export interface Verification {
+  recordId: string; valid: boolean; problems: string[]; text: string;
+  signatures: {
+    field: string; signer: string; signingTime: string | null; subFilter: string; integrity: boolean; chainTrusted: boolean;
+    validAtSigningTime: boolean; coversWholeDocument: boolean; problems: string[];
+    timestamp: { time: string | null; authority: string; valid: boolean; problems: string[] } | null;
+  }[];
+}
 export interface Procedure { code: string; name: string; level: string | null; components: { code: string; name: string; required: boolean }[] }
 
 /** An error answer {"error": {code, message}}, or the network failing (status 0). */
@@ -84,5 +106,12 @@ export const api = {
   },
   batchesSince: (since: Date) => call<{ batches: BatchView[] }>('GET', `/batches?since=${encodeURIComponent(since.toISOString())}`),
   procedures: () => call<{ version: number | null; procedures: Procedure[] }>('GET', '/catalog/procedures'),
+  review: () => call<{ documents: ClerkDocument[] }>('GET', '/review'),
+  dossier: (code: string) => call<Dossier>('GET', `/dossiers/${encodeURIComponent(code)}`),
+  setComponent: (id: string, component: string, procedure?: string) =>
+    call<ClerkDocument>('PUT', `/documents/${id}/component`, procedure ? { component, procedure } : { component }),
+  rotate: (pageId: string, degrees: 90 | 180 | 270) => call<{ documents: ClerkDocument[] }>('POST', `/pages/${pageId}/rotate`, { degrees }),
+  verify: (recordId: string) => call<Verification>('GET', `/records/${recordId}/verify`),
+  pdfUrl: (recordId: string) => `/api/v1/records/${recordId}/pdf`,
   upload: (form: FormData) => call<{ id: string; dossier: string }>('POST', '/batches', form),
 };
