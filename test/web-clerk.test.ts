@@ -83,6 +83,12 @@ describe('the clerk\'s review, dossier and record screens', () => {
     const { rows: [after] } = await stack.runtime.db.query('SELECT rotation FROM pages WHERE id = $1', [pageId]);
     expect((after.rotation - before.rotation + 360) % 360).toBe(90);
 
+    // Typing what no component is says so.
+    await page.locator('#component-filter').focus();
+    await page.keyboard.type('hop dong');
+    await page.getByText('Không có thành phần nào khớp.').waitFor();
+    expect(await page.locator('#component-list').getByRole('option').count()).toBe(0);
+
     // The screen opened afresh: from here to the document confirmed is what the clerk spends on it.
     const opened = performance.now();
     await page.reload();
