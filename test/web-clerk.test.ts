@@ -82,6 +82,12 @@ describe('the clerk\'s review, dossier and record screens', () => {
     await page.getByText('Đã xoay trang.').waitFor();
     const { rows: [after] } = await stack.runtime.db.query('SELECT rotation FROM pages WHERE id = $1', [pageId]);
     expect((after.rotation - before.rotation + 360) % 360).toBe(90);
+    // Ctrl+Z takes it back (a rotation the other way), until the document is built.
+    await page.locator('h1').focus();
+    await page.keyboard.press('Control+z');
+    await page.getByText('Đã hoàn tác lần xoay trang.').waitFor();
+    const { rows: [undone] } = await stack.runtime.db.query('SELECT rotation FROM pages WHERE id = $1', [pageId]);
+    expect(undone.rotation % 360).toBe(before.rotation % 360);
 
     // Typing what no component is says so.
     await page.locator('#component-filter').focus();
