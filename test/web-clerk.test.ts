@@ -45,11 +45,11 @@ describe('the clerk\'s review, dossier and record screens', () => {
     clerk = { username, password };
     // A certification request scanned into a birth registration: no component fits, so it waits for the clerk.
     const bytes = await fs.readFile(path.join(repoRoot, 'samples', 'scans', 'skewed-seal.jpg'));
-    const upload = await uploadBatch(stack.url, stack.token, { unit: DEMO_UNIT.code, procedure: 'KS' }, [{ name: 'giay.jpg', bytes }]);
+    const upload = await uploadBatch(stack.url, stack.token, { unit: DEMO_UNIT.code, procedure: 'KS' }, [{ name: 'giay-1.jpg', bytes }, { name: 'giay-2.jpg', bytes }]);
     expect(upload.status).toBe(202);
     dossier = upload.body.dossier;
     const split = await waitForSplit(stack.url, stack.token, upload.body.id);
-    expect(split.waitingForReview).toBe(1);
+    expect(split.waitingForReview).toBe(2);
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -74,6 +74,13 @@ describe('the clerk\'s review, dossier and record screens', () => {
     expect(await card.locator('h2').textContent()).toBe(`Hồ sơ ${dossier}, văn bản 1`);
     for (const key of ['Enter: xác nhận thành phần đang chọn', 'Alt+R: xoay trang đầu']) await page.getByText(key).waitFor(); // the shortcuts, on screen
     expect(await axeProblems(page)).toEqual([]);
+
+    // Alt+M appends the dossier's next document (two scans of one paper): one document of two pages is left to review.
+    expect(await page.getByText('2 văn bản đang chờ, cũ nhất trước').count()).toBe(1);
+    await page.keyboard.press('Alt+m');
+    await page.getByText('Đã gộp: văn bản này giờ có 2 trang.').waitFor();
+    await page.getByText('1 văn bản đang chờ, cũ nhất trước').waitFor();
+    expect(await card.getByText('2 trang', { exact: false }).count()).toBeGreaterThan(0);
 
     // Alt+R turns the first page (the API's rotate), said in words.
     const pageId = (await (await fetch(`${stack.url}/api/v1/documents/${await card.getAttribute('data-document')}`, { headers: { authorization: `Bearer ${stack.token}` } })).json()).pages[0];
@@ -121,7 +128,7 @@ describe('the clerk\'s review, dossier and record screens', () => {
     expect(await page.getByTestId('missing').textContent()).toBe('Còn thiếu thành phần bắt buộc: Tờ khai đăng ký khai sinh');
     const archived = page.locator('li[data-document][data-status="archived"]');
     await archived.waitFor({ timeout: 60_000 });
-    expect(await archived.textContent()).toMatch(/Văn bản 1: Giấy chứng sinh — Đã lưu trữ\s*1 trang/);
+    expect(await archived.textContent()).toMatch(/Văn bản 1: Giấy chứng sinh — Đã lưu trữ\s*2 trang/);
     expect(await axeProblems(page)).toEqual([]);
 
     // The signed record: its signatures checked by the verify API, who signed and when, and the PDF.
