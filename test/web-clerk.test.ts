@@ -81,6 +81,15 @@ describe('the clerk\'s review, dossier and record screens', () => {
     await page.getByText('Đã gộp: văn bản này giờ có 2 trang.').waitFor();
     await page.getByText('1 văn bản đang chờ, cũ nhất trước').waitFor();
     expect(await card.getByText('2 trang', { exact: false }).count()).toBeGreaterThan(0);
+    // Alt+S goes to the page to split at; the split gives the two documents back; Alt+M merges them again.
+    await page.keyboard.press('Alt+s');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('split-at');
+    await page.getByRole('button', { name: 'Tách văn bản' }).click();
+    await page.getByText('Đã tách thành 2 văn bản.').waitFor();
+    await page.getByText('2 văn bản đang chờ, cũ nhất trước').waitFor();
+    await page.locator('h1').focus();
+    await page.keyboard.press('Alt+m');
+    await page.getByText('1 văn bản đang chờ, cũ nhất trước').waitFor();
 
     // Alt+R turns the first page (the API's rotate), said in words.
     const pageId = (await (await fetch(`${stack.url}/api/v1/documents/${await card.getAttribute('data-document')}`, { headers: { authorization: `Bearer ${stack.token}` } })).json()).pages[0];

@@ -112,6 +112,7 @@ export const api = {
     call<ClerkDocument>('PUT', `/documents/${id}/component`, procedure ? { component, procedure } : { component }),
   rotate: (pageId: string, degrees: 90 | 180 | 270) => call<{ documents: ClerkDocument[] }>('POST', `/pages/${pageId}/rotate`, { degrees }),
   merge: (id: string, other: string) => call<{ documents: ClerkDocument[] }>('POST', `/documents/${id}/merge`, { document: other }),
+  split: (id: string, atPage: number) => call<{ documents: ClerkDocument[] }>('POST', `/documents/${id}/split`, { atPage }),
   verify: (recordId: string) => call<Verification>('GET', `/records/${recordId}/verify`),
   pdfUrl: (recordId: string) => `/api/v1/records/${recordId}/pdf`,
   upload: (form: FormData) => call<{ id: string; dossier: string }>('POST', '/batches', form),
