@@ -1,8 +1,8 @@
 /**
  * The clerk's review, dossier and signed-record screens in a real browser (Debian's chromium, playwright-core), against
- * the real server on the embedded default with its workers. One scanned page that fits no component well (every page
- * is flagged: OCR_REVIEW_CONFIDENCE 99) waits for the clerk; she rotates it, corrects its component by typing without
- * diacritics, confirms with Enter, follows the dossier to the archived record and sees its signatures verified.
+ * the real server on the embedded default with its workers. Two scans of a paper that fits no component well (every page
+ * is flagged: OCR_REVIEW_CONFIDENCE 99) wait for the clerk; from the keyboard she merges them, splits and merges again,
+ * rotates a page and undoes it, corrects the component by typing without diacritics, confirms with Enter, follows the dossier to the archived record and sees its signatures verified.
  * axe-core: no serious or critical violation on each screen. Prints the time from the review screen to the confirmation.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -56,7 +56,7 @@ describe('the clerk\'s review, dossier and record screens', () => {
     await stack?.stop();
   });
 
-  it('a clerk rotates a page, corrects its component typed without diacritics, confirms with Enter, and sees the dossier and the signed record verify', async () => {
+  it('a clerk merges, splits, rotates and undoes, corrects its component typed without diacritics, confirms with Enter, and sees the dossier and the signed record verify', async () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
     const page = await context.newPage();
     const errors: string[] = [];
