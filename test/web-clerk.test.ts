@@ -144,6 +144,7 @@ describe('the clerk\'s review, dossier and record screens', () => {
     await archived.getByRole('link', { name: 'Xem bản đã ký' }).click();
     await page.getByRole('heading', { level: 1, name: 'Bản ghi đã ký' }).waitFor();
     const recordId = new URL(page.url()).pathname.split('/')[2];
+    expect(new URL(page.url()).pathname).toBe(`/records/${recordId}/signatures`);
     const verdict = page.getByTestId('verdict');
     await verdict.waitFor({ timeout: 30_000 });
     const report = await (await fetch(`${stack.url}/api/v1/records/${recordId}/verify`, { headers: { authorization: `Bearer ${stack.token}` } })).json();
