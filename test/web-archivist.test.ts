@@ -67,7 +67,9 @@ describe('the archivist\'s screens', () => {
   let browser: Browser;
   let archivist: { username: string; password: string };
   let otherClerk: { username: string; password: string };
+  let lead: { username: string; password: string };
   let hitId: string;
+  let secondId: string;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: apt-get install chromium (.ci/run does), or set CHROMIUM_PATH`);
@@ -85,7 +87,9 @@ describe('the archivist\'s screens', () => {
 
     const { rows: [unit] } = await db.query<{ id: string }>('SELECT id FROM units WHERE code = $1', [DEMO_UNIT.code]);
     const base = { unitId: unit!.id, unitCode: DEMO_UNIT.code, procedure: 'KS', retentionYears: 20, retainUntil: '2046-12-31', createdAt: '2026-11-20T03:00:00Z' };
-    [hitId] = await insertFixtureRecords(db, [
+    const chief = await people.createPerson(db, operatorCaller(), { username: 'lead.web', unitCode: DEMO_UNIT.code, roles: [{ role: 'archive-lead' }] });
+    lead = { username: 'lead.web', password: chief.password };
+    [hitId, secondId] = await insertFixtureRecords(db, [
       { ...base, title: 'Tờ khai đăng ký khai sinh', dossier: '000.00.00.H00-261120-0001', component: 'KS-TK',
         pages: ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Họ và tên người được khai sinh: Phạm Thị Hồng Nhung, sinh ngày 12 tháng 3 năm 2026 tại Trạm y tế phường'] },
       { ...base, title: 'Giấy chứng sinh', dossier: '000.00.00.H00-261120-0002', component: 'KS-GCS', pages: ['Giấy chứng sinh của cháu Lê Minh Khang'] },
@@ -195,6 +199,29 @@ describe('the archivist\'s screens', () => {
     // The record itself, by its address: not found for this clerk.
     await page.goto(`${stack.url}/records/${hitId}`);
     await page.getByRole('alert').getByText('Không tìm thấy hồ sơ này, hoặc bạn không được xem.').waitFor();
+    await context.close();
+  }, 60_000);
+
+  it('the archive lead, and only the lead, is offered lifting a hold, with a reason', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
+    const page = await context.newPage();
+    await page.goto(`${stack.url}/records/${secondId}`); // straight to a record's address
+    await signIn(page, lead);
+    await page.getByRole('heading', { level: 1, name: 'Giấy chứng sinh' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Gỡ phong tỏa' }).count()).toBe(0); // nothing to lift yet
+    await page.getByRole('button', { name: 'Đặt phong tỏa' }).click(); // empty: said in words, nothing sent
+    expect(await page.getByTestId('hold-note').textContent()).toBe('Hãy nhập cả lý do và căn cứ.');
+    await page.locator('#hold-reason').fill('Kiểm tra');
+    await page.locator('#hold-reference').fill('CV 3/UBND');
+    await page.getByRole('button', { name: 'Đặt phong tỏa' }).click();
+    await page.getByRole('heading', { name: 'Gỡ phong tỏa' }).waitFor();
+    expect(await axeProblems(page)).toEqual([]);
+    await page.locator('#lift-reason').fill('Đã kiểm tra xong');
+    await page.getByRole('button', { name: 'Gỡ phong tỏa' }).click();
+    await page.getByTestId('hold-note').getByText('Đã gỡ phong tỏa.').waitFor();
+    expect(await page.getByTestId('hold-status').textContent()).toBe('Không bị phong tỏa');
+    const after = await page.evaluate((id) => fetch(`/api/v1/records/${id}`).then((r) => r.json()), secondId);
+    expect(after.onHold).toBe(false);
     await context.close();
   }, 60_000);
 });
