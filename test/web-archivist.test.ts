@@ -171,6 +171,10 @@ describe('the archivist\'s screens', () => {
 
     // Back to the search: the hold shows on the hit, and the hold facet finds it.
     await page.getByRole('button', { name: '← Quay lại kết quả tra cứu' }).click();
+    await page.getByText('1 hồ sơ tìm thấy').waitFor(); // the same search again
+    expect(await page.locator('#q').inputValue()).toBe('hong nhung');
+    await page.locator('#q').fill('');
+    await page.getByText('3 hồ sơ tìm thấy').waitFor();
     await page.getByRole('button', { name: 'Khai sinh Nhung' }).click();
     await page.getByText('1 hồ sơ tìm thấy').waitFor();
     await page.locator('li.hit .status').getByText('Đang bị phong tỏa').waitFor();
