@@ -44,6 +44,23 @@ try {
   await page.locator('li.batch[data-status="done"]').waitFor({ timeout: 180_000 });
   await page.locator('main h1').evaluate((h) => h.blur()); // no focus ring in the picture
   await shot('today');
+
+  // The archivist's search and record, on the record just archived (its OCR text).
+  const archivist = await people.createPerson(stack.runtime.db, operatorCaller(), { username: 'hai.tv', displayName: 'Trần Văn Hải', unitCode: DEMO_UNIT.code, roles: [{ role: 'archivist' }] });
+  const archive = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
+  await archive.goto(`${stack.url}/search`);
+  await archive.locator('#username:focus').waitFor();
+  await archive.locator('#username').fill('hai.tv');
+  await archive.locator('#password').fill(archivist.password);
+  await archive.keyboard.press('Enter');
+  await archive.locator('#q').fill('to khai khai sinh');
+  await archive.locator('li.hit mark').first().waitFor();
+  await archive.screenshot({ path: path.join(OUT, 'search.png') });
+  console.log('docs/ui/search.png');
+  await archive.locator('li.hit a').first().click();
+  await archive.getByTestId('hold-status').waitFor();
+  await archive.screenshot({ path: path.join(OUT, 'record.png') });
+  console.log('docs/ui/record.png');
 } finally {
   await browser.close();
   await stack.stop();

@@ -46,6 +46,25 @@ export interface Verification {
 }
 export interface Procedure { code: string; name: string; level: string | null; components: { code: string; name: string; required: boolean }[] }
 
+export interface FacetCount { value: string; count: number }
+export interface SearchHit {
+  id: string; title: string | null; dossier: string | null; component: string | null; unit: string; retainUntil: string | null; onHold: boolean;
+  /** `text` is HTML-escaped by the server, with the words found in <mark>. */
+  snippets: { page: number; text: string }[];
+}
+export interface SearchResult {
+  items: SearchHit[];
+  facets: { unit: FacetCount[]; procedure: FacetCount[]; component: FacetCount[]; year: FacetCount[]; counted: number; complete: boolean };
+  next: string | null;
+}
+export interface SavedSearch { id: string; name: string; query: Record<string, unknown>; createdAt: string }
+export interface RecordView {
+  id: string; kind: 'document' | 'disposition-minute'; pages: number; retentionYears: number | null; retainUntil: string | null; permanent: boolean;
+  retentionProvisional: boolean; legalHold: boolean; onHold: boolean; disposedAt: string | null; createdAt: string; sha256: string;
+  metadata: { title: string; dossierCode?: string; procedureCode?: string; componentCode?: string | null; componentName?: string | null; unitCode: string; unitName?: string; ownerIdentifier?: string | null; documentNumber?: string | null };
+}
+export interface Hold { id: string; scope: 'record' | 'dossier' | 'records'; reason: string; reference: string; placedBy: string; placedAt: string }
+
 /** An error answer {"error": {code, message}}, or the network failing (status 0). */
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly retryAfter: number | null = null) {
@@ -115,5 +134,13 @@ export const api = {
   split: (id: string, atPage: number) => call<{ documents: ClerkDocument[] }>('POST', `/documents/${id}/split`, { atPage }),
   verify: (recordId: string) => call<Verification>('GET', `/records/${recordId}/verify`),
   pdfUrl: (recordId: string) => `/api/v1/records/${recordId}/pdf`,
+  search: (params: Record<string, string>) => call<SearchResult>('GET', `/records?${new URLSearchParams(params)}`),
+  savedSearches: () => call<{ searches: SavedSearch[] }>('GET', '/saved-searches'),
+  saveSearch: (name: string, query: Record<string, string>) => call<SavedSearch>('POST', '/saved-searches', { name, query }),
+  record: (id: string) => call<RecordView>('GET', `/records/${encodeURIComponent(id)}`),
+  holds: (id: string) => call<{ holds: Hold[] }>('GET', `/records/${encodeURIComponent(id)}/holds`),
+  placeHold: (id: string, reason: string, reference: string) => call<Hold>('POST', `/records/${encodeURIComponent(id)}/hold`, { reason, reference }),
+  liftHold: (id: string, reason: string) => call<unknown>('DELETE', `/records/${encodeURIComponent(id)}/hold`, { reason }),
+  deleteRecord: (id: string) => call<void>('DELETE', `/records/${encodeURIComponent(id)}`),
   upload: (form: FormData) => call<{ id: string; dossier: string }>('POST', '/batches', form),
 };
