@@ -5,28 +5,16 @@
  * refused in words; a clerk of another ward finds nothing. axe-core on each screen; the time from typing stopping
  * to the results shown is measured in the page.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorCaller, people, units } from '../src/accounts/index.ts';
 import { DEMO_UNIT } from '../src/bootstrap.ts';
 import { insertFixtureRecords } from './helpers/search-fixtures.ts';
-import { repoRoot, run, startTestStack, type TestStack } from './helpers/stack.ts';
+import { startTestStack, type TestStack } from './helpers/stack.ts';
+import { axeProblems, launchBrowser } from './helpers/browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OTHER_WARD = { code: '000.00.00.H98', name: 'UBND phường Bên Kia' };
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-async function axeProblems(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const found = await page.evaluate(async () => {
-    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v: any) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n: any) => n.target.join(' ')).slice(0, 3) }));
-  });
-  return found.filter((v: any) => v.impact === 'serious' || v.impact === 'critical').map((v: any) => `${v.id} (${v.impact}): ${v.nodes.join(', ')}`);
-}
 
 async function signIn(page: Page, who: { username: string; password: string }) {
   await page.locator('#username:focus').waitFor();
@@ -72,11 +60,9 @@ describe('the archivist\'s screens', () => {
   let secondId: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: apt-get install chromium (.ci/run does), or set CHROMIUM_PATH`);
-    if (!existsSync(path.join(repoRoot, 'services', 'web', 'dist', 'index.html'))) await run('npm', ['run', 'build', '-w', '@sohoa/web'], { cwd: repoRoot });
     [stack, browser] = await Promise.all([
       startTestStack({}, { workers: false }),
-      chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] }),
+      launchBrowser(),
     ]);
     const { db } = stack.runtime;
     const made = await people.createPerson(db, operatorCaller(), { username: 'archivist.web', displayName: 'Trần Văn Hải', unitCode: DEMO_UNIT.code, roles: [{ role: 'archivist' }] });

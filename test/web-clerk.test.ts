@@ -5,27 +5,16 @@
  * rotates a page and undoes it, corrects the component by typing without diacritics, confirms with Enter, follows the dossier to the archived record and sees its signatures verified.
  * axe-core: no serious or critical violation on each screen. Prints the time from the review screen to the confirmation.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorCaller, people } from '../src/accounts/index.ts';
 import { DEMO_UNIT } from '../src/bootstrap.ts';
-import { repoRoot, run, startTestStack, uploadBatch, waitForSplit, type TestStack } from './helpers/stack.ts';
+import { repoRoot, startTestStack, uploadBatch, waitForSplit, type TestStack } from './helpers/stack.ts';
+import { axeProblems, launchBrowser } from './helpers/browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-async function axeProblems(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const found = await page.evaluate(async () => {
-    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v: any) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n: any) => n.target.join(' ')).slice(0, 3) }));
-  });
-  return found.filter((v: any) => v.impact === 'serious' || v.impact === 'critical').map((v: any) => `${v.id} (${v.impact}): ${v.nodes.join(', ')}`);
-}
 
 describe('the clerk\'s review, dossier and record screens', () => {
   let stack: TestStack;
@@ -34,11 +23,9 @@ describe('the clerk\'s review, dossier and record screens', () => {
   let dossier: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: apt-get install chromium (.ci/run does), or set CHROMIUM_PATH`);
-    if (!existsSync(path.join(repoRoot, 'services', 'web', 'dist', 'index.html'))) await run('npm', ['run', 'build', '-w', '@sohoa/web'], { cwd: repoRoot });
     [stack, browser] = await Promise.all([
       startTestStack({ OCR_REVIEW_CONFIDENCE: '99' }),
-      chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] }),
+      launchBrowser(),
     ]);
     const username = 'clerk.review';
     const { password } = await people.createPerson(stack.runtime.db, operatorCaller(), { username, displayName: 'Trần Văn Minh', unitCode: DEMO_UNIT.code, roles: [{ role: 'clerk' }] });

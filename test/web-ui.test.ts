@@ -4,30 +4,18 @@
  * batch go to done under today's work; axe-core finds no serious or critical violation on any screen, and the
  * page's CSP is never violated. Also the two API routes the UI added (GET /batches, GET /catalog/procedures).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorCaller, people, units } from '../src/accounts/index.ts';
 import { DEMO_UNIT, readCredentials } from '../src/bootstrap.ts';
 import { expectResponseConforms } from './helpers/contract-check.ts';
-import { repoRoot, run, startTestStack, type TestStack } from './helpers/stack.ts';
+import { repoRoot, startTestStack, type TestStack } from './helpers/stack.ts';
+import { axeProblems, launchBrowser } from './helpers/browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SAMPLE = path.join(repoRoot, 'samples', 'scans', 'ks-tokhai-p1.png');
 const OTHER_WARD = { code: '000.00.00.H99', name: 'UBND phường Khác' };
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-/** axe-core run in the page (evaluate: the page's CSP does not apply to it); the serious and critical findings. */
-async function axeProblems(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const found = await page.evaluate(async () => {
-    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v: any) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n: any) => n.target.join(' ')).slice(0, 3) }));
-  });
-  return found.filter((v: any) => v.impact === 'serious' || v.impact === 'critical').map((v: any) => `${v.id} (${v.impact}): ${v.nodes.join(', ')}`);
-}
 
 describe('the web UI', () => {
   let stack: TestStack;
@@ -37,12 +25,9 @@ describe('the web UI', () => {
   const admin = () => ({ authorization: `Bearer ${stack.token}` });
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: apt-get install chromium (.ci/run does), or set CHROMIUM_PATH`);
-    // npm install builds it (the root `prepare` script); a checkout that skipped the scripts builds it here.
-    if (!existsSync(path.join(repoRoot, 'services', 'web', 'dist', 'index.html'))) await run('npm', ['run', 'build', '-w', '@sohoa/web'], { cwd: repoRoot });
     [stack, browser] = await Promise.all([
       startTestStack(),
-      chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] }),
+      launchBrowser(),
     ]);
     const username = 'clerk.web';
     const { password } = await people.createPerson(stack.runtime.db, operatorCaller(), { username, displayName: 'Nguyễn Thị Lan', unitCode: DEMO_UNIT.code, roles: [{ role: 'clerk' }] });
