@@ -6,8 +6,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requirePurpose } from '../src/http/index.ts';
-import { apiKeys } from '../src/accounts/index.ts';
 import { expectConforms } from './helpers/contract-check.ts';
 import { repoRoot, run, startTestStack, type TestStack } from './helpers/stack.ts';
 
@@ -221,14 +219,12 @@ describe('accounts, sessions and keys', () => {
     const used = (await call('GET', '/keys', { token: stack.token })).body.keys.find((k: any) => k.id === made.body.key.id);
     expect(Date.now() - Date.parse(used.lastUsedAt)).toBeLessThan(60_000);
 
-    // A key with a reuse scope must say why it reads.
-    const caller = await apiKeys.callerOfKey(stack.runtime.db, secret);
-    expect(() => requirePurpose(caller)).toThrow(/X-Purpose/);
-    expect(() => requirePurpose({ ...caller, purpose: 'thống kê' })).not.toThrow();
+    // A key with a reuse scope must say why it reads: the reuse routes refuse it without X-Purpose.
+    const silent = await call('GET', '/reuse/results?owner=001203000123', { token: secret });
+    expect([silent.status, silent.body.error.code]).toEqual([428, 'purpose-required']);
+    const said = await call('GET', '/reuse/results?owner=001203000123', { token: secret, headers: { 'x-purpose': encodeURIComponent('thống kê') } });
+    expect(said.status).toBe(200);
     const plain = await call('POST', '/keys', { token: stack.token, body: { name: 'no reuse', units: ['100.01.01.W01'], scopes: ['records:read'] } });
-    const plainCaller = await apiKeys.callerOfKey(stack.runtime.db, plain.body.secret);
-    expect(() => requirePurpose(plainCaller)).not.toThrow(); // no reuse scope
-
     const badScope = await call('POST', '/keys', { token: stack.token, body: { name: 'x', units: ['100.01.01.W01'], scopes: ['people:manage'] } });
     expect([badScope.status, badScope.body.error.message]).toEqual([422, expect.stringMatching(/scopes: one or more of batches:read/)]);
 

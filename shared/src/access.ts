@@ -51,10 +51,9 @@ export const roleGrants: Record<Exclude<Role, 'admin'>, Partial<Record<Permissio
   auditor: { 'audit:read': 'subtree', 'reports:read': 'subtree' },
 };
 
-/** What a system's API key may be given. Reading personal data or content needs a purpose (X-Purpose). */
+/** What a system's API key may be given. A reuse read needs a purpose (X-Purpose, src/http/acting.ts `requiredPurposeOf`). */
 export const keyScopes = ['batches:read', 'batches:write', 'dossiers:read', 'records:read', 'reuse:read', 'reports:read'] as const satisfies readonly Permission[];
 export type KeyScope = (typeof keyScopes)[number];
-export const scopesNeedingPurpose: readonly Permission[] = ['reuse:read'];
 
 /**
  * The resolved caller of one request. `grants` maps each permission to the unit ids where it holds (subtrees

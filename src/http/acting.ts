@@ -3,7 +3,7 @@
  * in which units, for one permission. Every route asks here before it reads or writes anything.
  */
 import type { Request, Response } from 'express';
-import { actorOf, recordAudit, unitFilter, type Acting, type AuditEvent, type Caller, type Permission, type Queryable } from '@sohoa/shared';
+import { actorOf, AppError, recordAudit, unitFilter, type Acting, type AuditEvent, type Caller, type Permission, type Queryable } from '@sohoa/shared';
 
 export const callerOf = (res: Response): Caller => res.locals.caller as Caller;
 
@@ -18,6 +18,13 @@ export function purposeOf(req: Request, caller: Caller): string | null {
   const given = caller.purpose ?? decodePercent(req.get('x-purpose'));
   const clean = given?.replace(/\p{Cc}/gu, ' ').trim().slice(0, MAX_PURPOSE);
   return clean ? clean : null;
+}
+
+/** The reuse routes' purpose: the one check that a reader says why (428 `purpose-required` without it). */
+export function requiredPurposeOf(req: Request, caller: Caller): string {
+  const purpose = purposeOf(req, caller);
+  if (!purpose) throw new AppError('purpose-required', 'reuse needs a purpose: send the procedure the result is reused for in the X-Purpose header (percent-encoded UTF-8)', 428);
+  return purpose;
 }
 
 function decodePercent(value: string | undefined): string | undefined {

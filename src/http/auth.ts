@@ -9,7 +9,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { AppError, CONTROL_CHARACTERS, grantsOfRoles, scopesNeedingPurpose, type Caller, type Permission, type Queryable } from '@sohoa/shared';
+import { AppError, CONTROL_CHARACTERS, grantsOfRoles, type Caller, type Permission, type Queryable } from '@sohoa/shared';
 import { apiKeys, personCaller, signIn } from '../accounts/index.ts';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -121,17 +121,6 @@ async function legacyToken(db: Queryable, token: string): Promise<Caller | null>
     [hashToken(token)],
   );
   return rows[0] ? legacyTokenCaller(rows[0]) : null;
-}
-
-/**
- * For the routes of the reuse scopes (access.ts `scopesNeedingPurpose`): a system key holding one of them must say
- * why it reads (X-Purpose), which the audit trail keeps with each read. 400 `purpose-required` otherwise.
- */
-export function requirePurpose(caller: Caller): void {
-  if (caller.kind !== 'key' || caller.purpose) return;
-  if (scopesNeedingPurpose.some((scope) => caller.grants.has(scope))) {
-    throw new AppError('purpose-required', 'this key reads for reuse: send the purpose of this request in the X-Purpose header', 400);
-  }
 }
 
 /**

@@ -14,7 +14,7 @@ import { attachReused, dossierCompleteness, lookupResults, reuseDownload, signat
 import { verifyPdf } from '@sohoa/signer';
 import { loadTrustMaterial, type SigningSettings } from '@sohoa/signer/jobs';
 import { actorOf } from '@sohoa/shared';
-import { callerOf, purposeOf } from './acting.ts';
+import { callerOf, purposeOf, requiredPurposeOf } from './acting.ts';
 import { RateLimited, reuseRateLimiter, type RateLimitSettings } from './rate-limit.ts';
 import { AttachReused, ReuseQuery } from './reuse.contract.ts';
 
@@ -64,8 +64,7 @@ export function reuseRoutes(deps: ReuseRoutesDeps): express.Router {
   async function reuser(req: Request, res: Response): Promise<Reuser> {
     const caller = callerOf(res);
     const units = unitFilter(caller, 'reuse:read');
-    const purpose = purposeOf(req, caller);
-    if (!purpose) throw new AppError('purpose-required', 'reuse needs a purpose: send the procedure the result is reused for in the X-Purpose header (percent-encoded UTF-8)', 428);
+    const purpose = requiredPurposeOf(req, caller);
     await throttle(res, caller);
     return { actor: actorOf(caller), purpose, units, apiKeyId: caller.kind === 'key' ? caller.id : null, unitId: caller.unitId };
   }
