@@ -13,24 +13,11 @@ import { operatorCaller, people, units } from '../src/accounts/index.ts';
 import { DEMO_UNIT } from '../src/bootstrap.ts';
 import { insertFixtureRecords } from './helpers/search-fixtures.ts';
 import { startTestStack, type TestStack } from './helpers/stack.ts';
-import { axeProblems, launchBrowser } from './helpers/browser.ts';
+import { axeProblems, launchBrowser, pdfViewerPage } from './helpers/browser.ts';
 import { textPdf } from './helpers/text-pdf.ts';
 
 const OTHER_WARD = { code: '000.00.00.H98', name: 'UBND phường Bên Kia' };
 
-
-/** The PDF viewer's page: drawn, its text layer laid, which page; and the share of the canvas's pixels that are ink (dark). */
-async function viewerPage(page: Page): Promise<{ page: string | null; ink: number; text: string }> {
-  const drawn = page.locator('[data-testid="pdf-page"][data-rendered="true"]');
-  await drawn.waitFor({ timeout: 20_000 });
-  const ink = await drawn.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
-    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-    let dark = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 0 && data[i]! + data[i + 1]! + data[i + 2]! < 384) dark++;
-    return dark / (data.length / 4);
-  });
-  return { page: await drawn.getAttribute('data-page'), ink, text: (await drawn.locator('.textLayer').textContent()) ?? '' };
-}
 
 async function signIn(page: Page, who: { username: string; password: string }) {
   await page.locator('#username:focus').waitFor();
@@ -117,6 +104,8 @@ describe('the archivist\'s screens', () => {
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => m.type() === 'error' && !/status of (401|409)/.test(m.text()) && errors.push(m.text()));
     await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP: ${e.violatedDirective} ${e.blockedURI}`)));
+    const pdfjsFetched: string[] = []; // pdf.js's chunk and worker, fetched only once a PDF is shown
+    page.on('request', (r) => /\/assets\/(pdf-view|pdf\.worker)/.test(r.url()) && pdfjsFetched.push(new URL(r.url()).pathname));
     await page.goto(`${stack.url}/search`);
     await signIn(page, archivist);
     await page.getByRole('heading', { level: 1, name: 'Tra cứu hồ sơ lưu trữ' }).waitFor();
@@ -147,6 +136,7 @@ describe('the archivist\'s screens', () => {
     await page.getByRole('button', { name: 'Lưu tìm kiếm này' }).click();
     await page.getByRole('button', { name: 'Khai sinh Nhung' }).waitFor();
 
+    expect(pdfjsFetched).toEqual([]);
     // Open the hit from the keyboard: the record, at the hit's page.
     await hit.getByRole('link').focus();
     await page.keyboard.press('Enter');
@@ -155,8 +145,9 @@ describe('the archivist\'s screens', () => {
     expect(await page.getByTestId('hit-page').textContent()).toBe('Từ cần tìm có ở trang 2.');
     // The PDF at the hit's page, drawn, the words searched marked in its text layer; the address says page and words.
     expect(new URL(page.url()).search).toBe('?page=2&q=hong+nhung');
-    const shown = await viewerPage(page);
+    const shown = await pdfViewerPage(page);
     expect(shown.page).toBe('2');
+    expect(pdfjsFetched).toEqual([expect.stringMatching(/^\/assets\/pdf-view-.+\.js$/), expect.stringMatching(/^\/assets\/pdf\.worker\.min-.+\.mjs$/)]);
     expect(shown.text).toContain('Phạm Thị Hồng Nhung');
     expect(shown.text).not.toContain('CỘNG HÒA');
     expect(shown.ink).toBeGreaterThan(0.002); // the page's words, drawn (a blank canvas has none)
@@ -166,7 +157,7 @@ describe('the archivist\'s screens', () => {
     await page.getByRole('region', { name: 'Trang PDF đang xem' }).focus();
     await page.keyboard.press('PageUp');
     await page.locator('[data-testid="pdf-page"][data-page="1"][data-rendered="true"]').waitFor();
-    expect((await viewerPage(page)).text).toContain('CỘNG HÒA');
+    expect((await pdfViewerPage(page)).text).toContain('CỘNG HÒA');
     expect(new URL(page.url()).searchParams.get('page')).toBe('1');
     await page.keyboard.press('+');
     expect(await page.getByTestId('pdf-zoom').textContent()).toBe('Cỡ 125 %');
@@ -246,7 +237,7 @@ describe('the archivist\'s screens', () => {
     await page.goto(`${stack.url}/records/${secondId}/signatures`);
     await signIn(page, archivist);
     await page.getByRole('heading', { level: 1, name: 'Bản ghi đã ký' }).waitFor();
-    const shown = await viewerPage(page);
+    const shown = await pdfViewerPage(page);
     expect(shown.page).toBe('1');
     expect(shown.text).toContain('Lê Minh Khang');
     expect(shown.ink).toBeGreaterThan(0.001);
