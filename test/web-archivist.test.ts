@@ -3,15 +3,18 @@
  * workers off: the records are seeded straight into the records table, no OCR). An archivist searches without
  * diacritics, sees the hit's highlighted snippet with its page, opens it, places a legal hold, and sees the deletion
  * refused in words; a clerk of another ward finds nothing. axe-core on each screen; the time from typing stopping
- * to the results shown is measured in the page.
+ * to the results shown is measured in the page. The records' PDFs are built from their text (test/helpers/text-pdf.ts)
+ * and put in the store: the hit opens in the PDF viewer at its page, the words searched marked in pdf.js's text layer.
  */
+import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorCaller, people, units } from '../src/accounts/index.ts';
 import { DEMO_UNIT } from '../src/bootstrap.ts';
 import { insertFixtureRecords } from './helpers/search-fixtures.ts';
 import { startTestStack, type TestStack } from './helpers/stack.ts';
-import { axeProblems, launchBrowser } from './helpers/browser.ts';
+import { axeProblems, launchBrowser, pdfViewerPage } from './helpers/browser.ts';
+import { textPdf } from './helpers/text-pdf.ts';
 
 const OTHER_WARD = { code: '000.00.00.H98', name: 'UBND phường Bên Kia' };
 
@@ -75,10 +78,17 @@ describe('the archivist\'s screens', () => {
     const base = { unitId: unit!.id, unitCode: DEMO_UNIT.code, procedure: 'KS', retentionYears: 20, retainUntil: '2046-12-31', createdAt: '2026-11-20T03:00:00Z' };
     const chief = await people.createPerson(db, operatorCaller(), { username: 'lead.web', unitCode: DEMO_UNIT.code, roles: [{ role: 'archive-lead' }] });
     lead = { username: 'lead.web', password: chief.password };
-    [hitId, secondId] = await insertFixtureRecords(db, [
-      { ...base, title: 'Tờ khai đăng ký khai sinh', dossier: '000.00.00.H00-261120-0001', component: 'KS-TK',
+    // Their PDFs first, as the pipeline stores them before the record (a record's object is write-once): the hit's words on its page 2.
+    [hitId, secondId] = [randomUUID(), randomUUID()];
+    await stack.runtime.store.put(`records/${hitId}.pdf`, await textPdf([
+      ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'TỜ KHAI ĐĂNG KÝ KHAI SINH'],
+      ['Họ và tên người được khai sinh: Phạm Thị Hồng Nhung', 'sinh ngày 12 tháng 3 năm 2026 tại Trạm y tế phường'],
+    ]), { contentType: 'application/pdf' });
+    await stack.runtime.store.put(`records/${secondId}.pdf`, await textPdf([['Giấy chứng sinh của cháu Lê Minh Khang']]), { contentType: 'application/pdf' });
+    await insertFixtureRecords(db, [
+      { ...base, id: hitId, title: 'Tờ khai đăng ký khai sinh', dossier: '000.00.00.H00-261120-0001', component: 'KS-TK',
         pages: ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Họ và tên người được khai sinh: Phạm Thị Hồng Nhung, sinh ngày 12 tháng 3 năm 2026 tại Trạm y tế phường'] },
-      { ...base, title: 'Giấy chứng sinh', dossier: '000.00.00.H00-261120-0002', component: 'KS-GCS', pages: ['Giấy chứng sinh của cháu Lê Minh Khang'] },
+      { ...base, id: secondId, title: 'Giấy chứng sinh', dossier: '000.00.00.H00-261120-0002', component: 'KS-GCS', pages: ['Giấy chứng sinh của cháu Lê Minh Khang'] },
       { ...base, title: 'Đơn đề nghị', dossier: '000.00.00.H00-261121-0003', procedure: 'KH', component: null, retentionYears: null, retainUntil: null, pages: ['Đơn đề nghị đăng ký kết hôn'] },
     ]);
   }, 180_000);
@@ -93,6 +103,9 @@ describe('the archivist\'s screens', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => m.type() === 'error' && !/status of (401|409)/.test(m.text()) && errors.push(m.text()));
+    await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP: ${e.violatedDirective} ${e.blockedURI}`)));
+    const pdfjsFetched: string[] = []; // pdf.js's chunk and worker, fetched only once a PDF is shown
+    page.on('request', (r) => /\/assets\/(pdf-view|pdf\.worker)/.test(r.url()) && pdfjsFetched.push(new URL(r.url()).pathname));
     await page.goto(`${stack.url}/search`);
     await signIn(page, archivist);
     await page.getByRole('heading', { level: 1, name: 'Tra cứu hồ sơ lưu trữ' }).waitFor();
@@ -123,12 +136,35 @@ describe('the archivist\'s screens', () => {
     await page.getByRole('button', { name: 'Lưu tìm kiếm này' }).click();
     await page.getByRole('button', { name: 'Khai sinh Nhung' }).waitFor();
 
+    expect(pdfjsFetched).toEqual([]);
     // Open the hit from the keyboard: the record, at the hit's page.
     await hit.getByRole('link').focus();
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Tờ khai đăng ký khai sinh' }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/records/${hitId}`);
     expect(await page.getByTestId('hit-page').textContent()).toBe('Từ cần tìm có ở trang 2.');
+    // The PDF at the hit's page, drawn, the words searched marked in its text layer; the address says page and words.
+    expect(new URL(page.url()).search).toBe('?page=2&q=hong+nhung');
+    const shown = await pdfViewerPage(page);
+    expect(shown.page).toBe('2');
+    expect(pdfjsFetched).toEqual([expect.stringMatching(/^\/assets\/pdf-view-.+\.js$/), expect.stringMatching(/^\/assets\/pdf\.worker\.min-.+\.mjs$/)]);
+    expect(shown.text).toContain('Phạm Thị Hồng Nhung');
+    expect(shown.text).not.toContain('CỘNG HÒA');
+    expect(shown.ink).toBeGreaterThan(0.002); // the page's words, drawn (a blank canvas has none)
+    expect(await page.locator('.textLayer mark').allTextContents()).toEqual(['Hồng', 'Nhung']);
+    expect(await page.getByTestId('pdf-status').textContent()).toBe('Đang xem trang 2 trên 2. Từ cần tìm được tô sáng ở 2 chỗ trên trang này.');
+    // From the keyboard, in the viewer: the page before, zoom in, fit again; the address follows the page.
+    await page.getByRole('region', { name: 'Trang PDF đang xem' }).focus();
+    await page.keyboard.press('PageUp');
+    await page.locator('[data-testid="pdf-page"][data-page="1"][data-rendered="true"]').waitFor();
+    expect((await pdfViewerPage(page)).text).toContain('CỘNG HÒA');
+    expect(new URL(page.url()).searchParams.get('page')).toBe('1');
+    await page.keyboard.press('+');
+    expect(await page.getByTestId('pdf-zoom').textContent()).toBe('Cỡ 125 %');
+    await page.keyboard.press('0');
+    await page.keyboard.press('PageDown');
+    await page.locator('[data-testid="pdf-page"][data-page="2"][data-rendered="true"]').waitFor();
+    expect(await page.getByTestId('pdf-zoom').textContent()).toBe('Cỡ 100 %');
     expect(await page.getByTestId('retention').textContent()).toContain('Bảo quản đến hết ngày 2046-12-31');
     expect(await page.getByTestId('hold-status').textContent()).toBe('Không bị phong tỏa');
     expect(await page.getByRole('heading', { name: 'Gỡ phong tỏa' }).count()).toBe(0); // lifting is the archive lead's
@@ -189,6 +225,27 @@ describe('the archivist\'s screens', () => {
     // The record itself, by its address: not found for this clerk.
     await page.goto(`${stack.url}/records/${hitId}`);
     await page.getByRole('alert').getByText('Không tìm thấy hồ sơ này, hoặc bạn không được xem.').waitFor();
+    await context.close();
+  }, 60_000);
+
+  it('the signed record screen shows the record\'s PDF, its first page drawn; no a11y or CSP problem', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
+    const page = await context.newPage();
+    const csp: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && m.text().startsWith('CSP:') && csp.push(m.text()));
+    await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP: ${e.violatedDirective} ${e.blockedURI}`)));
+    await page.goto(`${stack.url}/records/${secondId}/signatures`);
+    await signIn(page, archivist);
+    await page.getByRole('heading', { level: 1, name: 'Bản ghi đã ký' }).waitFor();
+    const shown = await pdfViewerPage(page);
+    expect(shown.page).toBe('1');
+    expect(shown.text).toContain('Lê Minh Khang');
+    expect(shown.ink).toBeGreaterThan(0.001);
+    expect(await page.locator('.textLayer mark').count()).toBe(0); // nothing was searched
+    expect(await page.getByTestId('pdf-status').textContent()).toBe('Đang xem trang 1 trên 1.');
+    expect(await page.getByRole('button', { name: 'Trang sau →' }).isDisabled()).toBe(true);
+    expect(await axeProblems(page)).toEqual([]);
+    expect(csp).toEqual([]);
     await context.close();
   }, 60_000);
 

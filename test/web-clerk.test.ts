@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorCaller, people } from '../src/accounts/index.ts';
 import { DEMO_UNIT } from '../src/bootstrap.ts';
 import { repoRoot, startTestStack, uploadBatch, waitForSplit, type TestStack } from './helpers/stack.ts';
-import { axeProblems, launchBrowser } from './helpers/browser.ts';
+import { axeProblems, launchBrowser, pdfViewerPage } from './helpers/browser.ts';
 
 
 
@@ -150,6 +150,11 @@ describe('the clerk\'s review, dossier and record screens', () => {
     const pdfHref = await page.getByRole('link', { name: 'Mở tệp PDF đã ký' }).getAttribute('href');
     expect(pdfHref).toBe(`/api/v1/records/${recordId}/pdf`);
     expect(await page.evaluate((href) => fetch(href!).then(async (r) => `${r.status} ${r.headers.get('content-type')}`), pdfHref)).toMatch(/^200 application\/pdf/);
+    // And the PDF itself, shown by pdf.js: its first page drawn (the scan), with the OCR's text layer over it.
+    const shown = await pdfViewerPage(page);
+    expect(shown.page).toBe('1');
+    expect(shown.ink).toBeGreaterThan(0.001);
+    expect(shown.text.length).toBeGreaterThan(20);
     expect(await axeProblems(page)).toEqual([]);
 
     // English is a switch away on these screens too.

@@ -12,10 +12,14 @@ import express from 'express';
 /** Where `npm install` (the root `prepare` script) builds it. */
 export const WEB_DIST = fileURLToPath(new URL('../../services/web/dist', import.meta.url));
 
-/** Everything from here: the bundle's scripts and styles are files (no inline script), pdf.js will need blob: workers. */
+/**
+ * Everything from here: the bundle's scripts and styles are files (no inline script). pdf.js runs its worker from the
+ * bundle's own file (services/web/src/components/pdf-view.ts), so `worker-src 'self'` is all it needs: no blob: (pdf.js
+ * wraps a worker in a blob only when the worker is on another origin), no eval and no wasm (turned off there).
+ */
 export const WEB_CSP = [
   "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:", "connect-src 'self'",
-  "font-src 'self'", "worker-src 'self' blob:", "manifest-src 'self'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+  "font-src 'self'", "worker-src 'self'", "manifest-src 'self'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
 ].join('; ');
 
 const NOT_BUILT = `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>sohoa</title></head><body>

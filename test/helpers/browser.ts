@@ -24,3 +24,19 @@ export async function axeProblems(page: Page): Promise<string[]> {
   });
   return found.filter((v: any) => v.impact === 'serious' || v.impact === 'critical').map((v: any) => `${v.id} (${v.impact}): ${v.nodes.join(', ')}`);
 }
+
+/**
+ * The PDF viewer's page (services/web/src/components/PdfViewer.svelte), once drawn and its text layer laid: which page,
+ * the text layer's text, and the share of the canvas's pixels that are ink (dark): a blank canvas has none.
+ */
+export async function pdfViewerPage(page: Page): Promise<{ page: string | null; ink: number; text: string }> {
+  const drawn = page.locator('[data-testid="pdf-page"][data-rendered="true"]');
+  await drawn.waitFor({ timeout: 20_000 });
+  const ink = await drawn.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    let dark = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 0 && data[i]! + data[i + 1]! + data[i + 2]! < 384) dark++;
+    return dark / (data.length / 4);
+  });
+  return { page: await drawn.getAttribute('data-page'), ink, text: (await drawn.locator('.textLayer').textContent()) ?? '' };
+}

@@ -59,6 +59,7 @@ try {
   console.log('docs/ui/search.png');
   await archive.locator('li.hit a').first().click();
   await archive.getByTestId('hold-status').waitFor();
+  await archive.locator('[data-testid="pdf-page"][data-rendered="true"]').waitFor({ timeout: 30_000 }); // the PDF at the hit's page
   await archive.screenshot({ path: path.join(OUT, 'record.png') });
   console.log('docs/ui/record.png');
 } finally {

@@ -103,6 +103,22 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   return json as T;
 }
 
+/** A file the API answers (the record's PDF), as bytes; errors as `call` says them. */
+async function bytes(path: string): Promise<ArrayBuffer> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, { credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network', 'network');
+  }
+  if (!res.ok) {
+    const json = await res.json().catch(() => null);
+    if (res.status === 401) onSignedOut();
+    throw new ApiError(res.status, json?.error?.code ?? 'error', json?.error?.message ?? res.statusText);
+  }
+  return res.arrayBuffer();
+}
+
 const remember = (who: WhoAmI) => {
   csrfToken = who.csrfToken ?? null;
   return who;
@@ -134,6 +150,8 @@ export const api = {
   split: (id: string, atPage: number) => call<{ documents: ClerkDocument[] }>('POST', `/documents/${id}/split`, { atPage }),
   verify: (recordId: string) => call<Verification>('GET', `/records/${recordId}/verify`),
   pdfUrl: (recordId: string) => `/api/v1/records/${recordId}/pdf`,
+  /** The signed PDF itself, for the viewer (GET /records/:id/pdf with the session). */
+  recordPdf: (recordId: string) => bytes(`/records/${encodeURIComponent(recordId)}/pdf`),
   search: (params: Record<string, string>) => call<SearchResult>('GET', `/records?${new URLSearchParams(params)}`),
   savedSearches: () => call<{ searches: SavedSearch[] }>('GET', '/saved-searches'),
   saveSearch: (name: string, query: Record<string, string>) => call<SavedSearch>('POST', '/saved-searches', { name, query }),
