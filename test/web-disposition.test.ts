@@ -132,7 +132,7 @@ describe('the archivist\'s archival file and disposition screens', () => {
     const { context, page, errors } = await newPage();
     await page.goto(`${stack.url}/records/${filed.recordId}`);
     await signIn(page, an);
-    await page.getByRole('link', { name: 'Mở hồ sơ lưu trữ chứa văn bản này' }).click();
+    await page.getByRole('button', { name: 'Mở hồ sơ lưu trữ chứa văn bản này' }).click();
     await page.getByRole('heading', { level: 1, name: `Hồ sơ lưu trữ ${filed.dossierCode}` }).waitFor();
     await page.getByTestId('file-history').getByText('đóng hồ sơ').waitFor();
     expect(await page.getByTestId('file-retention').textContent()).toMatch(/đến hết ngày \d{4}-12-31/);

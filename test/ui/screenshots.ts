@@ -68,7 +68,7 @@ try {
   const { metadata } = await (await fetch(`${stack.url}/api/v1/records/${new URL(archive.url()).pathname.split('/').at(-1)}`, { headers: { authorization: `Bearer ${stack.token}` } })).json();
   await fetch(`${stack.url}/api/v1/dossiers/${metadata.dossierCode}/close`, { method: 'POST', headers: { authorization: `Bearer ${stack.token}` } });
   await archive.reload();
-  await archive.getByRole('link', { name: 'Mở hồ sơ lưu trữ chứa văn bản này' }).click();
+  await archive.getByRole('button', { name: 'Mở hồ sơ lưu trữ chứa văn bản này' }).click();
   await archive.getByTestId('file-history').locator('li').first().waitFor();
   await archive.locator('main h1').evaluate((h) => h.blur());
   await archive.screenshot({ path: path.join(OUT, 'archival-file.png') });
