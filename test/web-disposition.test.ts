@@ -102,6 +102,8 @@ describe('the archivist\'s archival file and disposition screens', () => {
     expect(new URL(lead.url()).pathname).toBe(`/disposition/lists/${listId}`);
     await lead.getByTestId('list-items').getByText('chờ quyết định').waitFor();
     expect(await axeProblems(lead)).toEqual([]);
+    await lead.getByRole('button', { name: 'Từ chối' }).click(); // rejecting needs a reason: said, nothing sent
+    expect(await lead.getByTestId('decision-note').textContent()).toBe('Hãy nhập lý do từ chối.');
     await lead.locator('#decision-reason').fill('Hội đồng xác định giá trị đồng ý');
     await lead.getByRole('button', { name: 'Phê duyệt hủy' }).click();
     await lead.getByTestId('decision-note').getByText('Đã phê duyệt.', { exact: false }).waitFor();
