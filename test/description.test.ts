@@ -137,6 +137,14 @@ describe('archival files, documents and their description', () => {
       { field: 'InforSign', old: null, new: 'KS-01' },
     ] } });
 
+    // The history the file's screen shows: the correction with its old values, the closing before it; a clerk reads it too.
+    const history = await (await api(`/archival-files/${fileId}/history`, { token: clerk })).json();
+    expect(history.items.map((i: any) => [i.action, i.actor, i.changes.map((c: any) => c.field)])).toEqual([
+      ['file.described', 'token:archivist', ['Title', 'InforSign']], ['file.closed', 'system', []],
+    ]);
+    expect(history.items[1].because).toBe('result-issued');
+    expect((await (await api(`/records/${formRecord}/description`)).json()).fileId).toBe(fileId);
+
     expect((await api(`/archival-files/${fileId}`, { method: 'PATCH', token: clerk, body: { Title: 'x' } })).status).toBe(403);
     for (const body of [{ TotalDoc: 9 }, { StartDate: '2026-13-45' }, {}, { StartDate: '2027-01-01', EndDate: '2026-01-01' }]) {
       const refused = await api(`/archival-files/${fileId}`, { method: 'PATCH', token: archivist, body });

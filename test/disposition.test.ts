@@ -17,7 +17,7 @@ describe('disposition: proposed, approved by someone else, carried out with hold
   const call = async (token: string, method: string, url: string, body?: unknown) => {
     const r = await fetch(`${stack.url}/api/v1${url}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     const answer = { status: r.status, contentType: r.headers.get('content-type') ?? '', body: (await r.json()) as any };
-    expectConforms(method, `/api/v1${url}`, answer); // every answer here as its contract (the OpenAPI document) says
+    expectConforms(method, `/api/v1${url.split('?')[0]}`, answer); // every answer here as its contract (the OpenAPI document) says
     return answer;
   };
   const execute = (listId: string) =>
@@ -75,6 +75,11 @@ describe('disposition: proposed, approved by someone else, carried out with hold
 
     const list = await call(lead, 'GET', `/disposition/lists/${listId}`);
     expect(list.body.status).toBe('executed');
+    // Among the lists: carried out, with its minute; none waits for the lead any more.
+    const lists = (await call(archivist, 'GET', '/disposition/lists')).body.items;
+    expect(lists.find((l: any) => l.id === listId)).toMatchObject({ status: 'executed', itemCount: 3, minute: list.body.minute, proposedBy: 'token:archivist-lan' });
+    expect((await call(lead, 'GET', '/disposition/lists?status=proposed')).body.items.map((l: any) => l.id)).not.toContain(listId);
+    expect((await call(lead, 'GET', '/disposition/lists?status=gone')).status).toBe(422);
     const outcome = Object.fromEntries(list.body.items.map((i: any) => [i.record, [i.decision, i.outcome]]));
     expect(outcome).toEqual({ [gone.recordId]: ['dispose', 'disposed'], [held.recordId]: ['dispose', 'skipped-held'], [kept.recordId]: ['keep', null] });
 
@@ -109,6 +114,7 @@ describe('disposition: proposed, approved by someone else, carried out with hold
     const a = await dueRecord();
     const own = await call(lead, 'POST', '/disposition/lists', { records: [a.recordId] });
     expect(own.status).toBe(201);
+    expect((await call(lead, 'GET', '/disposition/lists?status=proposed')).body.items.map((l: any) => l.id)).toContain(own.body.id); // awaiting approval
     const self = await call(lead, 'POST', `/disposition/lists/${own.body.id}/approve`, {});
     expect(self).toMatchObject({ status: 403, body: { error: { code: 'proposer-cannot-approve' } } });
     const review = new Date(Date.now() + 800 * 86400_000).toISOString().slice(0, 10);

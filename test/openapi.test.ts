@@ -33,7 +33,7 @@ const NOT_CALLED_HERE: Record<string, string> = Object.fromEntries(Object.entrie
   'test/description.test.ts': [
     'POST /api/v1/dossiers/:code/close', 'GET /api/v1/archival-files/:id', 'PATCH /api/v1/archival-files/:id',
     'GET /api/v1/records/:id/description', 'PATCH /api/v1/records/:id/description',
-    'GET /api/v1/archival-files/:id/description', 'GET /api/v1/fonds/:unit/description',
+    'GET /api/v1/archival-files/:id/description', 'GET /api/v1/fonds/:unit/description', 'GET /api/v1/archival-files/:id/history',
     'GET /api/v1/records/:id/bag', 'POST /api/v1/exports', 'GET /api/v1/exports/:id', 'GET /api/v1/exports/:id/bag',
   ],
   'test/holds.test.ts': [
@@ -44,6 +44,7 @@ const NOT_CALLED_HERE: Record<string, string> = Object.fromEntries(Object.entrie
   'test/disposition.test.ts': [
     'GET /api/v1/disposition/due', 'POST /api/v1/disposition/lists', 'GET /api/v1/disposition/lists/:id',
     'POST /api/v1/disposition/lists/:id/approve', 'POST /api/v1/disposition/lists/:id/reject', 'GET /api/v1/records/:id/tombstone',
+    'GET /api/v1/disposition/lists',
   ],
   'test/fixity.test.ts': ['GET /api/v1/fixity', 'POST /api/v1/fixity/runs', 'GET /api/v1/fixity/runs/:id'],
   'test/oidc.test.ts': ['GET /api/v1/session/oidc', 'GET /api/v1/session/oidc/callback'],

@@ -84,7 +84,16 @@ const FileEdited = z.strictObject({ description: FileDescription, changes: z.arr
 const DocumentEdited = z.strictObject({ description: DocumentDescription, changes: z.array(FieldChange) }).meta({ id: 'DocumentEdited' });
 const RecordDescription = z.strictObject({
   recordId: uuid(), filed: z.boolean().meta({ description: 'false: its dossier is open, the description is derived on the spot' }), description: DocumentDescription,
+  fileId: uuid().nullable().meta({ description: 'the archival file it is filed in (GET /archival-files/:id); null while its dossier is open' }),
 }).meta({ id: 'RecordDescription' });
+
+const FileHistory = z.strictObject({
+  items: z.array(z.strictObject({
+    at: isoTime(), actor: z.string(), action: z.enum(['file.closed', 'file.described']),
+    changes: z.array(FieldChange).meta({ description: 'each field corrected, its old and new value; empty for file.closed' }),
+    because: z.string().nullable().meta({ description: 'file.closed: result-issued or closed' }),
+  })),
+}).meta({ id: 'FileHistory' });
 
 const FileExport = FileDescription.extend({ Documents: z.array(DocumentDescription) });
 const FileDescriptionExport = z.strictObject({ File: FileExport }).meta({ id: 'FileDescriptionExport' });
@@ -112,6 +121,11 @@ export const descriptionContract = [
     summary: 'Correct a file\'s description (old values kept in the audit trail)', body: { json: FileEdit, required: true },
     responses: { 200: { description: 'the description now, and what changed', json: FileEdited } },
     errors: { 403: '`forbidden`', 404: '`not-found`', 422: '`invalid-input` (see `fields`; an unknown field is refused)' },
+  }),
+  route({
+    method: 'get', path: '/api/v1/archival-files/:id/history', tag: 'description', access: 'caller', who: readers, params: file,
+    summary: 'A file\'s edit history from the audit trail, newest first: its closing and each correction with old and new values',
+    responses: { 200: { description: 'the history', json: FileHistory } }, errors: { 403: '`forbidden`', 404: '`not-found`' },
   }),
   route({
     method: 'get', path: '/api/v1/records/:id/description', tag: 'description', access: 'caller', who: readers, params: { id: 'the record id' },

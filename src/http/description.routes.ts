@@ -3,6 +3,7 @@
  *   POST  /dossiers/:code/close                  close a dossier into an archival file (records:describe)
  *   GET   /archival-files/:id                    a file's description and its documents' (records:read)
  *   PATCH /archival-files/:id                    an archivist's correction (records:describe; audited with old values)
+ *   GET   /archival-files/:id/history            its closing and corrections, old and new values (records:read)
  *   GET   /records/:id/description               a record's document description (records:read)
  *   PATCH /records/:id/description               its correction (records:describe)
  *   GET   /archival-files/:id/description?format=xml|json         export (audited)
@@ -15,7 +16,7 @@ import {
   withTransaction, type Caller, type Db,
 } from '@sohoa/shared';
 import {
-  descriptionJson, descriptionXml, describedFile, documentDescriptions, dossierByCode, editDocument, editFile, fileDossier, fileView, fondsView,
+  descriptionJson, descriptionXml, describedFile, documentDescriptions, dossierByCode, editDocument, editFile, fileDossier, fileHistory, fileView, fondsView,
   inventoryXlsx, unitByCode, type DescriptionExport,
 } from '@sohoa/archive-api';
 import { DocumentEdit, FileEdit, Format } from './description.contract.ts';
@@ -71,11 +72,16 @@ export function descriptionRoutes(deps: { db: Db }): express.Router {
     res.json(result);
   });
 
+  r.get('/archival-files/:id/history', async (req, res) => {
+    const view = await fileOr404(req.params.id, 'records:read', res);
+    res.json({ items: await fileHistory(deps.db, view.id) });
+  });
+
   r.get('/records/:id/description', async (req, res) => {
     const [doc] = await documentDescriptions(deps.db, [uuidParam(req.params.id, 'record')]);
     if (!doc) throw new AppError('not-found', 'record not found', 404);
     requirePermission(caller(res), 'records:read', doc.record.unit_id, 'record not found');
-    res.json({ recordId: doc.record.id, filed: doc.description.DocCode !== null, description: doc.description });
+    res.json({ recordId: doc.record.id, filed: doc.description.DocCode !== null, description: doc.description, fileId: doc.record.file_id ?? null });
   });
 
   r.patch('/records/:id/description', async (req, res) => {

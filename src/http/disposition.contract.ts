@@ -19,6 +19,11 @@ export const Reject = z.object({
   reviewAfter: date.meta({ description: 'a day after today: every item is kept until then' }),
 });
 
+export const ListsQuery = z.object({
+  status: optional(z.enum(['proposed', 'approved', 'rejected', 'executed'], { error: 'status is proposed, approved, rejected or executed' }))
+    .meta({ description: 'proposed: awaiting the archive lead; any status when left out' }),
+});
+
 const DueRecord = z.strictObject({
   id: uuid(), unitId: uuid(), dossier: z.string().nullable(), title: z.string().nullable(), retainUntil: isoDate(),
   dueSince: isoDate().meta({ description: 'when the nightly scan found it due' }), proposed: z.boolean().meta({ description: 'already in an open list' }),
@@ -35,6 +40,9 @@ export const DispositionList = z.strictObject({
     outcome: z.enum(['disposed', 'skipped-held', 'skipped-retained', 'skipped-kept']).nullable().meta({ description: 'what the execution did; null before it' }),
   })),
 }).meta({ id: 'DispositionList' });
+
+const ListSummary = DispositionList.omit({ items: true }).extend({ itemCount: z.number().int() });
+const ListOfLists = z.strictObject({ items: z.array(ListSummary) }).meta({ id: 'DispositionLists' });
 
 const Tombstone = z.strictObject({
   record: uuid(), unit: uuid(), dossier: uuid().nullable(), bucket: z.string(), objectKey: z.string(),
@@ -63,6 +71,13 @@ export const dispositionContract = [
       403: '`forbidden`', 404: '`not-found`: a record', 409: '`not-due` (retained, held, kept), `already-proposed`',
       422: '`invalid-input` (see `fields`), `one-fonds`: records of more than one unit',
     },
+  }),
+  route({
+    method: 'get', path: '/api/v1/disposition/lists', tag: 'disposition', access: 'caller', query: ListsQuery,
+    who: 'who proposes, approves or reads records, within those units',
+    summary: 'Disposition lists, newest first: those awaiting approval (status=proposed), decided and carried out',
+    responses: { 200: { description: 'the lists (at most 200), without their items', json: ListOfLists } },
+    errors: { 403: '`forbidden`', 422: '`invalid-input`' },
   }),
   route({
     method: 'get', path: '/api/v1/disposition/lists/:id', tag: 'disposition', access: 'caller', params: list,

@@ -2,6 +2,7 @@
  * Disposition over HTTP:
  *   GET  /disposition/due                         records due (nightly scan), for the proposer ('disposition:propose')
  *   POST /disposition/lists {"records", "note"?}  an archivist proposes a list (one unit's records)
+ *   GET  /disposition/lists?status=proposed       the lists of the caller's units (awaiting approval, decided, carried out)
  *   GET  /disposition/lists/:id                   the list, its decisions and outcomes, its minute's record id
  *   POST /disposition/lists/:id/approve {"reason"?, "keep"?: [{"record", "reviewAfter", "reason"?}]}   archive lead, not the proposer
  *   POST /disposition/lists/:id/reject  {"reason", "reviewAfter"}                                       archive lead, not the proposer
@@ -10,7 +11,7 @@
 import express, { type Response } from 'express';
 import { AppError, isUuid, parseInput, requirePermission, unitFilter, type Caller, type Db, type Queue } from '@sohoa/shared';
 import { disposition, loadRecord } from '@sohoa/archive-api';
-import { Approve, Propose, Reject } from './disposition.contract.ts';
+import { Approve, ListsQuery, Propose, Reject } from './disposition.contract.ts';
 
 const caller = (res: Response) => res.locals.caller as Caller;
 
@@ -26,6 +27,10 @@ export function dispositionRoutes(deps: { db: Db; queue: Queue }): express.Route
   });
   r.post('/disposition/lists', async (req, res) => {
     res.status(201).json(await disposition.propose(deps, caller(res), parseInput(Propose, { ...req.body })));
+  });
+  r.get('/disposition/lists', async (req, res) => {
+    const { status } = parseInput(ListsQuery, { ...req.query });
+    res.json({ items: await disposition.lists(deps.db, caller(res), { status }) });
   });
   r.get('/disposition/lists/:id', async (req, res) => {
     res.json(await disposition.listView(deps.db, listId(req.params.id), caller(res)));

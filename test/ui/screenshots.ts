@@ -9,6 +9,8 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { operatorCaller, people } from '../../src/accounts/index.ts';
 import { DEMO_UNIT } from '../../src/bootstrap.ts';
+import { disposition } from '@sohoa/archive-api';
+import { archivedRecord, backdate } from '../helpers/records.ts';
 import { repoRoot, run, startTestStack } from '../helpers/stack.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -62,6 +64,25 @@ try {
   await archive.locator('[data-testid="pdf-page"][data-rendered="true"]').waitFor({ timeout: 30_000 }); // the PDF at the hit's page
   await archive.screenshot({ path: path.join(OUT, 'record.png') });
   console.log('docs/ui/record.png');
+
+  // The archival file of that record's dossier (closed here), and disposition with one record due.
+  const { metadata } = await (await fetch(`${stack.url}/api/v1/records/${new URL(archive.url()).pathname.split('/').at(-1)}`, { headers: { authorization: `Bearer ${stack.token}` } })).json();
+  await fetch(`${stack.url}/api/v1/dossiers/${metadata.dossierCode}/close`, { method: 'POST', headers: { authorization: `Bearer ${stack.token}` } });
+  await archive.reload();
+  await archive.getByRole('button', { name: 'Mở hồ sơ lưu trữ chứa văn bản này' }).click();
+  await archive.getByTestId('file-history').locator('li').first().waitFor();
+  await archive.locator('main h1').evaluate((h) => h.blur());
+  await archive.screenshot({ path: path.join(OUT, 'archival-file.png') });
+  console.log('docs/ui/archival-file.png');
+  const due = await archivedRecord(stack.runtime, { procedure: 'CT', component: 'CT-PYC' });
+  await backdate(stack.runtime, due.recordId, '2020-12-31');
+  await disposition.scanDue(stack.runtime.db);
+  await archive.getByRole('link', { name: 'Hủy tài liệu' }).click();
+  await archive.getByTestId('due').locator('li').first().waitFor();
+  await archive.locator(`#due-${due.recordId}`).check();
+  await archive.locator('main h1').evaluate((h) => h.blur());
+  await archive.screenshot({ path: path.join(OUT, 'disposition.png') });
+  console.log('docs/ui/disposition.png');
 } finally {
   await browser.close();
   await stack.stop();

@@ -10,6 +10,7 @@ import {
 } from './description.ts';
 import type { DescribedFile, DescribedFonds } from './description-export.ts';
 import * as repo from './description.repository.ts';
+import { findEvents } from './audit.repository.ts';
 
 export type ClosedBecause = 'result-issued' | 'closed';
 
@@ -141,4 +142,16 @@ export async function documentDescriptions(db: Queryable, recordIds: readonly st
       ? effective(r.filed_derived, r.filed_edited ?? {})
       : deriveDocumentDescription({ metadata: r.metadata, componentKind: r.component_kind, ordinal: null, fileCode: null }),
   }));
+}
+
+/**
+ * A file's edit history, newest first, from the audit trail (where the old values are kept): who closed it, and
+ * each correction with every field's old and new value. Read by whoever reads the file, not only by auditors.
+ */
+export async function fileHistory(db: Queryable, fileId: string, limit = 200) {
+  const rows = await findEvents(db, { subject: fileId, subjectType: 'archival-file', units: null, limit });
+  return rows.slice(0, limit).filter((r) => r.action === 'file.described' || r.action === 'file.closed').map((r) => {
+    const detail = (r.detail ?? {}) as { changes?: FieldChange[]; because?: string };
+    return { at: r.at as Date, actor: r.actor as string, action: r.action as 'file.described' | 'file.closed', changes: detail.changes ?? [], because: detail.because ?? null };
+  });
 }

@@ -43,7 +43,7 @@ export async function recordsOfDossier(db: Queryable, dossierId: string): Promis
 }
 
 export interface RecordToExport extends RecordToDescribe {
-  unit_id: string; size: number; sha256: string; object_key: string; file_code: string | null;
+  unit_id: string; size: number; sha256: string; object_key: string; file_code: string | null; file_id: string | null;
   filed_derived: DocumentDescription | null; filed_edited: DocumentEdit | null;
 }
 
@@ -51,7 +51,7 @@ export interface RecordToExport extends RecordToDescribe {
 export async function recordsToDescribe(db: Queryable, ids: readonly string[]): Promise<RecordToExport[]> {
   const { rows } = await db.query(
     `SELECT r.id, r.metadata, c.kind AS component_kind, ad.ordinal, r.unit_id, r.size::int AS size, r.sha256, r.object_key,
-            af.derived->>'FileCode' AS file_code, ad.derived AS filed_derived, ad.edited AS filed_edited
+            af.derived->>'FileCode' AS file_code, af.id AS file_id, ad.derived AS filed_derived, ad.edited AS filed_edited
      FROM records r JOIN dossiers d ON d.id = r.dossier_id
      LEFT JOIN components c ON c.catalog_version_id = d.catalog_version_id AND c.procedure_code = r.metadata->>'procedureCode'
        AND c.code = r.metadata->>'componentCode'

@@ -21,6 +21,16 @@ export async function listById(db: Queryable, id: string, lock = false): Promise
   return rows[0] ?? null;
 }
 
+/** The lists of these units (null: every unit), in one status or any, newest first, with their item counts. */
+export async function listsOf(db: Queryable, q: { units: string[] | null; status: ListRow['status'] | null; limit: number }): Promise<(ListRow & { items: number })[]> {
+  const { rows } = await db.query<ListRow & { items: number }>(
+    `SELECT l.*, (SELECT count(*)::int FROM disposition_items i WHERE i.list_id = l.id) AS items FROM disposition_lists l
+     WHERE ($1::uuid[] IS NULL OR l.unit_id = ANY($1)) AND ($2::text IS NULL OR l.status = $2) ORDER BY l.proposed_at DESC, l.id LIMIT $3`,
+    [q.units, q.status, q.limit],
+  );
+  return rows;
+}
+
 export async function itemsOf(db: Queryable, listId: string): Promise<ItemRow[]> {
   const { rows } = await db.query<ItemRow>(
     `SELECT list_id, record_id, decision, to_char(review_after, 'YYYY-MM-DD') AS review_after, keep_reason, outcome FROM disposition_items WHERE list_id = $1 ORDER BY record_id`,

@@ -134,6 +134,30 @@ export async function listView(db: Queryable, listId: string, caller?: Caller) {
   };
 }
 
+const listReaders = ['disposition:propose', 'disposition:approve', 'records:read'] as const;
+
+/**
+ * The lists of the units where the caller proposes, approves or reads records, newest first: what the archive
+ * lead has waiting (status 'proposed') and what was decided and carried out. A caller holding none of the three
+ * anywhere is refused (403), as for one list.
+ */
+export async function lists(db: Queryable, caller: Caller, o: { status?: repo.ListRow['status'] | null; limit?: number } = {}) {
+  let units: Set<string> | null = new Set();
+  let heldAnywhere = false;
+  for (const p of listReaders) {
+    const where = caller.grants.get(p);
+    if (where === 'all') units = null;
+    else if (where && where.size > 0 && units) where.forEach((u) => units!.add(u));
+    heldAnywhere ||= where === 'all' || (where !== undefined && where.size > 0);
+  }
+  if (!heldAnywhere) throw new AppError('forbidden', `this needs one of the ${listReaders.join(', ')} permissions`, 403);
+  const rows = await repo.listsOf(db, { units: units && [...units], status: o.status ?? null, limit: o.limit ?? 200 });
+  return rows.map((l) => ({
+    id: l.id, unit: l.unit_id, status: l.status, note: l.note, proposedBy: l.proposed_by, proposedAt: l.proposed_at, decidedBy: l.decided_by,
+    decidedAt: l.decided_at, decisionReason: l.decision_reason, executedAt: l.executed_at, minute: l.minute_record_id, itemCount: l.items,
+  }));
+}
+
 /** What is left of a disposed record. */
 export async function tombstoneOf(db: Queryable, recordId: string) {
   const t = await repo.tombstone(db, recordId);

@@ -8,7 +8,7 @@ export * from './description.ts';
 export * from './description-export.ts';
 export { writeBag, tagFiles, BagPayloadMismatch, type BagPayloadFile, type BagTagInfo, type WrittenBag } from './bagit.ts';
 export {
-  fileDossier, fileView, fondsView, describedFile, editFile, editDocument, documentDescriptions, type FileView, type ClosedBecause,
+  fileDossier, fileView, fileHistory, fondsView, describedFile, editFile, editDocument, documentDescriptions, type FileView, type ClosedBecause,
 } from './archival-file.service.ts';
 export { dossierByCode, unitByCode, recordsToDescribe } from './description.repository.ts';
 export { exportBagJob, recordBag, requestExport, exportObjectKey, loadExport, type ExportDeps } from './export.service.ts';

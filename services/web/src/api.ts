@@ -65,9 +65,31 @@ export interface RecordView {
 }
 export interface Hold { id: string; scope: 'record' | 'dossier' | 'records'; reason: string; reference: string; placedBy: string; placedAt: string }
 
-/** An error answer {"error": {code, message}}, or the network failing (status 0). */
+/** An archival file (hồ sơ lưu trữ) under the field names of circular 02/2019: FileCode, Title, Maintenance, … */
+export type FileDescription = Record<string, string | number | null> & { FileCode: string; Title: string; Maintenance: string };
+export interface ArchivalFile {
+  id: string; dossierId: string; unitId: string; closedAt: string; closedBecause: 'result-issued' | 'closed'; description: FileDescription;
+  documents: { recordId: string; description: { DocCode: string | null; DocOrdinal: number | null; TypeName: string; Subject: string; PageAmount: number } }[];
+}
+export interface FieldChange { field: string; old: unknown; new: unknown }
+export interface FileHistoryItem { at: string; actor: string; action: 'file.closed' | 'file.described'; changes: FieldChange[]; because: string | null }
+export interface DueRecord { id: string; unitId: string; dossier: string | null; title: string | null; retainUntil: string; dueSince: string; proposed: boolean }
+export type ListStatus = 'proposed' | 'approved' | 'rejected' | 'executed';
+export interface DispositionSummary {
+  id: string; unit: string; status: ListStatus; note: string | null; proposedBy: string; proposedAt: string; decidedBy: string | null; decidedAt: string | null;
+  decisionReason: string | null; executedAt: string | null; minute: string | null; itemCount: number;
+}
+export interface DispositionList extends Omit<DispositionSummary, 'itemCount'> {
+  items: { record: string; decision: 'pending' | 'dispose' | 'keep'; reviewAfter: string | null; keepReason: string | null; outcome: 'disposed' | 'skipped-held' | 'skipped-retained' | 'skipped-kept' | null }[];
+}
+export interface Tombstone {
+  record: string; unit: string; sha256: string; size: number; metadata: Record<string, unknown>; list: string; proposedBy: string; approvedBy: string;
+  approvedAt: string; disposedAt: string;
+}
+
+/** An error answer {"error": {code, message, fields?}}, or the network failing (status 0). `fields`: each refused field's reason. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly retryAfter: number | null = null) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly retryAfter: number | null = null, readonly fields: { field: string; message: string }[] = []) {
     super(message);
   }
 }
@@ -96,7 +118,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   const json = await res.json().catch(() => null);
   if (!res.ok) {
     const retry = Number(res.headers.get('Retry-After'));
-    const err = new ApiError(res.status, json?.error?.code ?? 'error', json?.error?.message ?? res.statusText, Number.isFinite(retry) && retry > 0 ? retry : null);
+    const err = new ApiError(res.status, json?.error?.code ?? 'error', json?.error?.message ?? res.statusText, Number.isFinite(retry) && retry > 0 ? retry : null,
+      Array.isArray(json?.error?.fields) ? json.error.fields : []);
     if (res.status === 401 && path !== '/session') onSignedOut();
     throw err;
   }
@@ -160,5 +183,18 @@ export const api = {
   placeHold: (id: string, reason: string, reference: string) => call<Hold>('POST', `/records/${encodeURIComponent(id)}/hold`, { reason, reference }),
   liftHold: (id: string, reason: string) => call<unknown>('DELETE', `/records/${encodeURIComponent(id)}/hold`, { reason }),
   deleteRecord: (id: string) => call<void>('DELETE', `/records/${encodeURIComponent(id)}`),
+  archivalFile: (id: string) => call<ArchivalFile>('GET', `/archival-files/${encodeURIComponent(id)}`),
+  editFile: (id: string, edit: Record<string, unknown>) => call<{ description: FileDescription; changes: FieldChange[] }>('PATCH', `/archival-files/${encodeURIComponent(id)}`, edit),
+  fileHistory: (id: string) => call<{ items: FileHistoryItem[] }>('GET', `/archival-files/${encodeURIComponent(id)}/history`),
+  recordDescription: (id: string) => call<{ recordId: string; filed: boolean; fileId: string | null }>('GET', `/records/${encodeURIComponent(id)}/description`),
+  placeDossierHold: (code: string, reason: string, reference: string) => call<Hold>('POST', `/dossiers/${encodeURIComponent(code)}/hold`, { reason, reference }),
+  liftDossierHold: (code: string, reason: string) => call<unknown>('DELETE', `/dossiers/${encodeURIComponent(code)}/hold`, { reason }),
+  due: () => call<{ items: DueRecord[] }>('GET', '/disposition/due'),
+  dispositionLists: (status?: ListStatus) => call<{ items: DispositionSummary[] }>('GET', `/disposition/lists${status ? `?status=${status}` : ''}`),
+  dispositionList: (id: string) => call<DispositionList>('GET', `/disposition/lists/${encodeURIComponent(id)}`),
+  propose: (records: string[], note: string) => call<DispositionList>('POST', '/disposition/lists', note ? { records, note } : { records }),
+  approve: (id: string, reason: string) => call<DispositionList>('POST', `/disposition/lists/${encodeURIComponent(id)}/approve`, reason ? { reason } : {}),
+  reject: (id: string, reason: string, reviewAfter: string) => call<DispositionList>('POST', `/disposition/lists/${encodeURIComponent(id)}/reject`, { reason, reviewAfter }),
+  tombstone: (id: string) => call<Tombstone>('GET', `/records/${encodeURIComponent(id)}/tombstone`),
   upload: (form: FormData) => call<{ id: string; dossier: string }>('POST', '/batches', form),
 };

@@ -1,0 +1,177 @@
+/**
+ * The archivist's archival-file and disposition screens in a real browser (Debian's chromium driven by
+ * playwright-core, against the real server, workers off: the records are made by the real record.archive handler
+ * without OCR, and the approved list is carried out by running the disposition.execute job here).
+ *
+ * Archivist An (who is also an archive lead) proposes a due record for disposition and is told, on the list's
+ * screen, that he may not decide his own list (and the API refuses it); archive lead Bình approves it in the UI; the
+ * record then shows its tombstone and the list its signed minute. The archival file's screen shows a refused field
+ * with the server's reason, saves a valid correction into its history, and places a hold with a reason. axe-core
+ * finds nothing serious on each screen.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { disposition, dispositionExecuteJob } from '@sohoa/archive-api';
+import { createKeyTransports } from '@sohoa/signer';
+import { operatorCaller, people } from '../src/accounts/index.ts';
+import { DEMO_UNIT } from '../src/bootstrap.ts';
+import { archivedRecord, backdate, type ArchivedFixture } from './helpers/records.ts';
+import { startTestStack, type TestStack } from './helpers/stack.ts';
+import { axeProblems, launchBrowser } from './helpers/browser.ts';
+
+async function signIn(page: Page, who: { username: string; password: string }) {
+  await page.locator('#username:focus').waitFor();
+  await page.keyboard.type(who.username);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(who.password);
+  await page.keyboard.press('Enter');
+}
+
+describe('the archivist\'s archival file and disposition screens', () => {
+  let stack: TestStack;
+  let browser: Browser;
+  let an: { username: string; password: string };
+  let binh: { username: string; password: string };
+  let due: ArchivedFixture;
+  let filed: ArchivedFixture;
+  const newPage = async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && !/status of (401|403|409|422)/.test(m.text()) && errors.push(m.text()));
+    return { context, page, errors };
+  };
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startTestStack({}, { workers: false }), launchBrowser()]);
+    const { db } = stack.runtime;
+    const a = await people.createPerson(db, operatorCaller(), {
+      username: 'archivist.an', displayName: 'Nguyễn Văn An', unitCode: DEMO_UNIT.code, roles: [{ role: 'archivist' }, { role: 'archive-lead' }],
+    });
+    an = { username: 'archivist.an', password: a.password };
+    const b = await people.createPerson(db, operatorCaller(), { username: 'lead.binh', displayName: 'Lê Thị Bình', unitCode: DEMO_UNIT.code, roles: [{ role: 'archive-lead' }] });
+    binh = { username: 'lead.binh', password: b.password };
+    due = await archivedRecord(stack.runtime, { procedure: 'CT', component: 'CT-PYC' });
+    await backdate(stack.runtime, due.recordId, '2020-12-31'); // kept two years after its file closed in 2018
+    expect(await disposition.scanDue(db)).toMatchObject({ listed: 1 });
+    filed = await archivedRecord(stack.runtime, { procedure: 'CT', component: 'CT-PYC' });
+    const closed = await fetch(`${stack.url}/api/v1/dossiers/${filed.dossierCode}/close`, { method: 'POST', headers: { authorization: `Bearer ${stack.token}` } });
+    expect(closed.status).toBe(200);
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('An proposes a due record, may not decide his own list; Bình approves it; the record shows its tombstone and the list its signed minute', async () => {
+    const first = await newPage();
+    await first.page.goto(`${stack.url}/disposition`);
+    await signIn(first.page, an);
+    const page = first.page;
+    await page.getByRole('heading', { level: 1, name: 'Hủy tài liệu hết thời hạn bảo quản' }).waitFor();
+    await page.getByTestId('due').getByText('Hết hạn ngày 2020-12-31').waitFor();
+    expect(await axeProblems(page)).toEqual([]);
+    // From the keyboard: tick the record, write the note, propose.
+    await page.locator(`#due-${due.recordId}`).focus();
+    await page.keyboard.press('Space');
+    await page.locator('#disposition-note').focus();
+    await page.keyboard.type('Hết thời hạn bảo quản 2 năm');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Danh sách hủy tài liệu' }).waitFor();
+    const listId = new URL(page.url()).pathname.split('/').at(-1)!;
+    expect(await page.getByTestId('list-status').textContent()).toBe('Chờ phê duyệt');
+    expect(await page.getByTestId('decide-note').textContent()).toBe('Bạn đã đề xuất danh sách này, nên không được tự phê duyệt hay từ chối: một trưởng kho khác phải quyết định.');
+    expect(await page.getByRole('button', { name: 'Phê duyệt hủy' }).count()).toBe(0);
+    expect(await axeProblems(page)).toEqual([]);
+    // The server says the same to An's own session, whatever the screen shows.
+    const self = await page.evaluate(async (id) => {
+      const { csrfToken } = await fetch('/api/v1/session').then((r) => r.json());
+      const r = await fetch(`/api/v1/disposition/lists/${id}/approve`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken }, body: '{}' });
+      return { status: r.status, code: (await r.json()).error.code };
+    }, listId);
+    expect(self).toEqual({ status: 403, code: 'proposer-cannot-approve' });
+
+    // Bình finds it among the lists awaiting approval and approves it.
+    const second = await newPage();
+    const lead = second.page;
+    await lead.goto(`${stack.url}/disposition`);
+    await signIn(lead, binh);
+    await lead.getByTestId('awaiting').getByRole('link', { name: /archivist\.an \(1 hồ sơ\)/ }).click();
+    await lead.getByRole('heading', { level: 1, name: 'Danh sách hủy tài liệu' }).waitFor();
+    expect(new URL(lead.url()).pathname).toBe(`/disposition/lists/${listId}`);
+    await lead.getByTestId('list-items').getByText('chờ quyết định').waitFor();
+    expect(await axeProblems(lead)).toEqual([]);
+    await lead.getByRole('button', { name: 'Từ chối' }).click(); // rejecting needs a reason: said, nothing sent
+    expect(await lead.getByTestId('decision-note').textContent()).toBe('Hãy nhập lý do từ chối.');
+    await lead.locator('#decision-reason').fill('Hội đồng xác định giá trị đồng ý');
+    await lead.getByRole('button', { name: 'Phê duyệt hủy' }).click();
+    await lead.getByTestId('decision-note').getByText('Đã phê duyệt.', { exact: false }).waitFor();
+    expect(await lead.getByTestId('list-status').textContent()).toBe('Đã phê duyệt, đang thực hiện hủy');
+
+    // The job carries it out (workers are off here); the screen follows it to the end and links the signed minute.
+    expect(await dispositionExecuteJob({ db: stack.runtime.db, store: stack.runtime.store, keys: createKeyTransports({}) }).run({ listId })).toEqual({ status: 'done' });
+    await lead.getByTestId('list-status').getByText('Đã hủy').waitFor({ timeout: 10_000 });
+    await lead.getByTestId('list-items').getByText('đã hủy').waitFor();
+    const minute = await lead.getByTestId('minute-link').getAttribute('href');
+    const pdf = await lead.evaluate((href) => fetch(href!).then(async (r) => ({ status: r.status, type: r.headers.get('content-type'), head: (await r.text()).slice(0, 5) })), minute);
+    expect(pdf).toEqual({ status: 200, type: 'application/pdf', head: '%PDF-' });
+
+    // The record: its tombstone, who decided, and the minute again.
+    await lead.getByTestId('list-items').getByRole('link').first().click();
+    const stone = lead.getByTestId('tombstone');
+    await stone.getByText('Hủy ngày').waitFor();
+    expect(new URL(lead.url()).pathname).toBe(`/records/${due.recordId}`);
+    expect(await stone.textContent()).toContain('user:lead.binh');
+    expect(await stone.textContent()).toContain('user:archivist.an');
+    await stone.getByTestId('minute-link').waitFor();
+    expect(await axeProblems(lead)).toEqual([]);
+    expect([...first.errors, ...second.errors]).toEqual([]);
+    await Promise.all([first.context.close(), second.context.close()]);
+  }, 60_000);
+
+  it('the archival file: a refused field says why, a correction is saved into the history, a hold is placed with a reason', async () => {
+    const { context, page, errors } = await newPage();
+    await page.goto(`${stack.url}/records/${filed.recordId}`);
+    await signIn(page, an);
+    await page.getByRole('button', { name: 'Mở hồ sơ lưu trữ chứa văn bản này' }).click();
+    await page.getByRole('heading', { level: 1, name: `Hồ sơ lưu trữ ${filed.dossierCode}` }).waitFor();
+    await page.getByTestId('file-history').getByText('đóng hồ sơ').waitFor();
+    expect(await page.getByTestId('file-retention').textContent()).toMatch(/đến hết ngày \d{4}-12-31/);
+    await page.getByRole('link', { name: new RegExp(`^${filed.dossierCode.replaceAll('.', '\\.')}\\.001`) }).waitFor();
+    expect(await axeProblems(page)).toEqual([]);
+
+    // Not a real date: refused, the reason beside the field.
+    await page.locator('#file-StartDate').fill('2026-13-45');
+    await page.getByRole('button', { name: 'Lưu thay đổi' }).click();
+    await page.locator('#file-StartDate-error').getByText('not a real date').waitFor();
+    expect(await page.locator('#file-StartDate').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByTestId('file-note').textContent()).toContain('Thời gian bắt đầu (YYYY-MM-DD): not a real date');
+    expect(await axeProblems(page)).toEqual([]);
+
+    // A valid correction: saved, and in the history with its old value.
+    await page.locator('#file-StartDate').fill('2026-11-20');
+    await page.locator('#file-Title').fill('Hồ sơ chứng thực bản sao');
+    await page.locator('#file-Title').press('Enter');
+    await page.getByTestId('file-note').getByText('Đã lưu 2 trường.').waitFor();
+    const history = page.getByTestId('file-history');
+    await history.getByText('Tiêu đề hồ sơ: "', { exact: false }).waitFor();
+    expect(await history.textContent()).toContain('→ "Hồ sơ chứng thực bản sao"');
+    expect(await history.textContent()).toContain('user:archivist.an sửa');
+    expect(await page.locator('#file-StartDate-error').count()).toBe(0);
+
+    // A hold on the whole file, with its reason and reference.
+    expect(await page.getByTestId('file-hold-status').textContent()).toBe('Không bị phong tỏa');
+    await page.locator('#hold-reason').fill('Thanh tra chứng thực');
+    await page.locator('#hold-reference').fill('QĐ 7/QĐ-TTr');
+    await page.getByRole('button', { name: 'Đặt phong tỏa' }).click();
+    await page.getByTestId('hold-note').getByText('Đã đặt phong tỏa').waitFor();
+    expect(await page.getByTestId('file-hold-status').textContent()).toBe('Đang bị phong tỏa');
+    expect(await page.locator('section', { hasText: 'QĐ 7/QĐ-TTr' }).count()).toBeGreaterThan(0);
+    const record = await page.evaluate((id) => fetch(`/api/v1/records/${id}`).then((r) => r.json()), filed.recordId);
+    expect(record.onHold).toBe(true);
+    expect(await axeProblems(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+});
