@@ -24,7 +24,7 @@ describe('the pipeline report', () => {
     return { cookie: /^([^=;]+=[^;]*)/.exec(r.headers.get('set-cookie') ?? '')![1]! };
   }
   async function pipeline(query: string, headers: Record<string, string>): Promise<Response> {
-    const url = `${stack.url}/api/v1/reports/pipeline${query}`;
+    const url = `${stack.url}/api/v1/reports/pipeline?${query}`;
     const response = await fetch(url, { headers });
     await expectResponseConforms('GET', url, response);
     return response;
@@ -51,7 +51,7 @@ describe('the pipeline report', () => {
   });
 
   it('counts the pages waiting at each stage and archived this hour, a district rolling up its ward', async () => {
-    const response = await pipeline(`?unit=${Q}`, admin());
+    const response = await pipeline(`unit=${Q}`, admin());
     expect(response.status).toBe(200);
     const { rows } = (await response.json()) as { rows: any[] };
     expect(rows.map((r) => r.unit)).toEqual([Q, W]);
@@ -69,9 +69,9 @@ describe('the pipeline report', () => {
     const auditor = await signIn('auditor', W);
     const { rows } = (await (await pipeline('', auditor)).json()) as { rows: any[] };
     expect(rows.map((r) => r.unit)).toEqual([W]);
-    expect((await pipeline(`?unit=${Q}`, auditor)).status).toBe(404);
-    expect((await pipeline(`?unit=${E}`, admin())).status).toBe(200);
-    expect((await pipeline('?unit=999.99.99.Z99', admin())).status).toBe(404);
+    expect((await pipeline(`unit=${Q}`, auditor)).status).toBe(404);
+    expect((await pipeline(`unit=${E}`, admin())).status).toBe(200);
+    expect((await pipeline('unit=999.99.99.Z99', admin())).status).toBe(404);
     expect((await pipeline('', await signIn('clerk', W))).status).toBe(403);
   });
 });
