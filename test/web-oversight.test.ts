@@ -7,6 +7,7 @@
  * certificate about to expire. axe-core on each screen; everything reached from the keyboard.
  */
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -17,7 +18,7 @@ import { DEMO_UNIT } from '../src/bootstrap.ts';
 import { checkBag, unpackZip } from './helpers/bagit-checker.ts';
 import { axeProblems, launchBrowser } from './helpers/browser.ts';
 import { importCertificateExpiringIn, seedOversightDossier } from './helpers/oversight-fixtures.ts';
-import { startTestStack, type TestStack } from './helpers/stack.ts';
+import { repoRoot, startTestStack, type TestStack } from './helpers/stack.ts';
 
 const Q = '720.00.00.Q72';
 const W1 = '720.01.00.P72';
@@ -152,4 +153,12 @@ describe('the integrity screen and the oversight dashboard', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
+
+  it('keeps the page\'s script small: the chart is SVG drawn by the component, no chart library', async () => {
+    const dist = path.join(repoRoot, 'services', 'web', 'dist');
+    const entry = /<script[^>]+src="\/([^"]+\.js)"/.exec(await readFile(path.join(dist, 'index.html'), 'utf8'))![1]!;
+    const gzipped = gzipSync(await readFile(path.join(dist, entry))).length;
+    console.log(`web: the entry script is ${(gzipped / 1024).toFixed(1)} KiB gzipped`);
+    expect(gzipped).toBeLessThan(60 * 1024);
+  });
 });
