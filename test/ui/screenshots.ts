@@ -32,6 +32,8 @@ const operator = operatorCaller();
 
 async function shot(page: Page, name: string) {
   await page.locator('main h1').evaluate((h) => h.blur()).catch(() => {}); // no focus ring in the picture
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(OUT, `${name}.png`) });
   console.log(`docs/ui/${name}.png`);
 }
