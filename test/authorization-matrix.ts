@@ -178,6 +178,7 @@ export const authorizationMatrix: Record<string, Row> = {
   // Reports: the digitization rate of a unit (its subtree rolled up) for its unit-admins, archivists, archive leads
   // and auditors of the unit or above, and keys with reports:read at it; its target is set from above only.
   'GET /api/v1/reports/digitization': { ...heldBy(['archivist', 'archive-lead', 'unit-admin', 'auditor'], 200), system: unitOnly(200) },
+  'GET /api/v1/reports/pipeline': { ...heldBy(['archivist', 'archive-lead', 'unit-admin', 'auditor'], 200), system: unitOnly(200) },
   'PUT /api/v1/units/:code/digitization-target': { ...adminOnly(200), 'unit-admin': [403, 200, 403] }, // a ward has nothing below it
 
   // Units, people and keys: units are the admin's; people and keys the unit-admins' of the unit or above.

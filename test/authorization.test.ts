@@ -223,6 +223,7 @@ describe('authorization: every route × every role × own / child / other unit',
     'POST /api/v1/audit/heads': () => ({ method: 'POST', path: '/api/v1/audit/heads' }),
 
     'GET /api/v1/reports/digitization': (f) => ({ path: `/api/v1/reports/digitization?unit=${f.code}&from=2026-01-01&to=2026-12-31&groupBy=year` }),
+    'GET /api/v1/reports/pipeline': (f) => ({ path: `/api/v1/reports/pipeline?unit=${f.code}` }),
     'PUT /api/v1/units/:code/digitization-target': (f) => ({ method: 'PUT', path: `/api/v1/units/${f.code}/digitization-target`, json: { target: 0.8 } }),
 
     'GET /api/v1/units': (f) => ({ path: '/api/v1/units', listed: (body) => body.units.some((u: any) => u.code === f.code) }),

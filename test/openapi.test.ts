@@ -50,6 +50,7 @@ const NOT_CALLED_HERE: Record<string, string> = Object.fromEntries(Object.entrie
   'test/oidc.test.ts': ['GET /api/v1/session/oidc', 'GET /api/v1/session/oidc/callback'],
   'test/reuse.test.ts': ['GET /api/v1/reuse/results', 'GET /api/v1/reuse/results/:recordId/pdf', 'GET /api/v1/dossiers/:code/completeness', 'POST /api/v1/dossiers/:code/reused'],
   'test/digitization-report.test.ts': ['GET /api/v1/reports/digitization', 'PUT /api/v1/units/:code/digitization-target'],
+  'test/pipeline-report.test.ts': ['GET /api/v1/reports/pipeline'],
   'test/search.test.ts': ['GET /api/v1/records', 'GET /api/v1/saved-searches', 'POST /api/v1/saved-searches', 'DELETE /api/v1/saved-searches/:id'],
   'test/web-ui.test.ts': ['GET /api/v1/batches', 'GET /api/v1/catalog/procedures'],
   'test/webhooks.test.ts': ['GET /api/v1/webhooks', 'POST /api/v1/webhooks', 'DELETE /api/v1/webhooks/:id', 'GET /api/v1/webhooks/:id/deliveries'],

@@ -1,8 +1,8 @@
 /** What the report routes (reports.routes.ts) take and answer: the digitization rate (docs/digitization-rate.md). */
 import { z } from 'zod';
 import { optional, UNIT_CODE_RULE, unitCodeInput } from '@sohoa/shared';
-import { digitizationGroupings } from '@sohoa/archive-api';
-import { route } from './openapi/contract.ts';
+import { digitizationGroupings, PIPELINE_HOURS, pipelineStages } from '@sohoa/archive-api';
+import { isoTime, route } from './openapi/contract.ts';
 
 const day = (what: string) => z.preprocess(
   (v) => (typeof v === 'string' ? v.trim() : v),
@@ -49,6 +49,21 @@ export const TargetSet = z.strictObject({
   unit: z.string(), target: z.number().min(0).max(1), previous: z.number().min(0).max(1),
 }).meta({ id: 'DigitizationTargetSet' });
 
+export const PipelineQuery = z.object({
+  unit: optional(unitCodeInput).meta({ description: `the unit, with every unit below it the caller reaches; default every unit the caller reaches. ${UNIT_CODE_RULE}` }),
+});
+const pages = z.number().int().min(0);
+export const PipelineRow = z.strictObject({
+  unit: z.string().meta({ description: 'the unit\'s code; its figures cover it and every unit below it' }),
+  unitName: z.string(),
+  waiting: z.strictObject(Object.fromEntries(pipelineStages.map((s) => [s, pages])) as Record<(typeof pipelineStages)[number], typeof pages>)
+    .meta({ description: 'pages waiting now: ocr (cleanup and reading), review (the clerk), building (the PDF), signing, archiving' }),
+  archived: z.array(z.strictObject({ hour: isoTime().meta({ description: 'the hour\'s start' }), pages }))
+    .meta({ description: `pages archived in each of the last ${PIPELINE_HOURS} hours, oldest first, the current hour last` }),
+  pagesPerHour: z.number().min(0).meta({ description: `pages archived over the last ${PIPELINE_HOURS} hours, per hour` }),
+}).meta({ id: 'PipelineRow' });
+export const PipelineReport = z.strictObject({ rows: z.array(PipelineRow) }).meta({ id: 'PipelineReport' });
+
 export const reportContract = [
   route({
     method: 'get', path: '/api/v1/reports/digitization', tag: 'reports', access: 'caller',
@@ -66,5 +81,14 @@ export const reportContract = [
     summary: 'Set a unit\'s digitization-rate target (audited with the old value)', body: { json: TargetInput, required: true },
     responses: { 200: { description: 'the new target and the one it replaced', json: TargetSet } },
     errors: { 403: '`forbidden`', 404: '`not-found`', 422: '`invalid-input` (see `fields`)' },
+  }),
+  route({
+    method: 'get', path: '/api/v1/reports/pipeline', tag: 'reports', access: 'caller',
+    who: 'unit-admins, archivists, archive leads, auditors of the unit or above; admins; keys with reports:read at the unit (reports:read)',
+    summary: 'The queue and throughput per unit (rolled up): pages waiting at each stage, pages archived per hour',
+    description: 'Counts only, not audited. A page waits at ocr until it is read, then at the stage of its document.',
+    query: PipelineQuery,
+    responses: { 200: { description: 'the rows, units in tree order', json: PipelineReport } },
+    errors: { 403: '`forbidden`', 404: '`not-found`: no such unit, or not one the caller reaches', 422: '`invalid-input`' },
   }),
 ];

@@ -2,14 +2,15 @@
  * Reports for inspectors (mounted under /api/v1 behind authentication; docs/digitization-rate.md):
  *   GET /reports/digitization?unit=&from=&to=&groupBy=day|month|quarter|year[&by=procedure][&format=json|csv|xlsx]
  *       the digitization rate per unit (rolled up) and period; Accept: text/csv gives CSV, Accept: <xlsx> the workbook
+ *   GET /reports/pipeline?unit=   the queue (pages waiting per stage) and throughput (pages archived per hour) per unit
  *   PUT /units/:code/digitization-target {"target": 0.85}   a unit's target (admins; unit-admins of a unit above it)
  * The report holds counts only (no one's data, no record content): its reads are not audited; setting a target is.
  */
 import express, { type Request, type Response } from 'express';
 import { jsonDepthGuard, parseInput, type Caller, type Db } from '@sohoa/shared';
-import { digitizationCsv, digitizationRateReport } from '@sohoa/archive-api';
+import { digitizationCsv, digitizationRateReport, pipelineStatus } from '@sohoa/archive-api';
 import { units } from '../accounts/index.ts';
-import { DigitizationQuery, TargetInput, XLSX } from './reports.contract.ts';
+import { DigitizationQuery, PipelineQuery, TargetInput, XLSX } from './reports.contract.ts';
 
 const caller = (res: Response) => res.locals.caller as Caller;
 
@@ -32,6 +33,10 @@ export function reportRoutes(deps: { db: Db }): express.Router {
     if (format === 'csv') return void res.type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${name}.csv"`).send(digitizationCsv(report.rows, byProcedure));
     if (format === 'xlsx') return void res.type(XLSX).set('Content-Disposition', `attachment; filename="${name}.xlsx"`).send(await report.spreadsheet());
     res.json({ rows: report.rows });
+  });
+  r.get('/reports/pipeline', async (req, res) => {
+    const q = parseInput(PipelineQuery, { ...req.query });
+    res.json({ rows: await pipelineStatus(deps.db, caller(res), { unit: q.unit }) });
   });
   r.put('/units/:code/digitization-target', express.json({ limit: '16kb', verify: jsonDepthGuard() }), async (req, res) => {
     const { target } = parseInput(TargetInput, { ...req.body });

@@ -39,3 +39,5 @@ export {
 export { digitizationRateReport, MAX_REPORT_ROWS, type DigitizationQuery, type DigitizationReport } from './reports/digitization-rate.service.ts';
 export { groupings as digitizationGroupings, type GroupBy, type ReportRow as DigitizationRow } from './reports/digitization-rate.ts';
 export { digitizationCsv, SHEET_HEADINGS, MET_WORDS, UNKNOWN_PROCEDURE } from './reports/digitization-rate-export.ts';
+export { pipelineStatus, PIPELINE_HOURS } from './reports/pipeline.service.ts';
+export { pipelineStages, type PipelineRow, type PipelineStage } from './reports/pipeline.ts';

@@ -88,6 +88,40 @@ export interface Tombstone {
 }
 
 /** An error answer {"error": {code, message, fields?}}, or the network failing (status 0). `fields`: each refused field's reason. */
+export type FixityStatus = 'intact' | 'mismatch' | 'missing' | 'signature-broken';
+export interface FixityRun {
+  id: string; trigger: 'schedule' | 'request'; requestedBy: string; unitIds: string[] | null; status: 'running' | 'done'; cursor: string | null;
+  checked: number; failed: number; bytes: number; workingSeconds: number; startedAt: string; finishedAt: string | null;
+}
+export interface FixityReport {
+  counts: Record<FixityStatus | 'unchecked', number>;
+  items: { record: string; unit: string; status: FixityStatus | null; checkedAt: string | null; run: string | null; detail: Record<string, unknown> }[];
+  next: string | null; runs: FixityRun[];
+}
+export interface AuditEvent { id: string; seq: number; at: string; actor: string; action: string; subjectType: string; subjectId: string; detail: Record<string, unknown> }
+export interface ChainReport {
+  intact: boolean; rows: number; last: { seq: number; hash: string; at: string } | null;
+  storedHead: { seq: number; hash: string; at: string; key: string } | null;
+  problems: { kind: string; seq: number | null; id: string | null; message: string }[]; problemCount: number;
+}
+export interface ExportView {
+  id: string; kind: 'file' | 'fonds' | 'search'; status: 'queued' | 'running' | 'done' | 'failed'; requestedBy: string; createdAt: string;
+  finishedAt: string | null; size: number | null; payloadFiles: number | null; error: string | null; download: string | null;
+}
+export interface DigitizationRow {
+  unit: string; unitName: string; period: string; received: number; componentsDigitized: number; resultsDigitized: number; reused: number;
+  rate: number | null; resultsRate: number | null; reuseRate: number | null; target: number; met: boolean | null;
+}
+export const pipelineStages = ['ocr', 'review', 'building', 'signing', 'archiving'] as const;
+export interface PipelineRow {
+  unit: string; unitName: string; waiting: Record<(typeof pipelineStages)[number], number>; archived: { hour: string; pages: number }[]; pagesPerHour: number;
+}
+export interface Certificate {
+  id: string; role: 'unit' | 'officer'; active: boolean; subject: string; holderName: string | null; notAfter: string;
+  status: { state: 'valid' | 'expiring' | 'expired' | 'not-yet-valid' | 'revoked'; daysLeft: number; maySign: boolean; warning: string | null };
+}
+
+/** An error answer {"error": {code, message}}, or the network failing (status 0). */
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly retryAfter: number | null = null, readonly fields: { field: string; message: string }[] = []) {
     super(message);
@@ -197,4 +231,15 @@ export const api = {
   reject: (id: string, reason: string, reviewAfter: string) => call<DispositionList>('POST', `/disposition/lists/${encodeURIComponent(id)}/reject`, { reason, reviewAfter }),
   tombstone: (id: string) => call<Tombstone>('GET', `/records/${encodeURIComponent(id)}/tombstone`),
   upload: (form: FormData) => call<{ id: string; dossier: string }>('POST', '/batches', form),
+  fixity: () => call<FixityReport>('GET', '/fixity?limit=20'),
+  startFixityRun: () => call<FixityRun>('POST', '/fixity/runs', {}),
+  audit: (cursor?: string) => call<{ items: AuditEvent[]; next: string | null }>('GET', `/audit?limit=15${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
+  verifyAudit: () => call<ChainReport>('GET', '/audit/verify'),
+  exportFonds: (unit: string) => call<{ id: string }>('POST', '/exports', { kind: 'fonds', unit }),
+  exportState: (id: string) => call<ExportView>('GET', `/exports/${encodeURIComponent(id)}`),
+  /** The fonds' description as XML, or the inventory of its files as a spreadsheet (downloaded by the browser). */
+  fondsDescriptionUrl: (unit: string, format: 'xml' | 'xlsx') => `/api/v1/fonds/${encodeURIComponent(unit)}/description?format=${format}`,
+  digitization: (from: string, to: string) => call<{ rows: DigitizationRow[] }>('GET', `/reports/digitization?from=${from}&to=${to}&groupBy=month`),
+  pipeline: () => call<{ rows: PipelineRow[] }>('GET', '/reports/pipeline'),
+  certificates: (unit: string) => call<{ unit: { code: string; name: string }; certificates: Certificate[]; warnings: string[] }>('GET', `/units/${encodeURIComponent(unit)}/certificates`),
 };
