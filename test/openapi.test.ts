@@ -157,12 +157,17 @@ describe('every route answers as its contract (and so the OpenAPI document) says
 
     const quarantined = (await call('GET', `/api/v1/quarantine?unit=${UNIT}`)).json.files.filter((f: { batch: string }) => f.batch === batchId);
     expect(quarantined).toHaveLength(1);
+    expect(quarantined[0].reasonCode).toBe('not-a-scan');
     expect((await call('GET', `/api/v1/quarantine/${quarantined[0].id}/file`)).status).toBe(200);
 
     const [a, b] = split.documents.map((d: { id: string }) => d.id);
     const docA = (await call('GET', `/api/v1/documents/${a}`)).json;
     expect((await call('PUT', `/api/v1/documents/${a}/pages`, { json: { pages: docA.pages } })).status).toBe(200);
     expect((await call('POST', `/api/v1/pages/${docA.pages[0]}/rotate`, { json: { degrees: 180 } })).status).toBe(200);
+    const thumbnail = await call('GET', `/api/v1/pages/${docA.pages[0]}/thumbnail`);
+    expect([thumbnail.status, thumbnail.contentType, (thumbnail.body as Buffer).length > 100]).toEqual([200, 'image/webp', true]);
+    const reopened = await call('POST', `/api/v1/documents/${a}/reopen`);
+    expect([reopened.status, reopened.json.status]).toEqual([200, 'review']);
     expect((await call('POST', `/api/v1/documents/${a}/merge`, { json: { document: b } })).status).toBe(200);
     const cut = await call('POST', `/api/v1/documents/${a}/split`, { json: { atPage: 2 } });
     expect(cut.json.documents).toHaveLength(2);

@@ -36,6 +36,11 @@ export async function confirmComponent(db: Queryable, id: string, c: { procedure
   );
 }
 
+/** The clerk takes back a confirmation (an undo before the build): the document is the matcher's guess again. */
+export async function reopened(db: Queryable, id: string): Promise<void> {
+  await db.query('UPDATE documents SET confirmed_by = NULL, confirmed_at = NULL WHERE id = $1', [id]);
+}
+
 /** The clerk joins `mergedId` onto `id`: `id` takes both documents' pages, the other one is left as merged. */
 export async function merge(db: Queryable, id: string, pageIds: string[], mergedId: string): Promise<void> {
   await db.query('UPDATE documents SET page_ids = $2 WHERE id = $1', [id, pageIds]);
