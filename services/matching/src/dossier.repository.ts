@@ -102,3 +102,13 @@ export async function addLearnedPhrases(db: Queryable, unitId: string, phrases: 
     );
   }
 }
+
+/** The undo of addLearnedPhrases: each phrase weighs one less, and goes when nothing is left of it. */
+export async function forgetLearnedPhrases(db: Queryable, unitId: string, phrases: { procedureCode: string; componentCode: string; phrase: string }[]): Promise<void> {
+  for (const p of phrases) {
+    const key = [unitId, p.procedureCode, p.componentCode, p.phrase];
+    const where = 'unit_id = $1 AND procedure_code = $2 AND component_code = $3 AND phrase = $4';
+    await db.query(`UPDATE learned_phrases SET weight = weight - 1, updated_at = now() WHERE ${where}`, key);
+    await db.query(`DELETE FROM learned_phrases WHERE ${where} AND weight <= 0`, key);
+  }
+}

@@ -110,7 +110,11 @@ export async function reopenDocument(deps: ClerkDeps, o: { documentId: string; b
   await withTransaction(deps.db, async (tx) => {
     const doc = await editable(tx, o.documentId, o.by.units);
     if (doc.kind !== 'document') throw new AppError('not-a-component', 'a receipt is not a dossier component', 409);
-    const m = matchDocument(await repo.pageTexts(tx, doc.page_ids), await candidates(tx, doc.catalog_version_id, doc.procedure_code ?? doc.dossier_procedure), await learnedPhrases(tx, doc.unit_id));
+    const pages = await repo.pageTexts(tx, doc.page_ids);
+    // What the confirmation taught the unit's matcher is unlearned with it.
+    const procedure = doc.procedure_code ?? doc.dossier_procedure;
+    if (doc.confirmed_by && procedure && doc.component_code) await repo.forgetLearnedPhrases(tx, doc.unit_id, learnedPhrasesFrom(pages, procedure, doc.component_code));
+    const m = matchDocument(pages, await candidates(tx, doc.catalog_version_id, doc.procedure_code ?? doc.dossier_procedure), await learnedPhrases(tx, doc.unit_id));
     await documentRepository.reopened(tx, doc.id);
     await documentRepository.rematched(tx, doc.id, { ...m, needsReview: true });
     await documentRepository.edited(tx, doc.id, 'review');
