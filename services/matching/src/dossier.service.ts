@@ -7,7 +7,11 @@ import { completeness, learnedPhrasesFrom, matchDocument, type PageWord } from '
 import * as repo from './dossier.repository.ts';
 import { candidates, learnedPhrases } from './jobs/split.repository.ts';
 
-export interface ClerkDeps { db: Db; store: ObjectStore; queue: Queue }
+export interface ClerkDeps {
+  db: Db; store: ObjectStore; queue: Queue;
+  /** How long a confirmed document waits before it is built: the clerk's time to take the confirmation back. */
+  undoSeconds?: number;
+}
 
 /** Until a document is built it belongs to the clerk: pages can move, the component can change. */
 const EDITABLE = new Set(['review', 'matched']);
@@ -96,7 +100,7 @@ export async function confirmComponent(deps: ClerkDeps, o: { documentId: string;
       actor: o.by.actor, action: doc.component_code === component.code ? 'document.component-confirmed' : 'document.component-corrected',
       subjectType: 'document', subjectId: doc.id, unitId: doc.unit_id, purpose: o.by.purpose, detail: { from: doc.component_code, to: component.code, procedure: procedureCode, confidence: doc.confidence },
     });
-    if (doc.status === 'review') await deps.queue.send('document.build', { documentId: doc.id }, { tx });
+    if (doc.status === 'review') await deps.queue.send('document.build', { documentId: doc.id }, { tx, startAfterSeconds: deps.undoSeconds ?? 0 });
   });
   return editedView(deps.db, o.documentId);
 }
