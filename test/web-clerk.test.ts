@@ -11,6 +11,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorCaller, people } from '../src/accounts/index.ts';
 import { DEMO_UNIT } from '../src/bootstrap.ts';
@@ -37,7 +38,11 @@ describe('the clerk\'s review, dossier and record screens', () => {
     // A certification request scanned into a birth registration: no component fits, so it waits for the clerk.
     const bytes = await fs.readFile(path.join(repoRoot, 'samples', 'scans', 'skewed-seal.jpg'));
     const notAScan = Buffer.from('Biên bản họp, gõ bằng tay, không phải ảnh quét\n');
-    const upload = await uploadBatch(stack.url, stack.token, { unit: DEMO_UNIT.code, procedure: 'KS' }, [{ name: 'giay-1.jpg', bytes }, { name: 'giay-2.jpg', bytes }, { name: 'bien-ban.pdf', bytes: notAScan }]);
+    // The back of the second paper, blank: dropped from its document, and shown as dropped.
+    const backSide = await sharp({ create: { width: 1240, height: 1754, channels: 3, background: '#ffffff' } }).jpeg().toBuffer();
+    const upload = await uploadBatch(stack.url, stack.token, { unit: DEMO_UNIT.code, procedure: 'KS' }, [
+      { name: 'giay-1.jpg', bytes }, { name: 'giay-2.jpg', bytes }, { name: 'giay-2-mat-sau.jpg', bytes: backSide }, { name: 'bien-ban.pdf', bytes: notAScan },
+    ]);
     expect(upload.status).toBe(202);
     dossier = upload.body.dossier;
     const split = await waitForSplit(stack.url, stack.token, upload.body.id);
@@ -66,7 +71,7 @@ describe('the clerk\'s review, dossier and record screens', () => {
     expect(await card.locator('h2').textContent()).toBe(`Hồ sơ ${dossier}, văn bản 1`);
     for (const key of ['Enter: xác nhận thành phần đang chọn', 'Alt+R: xoay trang đầu']) await page.getByText(key).waitFor(); // the shortcuts, on screen
     // Each page as a thumbnail from the page-image API, loaded.
-    const thumbs = card.locator('ol.pages img');
+    const thumbs = card.locator('ol.pages li:not(.dropped) img');
     const loaded = () => thumbs.evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0));
     await expect.poll(loaded).toEqual([true]);
     expect(await axeProblems(page)).toEqual([]);
@@ -88,13 +93,15 @@ describe('the clerk\'s review, dossier and record screens', () => {
     await page.getByText('1 văn bản đang chờ, cũ nhất trước').waitFor();
 
     await expect.poll(loaded).toEqual([true, true]);
+    // The second paper's blank back side came with it: shown after the pages, as dropped.
+    expect(await card.locator('ol.pages li.dropped .caption').allTextContents()).toEqual(['Mặt trắng, đã bỏ']);
 
     // Dragging the second page before the first puts it first (the API's order), said in words; Ctrl+Z puts it back.
     const docId = (await card.getAttribute('data-document'))!;
     const pagesOf = async () => (await (await fetch(`${stack.url}/api/v1/documents/${docId}`, { headers: { authorization: `Bearer ${stack.token}` } })).json()).pages as string[];
     const order = await pagesOf();
     expect(order).toHaveLength(2);
-    expect(await card.locator('ol.pages li[data-page]').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-page')))).toEqual(order);
+    expect(await card.locator('ol.pages li[data-page]:not(.dropped)').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-page')))).toEqual(order);
     await card.locator(`li[data-page="${order[1]}"] button`).dragTo(card.locator(`li[data-page="${order[0]}"] button`));
     await page.getByText('Đã đổi thứ tự: trang 2 giờ là trang 1.').waitFor();
     expect(await pagesOf()).toEqual([order[1], order[0]]);
@@ -185,7 +192,10 @@ describe('the clerk\'s review, dossier and record screens', () => {
     await archived.waitFor({ timeout: 60_000 });
     expect(await archived.textContent()).toMatch(/Văn bản 1: Giấy chứng sinh — Đã lưu trữ\s*2 trang/);
     // Its pages as thumbnails, grouped under it.
-    await expect.poll(() => archived.locator('ol.pages img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0))).toEqual([true, true]);
+    await expect.poll(() => archived.locator('ol.pages img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0))).toEqual([true, true, true]);
+    // Both pages flagged as unsure (OCR_REVIEW_CONFIDENCE 99), the blank back side as dropped.
+    expect(await archived.locator('ol.pages li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-low') ?? (li.getAttribute('data-blank') && 'blank')))).toEqual(['true', 'true', 'blank']);
+    expect(await archived.locator('ol.pages li.dropped .caption').textContent()).toBe('Mặt trắng, đã bỏ');
     expect(await axeProblems(page)).toEqual([]);
 
     // The signed record: its signatures checked by the verify API, who signed and when, and the PDF.
