@@ -3,7 +3,7 @@
  * quarantined file's, a failed page's or document's. The API answers both, so a screen can say the reason in its
  * own language by code and fall back to the words for a code it does not know. The words are written by the
  * scan reader (services/ingest/src/scan-reader.ts), the batch service (services/ingest/src/batch.service.ts) and
- * the jobs that give up (OCR, build, signing, archiving); a new wording there is caught by reason-codes.spec.ts
+ * the jobs that give up (OCR, build, signing, archiving); a new wording there is caught by src/http/reason-codes.spec.ts
  * only if it is added there too, otherwise it answers `null` and the words still reach the reader.
  */
 const PATTERNS: readonly (readonly [code: string, pattern: RegExp])[] = [
@@ -26,6 +26,9 @@ const PATTERNS: readonly (readonly [code: string, pattern: RegExp])[] = [
   ['signing-failed', /^signing failed\b|^signing refused\b/],
   ['archiving-failed', /^archiving (?:failed|refused)\b/],
 ];
+
+/** Every code the API may answer (the web UI's catalogue says each: test/reason-codes.spec.ts). */
+export const reasonCodes: readonly string[] = PATTERNS.map(([code]) => code);
 
 /** The code of a stored reason, or null for words no code covers (shown as they are). */
 export function reasonCode(reason: string | null | undefined): string | null {
