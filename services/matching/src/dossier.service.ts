@@ -118,7 +118,7 @@ export async function reopenDocument(deps: ClerkDeps, o: { documentId: string; b
     // What the confirmation taught the unit's matcher is unlearned with it.
     const procedure = doc.procedure_code ?? doc.dossier_procedure;
     if (doc.confirmed_by && procedure && doc.component_code) await repo.forgetLearnedPhrases(tx, doc.unit_id, learnedPhrasesFrom(pages, procedure, doc.component_code));
-    const m = matchDocument(pages, await candidates(tx, doc.catalog_version_id, doc.procedure_code ?? doc.dossier_procedure), await learnedPhrases(tx, doc.unit_id));
+    const m = matchDocument(pages, await candidates(tx, doc.catalog_version_id, procedure), await learnedPhrases(tx, doc.unit_id));
     await documentRepository.reopened(tx, doc.id);
     await documentRepository.rematched(tx, doc.id, { ...m, needsReview: true });
     await documentRepository.edited(tx, doc.id, 'review');
