@@ -147,7 +147,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       const app = createApp({
         db, store, queue, log, maxUploadBytes: config.limits.maxUploadBytes, spoolDir: config.spoolDir,
         signing: { ...config.signing, pkiDir: config.pkiDir, keys }, notReady: () => notReady, trustProxy: config.trustProxy,
-        oidc: config.oidc, reuse: config.reuse,
+        oidc: config.oidc, reuse: config.reuse, undoSeconds: config.review.undoSeconds,
       });
       const server: Server = await new Promise((resolve, reject) => {
         const s = app.listen(config.port, config.host, () => resolve(s));

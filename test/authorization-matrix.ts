@@ -128,6 +128,8 @@ export const authorizationMatrix: Record<string, Row> = {
   'POST /api/v1/documents/:id/split': clerkEdit(200),
   'PUT /api/v1/documents/:id/pages': clerkEdit(200),
   'POST /api/v1/pages/:id/rotate': clerkEdit(200),
+  'POST /api/v1/documents/:id/reopen': clerkEdit(200), // the undo of a confirmation, before the build
+  'GET /api/v1/pages/:id/thumbnail': unitRead(200), // as the dossier it shows a page of
 
   'POST /api/v1/catalog': adminOnly(200), // the sample catalog again: the same version, 200
 

@@ -168,6 +168,11 @@ describe('authorization: every route × every role × own / child / other unit',
       const pair = await maker.freshPair(f);
       return { method: 'POST', path: `/api/v1/documents/${pair.first}/split`, json: { atPage: 2 } };
     },
+    'POST /api/v1/documents/:id/reopen': async (f) => {
+      const pair = await maker.freshPair(f);
+      return { method: 'POST', path: `/api/v1/documents/${pair.first}/reopen` };
+    },
+    'GET /api/v1/pages/:id/thumbnail': (f) => ({ path: `/api/v1/pages/${f.editPageIds[1]}/thumbnail` }),
     'GET /api/v1/catalog/procedures': () => ({ path: '/api/v1/catalog/procedures' }),
     'POST /api/v1/catalog': () => ({ method: 'POST', path: '/api/v1/catalog', json: catalog }),
 

@@ -159,12 +159,26 @@ describe('every route answers as its contract (and so the OpenAPI document) says
 
     const quarantined = (await call('GET', `/api/v1/quarantine?unit=${UNIT}`)).json.files.filter((f: { batch: string }) => f.batch === batchId);
     expect(quarantined).toHaveLength(1);
+    expect(quarantined[0].reasonCode).toBe('not-a-scan');
     expect((await call('GET', `/api/v1/quarantine/${quarantined[0].id}/file`)).status).toBe(200);
 
     const [a, b] = split.documents.map((d: { id: string }) => d.id);
     const docA = (await call('GET', `/api/v1/documents/${a}`)).json;
+    const thumbnail = await call('GET', `/api/v1/pages/${docA.pages[0]}/thumbnail`);
+    expect([thumbnail.status, thumbnail.contentType, (thumbnail.body as Buffer).length > 100]).toEqual([200, 'image/webp', true]);
+    // Revalidated by its ETag: unchanged → 304; a rotation (below) changes the image, so the same ETag gets the new one.
+    const thumbnailUrl = `${stack.url}/api/v1/pages/${docA.pages[0]}/thumbnail`;
+    // As a browser revalidates from its cache (fetch() would add Cache-Control: no-cache to a conditional request, and so ask for the bytes).
+    const asKnown = async (etag: string) => fetch(thumbnailUrl, { headers: { authorization: `Bearer ${stack.token}`, 'if-none-match': etag, 'cache-control': 'max-age=0' } });
+    const etag = (await asKnown('"none"')).headers.get('etag')!;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect((await asKnown(etag)).status).toBe(304);
     expect((await call('PUT', `/api/v1/documents/${a}/pages`, { json: { pages: docA.pages } })).status).toBe(200);
     expect((await call('POST', `/api/v1/pages/${docA.pages[0]}/rotate`, { json: { degrees: 180 } })).status).toBe(200);
+    const turned = await asKnown(etag);
+    expect([turned.status, turned.headers.get('cache-control'), turned.headers.get('etag') === etag]).toEqual([200, 'private, no-cache', false]);
+    const reopened = await call('POST', `/api/v1/documents/${a}/reopen`);
+    expect([reopened.status, reopened.json.status]).toEqual([200, 'review']);
     expect((await call('POST', `/api/v1/documents/${a}/merge`, { json: { document: b } })).status).toBe(200);
     const cut = await call('POST', `/api/v1/documents/${a}/split`, { json: { atPage: 2 } });
     expect(cut.json.documents).toHaveLength(2);

@@ -44,4 +44,10 @@ describe('settings the README gives defaults for', () => {
     expect(() => loadConfig({ MAX_UPLOAD_BYTES: '0' })).toThrow(/MAX_UPLOAD_BYTES/);
     expect(() => loadConfig({ OCR_REVIEW_CONFIDENCE: '101' })).toThrow(/OCR_REVIEW_CONFIDENCE/);
   });
+
+  it('give the clerk ten seconds to take a confirmation back, unless told otherwise', () => {
+    expect(loadConfig({}).review.undoSeconds).toBe(10);
+    expect(loadConfig({ REVIEW_UNDO_SECONDS: '0' }).review.undoSeconds).toBe(0);
+    expect(() => loadConfig({ REVIEW_UNDO_SECONDS: '-1' })).toThrow(/REVIEW_UNDO_SECONDS/);
+  });
 });

@@ -43,6 +43,8 @@ const EnvSchema = z.object({
   /** A page whose mean word confidence is below this is flagged to the clerk. */
   OCR_REVIEW_CONFIDENCE: z.coerce.number().min(0).max(100).default(80),
   OCR_RECYCLE_AFTER_PAGES: z.coerce.number().int().min(1).default(50),
+  /** A document the clerk confirms is built this long after: the time she has to take it back (Ctrl+Z) before it is. */
+  REVIEW_UNDO_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
   /** A job not finished after this long is failed and retried (pg-boss expiry): the last resort for a hung worker. */
   JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(5).default(600),
   /** A worker process whose heartbeat is older than this is dead: the jobs it held are retried at once. */
@@ -157,6 +159,7 @@ export interface Config {
     objectLock: 'auto' | 'on' | 'off'; lock: { fixedTermMode: 'GOVERNANCE' | 'COMPLIANCE'; permanentYears: number };
   };
   ocr: { workers: number; recycleAfterPages: number; languages: string[]; reviewConfidence: number };
+  review: { undoSeconds: number };
   queue: { jobTimeoutSeconds: number; maintenanceSeconds: number; deadWorkerSeconds: number };
   inbox: { pollMs: number; settleMs: number };
   webhooks: { retryLimit: number; retryDelaySeconds: number; timeoutMs: number; pollMs: number };
@@ -266,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       lock: { fixedTermMode: e.S3_LOCK_MODE_FIXED_TERM === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE', permanentYears: e.S3_LOCK_PERMANENT_YEARS },
     },
     ocr: { workers: e.OCR_WORKERS, recycleAfterPages: e.OCR_RECYCLE_AFTER_PAGES, languages: e.OCR_LANGUAGES.split('+'), reviewConfidence: e.OCR_REVIEW_CONFIDENCE },
+    review: { undoSeconds: e.REVIEW_UNDO_SECONDS },
     queue: { jobTimeoutSeconds: e.JOB_TIMEOUT_SECONDS, maintenanceSeconds: e.QUEUE_MAINTENANCE_SECONDS, deadWorkerSeconds: e.WORKER_DEAD_SECONDS },
     inbox: { pollMs: e.INBOX_POLL_MS, settleMs: e.INBOX_SETTLE_MS },
     webhooks: { retryLimit: e.WEBHOOK_RETRY_LIMIT, retryDelaySeconds: e.WEBHOOK_RETRY_DELAY_SECONDS, timeoutMs: e.WEBHOOK_TIMEOUT_MS, pollMs: e.WEBHOOK_POLL_MS },

@@ -27,6 +27,8 @@ export interface QueueOptions {
 export interface SendOptions {
   /** Sends the job in this transaction: it exists if and only if the rows that need it were committed. */
   tx?: Queryable;
+  /** Not worked before this many seconds have passed (pg-boss startAfter). */
+  startAfterSeconds?: number;
 }
 
 /** The queue a job goes to once it has failed for good; its worker runs the handler's giveUp. */
@@ -111,7 +113,10 @@ export class Queue {
     parsePayload(name, payload);
     const requestId = currentRequestId();
     const data = requestId ? { ...payload, [META]: { requestId } } : payload;
-    await this.boss.send(name, data, options.tx ? { db: bossDb(options.tx) } : {});
+    await this.boss.send(name, data, {
+      ...(options.tx ? { db: bossDb(options.tx) } : {}),
+      ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+    });
   }
 
   /**

@@ -33,6 +33,8 @@ export interface ApiDeps {
   /** Where uploaded files wait, on this machine's disk, until they are in the object store. */
   spoolDir: string;
   signing?: CertificateRoutesDeps['signing'];
+  /** How long a document the clerk confirmed waits before it is built (REVIEW_UNDO_SECONDS): her time to undo. */
+  undoSeconds?: number;
   /** Why the process cannot take work yet (first start not done), or null once it can. */
   notReady?: () => string | null;
   /** express's `trust proxy` (TRUST_PROXY): which proxies' X-Forwarded-For/-Proto to believe (client address, TLS). */

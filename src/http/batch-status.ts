@@ -1,9 +1,10 @@
+import { reasonCode } from './reason-codes.ts';
 import { scopeParam, type BatchStatus, type Queryable, type UnitScope } from '@sohoa/shared';
 
 export interface FileView {
   id: string; name: string; status: string; error: string | null; pages: number | null; blankPages: number; pagesDone: number; pagesFailed: number;
   /** A quarantined file: why, and where the API serves its bytes. */
-  quarantine?: { id: string; reason: string; quarantinedAt: string; download: string } | null;
+  quarantine?: { id: string; reason: string; reasonCode?: string | null; quarantinedAt: string; download: string } | null;
 }
 export interface DocumentView {
   id: string; position: number; kind: string; status: string; error: string | null; pages: number; title: string | null;
@@ -12,7 +13,7 @@ export interface DocumentView {
 }
 export interface RecordView { id: string; documentId: string; sha256: string; size: number; pages: number; objectKey: string; createdAt: string }
 /** Something of the batch that ended without a record, with the reason in words. */
-export interface FailureView { kind: 'batch' | 'file' | 'page' | 'document'; id: string; error: string | null; file?: string; page?: number }
+export interface FailureView { kind: 'batch' | 'file' | 'page' | 'document'; id: string; error: string | null; reasonCode: string | null; file?: string; page?: number }
 export interface BatchView {
   id: string; status: BatchStatus; unit: string; dossier: string; procedure: string | null; component: string | null; createdAt: string;
   split: boolean; error: string | null; waitingForReview: number; files: FileView[]; documents: DocumentView[]; records: RecordView[];
@@ -76,11 +77,12 @@ export async function loadBatchView(db: Queryable, id: string, units: UnitScope)
   );
   const split = b.split_at !== null;
   const failures: FailureView[] = [
-    ...(b.error ? [{ kind: 'batch' as const, id: b.id, error: b.error }] : []),
-    ...files.rows.filter((f) => f.status === 'quarantined' || f.status === 'failed').map((f) => ({ kind: 'file' as const, id: f.id, error: f.error, file: f.name })),
-    ...failedPages.rows.map((p) => ({ kind: 'page' as const, id: p.id, error: p.error, file: p.file, page: p.page })),
-    ...documents.rows.filter((d) => d.status === 'failed').map((d) => ({ kind: 'document' as const, id: d.id, error: d.error })),
+    ...(b.error ? [{ kind: 'batch' as const, id: b.id, error: b.error, reasonCode: reasonCode(b.error) }] : []),
+    ...files.rows.filter((f) => f.status === 'quarantined' || f.status === 'failed').map((f) => ({ kind: 'file' as const, id: f.id, error: f.error, reasonCode: reasonCode(f.error), file: f.name })),
+    ...failedPages.rows.map((p) => ({ kind: 'page' as const, id: p.id, error: p.error, reasonCode: reasonCode(p.error), file: p.file, page: p.page })),
+    ...documents.rows.filter((d) => d.status === 'failed').map((d) => ({ kind: 'document' as const, id: d.id, error: d.error, reasonCode: reasonCode(d.error) })),
   ];
+  for (const f of files.rows) if (f.quarantine) f.quarantine.reasonCode = reasonCode(f.quarantine.reason);
   return {
     id: b.id, status: batchStatus(files.rows, split, documents.rows, records.rows, b.error), unit: b.unit, dossier: b.dossier,
     procedure: b.procedure_code, component: b.component_code, createdAt: b.created_at, split, error: b.error,

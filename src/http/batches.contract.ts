@@ -30,7 +30,9 @@ export const QuarantineQuery = z.object({ unit: optional(unitCodeInput).meta({ d
 
 export const BatchAccepted = z.strictObject({ id: uuid(), dossier: z.string() }).meta({ id: 'BatchAccepted' });
 
-const QuarantineRef = z.strictObject({ id: uuid(), reason: z.string(), quarantinedAt: isoTime(), download: z.string() });
+/** A stable code beside the words of a reason (src/http/reason-codes.ts), for a screen to say it in its own language. */
+const ReasonCode = z.string().nullable().meta({ description: 'the reason as a stable code (empty-file, not-a-scan, corrupt-file, damaged-pdf, encrypted-pdf, page-too-large, too-many-pages, ocr-failed, build-failed, …); null when no code covers the words' });
+const QuarantineRef = z.strictObject({ id: uuid(), reason: z.string(), reasonCode: ReasonCode, quarantinedAt: isoTime(), download: z.string() });
 
 export const BatchView = z.strictObject({
   id: uuid(),
@@ -51,14 +53,14 @@ export const BatchView = z.strictObject({
     id: uuid(), documentId: uuid(), sha256: sha256Hex(), size: z.number().int(), pages: z.number().int(), objectKey: z.string(), createdAt: isoTime(),
   })),
   failures: z.array(z.strictObject({
-    kind: z.enum(['batch', 'file', 'page', 'document']), id: uuid(), error: z.string().nullable(), file: z.string().optional(), page: z.number().int().optional(),
+    kind: z.enum(['batch', 'file', 'page', 'document']), id: uuid(), error: z.string().nullable(), reasonCode: ReasonCode, file: z.string().optional(), page: z.number().int().optional(),
   })),
 }).meta({ id: 'BatchView' });
 
 export const BatchList = z.strictObject({ batches: z.array(BatchView) }).meta({ id: 'BatchList' });
 
 export const QuarantinedFile = z.strictObject({
-  id: uuid(), name: z.string(), reason: z.string(), quarantinedAt: isoTime(), batch: uuid().nullable(), unit: z.string().nullable(),
+  id: uuid(), name: z.string(), reason: z.string(), reasonCode: ReasonCode, quarantinedAt: isoTime(), batch: uuid().nullable(), unit: z.string().nullable(),
   inboxPath: z.string().nullable(), size: z.number().int(), sha256: sha256Hex(), download: z.string(),
 }).meta({ id: 'QuarantinedFile' });
 

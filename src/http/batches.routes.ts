@@ -16,6 +16,7 @@ import { findQuarantined, listQuarantined, receiveBatch } from '@sohoa/ingest';
 import { actingFor, auditRead } from './acting.ts';
 import { BatchFields, BatchListQuery, QuarantineQuery } from './batches.contract.ts';
 import { loadBatchView } from './batch-status.ts';
+import { reasonCode } from './reason-codes.ts';
 import { multipart } from './errors.ts';
 import { spoolStorage, type SpooledFile } from './upload-spool.ts';
 
@@ -88,7 +89,7 @@ export function batchRoutes(deps: BatchRoutesDeps): express.Router {
   r.get('/quarantine', async (req, res) => {
     const { units } = actingFor(req, res, 'batches:read');
     const { unit } = parseInput(QuarantineQuery, { ...req.query });
-    res.json({ files: await listQuarantined(deps.db, { unitCode: unit ?? null, units }) });
+    res.json({ files: (await listQuarantined(deps.db, { unitCode: unit ?? null, units })).map((f) => ({ ...f, reasonCode: reasonCode(f.reason) })) });
   });
 
   r.get('/quarantine/:id/file', async (req, res) => {

@@ -29,6 +29,7 @@ export const DocumentSummary = z.strictObject({
   explanation: z.array(z.string()).meta({ description: 'why the machine matched it so, in words' }),
   recordId: uuid().nullable(), error: z.string().nullable(), batch: uuid(), dossier: z.string(),
   lowConfidencePages: z.array(uuid()).meta({ description: 'pages the recognizer was unsure of: worth a look' }),
+  blankPages: z.array(uuid()).meta({ description: 'blank back sides dropped from the document (kept, not in the PDF)' }),
 }).meta({ id: 'Document' });
 
 export const DocumentList = z.strictObject({ documents: z.array(DocumentSummary) }).meta({ id: 'DocumentList' });
@@ -87,6 +88,22 @@ export const dossierContract = [
   route({
     method: 'put', path: '/api/v1/documents/:id/pages', tag: 'dossiers', access: 'caller', who: 'clerks', params: document,
     summary: 'Put a document\'s pages in a new order', body: { json: PagesEdit, required: true }, responses: edited, errors: editErrors,
+  }),
+  route({
+    method: 'post', path: '/api/v1/documents/:id/reopen', tag: 'dossiers', access: 'caller', who: 'clerks', params: document,
+    summary: 'Take back a confirmation before the document is built (undo)',
+    description: 'The document waits for review again, with the matcher\'s guess decided afresh; a build the confirmation queued does nothing.',
+    responses: { 200: { description: 'the document', json: DocumentSummary } }, errors: editErrors,
+  }),
+  route({
+    method: 'get', path: '/api/v1/pages/:id/thumbnail', tag: 'dossiers', access: 'caller', params: { id: 'the page id (of a document or a dropped blank side)' },
+    summary: 'A small image of a page, as cleaned up (WebP, at most 320 px)',
+    description: 'Cache-Control private, no-cache with an ETag: a browser asks again and gets 304 until the page is turned.',
+    responses: {
+      200: { description: 'the thumbnail', media: 'image/webp', headers: { ETag: 'the version of the page image', 'Cache-Control': 'private, no-cache' } },
+      304: { description: 'the thumbnail the caller has (If-None-Match) is still the page' },
+    },
+    errors: { 404: '`not-found`', 409: '`not-ready`: the page is not cleaned up yet' },
   }),
   route({
     method: 'post', path: '/api/v1/pages/:id/rotate', tag: 'dossiers', access: 'caller', who: 'clerks', params: { id: 'the page id' },

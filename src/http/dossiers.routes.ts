@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import express from 'express';
 import { AppError, isDossierCode, isUuid, jsonDepthGuard, parseInput } from '@sohoa/shared';
 import * as clerk from '@sohoa/matching/dossiers';
@@ -58,6 +59,23 @@ export function dossierRoutes(deps: clerk.ClerkDeps): express.Router {
     const by = actingFor(req, res, 'review:write');
     const { pages } = parseInput(PagesEdit, { ...req.body });
     res.json({ documents: await clerk.reorderPages(deps, { documentId: uuidParam(req.params.id, 'document'), pageIds: pages, by }) });
+  });
+
+  r.post('/documents/:id/reopen', async (req, res) => {
+    const by = actingFor(req, res, 'review:write');
+    res.json(await clerk.reopenDocument(deps, { documentId: uuidParam(req.params.id, 'document'), by }));
+  });
+
+  // Revalidated every time (no-cache) against the image's key, which a rotation changes: a turned page shows turned at once.
+  r.get('/pages/:id/thumbnail', async (req, res) => {
+    const by = actingFor(req, res, 'dossiers:read');
+    const version = await clerk.pageImageVersion(deps.db, uuidParam(req.params.id, 'page'), by);
+    res.set('Cache-Control', 'private, no-cache').set('ETag', `"${createHash('sha256').update(version).digest('base64url').slice(0, 22)}"`);
+    if (req.fresh) {
+      res.status(304).end();
+      return;
+    }
+    res.type('image/webp').send(await clerk.pageThumbnail(deps.store, version));
   });
 
   r.post('/pages/:id/rotate', async (req, res) => {

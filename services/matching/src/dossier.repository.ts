@@ -7,13 +7,14 @@ export interface DocumentRow {
   page_ids: string[]; procedure_code: string | null; component_code: string | null; title: string | null; confidence: number | null;
   runner_up: unknown; explanation: string[]; fields: Record<string, unknown>; needs_review: boolean; confirmed_by: string | null;
   confirmed_at: Date | null; error: string | null; record_id: string | null; archived: boolean; low_confidence_pages: string[];
+  blank_page_ids: string[];
 }
 
 const documentSelect = `
   SELECT doc.id, doc.batch_id, doc.dossier_id, d.code AS dossier_code, d.unit_id, d.catalog_version_id, d.procedure_code AS dossier_procedure,
          doc.position, doc.kind, doc.status, doc.revision, doc.page_ids, doc.procedure_code, doc.component_code, doc.title, doc.confidence,
          doc.runner_up, doc.explanation, doc.fields, doc.needs_review, doc.confirmed_by, doc.confirmed_at, doc.error,
-         r.id AS record_id, (r.id IS NOT NULL) AS archived,
+         r.id AS record_id, (r.id IS NOT NULL) AS archived, doc.blank_page_ids,
          ARRAY(SELECT p.id FROM pages p WHERE p.id = ANY(doc.page_ids) AND p.low_confidence ORDER BY array_position(doc.page_ids, p.id)) AS low_confidence_pages
   FROM documents doc JOIN dossiers d ON d.id = doc.dossier_id LEFT JOIN records r ON r.document_id = doc.id`;
 
@@ -34,6 +35,16 @@ export async function documentOfPage(db: Queryable, pageId: string, units: UnitS
     [pageId, scopeParam(units)],
   );
   return rows[0]?.id ?? null;
+}
+
+/** The cleaned image of a page (a live document's or a dropped blank side), if its batch is within `units`. */
+export async function pageImage(db: Queryable, pageId: string, units: UnitScope): Promise<{ image_key: string | null } | null> {
+  const { rows } = await db.query<{ image_key: string | null }>(
+    `SELECT p.image_key FROM pages p JOIN batches b ON b.id = p.batch_id JOIN dossiers d ON d.id = b.dossier_id
+     WHERE p.id = $1 AND ($2::uuid[] IS NULL OR d.unit_id = ANY($2))`,
+    [pageId, scopeParam(units)],
+  );
+  return rows[0] ?? null;
 }
 
 export async function documentsOfDossier(db: Queryable, dossierId: string): Promise<DocumentRow[]> {
@@ -89,5 +100,15 @@ export async function addLearnedPhrases(db: Queryable, unitId: string, phrases: 
        ON CONFLICT (unit_id, procedure_code, component_code, phrase) DO UPDATE SET weight = learned_phrases.weight + 1, updated_at = now()`,
       [unitId, p.procedureCode, p.componentCode, p.phrase],
     );
+  }
+}
+
+/** The undo of addLearnedPhrases: each phrase weighs one less, and goes when nothing is left of it. */
+export async function forgetLearnedPhrases(db: Queryable, unitId: string, phrases: { procedureCode: string; componentCode: string; phrase: string }[]): Promise<void> {
+  for (const p of phrases) {
+    const key = [unitId, p.procedureCode, p.componentCode, p.phrase];
+    const where = 'unit_id = $1 AND procedure_code = $2 AND component_code = $3 AND phrase = $4';
+    await db.query(`UPDATE learned_phrases SET weight = weight - 1, updated_at = now() WHERE ${where}`, key);
+    await db.query(`DELETE FROM learned_phrases WHERE ${where} AND weight <= 0`, key);
   }
 }

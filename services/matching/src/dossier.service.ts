@@ -7,7 +7,11 @@ import { completeness, learnedPhrasesFrom, matchDocument, type PageWord } from '
 import * as repo from './dossier.repository.ts';
 import { candidates, learnedPhrases } from './jobs/split.repository.ts';
 
-export interface ClerkDeps { db: Db; store: ObjectStore; queue: Queue }
+export interface ClerkDeps {
+  db: Db; store: ObjectStore; queue: Queue;
+  /** How long a confirmed document waits before it is built: the clerk's time to take the confirmation back. */
+  undoSeconds?: number;
+}
 
 /** Until a document is built it belongs to the clerk: pages can move, the component can change. */
 const EDITABLE = new Set(['review', 'matched']);
@@ -19,6 +23,7 @@ export function documentSummary(d: repo.DocumentRow) {
     needsReview: d.status === 'review', confirmedBy: d.confirmed_by, fields: d.fields, explanation: d.explanation,
     recordId: d.record_id, error: d.error, batch: d.batch_id, dossier: d.dossier_code,
     lowConfidencePages: d.low_confidence_pages, // the recognizer was unsure: worth a look before confirming
+    blankPages: d.blank_page_ids, // back sides dropped from the document, shown to the clerk as dropped
   };
 }
 
@@ -95,9 +100,54 @@ export async function confirmComponent(deps: ClerkDeps, o: { documentId: string;
       actor: o.by.actor, action: doc.component_code === component.code ? 'document.component-confirmed' : 'document.component-corrected',
       subjectType: 'document', subjectId: doc.id, unitId: doc.unit_id, purpose: o.by.purpose, detail: { from: doc.component_code, to: component.code, procedure: procedureCode, confidence: doc.confidence },
     });
-    if (doc.status === 'review') await deps.queue.send('document.build', { documentId: doc.id }, { tx });
+    if (doc.status === 'review') await deps.queue.send('document.build', { documentId: doc.id }, { tx, startAfterSeconds: deps.undoSeconds ?? 0 });
   });
   return editedView(deps.db, o.documentId);
+}
+
+/**
+ * Takes back a clerk's confirmation (the undo of a component change) while the document is not built: it waits for
+ * review again, with the matcher's guess decided afresh; a build queued by the confirmation finds a newer revision
+ * and does nothing.
+ */
+export async function reopenDocument(deps: ClerkDeps, o: { documentId: string; by: Acting }) {
+  await withTransaction(deps.db, async (tx) => {
+    const doc = await editable(tx, o.documentId, o.by.units);
+    if (doc.kind !== 'document') throw new AppError('not-a-component', 'a receipt is not a dossier component', 409);
+    const pages = await repo.pageTexts(tx, doc.page_ids);
+    // What the confirmation taught the unit's matcher is unlearned with it.
+    const procedure = doc.procedure_code ?? doc.dossier_procedure;
+    if (doc.confirmed_by && procedure && doc.component_code) await repo.forgetLearnedPhrases(tx, doc.unit_id, learnedPhrasesFrom(pages, procedure, doc.component_code));
+    const m = matchDocument(pages, await candidates(tx, doc.catalog_version_id, procedure), await learnedPhrases(tx, doc.unit_id));
+    await documentRepository.reopened(tx, doc.id);
+    await documentRepository.rematched(tx, doc.id, { ...m, needsReview: true });
+    await documentRepository.edited(tx, doc.id, 'review');
+    await recordAudit(tx, {
+      actor: o.by.actor, action: 'document.reopened', subjectType: 'document', subjectId: doc.id, unitId: doc.unit_id, purpose: o.by.purpose,
+      detail: { component: doc.component_code, confirmedBy: doc.confirmed_by },
+    });
+  });
+  return editedView(deps.db, o.documentId);
+}
+
+/** The largest side of a page thumbnail, in pixels: enough to tell a form from a letter on the review screen. */
+const THUMBNAIL_SIDE = 320;
+
+/**
+ * Which image a page shows now (its key turns with every rotation), if the page is of the caller's units: the
+ * thumbnail's validator, so a browser asks again cheaply and sees a rotation at once. Not audited on its own: page
+ * ids reach a caller only through the audited reads of the dossier, the review list or the document.
+ */
+export async function pageImageVersion(db: Queryable, pageId: string, by: Acting): Promise<string> {
+  const page = await repo.pageImage(db, pageId, by.units);
+  if (!page) throw new AppError('not-found', 'page not found', 404);
+  if (!page.image_key) throw new AppError('not-ready', 'the page has not been cleaned up yet', 409);
+  return page.image_key;
+}
+
+/** A small WebP of a page's cleaned image (the one the OCR read and the PDF is built from). */
+export async function pageThumbnail(store: ObjectStore, imageKey: string): Promise<Buffer> {
+  return sharp(await store.get(imageKey)).resize({ width: THUMBNAIL_SIDE, height: THUMBNAIL_SIDE, fit: 'inside', withoutEnlargement: true }).webp({ quality: 70 }).toBuffer();
 }
 
 /** Appends the other document's pages to this one (a document the machine cut in two). */

@@ -11,7 +11,7 @@ export interface WhoAmI {
 }
 export interface FileView {
   id: string; name: string; status: string; error: string | null; pages: number | null; blankPages: number; pagesDone: number; pagesFailed: number;
-  quarantine?: { id: string; reason: string; quarantinedAt: string; download: string } | null;
+  quarantine?: { id: string; reason: string; reasonCode: string | null; quarantinedAt: string; download: string } | null;
 }
 export interface DocumentView {
   id: string; position: number; kind: 'document' | 'receipt'; status: string; error: string | null; pages: number; title: string | null;
@@ -20,7 +20,7 @@ export interface DocumentView {
 export interface BatchView {
   id: string; status: 'queued' | 'processing' | 'done' | 'failed'; unit: string; dossier: string; procedure: string | null; createdAt: string;
   error: string | null; waitingForReview: number; files: FileView[]; documents: DocumentView[];
-  failures: { kind: 'batch' | 'file' | 'page' | 'document'; id: string; error: string | null; file?: string; page?: number }[];
+  failures: { kind: 'batch' | 'file' | 'page' | 'document'; id: string; error: string | null; reasonCode: string | null; file?: string; page?: number }[];
 }
 /** A document as the review and dossier routes answer it (GET /review, /dossiers/:code, /documents/:id). */
 export interface ClerkDocument {
@@ -29,6 +29,8 @@ export interface ClerkDocument {
   runnerUp: { procedureCode: string; componentCode: string; confidence: number } | null;
   needsReview: boolean; confirmedBy: string | null; fields: Record<string, unknown>; explanation: string[];
   recordId: string | null; error: string | null; batch: string; dossier: string; lowConfidencePages: string[];
+  /** Blank back sides dropped from the document. */
+  blankPages: string[];
 }
 export interface Dossier {
   code: string; codeSource: string; unit: string; unitName: string; procedure: string | null; procedureName: string | null;
@@ -205,6 +207,11 @@ export const api = {
   rotate: (pageId: string, degrees: 90 | 180 | 270) => call<{ documents: ClerkDocument[] }>('POST', `/pages/${pageId}/rotate`, { degrees }),
   merge: (id: string, other: string) => call<{ documents: ClerkDocument[] }>('POST', `/documents/${id}/merge`, { document: other }),
   split: (id: string, atPage: number) => call<{ documents: ClerkDocument[] }>('POST', `/documents/${id}/split`, { atPage }),
+  reorder: (id: string, pages: string[]) => call<{ documents: ClerkDocument[] }>('PUT', `/documents/${id}/pages`, { pages }),
+  /** Takes back a confirmation before the document is built: it waits for review again. */
+  reopen: (id: string) => call<ClerkDocument>('POST', `/documents/${id}/reopen`),
+  /** `version` changes the address after a rotation, so the browser asks for the turned image. */
+  thumbnailUrl: (pageId: string, version = 0) => `/api/v1/pages/${pageId}/thumbnail${version ? `?v=${version}` : ''}`,
   verify: (recordId: string) => call<Verification>('GET', `/records/${recordId}/verify`),
   pdfUrl: (recordId: string) => `/api/v1/records/${recordId}/pdf`,
   /** The signed PDF itself, for the viewer (GET /records/:id/pdf with the session). */

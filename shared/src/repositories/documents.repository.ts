@@ -36,9 +36,14 @@ export async function confirmComponent(db: Queryable, id: string, c: { procedure
   );
 }
 
-/** The clerk joins `mergedId` onto `id`: `id` takes both documents' pages, the other one is left as merged. */
+/** The clerk takes back a confirmation (an undo before the build): the document is the matcher's guess again. */
+export async function reopened(db: Queryable, id: string): Promise<void> {
+  await db.query('UPDATE documents SET confirmed_by = NULL, confirmed_at = NULL WHERE id = $1', [id]);
+}
+
+/** The clerk joins `mergedId` onto `id`: `id` takes both documents' pages (and dropped back sides), the other one is left as merged. */
 export async function merge(db: Queryable, id: string, pageIds: string[], mergedId: string): Promise<void> {
-  await db.query('UPDATE documents SET page_ids = $2 WHERE id = $1', [id, pageIds]);
+  await db.query('UPDATE documents SET page_ids = $2, blank_page_ids = blank_page_ids || (SELECT blank_page_ids FROM documents WHERE id = $3) WHERE id = $1', [id, pageIds, mergedId]);
   await db.query(`UPDATE documents SET status = 'merged', revision = revision + 1 WHERE id = $1`, [mergedId]);
 }
 
