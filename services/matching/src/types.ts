@@ -85,6 +85,8 @@ export interface MatchResult {
   confidence: number;
   runnerUp: MatchScore | null;
   needsReview: boolean;
+  /** Too close to the runner-up to assign whatever the threshold (part of needsReview). */
+  ambiguous?: boolean;
   /** The title line found, as read. */
   title: string | null;
   /** Why, in words. */

@@ -1,0 +1,15 @@
+import { variantCorpus } from '@sohoa/samples';
+import { CATALOG } from './corpus.ts';
+import { chooseThreshold, curve, matchVariants, placePapers, summarize } from './variants.ts';
+const docs = variantCorpus((process.argv[4] ?? 'tuning') as 'tuning', Number(process.argv[2] ?? 10));
+const out = matchVariants(CATALOG, placePapers(CATALOG, docs, Number(process.env.STRAY ?? 0)), Number(process.argv[3] ?? 0.08));
+const t = chooseThreshold(out);
+const s = summarize(out, t);
+console.log('chosen', t, 'docs', s.documents, 'top1', s.top1 / s.documents, 'review', s.review / s.documents, 'assignedRight', s.assignedRight, '/', s.assigned);
+for (const p of curve(out).filter((_, i) => i % 5 === 0)) console.log(p.threshold, p.coverage.toFixed(3), p.precision.toFixed(4), p.wrong);
+const bad = out.filter((o) => o.got !== o.code);
+for (const o of bad) console.log('MISS', o.code, '->', o.got, o.confidence.toFixed(2), o.title, o.traits.join(','));
+const rev = out.filter((o) => o.got === o.code && (o.confidence < t || o.ambiguous));
+const byCode = new Map<string, number>(); for (const o of rev) byCode.set(o.code, (byCode.get(o.code) ?? 0) + 1);
+console.log('review(right) by code', [...byCode]);
+for (const o of rev.slice(0, 15)) console.log('REV', o.code, o.confidence.toFixed(2), o.ambiguous, o.title);
