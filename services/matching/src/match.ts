@@ -171,8 +171,11 @@ export function matchDocument(pages: PageText[], candidates: ComponentCandidate[
     const learnedScore = top ? top.sim * (weight / (totalWeight + 0.25)) : 0;
     const k = keywordScore(text, names, weights);
     const onlyOfKind = role === kind.kind && ['application', 'drawing', 'certified-copy', 'contract'].includes(role) && roleCount.get(role) === 1;
+    // An application or contract also says what it is about: being the procedure's only one counts only when that
+    // agrees (a birth declaration handed in with a building-permit dossier is not the permit application).
+    const agreement = role === 'application' || role === 'contract' ? Math.min(1, Math.max(0, (t.score - 0.35) / 0.4)) : 1;
     const fit = kindCompatibility(kind.kind, role);
-    const combined = 1 - (1 - t.score) * (1 - learnedScore) * (1 - (form ? 0.9 : 0)) * (1 - (onlyOfKind ? 0.7 : 0));
+    const combined = 1 - (1 - t.score) * (1 - learnedScore) * (1 - (form ? 0.9 : 0)) * (1 - (onlyOfKind ? 0.7 * agreement : 0));
     return {
       candidate, title: t.score, titleLine: t.line, learned: learnedScore, learnedPhrase: top?.phrase ?? null, learnedWeight: weight,
       keywords: k.score, keywordsFound: k.found, role, fit, form, onlyOfKind, evidence: fit * (0.8 * combined + 0.2 * k.score),

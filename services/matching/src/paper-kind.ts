@@ -35,7 +35,8 @@ function startsWithHead(folded: string, heads: string[]): string | null {
 
 /** The kind a title names by its first words, or null. */
 export function titleKind(folded: string): PaperKind | null {
-  if (startsWithHead(folded, APPLICATION_HEADS)) return 'application';
+  // 'Đơn vị' (a unit, as in "ĐƠN VỊ THIẾT KẾ") is no application.
+  if (startsWithHead(folded, APPLICATION_HEADS) && !/^don vi( |$)/.test(folded)) return 'application';
   if (startsWithHead(folded, CONTRACT_HEADS)) return 'contract';
   if (startsWithHead(folded, ISSUED_HEADS)) return 'issued';
   return null;
