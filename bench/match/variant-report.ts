@@ -51,7 +51,7 @@ export function variantReport(options: VariantOptions): VariantResults {
   // A unit whose catalog has no aliases or form numbers (the shared sample as it is): what corrections teach then.
   const plain = JSON.parse(JSON.stringify(CATALOG, (k, v) => (k === 'aliases' || k === 'formNumbers' ? undefined : v))) as typeof CATALOG;
   const plainOut = summarize(matchVariants(plain, placePapers(plain, heldoutDocs), slipRate, [], 'heldout-'));
-  const learning = reviewAfterCorrections(plain, 'heldout', placePapers(plain, heldoutDocs), slipRate, [0, 5, 10, 20, 40], VARIANT_SEEDS.heldout + 1);
+  const learning = reviewAfterCorrections(plain, 'heldout', placePapers(plain, heldoutDocs), slipRate, [0, 1, 2, 5, 10, 20], VARIANT_SEEDS.heldout + 1);
 
   const tuningCurve = curve(tuningOut);
   const heldoutCurve = curve(heldoutOut);

@@ -173,7 +173,7 @@ export function reviewAfterCorrections(catalog: CatalogLike, part: VariantPart, 
     corrections++;
     if (corrections === targets[next]) (measure(), next++);
   }
-  // Fewer papers went to review than asked for: report what the stream gave.
-  if (next < targets.length) measure();
+  // Fewer papers went to review than asked for: report what the stream gave (once).
+  if (next < targets.length && out[out.length - 1]?.corrections !== corrections) measure();
   return out;
 }
