@@ -9,8 +9,8 @@
  * too slow on the shared machine. The old corpus (corpus.ts) keeps the real OCR path.
  */
 import {
-  candidatesFromCatalog, learnedPhrasesFrom, matchDocument, REVIEW_THRESHOLD, type CatalogLike, type ComponentCandidate, type LearnedPhrase,
-  type MatchResult, type PageText,
+  candidatesFromCatalog, documentsFromPages, learnedPhrasesFrom, REVIEW_THRESHOLD, type CatalogLike, type ComponentCandidate, type FoundDocument,
+  type LearnedPhrase, type PageText,
 } from '@sohoa/matching';
 import { createRng, laidOutLines, ocrSlips, variantCorpus, type VariantDocument, type VariantPart, type VariantTrait } from '@sohoa/samples';
 
@@ -77,13 +77,21 @@ export function placePapers(catalog: CatalogLike, docs: VariantDocument[], stray
   return placed;
 }
 
-/** Each paper matched against its dossier's procedure's entries. */
-export function matchVariants(catalog: CatalogLike, docs: Placed[], slipRate: number, learned: LearnedPhrase[] = [], tag = 'v'): Outcome[] {
-  return docs.map((p, i) => outcome(p, matchDocument(variantPages(p.paper, `${tag}${i}`, slipRate), candidatesFor(catalog, p.dossierProcedure), learned)));
+/**
+ * A paper's pages through the one decision the split job makes (documentsFromPages), with the dossier's procedure
+ * given: each document it finds (a drawing's sheets may come out as several) is scored against the paper's truth.
+ */
+function decide(catalog: CatalogLike, pages: PageText[], procedure: string, learned: LearnedPhrase[]): FoundDocument[] {
+  return documentsFromPages(pages, { candidates: candidatesFor(catalog, procedure), procedureCode: procedure, learned }).documents.filter((d) => d.kind === 'document');
 }
 
-function outcome(p: Placed, m: MatchResult): Outcome {
-  return { code: truthOf(p), got: m.componentCode, confidence: m.confidence, ambiguous: m.ambiguous ?? false, needsReview: m.needsReview, traits: p.paper.traits, title: m.title };
+/** Each paper matched against its dossier's procedure's entries. */
+export function matchVariants(catalog: CatalogLike, docs: Placed[], slipRate: number, learned: LearnedPhrase[] = [], tag = 'v'): Outcome[] {
+  return docs.flatMap((p, i) => decide(catalog, variantPages(p.paper, `${tag}${i}`, slipRate), p.dossierProcedure, learned).map((d) => outcome(p, d)));
+}
+
+function outcome(p: Placed, d: FoundDocument): Outcome {
+  return { code: truthOf(p), got: d.componentCode, confidence: d.confidence, ambiguous: d.ambiguous ?? false, needsReview: d.needsReview, traits: p.paper.traits, title: d.title };
 }
 
 export interface CurvePoint {
@@ -163,8 +171,7 @@ export function reviewAfterCorrections(catalog: CatalogLike, part: VariantPart, 
   for (const [i, v] of stream.entries()) {
     if (next >= targets.length) break;
     const pages = variantPages(v, `${part}-l${i}`, slipRate);
-    const m = matchDocument(pages, candidatesFor(catalog, v.procedure), [...learned.values()]);
-    if (!m.needsReview) continue;
+    if (!decide(catalog, pages, v.procedure, [...learned.values()]).some((d) => d.needsReview)) continue;
     for (const p of learnedPhrasesFrom(pages, v.procedure, v.code)) {
       const key = `${p.procedureCode}\u0000${p.componentCode}\u0000${p.phrase}`;
       const had = learned.get(key);
