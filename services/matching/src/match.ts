@@ -174,7 +174,8 @@ export function matchDocument(pages: PageText[], candidates: ComponentCandidate[
     // An application or contract also says what it is about: being the procedure's only one counts only when that
     // agrees (a birth declaration handed in with a building-permit dossier is not the permit application).
     const agreement = role === 'application' || role === 'contract' ? Math.min(1, Math.max(0, (t.score - 0.35) / 0.4)) : 1;
-    const fit = kindCompatibility(kind.kind, role);
+    // What clerks taught the unit outweighs the kind rule in proportion: their correction is the paper's truth.
+    const fit = 1 - (1 - kindCompatibility(kind.kind, role)) * (1 - learnedScore);
     const combined = 1 - (1 - t.score) * (1 - learnedScore) * (1 - (form ? 0.9 : 0)) * (1 - (onlyOfKind ? 0.7 * agreement : 0));
     return {
       candidate, title: t.score, titleLine: t.line, learned: learnedScore, learnedPhrase: top?.phrase ?? null, learnedWeight: weight,

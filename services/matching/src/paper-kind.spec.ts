@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchDocument } from './match.ts';
+import { learnedPhrasesFrom, matchDocument } from './match.ts';
 import { pageLines } from './page-lines.ts';
 import { candidateRole, documentKind, formNumberFound, hasCertificationStamp, kindCompatibility, looksLikeDrawing, subjectOf, titleKind } from './paper-kind.ts';
 import { foldVietnamese } from './fold.ts';
@@ -113,5 +113,13 @@ describe('matching with kinds, aliases and form numbers (procedure known)', () =
     expect(request.componentCode).toBe('CT-PYC');
     // Across every procedure the same original is not taken for the certification's original.
     expect(matchDocument(page(['TRƯỜNG THPT NGUYỄN DU', ...MOTTO, title('HỌC BẠ TRUNG HỌC PHỔ THÔNG')]), sampleCandidates(undefined, true)).needsReview).toBe(true);
+  });
+
+  it('lets what clerks taught outweigh the kind rule: a request form corrected to the authorization is learned', () => {
+    const KS = sampleCandidates('KS', true);
+    const request = page([...MOTTO, title('PHIẾU YÊU CẦU CHỨNG THỰC'), 'Họ và tên người yêu cầu: Nguyễn Văn D']);
+    expect(matchDocument(request, KS).needsReview).toBe(true);
+    const taught = learnedPhrasesFrom(request, 'KS', 'KS-UQ').map((p) => ({ ...p, weight: 2 }));
+    expect(matchDocument(request, KS, taught)).toMatchObject({ componentCode: 'KS-UQ', needsReview: false });
   });
 });
