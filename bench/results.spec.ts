@@ -103,4 +103,25 @@ describe('bench/results/match.md', () => {
     expect(target(/^split F1/)).toContain('partly circular');
     for (const row of totals.filter((r) => !/^split F1/.test(r[0]!))) expect(row[2]).not.toMatch(/\bmet\b/);
   });
+
+  it('judges the matching goals on the held-out variants, with the threshold chosen on the tuning part and the curve', () => {
+    expect(match).toMatch(/^## Variant corpus: papers as counters see them$/m);
+    // Which text the variant corpus was matched on is said, since it is not a live OCR pass.
+    expect(match).toContain("**Text: the generator's laid-out text, not a live OCR pass**");
+    const chosen = /Chosen on tuning: \*\*([\d.]+)\*\*;\s*the matcher's `REVIEW_THRESHOLD` is \*\*([\d.]+)\*\*/.exec(match);
+    expect(chosen).toBeTruthy();
+    expect(Number(chosen![2])).toBeGreaterThanOrEqual(Number(chosen![1]));
+    const goals = table(match, /^### Goals on the held-out part/);
+    const row = (measure: RegExp) => goals.find((r) => measure.test(r[0]!))!;
+    const share = (cell: string) => Number(/^([\d.]+)%/.exec(cell)![1]);
+    expect(share(row(/^automatically assigned papers right/)[1]!)).toBeGreaterThanOrEqual(99.5);
+    expect(share(row(/^share sent to review/)[1]!)).toBeLessThanOrEqual(15);
+    expect(share(row(/^top guess right/)[1]!)).toBeGreaterThanOrEqual(95);
+    expect(row(/^papers filed automatically under a wrong component/)[1]).toBe('0');
+    for (const r of goals.filter((g) => g[3] !== '—')) expect(r[3]).toMatch(/: met$/);
+    const curve = table(match, /^### Precision \/ coverage curve/);
+    expect(curve.length).toBeGreaterThanOrEqual(10);
+    const learning = table(match, /^### Clerk corrections teaching/);
+    expect(share(learning[learning.length - 1]![1]!)).toBeLessThan(share(learning[0]![1]!));
+  });
 });

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { batchReadyToSplit, createDb, documentRepository, importCatalog, migrate, type Db, type NewDocument } from '@sohoa/shared';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@sohoa/embedded';
 import { repoRoot } from './helpers/stack.ts';
+import * as splitRepository from '../services/matching/src/jobs/split.repository.ts';
 
 /**
  * Repositories on the real PostgreSQL, no OCR and no object store (the middle tier of issue 8): importCatalog is
@@ -53,6 +54,16 @@ describe('repositories: the catalog import, document transitions, batch indexes'
     expect(await importCatalog(db, raw)).toMatchObject({ created: true });
     expect(await stored()).toEqual({ versions: 1, procedures: sample.procedures.length, components: parts, audited: 1 });
     expect(await importCatalog(db, raw)).toMatchObject({ created: false }); // the same bytes again: the same version
+  });
+
+  it('keeps a component\'s aliases and form numbers for the matcher, and empty lists for a catalog without them', async () => {
+    const { versionId } = await importCatalog(db, await fs.readFile(path.join(repoRoot, 'samples', 'catalog.json')));
+    const candidates = await splitRepository.candidates(db, versionId, 'XD');
+    expect(candidates.find((c) => c.code === 'XD-DON')).toMatchObject({ aliases: expect.arrayContaining(['Đơn xin cấp giấy phép xây dựng']), formNumbers: ['Mẫu số 01 Phụ lục II'] });
+    expect(candidates.find((c) => c.code === 'XD-KQ')).toMatchObject({ kind: 'result', aliases: [], formNumbers: [] });
+    const plain = { version: 2, procedures: [{ code: 'P', name: 'Thủ tục', components: [{ code: 'P-A', name: 'Đơn', retention: 'permanent' }] }] };
+    const { versionId: plainVersion } = await importCatalog(db, Buffer.from(JSON.stringify(plain)));
+    expect(await splitRepository.candidates(db, plainVersion, 'P')).toEqual([{ procedureCode: 'P', code: 'P-A', name: 'Đơn', kind: 'component', required: false, aliases: [], formNumbers: [] }]);
   });
 
   it('answers the batch-readiness check and a batch\'s pages from indexes, not by reading every page', async () => {

@@ -15,10 +15,14 @@ export * as degrade from './degrade.ts';
 export { toImagePdf, toJpeg, toMultiPageTiff, toPng } from './formats.ts';
 export { joinTiffPages } from './tiff-pages.ts';
 export { createRng } from './prng.ts';
+export {
+  breakTitle, laidOutLines, ocrSlips, variantCorpus, variantDocument, VARIANT_CODES, VARIANT_SEEDS,
+  type TruthLine, type VariantDocument, type VariantPart, type VariantTrait,
+} from './variants.ts';
 export { a4Geometry } from './render.ts';
 
 import { fileURLToPath } from 'node:url';
 /** Directory of the committed sample scans (samples/scans). */
 export const SCANS_DIR = fileURLToPath(new URL('../scans/', import.meta.url));
-/** The sample procedure catalog: a byte-identical copy of the project brief's ../shared/catalog.sample.json (beside the checkout). */
+/** The sample procedure catalog: the project brief's ../shared/catalog.sample.json (beside the checkout) plus aliases and form numbers. */
 export const CATALOG_PATH = fileURLToPath(new URL('../catalog.json', import.meta.url));

@@ -16,6 +16,9 @@ const ComponentSchema = z.object({
   name: NameSchema,
   required: z.boolean().optional(),
   retention: RetentionSchema,
+  // Optional: catalogs written before aliases existed (the shared sample) import as they are.
+  aliases: z.array(NameSchema).max(50).optional(),
+  formNumbers: z.array(z.string().min(1).max(200).refine((n) => !CONTROL_CHARACTERS.test(n), 'control characters are not allowed')).max(20).optional(),
 });
 /** A procedure catalog document (POST /api/v1/catalog, first start). */
 export const CatalogSchema = z.object({
@@ -58,7 +61,11 @@ export function parseCatalog(json: unknown): Catalog {
   const catalog = result.data;
   for (const p of catalog.procedures) {
     p.name = p.name.normalize('NFC');
-    for (const c of [...p.components, ...(p.results ?? [])]) c.name = c.name.normalize('NFC');
+    for (const c of [...p.components, ...(p.results ?? [])]) {
+      c.name = c.name.normalize('NFC');
+      if (c.aliases) c.aliases = c.aliases.map((a) => a.normalize('NFC'));
+      if (c.formNumbers) c.formNumbers = c.formNumbers.map((n) => n.normalize('NFC'));
+    }
   }
   return catalog as Catalog;
 }
@@ -91,9 +98,9 @@ async function storeCatalog(db: Queryable, catalog: Catalog, sha: string): Promi
     const parts = [...p.components.map((c) => ({ ...c, kind: 'component' })), ...(p.results ?? []).map((c) => ({ ...c, kind: 'result' }))];
     for (const [position, c] of parts.entries()) {
       await db.query(
-        `INSERT INTO components (catalog_version_id, procedure_code, code, kind, name, required, retention_years, position)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [versionId, p.code, c.code, c.kind, c.name, c.required ?? false, retentionYears(c.retention), position],
+        `INSERT INTO components (catalog_version_id, procedure_code, code, kind, name, required, retention_years, position, aliases, form_numbers)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [versionId, p.code, c.code, c.kind, c.name, c.required ?? false, retentionYears(c.retention), position, c.aliases ?? [], c.formNumbers ?? []],
       );
     }
   }

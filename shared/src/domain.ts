@@ -7,6 +7,10 @@ export interface CatalogComponent {
   name: string;
   required?: boolean;
   retention: Retention;
+  /** Other titles the paper is known by (colloquial, older or longer official ones). */
+  aliases?: string[];
+  /** Numbers of the printed forms it comes on, as printed above the title ("Mẫu số 01", "Phụ lục III-1"). */
+  formNumbers?: string[];
 }
 
 export interface CatalogProcedure {

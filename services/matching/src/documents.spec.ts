@@ -73,11 +73,13 @@ describe('documentsFromPages: a recognized batch → documents with their compon
     expect(found.documents[1].explanation).toEqual(['component given by the clerk with the batch']);
   });
 
-  it('what clerks taught the unit decides a paper the catalog cannot name', () => {
-    const cold = documentsFromPages([graduation('g1')], { candidates: catalog, procedureCode: 'CT' });
+  it('in a certification dossier a paper that is none of its forms is the original; elsewhere what clerks taught decides it', () => {
+    const known = documentsFromPages([graduation('g1')], { candidates: catalog, procedureCode: 'CT' });
+    expect(known.documents[0]).toMatchObject({ componentCode: 'CT-BC', needsReview: false });
+    const cold = documentsFromPages([graduation('g1')], { candidates: catalog, procedureCode: null });
     expect(cold.documents[0].needsReview).toBe(true);
     const learned = learnedPhrasesFrom([graduation('g0')], 'CT', 'CT-BC');
-    const warm = documentsFromPages([graduation('g1')], { candidates: catalog, procedureCode: 'CT', learned });
+    const warm = documentsFromPages([graduation('g1')], { candidates: catalog, procedureCode: null, learned });
     expect(warm.documents[0]).toMatchObject({ componentCode: 'CT-BC', needsReview: false, decidedBy: 'matcher' });
   });
 });

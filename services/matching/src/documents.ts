@@ -38,6 +38,8 @@ export interface FoundDocument {
   explanation: string[];
   fields: ExtractedFields;
   needsReview: boolean;
+  /** The matcher found it too close to its runner-up to assign at any threshold (part of needsReview). */
+  ambiguous?: boolean;
   /** Who named the component: the receipt is itself, the clerk gave it with the batch, or the matcher scored it. */
   decidedBy: 'receipt' | 'clerk' | 'matcher';
 }
@@ -71,7 +73,7 @@ export function documentsFromPages(pages: PageText[], options: DocumentsFromPage
       return { ...base, procedureCode, componentCode: givenComponent, title: doc.title, confidence: 1, runnerUp: null, explanation: ['component given by the clerk with the batch'], needsReview: false, decidedBy: 'clerk' };
     }
     const m = matchDocument(docPages, candidates, learned);
-    return { ...base, procedureCode: m.procedureCode, componentCode: m.componentCode, title: m.title ?? doc.title, confidence: m.confidence, runnerUp: m.runnerUp, explanation: m.explanation, needsReview: m.needsReview, decidedBy: 'matcher' };
+    return { ...base, procedureCode: m.procedureCode, componentCode: m.componentCode, title: m.title ?? doc.title, confidence: m.confidence, runnerUp: m.runnerUp, explanation: m.explanation, needsReview: m.needsReview, ambiguous: m.ambiguous, decidedBy: 'matcher' };
   });
 
   // A dossier received without its procedure takes the one its confidently matched papers agree on.

@@ -9,7 +9,8 @@ export type {
 export { formatDossierQr, type DossierQrPayload } from './dossier-code.ts';
 export { dossierCodeOf } from './split.ts';
 export { documentsFromPages, type DocumentsFromPagesOptions, type FoundDocument, type FoundDocuments } from './documents.ts';
-export { matchDocument, learnedPhrasesFrom, REVIEW_THRESHOLD } from './match.ts';
+export { matchDocument, learnedPhrasesFrom, AMBIGUOUS_MARGIN, REVIEW_THRESHOLD } from './match.ts';
+export { candidateRole, documentKind, kindCompatibility, titleKind, subjectOf, type CandidateRole, type PaperKind } from './paper-kind.ts';
 export { extractFields } from './fields.ts';
 export { completeness } from './completeness.ts';
 export { foldVietnamese } from './fold.ts';

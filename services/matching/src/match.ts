@@ -2,21 +2,28 @@
  * Which dossier component a document is: every candidate is scored on the document's OCR text and
  * the best one is returned with a confidence, the runner-up and the reasons.
  *
- *   title     how well a prominent line at the top of the first page reads as the candidate's name
- *             (fuzzy, on folded text, so OCR accent slips and broken words cost little)
- *   learned   phrases clerks' confirmations attached to the candidate (usually the title line of
- *             papers whose title is not the catalog name: the original paper of a certified copy)
- *   keywords  the candidate name's distinctive word pairs found anywhere in the document (secondary)
+ *   title     how well a prominent line at the top of the first page reads as the candidate's name or one
+ *             of its catalog aliases (fuzzy, on folded text, so OCR accent slips and broken words cost little);
+ *             for an application, also what it asks for against what the candidate application asks for
+ *   form      one of the candidate's catalog form numbers printed at the top ("Mẫu số 01 Phụ lục II")
+ *   kind      the paper's kind (paper-kind.ts): the only candidate of that kind in play (the procedure's one
+ *             application, drawing, certified copy) gains; candidates of another kind are scaled down, so an
+ *             application never becomes the result it asks for; in one procedure's dossier with an "original"
+ *             component (certification), a paper that is none of the other entries is that original
+ *   learned   phrases clerks' confirmations attached to the candidate (the unit's own title variants)
+ *   keywords  the candidate's distinctive word pairs found anywhere in the document (secondary)
  *
- * evidence = 0.8 · (1 − (1 − title)(1 − learned)) + 0.2 · keywords, and the confidence is the
- * evidence scaled down when the runner-up is close, so that one number decides review.
+ * evidence = kind fit · (0.8 · (1 − (1 − title)(1 − learned)(1 − 0.9 form)(1 − 0.7 only-one-of-its-kind))
+ * + 0.2 · keywords), and the confidence is the evidence scaled down when the runner-up is close, so that one
+ * number decides review. The threshold is chosen on the tuning half of the variant corpus (bench/match).
  */
 import { foldVietnamese } from './fold.ts';
 import { fullTitle, mostProminentTitle, pageLines, titleCandidates, type PageLine } from './page-lines.ts';
+import { candidateRole, documentKind, formNumberFound, kindCompatibility, subjectOf, titleKind, type CandidateRole } from './paper-kind.ts';
 import { titleSimilarity } from './similarity.ts';
 import type { ComponentCandidate, LearnedPhrase, MatchResult, PageText } from './types.ts';
 
-/** Below this confidence a document goes to the clerk's review list. */
+/** Below this confidence a document goes to the clerk's review list (chosen on the tuning variants: bench/results/match.md). */
 export const REVIEW_THRESHOLD = 0.62;
 /** Closer than this (in evidence) to the runner-up is ambiguous whatever the confidence. */
 export const AMBIGUOUS_MARGIN = 0.04;
@@ -43,8 +50,15 @@ interface Scored {
   learnedWeight: number;
   keywords: number;
   keywordsFound: string[];
+  role: CandidateRole;
+  fit: number;
+  form: string | null;
+  onlyOfKind: boolean;
   evidence: number;
 }
+
+/** The original brought for copying, when nothing else fits: its evidence is what the others leave. */
+const ORIGINAL_SHARE = 0.92;
 
 const fmt = (n: number): string => n.toFixed(2);
 
@@ -64,16 +78,18 @@ function bigrams(folded: string): string[] {
 }
 
 /** Word pairs of each name, weighted by how few candidates share them (IDF). */
+const namesOf = (c: ComponentCandidate): string[] => [c.name, ...(c.aliases ?? [])].map(foldVietnamese).filter(Boolean);
+
 function keywordWeights(candidates: ComponentCandidate[]): Map<string, number> {
   const df = new Map<string, number>();
-  for (const c of candidates) for (const b of new Set(bigrams(foldVietnamese(c.name)))) df.set(b, (df.get(b) ?? 0) + 1);
+  for (const c of candidates) for (const b of new Set(namesOf(c).flatMap(bigrams))) df.set(b, (df.get(b) ?? 0) + 1);
   const weights = new Map<string, number>();
   for (const [b, n] of df) weights.set(b, Math.log(1 + candidates.length / n));
   return weights;
 }
 
-function keywordScore(text: string, name: string, weights: Map<string, number>): { score: number; found: string[] } {
-  const pairs = [...new Set(bigrams(foldVietnamese(name)))];
+function keywordScore(text: string, names: string[], weights: Map<string, number>): { score: number; found: string[] } {
+  const pairs = [...new Set(names.flatMap(bigrams))];
   if (!pairs.length) return { score: 0, found: [] };
   let total = 0;
   let hit = 0;
@@ -87,6 +103,10 @@ function keywordScore(text: string, name: string, weights: Map<string, number>):
     }
   }
   return { score: total ? hit / total : 0, found };
+}
+
+function firstPageTexts(pages: PageText[]): string[] {
+  return pages.filter((p) => !p.blank).map((p) => p.text);
 }
 
 function titleLinesOf(pages: PageText[]): { lines: PageLine[]; titles: TitleLine[] } {
@@ -122,28 +142,63 @@ export function matchDocument(pages: PageText[], candidates: ComponentCandidate[
     .filter((s) => s.sim >= LEARNED_MATCH);
   const totalWeight = speaking.reduce((n, s) => n + s.phrase.weight, 0);
 
-  const scored: Scored[] = candidates.map((candidate) => {
-    const name = foldVietnamese(candidate.name);
-    const t = titleScore(titles, name);
+  const kind = documentKind(lines, firstPageTexts(pages));
+  const roles = candidates.map((c) => candidateRole(c));
+  const roleCount = new Map<CandidateRole, number>();
+  for (const r of roles) roleCount.set(r, (roleCount.get(r) ?? 0) + 1);
+  const oneProcedure = new Set(candidates.map((c) => c.procedureCode)).size === 1;
+  // What an application asks for, from each title line that opens like one (wrapped titles included).
+  const subjects = titles.filter((t) => titleKind(t.folded) === 'application').map((t) => ({ ...t, folded: subjectOf(t.folded) })).filter((t) => t.folded);
+
+  const scored: Scored[] = candidates.map((candidate, i) => {
+    const names = namesOf(candidate);
+    const role = roles[i];
+    let t = { score: 0, line: null as TitleLine | null };
+    for (const name of names) {
+      const s = titleScore(titles, name);
+      if (s.score > t.score) t = s;
+      if (role === 'application' && kind.kind === 'application' && subjects.length) {
+        const subject = subjectOf(name);
+        const bySubject = titleScore(subjects, subject);
+        if (subject && bySubject.score * 0.95 > t.score) t = { score: bySubject.score * 0.95, line: bySubject.line };
+      }
+    }
+    const form = (candidate.formNumbers ?? []).find((n) => formNumberFound(lines, n)) ?? null;
     const mine = speaking.filter((s) => s.phrase.procedureCode === candidate.procedureCode && s.phrase.componentCode === candidate.code);
     const weight = mine.reduce((n, s) => n + s.phrase.weight, 0);
     const top = mine.reduce<(typeof mine)[number] | null>((best, s) => (!best || s.sim > best.sim ? s : best), null);
     // Trust grows with confirmations and shrinks when clerks taught the same phrase for other components.
     const learnedScore = top ? top.sim * (weight / (totalWeight + 0.25)) : 0;
-    const k = keywordScore(text, name, weights);
-    const combined = 1 - (1 - t.score) * (1 - learnedScore);
+    const k = keywordScore(text, names, weights);
+    const onlyOfKind = role === kind.kind && ['application', 'drawing', 'certified-copy', 'contract'].includes(role) && roleCount.get(role) === 1;
+    // An application or contract also says what it is about: being the procedure's only one counts only when that
+    // agrees (a birth declaration handed in with a building-permit dossier is not the permit application).
+    const agreement = role === 'application' || role === 'contract' ? Math.min(1, Math.max(0, (t.score - 0.35) / 0.4)) : 1;
+    // What clerks taught the unit outweighs the kind rule in proportion: their correction is the paper's truth.
+    const fit = 1 - (1 - kindCompatibility(kind.kind, role)) * (1 - learnedScore);
+    const combined = 1 - (1 - t.score) * (1 - learnedScore) * (1 - (form ? 0.9 : 0)) * (1 - (onlyOfKind ? 0.7 * agreement : 0));
     return {
       candidate, title: t.score, titleLine: t.line, learned: learnedScore, learnedPhrase: top?.phrase ?? null, learnedWeight: weight,
-      keywords: k.score, keywordsFound: k.found, evidence: 0.8 * combined + 0.2 * k.score,
+      keywords: k.score, keywordsFound: k.found, role, fit, form, onlyOfKind, evidence: fit * (0.8 * combined + 0.2 * k.score),
     };
   });
+  // A certification dossier: the paper that is none of the procedure's other entries is the original brought to be copied.
+  const original = scored.find((s) => s.role === 'original');
+  if (original && oneProcedure && roleCount.get('original') === 1 && (kind.kind === 'issued' || kind.kind === 'other' || kind.kind === 'contract')) {
+    const others = Math.max(0, ...scored.filter((s) => s !== original).map((s) => s.evidence));
+    original.evidence = Math.max(original.evidence, ORIGINAL_SHARE * (1 - others));
+  }
   scored.sort((a, b) => b.evidence - a.evidence);
   const [best, second] = scored;
   const margin = second ? best.evidence - second.evidence : best.evidence;
   const confidence = Math.max(0, Math.min(1, best.evidence * Math.min(1, 0.5 + (0.5 * margin) / CLEAR_MARGIN)));
   const needsReview = confidence < REVIEW_THRESHOLD || margin < AMBIGUOUS_MARGIN;
 
-  const explanation: string[] = [];
+  const explanation: string[] = [`paper kind: ${kind.kind}${kind.line ? ` (title '${kind.line}')` : ''}`];
+  if (best.role === 'original' && best.title < 0.5) explanation.push('none of the procedure\'s other papers: the original brought to be copied');
+  if (best.onlyOfKind) explanation.push(`the procedure's only ${best.role} paper`);
+  if (best.form) explanation.push(`form number '${best.form}' printed at the top`);
+  if (best.fit < 1) explanation.push(`a ${kind.kind} paper is unlikely to be a ${best.role} entry (×${fmt(best.fit)})`);
   if (best.titleLine && best.title >= 0.5) {
     explanation.push(`title '${best.titleLine.text}' matches '${best.candidate.name}' (${fmt(best.title)})`);
   } else {
@@ -166,6 +221,7 @@ export function matchDocument(pages: PageText[], candidates: ComponentCandidate[
     confidence,
     runnerUp: second ? { procedureCode: second.candidate.procedureCode, componentCode: second.candidate.code, confidence: Math.max(0, Math.min(1, second.evidence)) } : null,
     needsReview,
+    ambiguous: margin < AMBIGUOUS_MARGIN,
     title: best.titleLine && best.title >= 0.5 ? best.titleLine.text : (shownTitle?.text ?? null),
     explanation,
   };

@@ -22,7 +22,7 @@ export interface PageLine {
 const MOTTO = 'cong hoa xa hoi chu nghia viet nam';
 const MOTTO_SUB = 'doc lap tu do hanh phuc';
 
-function upperRatio(text: string): number {
+export function upperRatio(text: string): number {
   const letters = [...text].filter((c) => /\p{L}/u.test(c));
   if (!letters.length) return 0;
   return letters.filter((c) => c === c.toUpperCase() && c !== c.toLowerCase()).length / letters.length;

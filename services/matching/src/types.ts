@@ -43,6 +43,10 @@ export interface ComponentCandidate {
   name: string;
   kind: 'component' | 'result';
   required: boolean;
+  /** Other titles it is known by (catalog aliases). */
+  aliases?: string[];
+  /** Numbers of the printed forms it comes on ("Mẫu số 01 Phụ lục II"). */
+  formNumbers?: string[];
 }
 
 /** What clerks' confirmations taught: a folded phrase (usually the title line) seen on a component's papers. */
@@ -81,6 +85,8 @@ export interface MatchResult {
   confidence: number;
   runnerUp: MatchScore | null;
   needsReview: boolean;
+  /** Too close to the runner-up to assign whatever the threshold (part of needsReview). */
+  ambiguous?: boolean;
   /** The title line found, as read. */
   title: string | null;
   /** Why, in words. */

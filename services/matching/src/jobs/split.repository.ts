@@ -33,12 +33,12 @@ export async function pagesOfBatch(db: Queryable, batchId: string): Promise<Page
 
 /** The dossier's procedure's components, or every procedure's when the procedure is not known yet. */
 export async function candidates(db: Queryable, catalogVersionId: number, procedureCode: string | null): Promise<ComponentCandidate[]> {
-  const { rows } = await db.query<{ procedure_code: string; code: string; name: string; kind: 'component' | 'result'; required: boolean }>(
-    `SELECT procedure_code, code, name, kind, required FROM components
+  const { rows } = await db.query<{ procedure_code: string; code: string; name: string; kind: 'component' | 'result'; required: boolean; aliases: string[]; form_numbers: string[] }>(
+    `SELECT procedure_code, code, name, kind, required, aliases, form_numbers FROM components
      WHERE catalog_version_id = $1 AND ($2::text IS NULL OR procedure_code = $2) ORDER BY procedure_code, position`,
     [catalogVersionId, procedureCode],
   );
-  return rows.map((r) => ({ procedureCode: r.procedure_code, code: r.code, name: r.name, kind: r.kind, required: r.required }));
+  return rows.map((r) => ({ procedureCode: r.procedure_code, code: r.code, name: r.name, kind: r.kind, required: r.required, aliases: r.aliases, formNumbers: r.form_numbers }));
 }
 
 export async function learnedPhrases(db: Queryable, unitId: string): Promise<LearnedPhrase[]> {
