@@ -75,7 +75,7 @@ export interface OutboundRequest {
 
 export interface OutboundAnswer { status: number; bytes: Uint8Array }
 
-/** The URL, if it may be asked at all: http(s), and a literal address must be public unless allowed. */
+/** The URL, if it may be asked at all: http(s), and a literal address must be public unless allowed (a name is checked after DNS). */
 function checkedUrl(url: string, limits: OutboundLimits): URL {
   let parsed: URL;
   try {
@@ -85,7 +85,7 @@ function checkedUrl(url: string, limits: OutboundLimits): URL {
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new OutboundRefused('only http and https addresses are asked');
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  if (!limits.allowPrivate && (net.isIP(host) ? isNonPublicAddress(host) : /^localhost\.?$/i.test(host))) {
+  if (!limits.allowPrivate && net.isIP(host) && isNonPublicAddress(host)) {
     throw new OutboundRefused('a loopback or private address is not asked (OUTBOUND_ALLOW_PRIVATE is off)');
   }
   return parsed;
