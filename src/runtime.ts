@@ -147,7 +147,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       await sweepSpool(config.spoolDir);
       const app = createApp({
         db, store, queue, log, maxUploadBytes: config.limits.maxUploadBytes, spoolDir: config.spoolDir,
-        signing: { ...config.signing, pkiDir: config.pkiDir, keys }, notReady: () => notReady, trustProxy: config.trustProxy,
+        signing: { ...config.signing, pkiDir: config.pkiDir, keys }, notReady: () => notReady, trustProxy: config.trustProxy, hstsMaxAgeSeconds: config.hstsMaxAgeSeconds,
         oidc: config.oidc, reuse: config.reuse,
       });
       const server: Server = await new Promise((resolve, reject) => {
