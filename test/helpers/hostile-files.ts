@@ -208,11 +208,14 @@ async function encryptedPdf(base: Buffer, userPassword: string): Promise<Buffer>
 
 // ------------------------------------------------------------------ names
 
-/** Names that have broken file handling elsewhere; `upload` ones cannot exist on disk. */
+/**
+ * Names that have broken file handling elsewhere; `upload` ones cannot be dropped in the hot folder: a NUL or "/"
+ * cannot be in a file name on disk, and a name starting with a dot is a partial upload the hot folder leaves alone.
+ */
 const ODD_NAMES: { name: (ext: string) => string; upload: boolean }[] = [
   { name: (ext) => `../../../../tmp/sohoa-escape.${ext}`, upload: true },
-  { name: (ext) => `..\\..\\windows\\${'x'}.${ext}`, upload: false },
-  { name: (ext) => `..${ext}`, upload: false },
+  { name: (ext) => `..\\..\\windows\\${'x'}.${ext}`, upload: true },
+  { name: (ext) => `..${ext}`, upload: true },
   { name: (ext) => `a..b...${ext}`, upload: false },
   { name: (ext) => `scan\u0000.${ext}.exe`, upload: true },
   { name: (ext) => `${'ệ'.repeat(81)}.${ext}`, upload: false }, // 243 + 4 bytes: the disk's limit, not the quarantine's
