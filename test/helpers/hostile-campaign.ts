@@ -172,7 +172,7 @@ export async function runHostileCampaign(o: CampaignOptions): Promise<CampaignRe
   const goodEvery = batchSize;
   for (const [i, f] of byInbox.entries()) {
     pending.push({ outcome: outcomeOf(f, 'hot folder'), at: { inboxPath: await drop(f.name, f.bytes) } });
-    if (i % goodEvery === goodEvery - 1) {
+    if (i % goodEvery === goodEvery - 1 || i === Math.floor(byInbox.length / 2)) {
       const good = nextGood();
       const name = `good-${i}-${good.name}`;
       pending.push({ outcome: { route: 'hot folder', name, kind: 'good scan', expect: 'record', result: 'hanging', reason: null }, at: { inboxPath: await drop(name, good.bytes) } });
@@ -188,7 +188,10 @@ export async function runHostileCampaign(o: CampaignOptions): Promise<CampaignRe
       await settle(o.db, p);
       if (p.outcome.result === 'hanging' || (p.outcome.expect === 'record' && !p.outcome.record && p.outcome.result === 'split')) open++;
     }
-    if (open === 0 || Date.now() > deadline) break;
+    if (open === 0 || Date.now() > deadline) {
+      if (open > 0) for (const p of pending.filter((q) => q.outcome.result === 'hanging' || (q.outcome.expect === 'record' && !q.outcome.record))) log(`not settled: ${JSON.stringify({ ...p.outcome, at: p.at })}`);
+      break;
+    }
     log(`${open} files still being read or archived`);
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }
