@@ -16,7 +16,7 @@ describe('hostile files, one of each kind', () => {
   let parentBefore: string[];
 
   beforeAll(async () => {
-    stack = await startTestStack({ OCR_WORKERS: '1' });
+    stack = await startTestStack({ OCR_WORKERS: '2' });
     parentBefore = await fs.readdir(path.dirname(stack.dataDir));
     const hostile = await hostileFiles(HOSTILE_SEED, 0);
     const good = [{ name: 'Tờ khai.png', bytes: await fs.readFile(path.join(repoRoot, 'samples', 'scans', 'ks-tokhai-p1.png')) }];

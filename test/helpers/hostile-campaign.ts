@@ -190,6 +190,12 @@ export async function runHostileCampaign(o: CampaignOptions): Promise<CampaignRe
     }
     if (open === 0 || Date.now() > deadline) {
       if (open > 0) for (const p of pending.filter((q) => q.outcome.result === 'hanging' || (q.outcome.expect === 'record' && !q.outcome.record))) log(`not settled: ${JSON.stringify({ ...p.outcome, at: p.at })}`);
+      if (open > 0) {
+        const { rows } = await o.db.query(`SELECT bf.name, p.status, p.attempts, p.error FROM pages p JOIN batch_files bf ON bf.id = p.file_id WHERE p.status <> 'done'`);
+        log(`pages not done: ${JSON.stringify(rows)}`);
+        const docs = await o.db.query(`SELECT bf.name, d.status, d.error FROM documents d JOIN batch_files bf ON bf.id = d.file_id WHERE d.status <> 'archived'`);
+        log(`documents not archived: ${JSON.stringify(docs.rows)}`);
+      }
       break;
     }
     log(`${open} files still being read or archived`);
@@ -219,7 +225,11 @@ async function settle(db: Queryable, p: Pending): Promise<void> {
     apply(p.outcome, file.rows[0].status, file.rows[0].error);
   }
   if (p.outcome.expect === 'record' && fileId && p.outcome.result === 'split') {
-    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM records r JOIN documents d ON d.id = r.document_id WHERE d.file_id = $1', [fileId]);
+    // A document may begin with a page of another file of the batch: the good file's pages are looked for in it.
+    const { rows } = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM records r JOIN documents d ON d.id = r.document_id JOIN pages p ON p.id = ANY(d.page_ids) WHERE p.file_id = $1',
+      [fileId],
+    );
     p.outcome.record = rows[0]!.n > 0;
   }
 }
