@@ -143,8 +143,8 @@ const EnvSchema = z.object({
    * this folder. Default <DATA_DIR>/pki, where the embedded first start puts the unit's certificate.
    */
   SECRETS_DIR: z.string().optional(),
-  /** Total pixels of all pages of one file (a 98 KB TIFF can claim ten 100-megapixel pages). */
-  MAX_FILE_PIXELS: z.coerce.number().int().min(1).default(400_000_000),
+  /** Total pixels of all pages of one file (a 98 KB TIFF can claim ten 100-megapixel pages): about 69 A4 pages at 300 dpi in colour. */
+  MAX_FILE_PIXELS: z.coerce.number().int().min(1).default(600_000_000),
   /** HSTS (Strict-Transport-Security) on answers to requests that came over TLS (directly or, with TRUST_PROXY, via the proxy). */
   HSTS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(15_552_000),
   /**
