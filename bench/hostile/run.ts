@@ -18,7 +18,7 @@ import { repoRoot, startTestStack } from '../../test/helpers/stack.ts';
 const { values } = parseArgs({
   options: {
     seed: { type: 'string', default: String(HOSTILE_SEED) },
-    count: { type: 'string', default: '250' },
+    count: { type: 'string', default: '300' },
     'memory-bound-mb': { type: 'string', default: '2048' },
     note: { type: 'string', default: "shared with other helpers' builds and tests while it ran" },
   },

@@ -20,13 +20,15 @@ export function securityHeaders(settings: SecurityHeaderSettings = {}): express.
   const maxAge = settings.hstsMaxAgeSeconds ?? 15_552_000;
   return [
     helmet({
-      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
+      // Set below, as one string: pages with scripts replace it with their own (web-ui.ts WEB_CSP).
+      contentSecurityPolicy: false,
       // Sent below, and only over TLS.
       strictTransportSecurity: false,
       // Other systems fetch records and PDFs from their own origins through the reuse API.
       crossOriginResourcePolicy: { policy: 'same-site' },
     }),
     (req, res, next) => {
+      res.setHeader('Content-Security-Policy', API_CSP);
       if (maxAge > 0 && req.secure) res.setHeader('Strict-Transport-Security', `max-age=${maxAge}; includeSubDomains`);
       // Records, dossiers, people: nothing under /api/v1 is kept by a cache (the public API description may be).
       if (req.path.startsWith('/api/v1/') && req.path !== '/api/v1/openapi.json') res.setHeader('Cache-Control', 'no-store');

@@ -43,7 +43,7 @@ export interface Outcome {
 
 export interface CampaignReport {
   outcomes: Outcome[];
-  health: { polls: number; failures: number; maxMs: number; p95Ms: number };
+  health: { polls: number; failures: number; maxMs: number; p95Ms: number; failed: string[] };
   elapsedMs: number;
 }
 
@@ -65,7 +65,7 @@ export function violations(report: CampaignReport): string[] {
     if (o.expect === 'quarantine' && o.result !== 'quarantined' && o.result !== 'refused') out.push(`${what}: should be quarantined, was ${o.result}`);
     if ((o.result === 'quarantined' || o.result === 'refused') && !isReasonInWords(o.reason)) out.push(`${what}: reason not in words: ${JSON.stringify(o.reason)}`);
   }
-  if (report.health.failures > 0) out.push(`/healthz failed ${report.health.failures} of ${report.health.polls} times`);
+  if (report.health.failures > 0) out.push(`/healthz failed ${report.health.failures} of ${report.health.polls} times: ${report.health.failed.slice(0, 5).join('; ')}`);
   return out;
 }
 
@@ -94,6 +94,7 @@ async function upload(url: string, token: string, unit: string, files: { name: s
 function watchHealth(url: string): { stop(): Promise<CampaignReport['health']> } {
   const times: number[] = [];
   let failures = 0;
+  const failed: string[] = [];
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -101,9 +102,13 @@ function watchHealth(url: string): { stop(): Promise<CampaignReport['health']> }
       try {
         const r = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(10_000) });
         await r.arrayBuffer();
-        if (r.status !== 200) failures++;
-      } catch {
+        if (r.status !== 200) {
+          failures++;
+          failed.push(`${new Date().toISOString().slice(11, 19)} answered ${r.status}`);
+        }
+      } catch (error) {
         failures++;
+        failed.push(`${new Date().toISOString().slice(11, 19)} ${error instanceof Error ? error.name : 'error'} after ${Math.round(performance.now() - started)} ms`);
       }
       times.push(performance.now() - started);
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -114,7 +119,7 @@ function watchHealth(url: string): { stop(): Promise<CampaignReport['health']> }
       running = false;
       await loop;
       const sorted = [...times].sort((a, b) => a - b);
-      return { polls: times.length, failures, maxMs: Math.round(sorted.at(-1) ?? 0), p95Ms: Math.round(sorted[Math.floor(sorted.length * 0.95)] ?? 0) };
+      return { polls: times.length, failures, failed, maxMs: Math.round(sorted.at(-1) ?? 0), p95Ms: Math.round(sorted[Math.floor(sorted.length * 0.95)] ?? 0) };
     },
   };
 }

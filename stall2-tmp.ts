@@ -1,0 +1,11 @@
+import { pdfPageOf } from './test/helpers/hostile-files.ts';
+const mupdf = await import('mupdf');
+const pdf = await pdfPageOf(3600);
+const doc = mupdf.Document.openDocument(pdf, 'application/pdf');
+const page = doc.loadPage(0);
+const pix = page.toPixmap(mupdf.Matrix.scale(200/72, 200/72), mupdf.ColorSpace.DeviceRGB, false, true);
+const t0 = performance.now();
+setTimeout(() => console.log('timer fired after', Math.round(performance.now() - t0), 'ms'), 0);
+const png = pix.asPNG();
+console.log('asPNG returned after', Math.round(performance.now() - t0), typeof (png as any).then);
+setTimeout(() => process.exit(0), 100);
