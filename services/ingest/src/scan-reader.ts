@@ -148,8 +148,19 @@ async function header(input: Buffer, page?: number): Promise<Metadata> {
   return sharp(input, { limitInputPixels: false, page }).metadata();
 }
 
+/**
+ * Whether a JPEG's scan data reaches its end-of-image marker. libjpeg's "premature end" is only a warning, and under
+ * concurrent decodes sharp's failOn did not always turn it into an error; the marker is certain: in entropy-coded data
+ * every 0xFF is followed by 0x00 or a restart marker, so an FF D9 after the first start-of-scan is the end.
+ */
+function jpegReachesEnd(input: Buffer): boolean {
+  const scan = input.indexOf(Buffer.from([0xff, 0xda]), 2);
+  return scan > 0 && input.indexOf(Buffer.from([0xff, 0xd9]), scan + 2) > 0;
+}
+
 /** JPEG and PNG pages pass through byte for byte, once a full decode proved them whole. */
 async function readSingleImage(input: Buffer, format: 'jpeg' | 'png', limits: Limits): Promise<ScanPage> {
+  if (format === 'jpeg' && !jpegReachesEnd(input)) throw new ScanRejected('corrupt JPEG: truncated, the image data stops before its end marker');
   const meta = await header(input);
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;
