@@ -135,8 +135,12 @@ export async function runHostileCampaign(o: CampaignOptions): Promise<CampaignRe
   const outcomeOf = (f: HostileFile, route: Route): Outcome => ({ route, name: f.name, kind: f.kind, expect: f.expect, result: 'hanging', reason: null, index: f.index });
 
   // Odd names that cannot be on disk go by upload, each alone: a refusal of its batch takes no good file with it.
-  const byUpload = o.hostile.filter((f, i) => f.uploadOnly || i % 2 === 0);
-  const byInbox = o.hostile.filter((f, i) => !f.uploadOnly && i % 2 === 1);
+  // Two files of one name in one folder would be one file: a name already dropped goes by upload instead.
+  const dropped = new Set<string>();
+  const toInbox = (f: HostileFile, i: number) => !f.uploadOnly && i % 2 === 1 && !dropped.has(f.name) && !!dropped.add(f.name);
+  const inboxFiles = new Set(o.hostile.filter(toInbox));
+  const byUpload = o.hostile.filter((f) => !inboxFiles.has(f));
+  const byInbox = o.hostile.filter((f) => inboxFiles.has(f));
   const alone = byUpload.filter((f) => f.uploadOnly);
   const mixed = byUpload.filter((f) => !f.uploadOnly);
 

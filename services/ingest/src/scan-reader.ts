@@ -158,9 +158,13 @@ function jpegReachesEnd(input: Buffer): boolean {
   return scan > 0 && input.indexOf(Buffer.from([0xff, 0xd9]), scan + 2) > 0;
 }
 
+/** An IEND chunk: length 0, then its type. libpng reports a file cut before it only as a warning, as libjpeg does. */
+const PNG_END = Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44]);
+
 /** JPEG and PNG pages pass through byte for byte, once a full decode proved them whole. */
 async function readSingleImage(input: Buffer, format: 'jpeg' | 'png', limits: Limits): Promise<ScanPage> {
   if (format === 'jpeg' && !jpegReachesEnd(input)) throw new ScanRejected('corrupt JPEG: truncated, the image data stops before its end marker');
+  if (format === 'png' && !input.includes(PNG_END)) throw new ScanRejected('corrupt PNG: truncated, the file stops before its end chunk (IEND)');
   const meta = await header(input);
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;
