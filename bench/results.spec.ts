@@ -125,3 +125,30 @@ describe('bench/results/match.md', () => {
     expect(share(learning[learning.length - 1]![1]!)).toBeLessThan(share(learning[0]![1]!));
   });
 });
+
+describe('bench/results/hostile.md', () => {
+  const hostile = read('hostile.md');
+
+  it('sends 200 or more hostile files of a stated seed, by both ways, with good files among them', () => {
+    const count = Number(/`npm run bench:hostile` \(bench\/hostile\/run.ts\): (\d+) hostile files/.exec(hostile)?.[1]);
+    expect(count).toBeGreaterThanOrEqual(200);
+    expect(hostile).toMatch(/\(seed \d+: `hostileFiles\(\d+, \d+\)\[index\]`/);
+    expect(hostile).toMatch(/mixed with \d+ good scans/);
+    const header = table(hostile, /^## What became of each kind/);
+    expect(header.length).toBeGreaterThan(10);
+    expect(hostile).toMatch(/^\| kind \|.*hot folder: .*\| upload: /m);
+  });
+
+  it('judges every goal of issue 13 with its measure, and lists the violations', () => {
+    expect(table(hostile, /^## Against the goals/).map((row) => row[0])).toEqual([
+      'the server never dies', expect.stringMatching(/^peak memory under \d+ MB$/), 'every bad file quarantined with a reason in words',
+      'every good file becomes a record', 'nothing written outside the data folder',
+    ]);
+    expect(hostile).toMatch(/^## Violations$/m);
+  });
+
+  it('measures the big page on the main thread and in a scan thread in the same run, on a machine it says was shared', () => {
+    expect(table(hostile, /^## Off the event loop/).map((row) => row[0])).toEqual(['the main thread (the peer: how it was)', 'a scan thread (services/ingest/src/scan-thread.ts)']);
+    expect(hostile).toMatch(/load average [\d.]+ \/ [\d.]+ \/ [\d.]+ at the end: /);
+  });
+});

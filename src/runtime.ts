@@ -30,6 +30,7 @@ export function ltvSettings(config: Config): LtvSettings {
     renewMarginDays: config.ltv.renewMarginDays,
     trust: { trustAnchorsDir: config.signing.trustAnchorsDir, extraAnchorFiles: [path.join(config.pkiDir, 'ca.pem')] },
     ocspUrl: config.signing.ocspUrl,
+    outbound: config.signing.outbound,
     lock: config.s3.lock,
   };
 }
@@ -110,7 +111,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       const deps = { db, store, queue };
       await queue.work(
         {
-          'ingest.file': splitFileJob({ ...deps, maxPagePixels: config.limits.maxPagePixels }),
+          'ingest.file': splitFileJob({ ...deps, maxPagePixels: config.limits.maxPagePixels, maxFilePixels: config.limits.maxFilePixels }),
           'ocr.page': ocrPageJob({ ...deps, engine }),
           'batch.split': splitBatchJob(deps),
           'document.build': buildDocumentJob(deps),
@@ -146,7 +147,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       await sweepSpool(config.spoolDir);
       const app = createApp({
         db, store, queue, log, maxUploadBytes: config.limits.maxUploadBytes, spoolDir: config.spoolDir,
-        signing: { ...config.signing, pkiDir: config.pkiDir, keys }, notReady: () => notReady, trustProxy: config.trustProxy,
+        signing: { ...config.signing, pkiDir: config.pkiDir, keys }, notReady: () => notReady, trustProxy: config.trustProxy, hstsMaxAgeSeconds: config.hstsMaxAgeSeconds,
         oidc: config.oidc, reuse: config.reuse, undoSeconds: config.review.undoSeconds,
       });
       const server: Server = await new Promise((resolve, reject) => {

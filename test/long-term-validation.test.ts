@@ -79,7 +79,7 @@ describe('long-term validation of records', () => {
   /** `sohoa verify` of the downloaded file, asking the stopped responder in vain: the DSS answers. */
   async function expectCliValid(file: string) {
     const cli = await run('node', [path.join(repoRoot, 'bin', 'sohoa.js'), 'verify', file, '--trust', pki.files.caCertificatePath], {
-      env: { ...process.env, DATA_DIR: work, REVOCATION_FETCH: 'on', REVOCATION_SOFT_FAIL: 'off' },
+      env: { ...process.env, DATA_DIR: work, REVOCATION_FETCH: 'on', REVOCATION_SOFT_FAIL: 'off', OUTBOUND_ALLOW_PRIVATE: 'on' },
     }); // rejects on a non-zero exit
     expect(cli.stdout).toMatch(/^VALID: /m);
     expect(cli.stdout).toMatch(/revocation: not revoked \([^)]*DSS/);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
 
@@ -49,5 +50,18 @@ describe('settings the README gives defaults for', () => {
     expect(loadConfig({}).review.undoSeconds).toBe(10);
     expect(loadConfig({ REVIEW_UNDO_SECONDS: '0' }).review.undoSeconds).toBe(0);
     expect(() => loadConfig({ REVIEW_UNDO_SECONDS: '-1' })).toThrow(/REVIEW_UNDO_SECONDS/);
+  });
+
+  it('default the hardening settings to what the README says: no private fetches, 5 s, 10 MiB, 3 redirects, secrets under data/pki', () => {
+    const config = loadConfig({ DATA_DIR: '/srv/sohoa' });
+    expect(config.signing.outbound).toEqual({ timeoutMs: 5000, maxBytes: 10 * 1024 * 1024, maxRedirects: 3, allowPrivate: false });
+    expect(config.signing.secretsDir).toBe(path.resolve('/srv/sohoa/pki'));
+    expect(config.limits.maxFilePixels).toBe(600_000_000);
+    expect(config.limits.maxPagePixels).toBe(100_000_000);
+    expect(config.hstsMaxAgeSeconds).toBe(180 * 24 * 3600);
+    const set = loadConfig({ OUTBOUND_ALLOW_PRIVATE: 'on', OUTBOUND_TIMEOUT_MS: '800', OUTBOUND_MAX_BYTES: '4096', OUTBOUND_MAX_REDIRECTS: '0', SECRETS_DIR: '/run/secrets', HSTS_MAX_AGE_SECONDS: '0' });
+    expect([set.signing.outbound, set.signing.secretsDir, set.hstsMaxAgeSeconds]).toEqual([{ timeoutMs: 800, maxBytes: 4096, maxRedirects: 0, allowPrivate: true }, '/run/secrets', 0]);
+    expect(() => loadConfig({ OUTBOUND_ALLOW_PRIVATE: 'yes' })).toThrow(/OUTBOUND_ALLOW_PRIVATE/);
+    expect(() => loadConfig({ OUTBOUND_MAX_REDIRECTS: '50' })).toThrow(/OUTBOUND_MAX_REDIRECTS/);
   });
 });

@@ -131,6 +131,25 @@ const EnvSchema = z.object({
   /** An OCSP responder to ask instead of the one named in the certificates (e.g. a relay inside the network). */
   OCSP_URL: z.string().url().optional(),
   /**
+   * Fetches a certificate can cause (its OCSP responder, its CRL): a loopback, private or link-local address is
+   * asked only when on (a test PKI on this machine, a CA inside the network); OCSP_URL is always asked.
+   */
+  OUTBOUND_ALLOW_PRIVATE: z.enum(['on', 'off']).default('off'),
+  /** One such fetch, connection, redirects and body, within this long. */
+  OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  /** Largest answer read (a CRL of a large CA is a few MB); a longer one is dropped as it arrives. */
+  OUTBOUND_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  OUTBOUND_MAX_REDIRECTS: z.coerce.number().int().min(0).max(10).default(3),
+  /**
+   * Server-side files an admin may name when importing a certificate (p12Path, passwordFile, sealPath): only under
+   * this folder. Default <DATA_DIR>/pki, where the embedded first start puts the unit's certificate.
+   */
+  SECRETS_DIR: z.string().optional(),
+  /** Total pixels of all pages of one file (a 98 KB TIFF can claim ten 100-megapixel pages): about 69 A4 pages at 300 dpi in colour. */
+  MAX_FILE_PIXELS: z.coerce.number().int().min(1).default(600_000_000),
+  /** HSTS (Strict-Transport-Security) on answers to requests that came over TLS (directly or, with TRUST_PROXY, via the proxy). */
+  HSTS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(15_552_000),
+  /**
    * AES-256 key that seals uploaded PKCS#12 files and their passwords in the database (32 bytes, base64 or hex).
    * Absent: <DATA_DIR>/signing-key-encryption.key, which the embedded first start creates.
    */
@@ -163,7 +182,9 @@ export interface Config {
   queue: { jobTimeoutSeconds: number; maintenanceSeconds: number; deadWorkerSeconds: number };
   inbox: { pollMs: number; settleMs: number };
   webhooks: { retryLimit: number; retryDelaySeconds: number; timeoutMs: number; pollMs: number };
-  limits: { maxUploadBytes: number; maxPagePixels: number };
+  limits: { maxUploadBytes: number; maxPagePixels: number; maxFilePixels: number };
+  /** Seconds of HSTS on answers over TLS; 0: none. */
+  hstsMaxAgeSeconds: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   /** The metrics server (shared/src/metrics.ts), or null when METRICS_PORT is unset. */
   metrics: { port: number; host: string; token?: string } | null;
@@ -194,6 +215,10 @@ export interface Config {
     fetchRevocation: boolean;
     revocationSoftFail: boolean;
     ocspUrl?: string;
+    /** OUTBOUND_*: limits of the fetches certificates cause. */
+    outbound: { timeoutMs: number; maxBytes: number; maxRedirects: number; allowPrivate: boolean };
+    /** SECRETS_DIR: the only folder an import may name files in. */
+    secretsDir: string;
     /** SIGNING_KEY_ENCRYPTION_KEY, when set; else the runtime reads (or, embedded, creates) keyEncryptionKeyFile. */
     keyEncryptionKey?: Buffer;
     keyEncryptionKeyFile: string;
@@ -273,7 +298,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queue: { jobTimeoutSeconds: e.JOB_TIMEOUT_SECONDS, maintenanceSeconds: e.QUEUE_MAINTENANCE_SECONDS, deadWorkerSeconds: e.WORKER_DEAD_SECONDS },
     inbox: { pollMs: e.INBOX_POLL_MS, settleMs: e.INBOX_SETTLE_MS },
     webhooks: { retryLimit: e.WEBHOOK_RETRY_LIMIT, retryDelaySeconds: e.WEBHOOK_RETRY_DELAY_SECONDS, timeoutMs: e.WEBHOOK_TIMEOUT_MS, pollMs: e.WEBHOOK_POLL_MS },
-    limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxPagePixels: e.MAX_PAGE_PIXELS },
+    limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxPagePixels: e.MAX_PAGE_PIXELS, maxFilePixels: e.MAX_FILE_PIXELS },
+    hstsMaxAgeSeconds: e.HSTS_MAX_AGE_SECONDS,
     logLevel: e.LOG_LEVEL,
     metrics: e.METRICS_PORT === undefined ? null : { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN },
     runWorkers: e.SOHOA_WORKERS === 'on',
@@ -300,6 +326,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       fetchRevocation: e.REVOCATION_FETCH === 'on',
       revocationSoftFail: e.REVOCATION_SOFT_FAIL === 'on',
       ocspUrl: e.OCSP_URL,
+      outbound: { timeoutMs: e.OUTBOUND_TIMEOUT_MS, maxBytes: e.OUTBOUND_MAX_BYTES, maxRedirects: e.OUTBOUND_MAX_REDIRECTS, allowPrivate: e.OUTBOUND_ALLOW_PRIVATE === 'on' },
+      secretsDir: path.resolve(e.SECRETS_DIR ?? path.join(dataDir, 'pki')),
       keyEncryptionKey: e.SIGNING_KEY_ENCRYPTION_KEY,
       keyEncryptionKeyFile: path.join(dataDir, 'signing-key-encryption.key'),
     },

@@ -37,7 +37,8 @@ export async function runVerify(file: string, options: VerifyCommandOptions): Pr
       crls: material.crls,
       online: config.signing.fetchRevocation,
       ocspUrl: config.signing.ocspUrl,
-      fetchTimeoutMs: 5000,
+      fetchTimeoutMs: config.signing.outbound.timeoutMs,
+      outbound: config.signing.outbound,
     },
     revocationSoftFail: options.softFail === true || config.signing.revocationSoftFail,
   });

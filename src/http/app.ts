@@ -26,6 +26,7 @@ import { dispositionRoutes } from './disposition.routes.ts';
 import { searchRoutes } from './search.routes.ts';
 import { reportRoutes } from './reports.routes.ts';
 import { observeRequests } from './request-observer.ts';
+import { securityHeaders } from './security-headers.ts';
 import { webUi } from './web-ui.ts';
 
 export interface ApiDeps {
@@ -45,6 +46,8 @@ export interface ApiDeps {
   reuse?: ReuseSettings;
   /** The built web UI (services/web/dist by default), served at `/`. */
   webDir?: string;
+  /** HSTS_MAX_AGE_SECONDS: Strict-Transport-Security on answers over TLS; absent: 180 days. */
+  hstsMaxAgeSeconds?: number;
 }
 
 export function createApp(deps: ApiDeps): express.Express {
@@ -53,6 +56,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.set('trust proxy', deps.trustProxy ?? false);
   // First: the request id, the access log line and the latency by route for every answer, errors and 404s included.
   app.use(observeRequests(app, deps.log));
+  app.use(securityHeaders({ hstsMaxAgeSeconds: deps.hstsMaxAgeSeconds }));
 
   const dependencies = async () => {
     const checks = await Promise.allSettled([deps.db.query('SELECT 1'), deps.queue.ping(), deps.store.ping()]);

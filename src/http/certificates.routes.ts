@@ -10,6 +10,7 @@
  * unit, or its certificate, is not found.
  * (A record's signatures are verified in records.routes.ts.)
  */
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import express from 'express';
 import multer from 'multer';
@@ -38,7 +39,22 @@ export interface CertificateRoutesDeps {
    * `keys`: where keys are opened and uploads sealed (the runtime's); absent, made here from
    * `keyEncryptionKey` (SIGNING_KEY_ENCRYPTION_KEY), without which uploads are refused.
    */
-  signing: SigningSettings & { pkiDir: string; keys?: KeyTransports; keyEncryptionKey?: Uint8Array | null };
+  signing: SigningSettings & { pkiDir: string; keys?: KeyTransports; keyEncryptionKey?: Uint8Array | null; secretsDir?: string };
+}
+
+/**
+ * A file an admin names on the server (p12Path, passwordFile, sealPath) is read only when it lies under the secrets
+ * folder (SECRETS_DIR), after symbolic links are followed: else an import would read any file the server can, and
+ * its answer would tell which exist. The refusal is the same whether the file exists or not.
+ */
+export async function underSecretsDir(field: string, given: string, secretsDir: string): Promise<string> {
+  const refused = new AppError('path-not-allowed', `${field}: only files in the server's secrets folder (SECRETS_DIR) can be named`, 422);
+  const inside = (dir: string, file: string) => file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+  const resolved = path.resolve(secretsDir, given);
+  if (!inside(path.resolve(secretsDir), resolved)) throw refused;
+  const [dir, file] = await Promise.all([realpath(secretsDir).catch(() => null), realpath(resolved).catch(() => null)]);
+  if (!dir || !file || !inside(dir, file)) throw refused;
+  return file;
 }
 
 
@@ -55,7 +71,7 @@ function asAppError(error: unknown): unknown {
 
 export function certificateRoutes(deps: CertificateRoutesDeps): express.Router {
   const router = express.Router();
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 1024 * 1024, files: 2 } });
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 1024 * 1024, files: 2, fields: 20, fieldSize: 16 * 1024, fieldNameSize: 100, parts: 22 } });
   const keys = deps.signing.keys ?? createKeyTransports({ keyEncryptionKey: deps.signing.keyEncryptionKey });
   const trust = () => loadTrustMaterial({ trustAnchorsDir: deps.signing.trustAnchorsDir, extraAnchorFiles: [path.join(deps.signing.pkiDir, 'ca.pem')] });
 
@@ -78,7 +94,7 @@ export function certificateRoutes(deps: CertificateRoutesDeps): express.Router {
     res.json({ unit: { code: unit.code, name: unit.name }, certificates, warnings });
   });
 
-  router.post<{ code: string }>('/units/:code/certificates', express.json({ verify: jsonDepthGuard() }), multipart(upload.fields([{ name: 'p12', maxCount: 1 }, { name: 'seal', maxCount: 1 }])), async (req, res) => {
+  router.post<{ code: string }>('/units/:code/certificates', express.json({ limit: '16kb', verify: jsonDepthGuard() }), multipart(upload.fields([{ name: 'p12', maxCount: 1 }, { name: 'seal', maxCount: 1 }])), async (req, res) => {
     const unit = await unitByCode(req.params.code, unitFilter(callerOf(res), 'certificates:manage'));
     const body = parseInput(ImportFields, { ...req.body });
     const text = (name: 'p12Path' | 'passwordFile' | 'passwordEnv' | 'sealPath' | 'holderName') => body[name];
@@ -104,15 +120,19 @@ export function certificateRoutes(deps: CertificateRoutesDeps): express.Router {
         throw asAppError(error);
       });
     } else {
-      const p12Path = text('p12Path');
-      if (!p12Path) throw new AppError('missing-p12', 'give "p12Path" (with "passwordFile" or "passwordEnv") or upload "p12" with "password"');
+      const given = text('p12Path');
+      if (!given) throw new AppError('missing-p12', 'give "p12Path" (with "passwordFile" or "passwordEnv") or upload "p12" with "password"');
+      const secrets = deps.signing.secretsDir ?? deps.signing.pkiDir;
+      const p12Path = await underSecretsDir('p12Path', given, secrets);
+      const passwordPath = text('passwordFile') === undefined ? undefined : await underSecretsDir('passwordFile', text('passwordFile')!, secrets);
+      const sealPath = text('sealPath') === undefined ? undefined : await underSecretsDir('sealPath', text('sealPath')!, secrets);
       const { trustAnchorsPem } = await trust();
       id = await registerUnitCertificate(deps.db, {
         ...common,
         p12Path,
-        passwordPath: text('passwordFile'),
+        passwordPath,
         passwordEnv: text('passwordEnv'),
-        sealPath: text('sealPath'),
+        sealPath,
         keys,
         trustAnchorsPem,
       }).catch((error: unknown) => {
@@ -123,7 +143,7 @@ export function certificateRoutes(deps: CertificateRoutesDeps): express.Router {
     res.status(201).json(certificateView(row, new Date(), deps.signing.expiryWarningDays));
   });
 
-  router.post('/certificates/:id/revoke', express.json({ verify: jsonDepthGuard() }), async (req, res) => {
+  router.post('/certificates/:id/revoke', express.json({ limit: '16kb', verify: jsonDepthGuard() }), async (req, res) => {
     const units = unitFilter(callerOf(res), 'certificates:manage');
     // The body is checked first: its answer says nothing of whether the certificate exists.
     const reason = parseInput(RevokeFields, { ...req.body }).reason ?? 'revoked by the certificate authority';

@@ -64,7 +64,7 @@ export function recordRoutes(deps: RecordRoutesDeps): express.Router {
       const { trustAnchorsPem, crls } = await loadTrustMaterial({ trustAnchorsDir: signing.trustAnchorsDir, extraAnchorFiles: [path.join(signing.pkiDir, 'ca.pem')] });
       const report = await verifyPdf(await deps.store.get(record.objectKey), {
         trustAnchorsPem,
-        revocation: { crls, online: signing.fetchRevocation, ocspUrl: signing.ocspUrl, fetchTimeoutMs: 5000 },
+        revocation: { crls, online: signing.fetchRevocation, ocspUrl: signing.ocspUrl, fetchTimeoutMs: signing.outbound?.timeoutMs ?? 5000, outbound: signing.outbound },
         revocationSoftFail: signing.revocationSoftFail === true,
       });
       res.json({ recordId: record.id, ...report, text: formatReport(report) });

@@ -44,7 +44,7 @@ export function reuseRoutes(deps: ReuseRoutesDeps): express.Router {
       const { trustAnchorsPem, crls } = await material;
       return verifyPdf(pdf, {
         trustAnchorsPem,
-        revocation: { crls, online: deps.signing.fetchRevocation, ocspUrl: deps.signing.ocspUrl, fetchTimeoutMs: 5000 },
+        revocation: { crls, online: deps.signing.fetchRevocation, ocspUrl: deps.signing.ocspUrl, fetchTimeoutMs: deps.signing.outbound?.timeoutMs ?? 5000, outbound: deps.signing.outbound },
         revocationSoftFail: deps.signing.revocationSoftFail === true,
       });
     };

@@ -32,7 +32,7 @@ export interface TestStackOptions {
 /** The real thing, in this process: embedded PostgreSQL and S3, workers, API and hot folder, in a fresh data folder. */
 export async function startTestStack(env: Record<string, string> = {}, options: TestStackOptions = {}): Promise<TestStack> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sohoa-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', INBOX_POLL_MS: '200', INBOX_SETTLE_MS: '300', LOG_LEVEL: 'warn', OCR_WORKERS: '2', REVIEW_UNDO_SECONDS: '0', ...env });
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', INBOX_POLL_MS: '200', INBOX_SETTLE_MS: '300', LOG_LEVEL: 'warn', OCR_WORKERS: '2', REVIEW_UNDO_SECONDS: '0', OUTBOUND_ALLOW_PRIVATE: 'on', ...env }); // the test PKI's responders listen on loopback
   const logLines: string[] = [];
   // pino writes one JSON line per write() to a plain { write } destination.
   const log = options.captureLogs ? createLogger(config.logLevel, 'sohoa', { write: (line: string) => void logLines.push(line) }) : createLogger(config.logLevel);

@@ -19,8 +19,9 @@ const MAX_REASON_METADATA_CHARS = 300;
 export function quarantineName(position: number, name: string): string {
   const prefix = `${position + 1}-`;
   const budget = MAX_SEGMENT_BYTES - Buffer.byteLength(prefix) - Buffer.byteLength(REASON_SUFFIX);
-  // ".." is refused in a key segment (it would climb out of a folder on an endpoint that keeps files)
-  return prefix + (fitFileName(safeFileName(name).replace(/\.{2,}/g, '.'), budget) || 'file');
+  // ".." is refused in a key segment (it would climb out of a folder on an endpoint that keeps files), and so is
+  // "%": an S3 listing that is URL-decoded once too often (s3rver's) turned a name "%2e%2e%2fetc" into "../etc"
+  return prefix + (fitFileName(safeFileName(name).replace(/%/g, '_').replace(/\.{2,}/g, '.'), budget) || 'file');
 }
 
 /** quarantine/<batch>/<n>-<name>, or quarantine/inbox/<id>/1-<name> for a hot-folder file that made no batch. */

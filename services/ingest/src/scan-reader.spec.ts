@@ -194,4 +194,16 @@ describe('readScan', () => {
       expect(await rejection(Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2048, 0x41)]))).toMatch(/^corrupt PDF: /);
     });
   });
+
+  it('refuses a truncated JPEG or PNG every time, also when many are read at once', async () => {
+    const page = await readFile(new URL('../../../samples/scans/ks-tokhai-p1.png', import.meta.url));
+    const jpeg = await sharp(page).resize({ width: 600 }).flatten({ background: '#ffffff' }).jpeg({ quality: 70 }).toBuffer();
+    const cuts = [0.3, 0.38, 0.5, 0.62, 0.75, 0.9].map((k) => jpeg.subarray(0, Math.floor(jpeg.length * k)));
+    const outcomes = await Promise.all([...cuts, ...cuts, ...cuts, ...cuts].map((bytes) => readScan(bytes).then(() => 'taken', (e: unknown) => (e instanceof ScanRejected ? 'refused' : 'error'))));
+    expect(outcomes.filter((o) => o !== 'refused')).toEqual([]);
+    const png = await sharp(page).resize({ width: 600 }).png().toBuffer();
+    const cutPngs = [0.5, 0.74, 0.9, 0.99].map((k) => png.subarray(0, Math.floor(png.length * k)));
+    const pngOutcomes = await Promise.all([...cutPngs, ...cutPngs, ...cutPngs].map((bytes) => readScan(bytes).then(() => 'taken', (e: unknown) => (e instanceof ScanRejected ? 'refused' : 'error'))));
+    expect(pngOutcomes.filter((o) => o !== 'refused')).toEqual([]);
+  });
 });

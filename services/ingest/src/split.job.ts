@@ -1,17 +1,23 @@
 import { batchRepository, pageSourceKey, queueSplitWhenReady, recordAudit, withTransaction, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
 import * as repo from './batch.repository.ts';
 import { quarantineBatchFile } from './quarantine.ts';
-import { readScan, ScanRejected } from './scan-reader.ts';
+import { ScanRejected } from './scan-reader.ts';
+import { scanThreads, type ScanThreads } from './scan-thread.ts';
 
 export interface SplitDeps {
   db: Db;
   store: ObjectStore;
   queue: Queue;
   maxPagePixels: number;
+  /** MAX_FILE_PIXELS: all pages of one file together. */
+  maxFilePixels?: number;
+  /** Where files are read (worker threads, off the event loop); absent: threads of this job's own. */
+  scans?: ScanThreads;
 }
 
 /** ingest.file: a received file becomes pages (each queued for OCR), or is quarantined with its reason. */
 export function splitFileJob(deps: SplitDeps): JobHandler<'ingest.file'> {
+  const scans = deps.scans ?? scanThreads();
   return {
     async run({ fileId }) {
       const file = await repo.getFile(deps.db, fileId);
@@ -21,7 +27,7 @@ export function splitFileJob(deps: SplitDeps): JobHandler<'ingest.file'> {
       const bytes = await deps.store.get(file.object_key);
       let pages;
       try {
-        pages = await readScan(bytes, { maxPixels: deps.maxPagePixels });
+        pages = await scans.read(bytes, { maxPixels: deps.maxPagePixels, maxFilePixels: deps.maxFilePixels });
       } catch (err) {
         if (!(err instanceof ScanRejected)) throw err;
         // In the object store, not on this worker's disk: any API process lists and serves it.

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trimToDer } from './cms-verify.ts';
 import { addDss, extendToLta, lastTimestampOf, ltvFactsOf, readDss } from './ltv.ts';
 import { certificateFromPem } from './certificate.ts';
+import { DEFAULT_OUTBOUND_LIMITS } from './outbound.ts';
 import { signPdf, verifyPdf } from './index.ts';
 import { createTestPki, freePort, issueTestIdentity, samplePdf, startOcspResponder, startTestTsa, type TestOcspResponder, type TestPki, type TestTsa } from './testing/index.ts';
 
@@ -47,7 +48,7 @@ beforeAll(async () => {
   responder = await startOcspResponder(path.join(pki.dir, 'ocsp'), { authority: pki.authority, signer: pki.authority, entries: [{ certificatePem: unit.certificatePem }], port });
   unitCertificatePem = unit.certificatePem;
   signed = await signPdf(await samplePdf(2), unit, { timestampAuthority: { url: tsa.url } });
-  const extension = await extendToLta(signed, { trustAnchorsPem: [pki.caPem], timestampAuthority: { url: tsa.url } });
+  const extension = await extendToLta(signed, { trustAnchorsPem: [pki.caPem], timestampAuthority: { url: tsa.url }, outbound: { ...DEFAULT_OUTBOUND_LIMITS, allowPrivate: true } });
   expect(extension.problems).toEqual([]);
   extended = extension.pdf;
   extendedPath = path.join(pki.dir, 'extended.pdf');
@@ -91,7 +92,7 @@ describe('PAdES B-LT / B-LTA', () => {
 
   it('verifies with the responder gone: revocation from the DSS, not from the network', async () => {
     await responder.stop();
-    const options = { trustAnchorsPem: [pki.caPem], revocation: { online: true, fetchTimeoutMs: 1000 } };
+    const options = { trustAnchorsPem: [pki.caPem], revocation: { online: true, fetchTimeoutMs: 1000, outbound: { ...DEFAULT_OUTBOUND_LIMITS, allowPrivate: true } } };
     const without = await verifyPdf(signed, options);
     expect(without.valid).toBe(false); // the plain B-T record needs the responder, which is gone
     expect(without.signatures[0]!.revocation.status).toBe('unknown');

@@ -18,6 +18,7 @@ import { SignerError } from './errors.ts';
 import { appendIncrementalUpdate, previousRevision, reserveObjectNumbersFrom } from './incremental-update.ts';
 import { askOcspResponder, ocspResponderUrls } from './ocsp.ts';
 import { CONTENTS_CAPACITY_BYTES, fillByteRange, fillContents, prepareForSigning } from './placeholder.ts';
+import { DEFAULT_OUTBOUND_LIMITS, fetchOutbound, type OutboundLimits } from './outbound.ts';
 import { distributionPointUrls } from './revocation.ts';
 import { findSignatureDictionaries } from './signature-dictionaries.ts';
 import { requestTimestamp, tstInfoOf, type TimestampAuthority } from './timestamp.ts';
@@ -34,6 +35,8 @@ export interface GatherOptions {
   /** A responder to ask instead of the certificates' own (OCSP_URL). */
   ocspUrl?: string;
   fetchTimeoutMs?: number;
+  /** Limits of every fetch (outbound.ts); absent: the defaults, which ask no private or loopback address. */
+  outbound?: OutboundLimits;
 }
 
 /** What was gathered, and, in words, each certificate for which no revocation answer could be had. */
@@ -70,10 +73,9 @@ async function signedObjects(pdf: Uint8Array, loaded?: PDFDocument): Promise<Sig
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-async function fetchBytes(url: string, timeoutMs: number): Promise<Uint8Array | null> {
+async function fetchBytes(url: string, limits: OutboundLimits): Promise<Uint8Array | null> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    return response.ok ? new Uint8Array(await response.arrayBuffer()) : null;
+    return (await fetchOutbound(url, {}, limits)).bytes;
   } catch {
     return null;
   }
@@ -89,7 +91,7 @@ export async function gatherValidationMaterial(pdf: Uint8Array, options: GatherO
   const ocspResponses = new Map<string, Uint8Array>();
   const crls = new Map<string, Uint8Array>();
   const problems: string[] = [];
-  const timeoutMs = options.fetchTimeoutMs ?? 5000;
+  const limits = { ...(options.outbound ?? DEFAULT_OUTBOUND_LIMITS), timeoutMs: options.fetchTimeoutMs ?? 5000 };
   const add = (into: Map<string, Uint8Array>, bytes: Uint8Array) => into.set(sha(bytes), bytes);
   const asked = new Set<string>();
 
@@ -107,7 +109,7 @@ export async function gatherValidationMaterial(pdf: Uint8Array, options: GatherO
       const urls = options.ocspUrl ? [options.ocspUrl] : ocspResponderUrls(subject);
       let answered = false;
       for (const url of urls) {
-        const answer = await askOcspResponder(subject, issuer, { url, timeoutMs });
+        const answer = await askOcspResponder(subject, issuer, { url, outbound: { ...limits, allowPrivate: limits.allowPrivate || url === options.ocspUrl } });
         if (answer.response) {
           add(ocspResponses, answer.response);
           answered = true;
@@ -116,7 +118,7 @@ export async function gatherValidationMaterial(pdf: Uint8Array, options: GatherO
       }
       if (!answered) {
         for (const url of distributionPointUrls(subject)) {
-          const crl = await fetchBytes(url, timeoutMs);
+          const crl = await fetchBytes(url, limits);
           if (crl) {
             add(crls, crl);
             answered = true;

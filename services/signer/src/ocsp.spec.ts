@@ -16,6 +16,7 @@ import { createCertificateAuthority, issueCertificate, type CertificateRequest, 
 import { certificateFromPem, displayName } from './certificate.ts';
 import { formatReport, signPdf, verifyPdf, type SigningIdentity } from './index.ts';
 import { askOcspResponder, buildOcspRequest, judgeOcspResponse, ocspResponderUrls } from './ocsp.ts';
+import { DEFAULT_OUTBOUND_LIMITS } from './outbound.ts';
 import { freePort, startOcspResponder, startSilentServer, type TestOcspResponder } from './testing/index.ts';
 import { createTestPki, issueTestIdentity, samplePdf, type TestPki } from './testing/index.ts';
 import { issueCrl, startTestTsa, type TestTsa } from './testing/index.ts';
@@ -38,7 +39,8 @@ const signers: Record<'good' | 'revokedBefore' | 'revokedAfter' | 'unknown' | 'd
 const pdfs: Record<'good' | 'revokedBefore' | 'revokedAfterBT' | 'revokedAfterBB' | 'unknown' | 'down' | 'hung', Uint8Array> = {} as never;
 let revokedAfterAt: Date;
 
-const online = { online: true, fetchTimeoutMs: 5000 };
+// The test responders listen on loopback, which only OUTBOUND_ALLOW_PRIVATE=on lets a certificate's URL reach.
+const online = { online: true, fetchTimeoutMs: 5000, outbound: { ...DEFAULT_OUTBOUND_LIMITS, allowPrivate: true } };
 const trusted = (revocation: Record<string, unknown> = online) => ({ trustAnchorsPem: [pki.caPem], revocation });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -173,7 +175,7 @@ describe('OCSP from the certificate\'s Authority Information Access', () => {
   it('responder down or hung: revocation unknown, not valid, and the report says it could not be reached, never "not revoked"', async () => {
     const down = await verifyPdf(pdfs.down, trusted());
     expect(down.valid).toBe(false);
-    expect(down.signatures[0]!.revocation).toEqual({ status: 'unknown', source: `OCSP responder ${downUrl}: it could not be reached (connection refused)` });
+    expect(down.signatures[0]!.revocation).toEqual({ status: 'unknown', source: `OCSP responder ${downUrl}: it could not be reached or gave no usable answer` });
     const text = formatReport(down);
     expect(text.split('\n')[0]).toBe('NOT VALID: see the problems below.');
     expect(text).toContain(`revocation: UNKNOWN, not checked: OCSP responder ${downUrl}: it could not be reached`);
@@ -184,7 +186,7 @@ describe('OCSP from the certificate\'s Authority Information Access', () => {
     const started = Date.now();
     const hung = await verifyPdf(pdfs.hung, trusted({ ...online, fetchTimeoutMs: 500 }));
     expect(Date.now() - started).toBeLessThan(4000);
-    expect(hung.signatures[0]!.revocation.source).toBe(`OCSP responder ${silent.url}: it could not be reached: no answer within 0.5 s`);
+    expect(hung.signatures[0]!.revocation.source).toBe(`OCSP responder ${silent.url}: it could not be reached or gave no usable answer`);
   });
 
   it('asks nobody when going online is off, OCSP_URL included: unknown, so not valid unless soft-fail or a local CRL answers', async () => {
@@ -261,7 +263,7 @@ describe('who may answer', () => {
 
   it('asks with SHA-256 when the SHA-1 CertID is not known, and reports unknown when neither is', async () => {
     const before = responder.requests();
-    const answer = await askOcspResponder(certificateFromPem(signers.unknown.certificatePem), certificateFromPem(pki.caPem), { url: responder.url });
+    const answer = await askOcspResponder(certificateFromPem(signers.unknown.certificatePem), certificateFromPem(pki.caPem), { url: responder.url, outbound: online.outbound });
     expect(answer.status).toBe('unknown');
     expect(responder.requests()).toBe(before + 2);
   });
@@ -286,7 +288,7 @@ describe('OCSP and CRLs together', () => {
     expect(report.signatures[0]!.revocation).toEqual({
       status: 'good',
       source: 'a configured CRL',
-      notes: [`OCSP responder ${downUrl}: it could not be reached (connection refused)`],
+      notes: [`OCSP responder ${downUrl}: it could not be reached or gave no usable answer`],
     });
     expect(formatReport(report)).toContain('revocation note: OCSP responder');
   });
@@ -311,7 +313,7 @@ describe('sohoa verify --trust-dir', () => {
 
   /** Exit code and output; the environment leaves out what the developer's shell may have set. */
   async function verify(args: string[], env: Record<string, string> = {}, file = 'good.pdf'): Promise<{ code: number; stdout: string; stderr: string }> {
-    const base = { PATH: process.env.PATH!, HOME: process.env.HOME ?? work, DATA_DIR: path.join(work, 'empty-data'), REVOCATION_FETCH: 'on' };
+    const base = { PATH: process.env.PATH!, HOME: process.env.HOME ?? work, DATA_DIR: path.join(work, 'empty-data'), REVOCATION_FETCH: 'on', OUTBOUND_ALLOW_PRIVATE: 'on' };
     return run('node', [sohoa, 'verify', path.join(work, file), ...args], { cwd: repoRoot, env: { ...base, ...env } }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
@@ -349,7 +351,7 @@ describe('sohoa verify --trust-dir', () => {
     const strict = await verify(['--trust-dir', path.join(work, 'trust')], {}, 'down.pdf');
     expect(strict.code).toBe(1);
     expect(strict.stdout).toContain('NOT VALID: see the problems below.');
-    expect(strict.stdout).toContain(`revocation: UNKNOWN, not checked: OCSP responder ${downUrl}: it could not be reached (connection refused)`);
+    expect(strict.stdout).toContain(`revocation: UNKNOWN, not checked: OCSP responder ${downUrl}: it could not be reached or gave no usable answer`);
     expect(strict.stdout).toContain('REVOCATION_SOFT_FAIL=on (sohoa verify --soft-fail) accepts that');
 
     const soft = await verify(['--trust-dir', path.join(work, 'trust')], { REVOCATION_SOFT_FAIL: 'on' }, 'down.pdf');

@@ -14,6 +14,7 @@ import './crypto-engine.ts';
 import { displayName, validityAt } from './certificate.ts';
 import { issuedBy } from './chain.ts';
 import { DIGEST_BY_OID } from './digests.ts';
+import { DEFAULT_OUTBOUND_LIMITS, fetchOutbound, OutboundRefused, type OutboundLimits } from './outbound.ts';
 
 const OID_AUTHORITY_INFO_ACCESS = '1.3.6.1.5.5.7.1.1';
 const OID_ACCESS_METHOD_OCSP = '1.3.6.1.5.5.7.48.1';
@@ -244,7 +245,10 @@ export async function judgeOcspResponse(bytes: Uint8Array, certificate: pkijs.Ce
 
 export interface AskOptions {
   url: string;
+  /** Overrides the limits' timeout. */
   timeoutMs?: number;
+  /** Limits of the fetch (outbound.ts); absent: the defaults, which ask no private or loopback address. */
+  outbound?: OutboundLimits;
   /**
    * CertID hashes to try in order. SHA-1 is what most responders index (and
    * `openssl ocsp` sends); SHA-256 is tried when the first one is not known.
@@ -253,30 +257,12 @@ export interface AskOptions {
   now?: Date;
 }
 
-const NETWORK_WORDS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'host not found',
-  ECONNRESET: 'connection reset',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-};
-
-async function post(url: string, body: Uint8Array, timeoutMs: number): Promise<Uint8Array | string> {
+async function post(url: string, body: Uint8Array, limits: OutboundLimits): Promise<Uint8Array | string> {
   try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' },
-      body: Buffer.from(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (!response.ok) return `it answered HTTP ${response.status}`;
-    return new Uint8Array(await response.arrayBuffer());
+    const headers = { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' };
+    return (await fetchOutbound(url, { method: 'POST', headers, body }, limits)).bytes;
   } catch (error) {
-    const name = error instanceof Error ? error.name : '';
-    if (name === 'TimeoutError' || name === 'AbortError') return `it could not be reached: no answer within ${Math.round(timeoutMs / 100) / 10} s`;
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const why = (cause?.code && NETWORK_WORDS[cause.code]) ?? cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-    return `it could not be reached (${why})`;
+    return error instanceof OutboundRefused ? error.message : 'it could not be reached or gave no usable answer';
   }
 }
 
@@ -285,7 +271,8 @@ export async function askOcspResponder(certificate: pkijs.Certificate, issuer: p
   let last: OcspCheck = { status: 'unreachable', detail: 'it was not asked' };
   for (const hashAlgorithm of options.hashAlgorithms ?? ['SHA-1', 'SHA-256']) {
     const request = await buildOcspRequest(certificate, issuer, hashAlgorithm);
-    const answer = await post(options.url, request.der, options.timeoutMs ?? 5000);
+    const limits = { ...(options.outbound ?? DEFAULT_OUTBOUND_LIMITS), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) };
+    const answer = await post(options.url, request.der, limits);
     if (typeof answer === 'string') return { status: 'unreachable', detail: answer };
     // A responder's bytes are untrusted input: a structure pkijs trips over is a refusal, not a crash of the report.
     last = await judgeOcspResponse(answer, certificate, issuer, { nonce: request.nonce, now: options.now }).catch(

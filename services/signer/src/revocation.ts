@@ -23,6 +23,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import './crypto-engine.ts';
 import { askOcspResponder, judgeOcspResponse, ocspResponderUrls, ocspThisUpdate } from './ocsp.ts';
+import { DEFAULT_OUTBOUND_LIMITS, fetchOutbound, type OutboundLimits } from './outbound.ts';
 
 /**
  * good/revoked: an accepted source said so. unknown: a revocation service exists (named in the
@@ -49,6 +50,8 @@ export interface RevocationSources {
    */
   online?: boolean;
   fetchTimeoutMs?: number;
+  /** Limits of every fetch (outbound.ts); absent: the defaults, which ask no private or loopback address. */
+  outbound?: OutboundLimits;
   /** A responder to ask instead of the certificate's own (e.g. a relay inside the network), when online. */
   ocspUrl?: string;
   /**
@@ -89,13 +92,18 @@ export function distributionPointUrls(certificate: pkijs.Certificate): string[] 
   }
 }
 
-async function fetchCrl(url: string, timeoutMs: number): Promise<Uint8Array | null> {
+async function fetchCrl(url: string, limits: OutboundLimits): Promise<Uint8Array | null> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    return response.ok ? new Uint8Array(await response.arrayBuffer()) : null;
+    return (await fetchOutbound(url, {}, limits)).bytes;
   } catch {
     return null;
   }
+}
+
+/** The fetch limits of these sources; the operator's own OCSP_URL may be inside the network (that is what it is for). */
+function limitsOf(sources: RevocationSources, fallbackTimeoutMs: number, operatorChosen = false): OutboundLimits {
+  const base = sources.outbound ?? DEFAULT_OUTBOUND_LIMITS;
+  return { ...base, timeoutMs: sources.fetchTimeoutMs ?? fallbackTimeoutMs, allowPrivate: base.allowPrivate || operatorChosen };
 }
 
 async function issuedAndSignedBy(crl: pkijs.CertificateRevocationList, issuer: pkijs.Certificate): Promise<boolean> {
@@ -127,7 +135,7 @@ async function crlFindings(certificate: pkijs.Certificate, issuer: pkijs.Certifi
 
 async function ocspFinding(certificate: pkijs.Certificate, issuer: pkijs.Certificate, urls: string[], sources: RevocationSources, notes: string[]): Promise<Finding | null> {
   for (const url of urls) {
-    const answer = await askOcspResponder(certificate, issuer, { url, timeoutMs: sources.fetchTimeoutMs ?? 5000 });
+    const answer = await askOcspResponder(certificate, issuer, { url, outbound: limitsOf(sources, 5000, url === sources.ocspUrl) });
     const source = `OCSP responder ${url}: ${answer.detail}`;
     if (answer.status === 'good' || answer.status === 'revoked') return { status: answer.status, revokedAt: answer.revokedAt, source };
     notes.push(source);
@@ -179,7 +187,7 @@ export async function checkRevocation(certificate: pkijs.Certificate, issuer: pk
   const fetching = findings.length === 0 && sources.online ? crlUrls : [];
   const fetched: Array<{ bytes: Uint8Array; from: string }> = [];
   for (const url of fetching) {
-    const bytes = await fetchCrl(url, sources.fetchTimeoutMs ?? 10_000);
+    const bytes = await fetchCrl(url, limitsOf(sources, 10_000));
     if (bytes) fetched.push({ bytes, from: `the CRL at ${url}` });
   }
   findings.push(...(await crlFindings(certificate, issuer, fetched)));

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { recordAudit, recordVersionKey, withTransaction, type Db, type JobHandler, type JobOutcome, type ObjectStore, type Queue } from '@sohoa/shared';
-import { extendToLta, loadTrustMaterial, ltvFactsOf, type LtvFacts } from '@sohoa/signer';
+import { extendToLta, loadTrustMaterial, ltvFactsOf, type LtvFacts, type OutboundLimits } from '@sohoa/signer';
 import * as records from '../archive.repository.ts';
 import { defaultLockSettings, objectLockFor, type LockSettings } from '../object-lock.ts';
 import { ltvDue, type LtvState } from './ltv-due.ts';
@@ -26,6 +26,8 @@ export interface LtvSettings {
   trust: { trustAnchorsDir: string; extraAnchorFiles: string[] };
   /** OCSP_URL: a responder to ask instead of the certificates' own. */
   ocspUrl?: string;
+  /** OUTBOUND_*: limits of the fetches the certificates cause. */
+  outbound?: OutboundLimits;
   lock?: LockSettings;
 }
 
@@ -112,7 +114,7 @@ async function extendLocked(deps: LtvDeps, recordId: string): Promise<JobOutcome
 
   const { trustAnchorsPem } = await loadTrustMaterial({ trustAnchorsDir: settings.trust.trustAnchorsDir, extraAnchorFiles: settings.trust.extraAnchorFiles });
   // The TSA not answering throws: the job is retried.
-  const extension = await extendToLta(pdf, { trustAnchorsPem, ocspUrl: settings.ocspUrl, timestampAuthority: { url: settings.tsaUrl } });
+  const extension = await extendToLta(pdf, { trustAnchorsPem, ocspUrl: settings.ocspUrl, outbound: settings.outbound, fetchTimeoutMs: settings.outbound?.timeoutMs, timestampAuthority: { url: settings.tsaUrl } });
   // A first extension without every revocation answer would not verify once the CA is gone: try again next night.
   // A renewal goes ahead regardless: the answers gathered before are in the DSS, and the new time-stamp must not wait.
   if (due.action === 'extend' && extension.problems.length) {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Db } from '@sohoa/shared';
 import { certificateStatus, inspectCertificate, SignerError, type CertificateStatus, type PasswordSource, type SigningIdentity } from '../index.ts';
 import { createKeyTransports, KEY_ENCRYPTION_KEY_MISSING, type KeySource, type KeyTransports } from '../key-transports.ts';
+import type { OutboundLimits } from '../outbound.ts';
 import { assertMaySign } from '../signing-policy.ts';
 import { insertActiveCertificate, type CertificateRole, type UnitCertificateRow } from './unit-certificate.repository.ts';
 
@@ -27,6 +28,8 @@ export interface SigningSettings {
   revocationSoftFail?: boolean;
   /** An OCSP responder to ask instead of the certificates' own (OCSP_URL). */
   ocspUrl?: string;
+  /** Limits of the fetches certificates cause (OUTBOUND_*); absent: the defaults, which ask no private address. */
+  outbound?: OutboundLimits;
 }
 
 // Kept here for the callers that import it from the jobs; it lives beside the verifier.

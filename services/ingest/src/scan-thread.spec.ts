@@ -1,0 +1,91 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readScan, ScanRejected } from './scan-reader.ts';
+import { scanThreads } from './scan-thread.ts';
+
+/** A page of `size` × `size` points with a line of text: at 200 dpi, 3600 pt is 10000 × 10000 px. */
+async function bigPagePdf(size: number): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  const page = doc.addPage([size, size]);
+  page.drawText('TO KHAI', { x: 72, y: size - 144, size: 48, font: await doc.embedFont(StandardFonts.Helvetica) });
+  return Buffer.from(await doc.save());
+}
+
+/** A TIFF of `pages` bilevel pages each claiming width × height, with a scrap of G4 data (about 110 bytes a page). */
+function tiffClaiming(pages: number, width: number, height: number): Buffer {
+  const entries = 8;
+  const ifd = 2 + entries * 12 + 4;
+  const data = Buffer.from([0x26, 0xa0, 0x00, 0x10, 0x00, 0x10]);
+  const out = Buffer.alloc(8 + pages * (ifd + data.length));
+  out.write('II', 0, 'latin1');
+  out.writeUInt16LE(42, 2);
+  out.writeUInt32LE(8, 4);
+  for (let p = 0; p < pages; p++) {
+    const at = 8 + p * (ifd + data.length);
+    const tags = [[256, 4, width], [257, 4, height], [258, 3, 1], [259, 3, 4], [262, 3, 0], [273, 4, at + ifd], [278, 4, height], [279, 4, data.length]];
+    out.writeUInt16LE(entries, at);
+    tags.forEach(([tag, type, value], i) => {
+      out.writeUInt16LE(tag!, at + 2 + i * 12);
+      out.writeUInt16LE(type!, at + 4 + i * 12);
+      out.writeUInt32LE(1, at + 6 + i * 12);
+      if (type === 3) out.writeUInt16LE(value!, at + 10 + i * 12);
+      else out.writeUInt32LE(value!, at + 10 + i * 12);
+    });
+    out.writeUInt32LE(p + 1 < pages ? at + ifd + data.length : 0, at + 2 + entries * 12);
+    data.copy(out, at + ifd);
+  }
+  return out;
+}
+
+describe('scan threads', () => {
+  const scans = scanThreads({ threads: 1, timeoutMs: 120_000 });
+  afterAll(() => scans.close());
+
+  it('reads what readScan reads, and refuses what it refuses, with the same reason', async () => {
+    const png = await sharp({ create: { width: 300, height: 400, channels: 3, background: '#ffffff' } }).png().toBuffer();
+    const [page] = await scans.read(png);
+    expect(page).toMatchObject({ index: 0, format: 'png', width: 300, height: 400 });
+    expect(Buffer.isBuffer(page!.image)).toBe(true);
+    expect(page!.image.equals(png)).toBe(true);
+    const refused = await scans.read(Buffer.from('PK\u0003\u0004')).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ScanRejected);
+    expect((refused as ScanRejected).reason).toBe("not an image or PDF (starts with 'PK')");
+  });
+
+  it('refuses a 1 KB TIFF of ten 10000 × 9990 pages from its headers, in well under a second of work', async () => {
+    const tiff = tiffClaiming(10, 10_000, 9_990);
+    expect(tiff.length).toBeLessThan(2048);
+    const started = Date.now();
+    const error = await readScan(tiff).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect((error as ScanRejected).reason).toBe('the pages up to page 7 hold 699 megapixels in all, over the 600 megapixel limit per file: split the file');
+    expect(((await scans.read(tiff, { maxFilePixels: 250_000_000 }).catch((e: unknown) => e)) as ScanRejected).reason).toMatch(/up to page 3 hold 300 megapixels/);
+  });
+
+  it('keeps the event loop answering while a 3600 × 3600 pt PDF page is rasterized', async () => {
+    // A stand-in for /healthz on the same event loop: a plain HTTP answer, timed from outside the loop's own clock.
+    const server = http.createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const pdf = await bigPagePdf(3600);
+    const reading = scans.read(pdf);
+    let done = false;
+    void reading.finally(() => (done = true)).catch(() => {});
+    const latencies: number[] = [];
+    while (!done) {
+      const started = performance.now();
+      await (await fetch(url)).text();
+      latencies.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const [page] = await reading;
+    server.close();
+    expect(page).toMatchObject({ width: 10_000, height: 10_000, dpi: 200 });
+    expect(latencies.length).toBeGreaterThan(5); // the page took a while: the loop was asked throughout
+    // On the main thread the same page held the loop for seconds (issue 13: /healthz stalled 6 s).
+    expect(Math.max(...latencies)).toBeLessThan(1000);
+  });
+});
