@@ -143,6 +143,22 @@ export async function recognitionRaster(page: RasterPage, dpi?: number, maxDpi =
   return { ...image, dpi: recognitionDpi, scale, specks: removed };
 }
 
+export interface PrepareOptions extends CleanupOptions {
+  recognitionMaxDpi?: number;
+}
+
+/** Everything a page needs before tesseract: the cleaned page and, unless blank, its recognition image. */
+export interface PreparedPage {
+  cleaned: CleanedPage;
+  binary: RecognitionRaster | null;
+}
+
+export async function preparePage(input: Buffer, options: PrepareOptions = {}): Promise<PreparedPage> {
+  const cleaned = await cleanPage(input, options);
+  const binary = cleaned.blank ? null : await recognitionRaster(cleaned.page, cleaned.dpi, options.recognitionMaxDpi);
+  return { cleaned, binary };
+}
+
 export async function rotateRaster(page: RasterPage, rotation: 0 | 90 | 180 | 270): Promise<RasterPage> {
   if (rotation === 0) return page;
   const { data, info } = await rawAs(rasterOf(page).rotate(rotation), page.channels).toBuffer({ resolveWithObject: true });
