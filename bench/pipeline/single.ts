@@ -51,7 +51,9 @@ export async function runSingle(
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', OCR_WORKERS: String(options.ocrWorkers),
-    INBOX_POLL_MS: '500', INBOX_SETTLE_MS: '500', LOG_LEVEL: 'warn', ...options.env,
+    INBOX_POLL_MS: '500', INBOX_SETTLE_MS: '500', LOG_LEVEL: 'warn',
+    MALLOC_ARENA_MAX: '2', // as `npm start` and infra/docker-compose.yml run it
+    ...options.env,
   };
   for (const key of ['DATABASE_URL', 'S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY']) delete env[key];
   const sohoa = await spawnSohoa(['start'], env);

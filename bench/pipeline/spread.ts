@@ -86,7 +86,7 @@ export async function runSpread(work: string, dossiers: DossierFile[], log: (lin
     const env: NodeJS.ProcessEnv = {
       ...process.env, DATA_DIR: path.join(dir, 'sohoa'), DATABASE_URL: stack.databaseUrl, S3_ENDPOINT: stack.s3.endpoint,
       S3_ACCESS_KEY: stack.s3.accessKey, S3_SECRET_KEY: stack.s3.secretKey, PORT: String(port), HOST: '127.0.0.1',
-      INBOX_POLL_MS: '500', INBOX_SETTLE_MS: '500', LOG_LEVEL: 'warn', WORKER_DEAD_SECONDS: '5', QUEUE_MAINTENANCE_SECONDS: '2',
+      INBOX_POLL_MS: '500', INBOX_SETTLE_MS: '500', LOG_LEVEL: 'warn', WORKER_DEAD_SECONDS: '5', QUEUE_MAINTENANCE_SECONDS: '2', MALLOC_ARENA_MAX: '2',
     };
     server = await spawnSohoa(['start'], { ...env, SOHOA_WORKERS: 'off' });
     log('queue cost: 300 jobs sent, then fetched and completed by 2 workers with a handler that does nothing');

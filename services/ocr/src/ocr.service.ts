@@ -58,6 +58,8 @@ export interface OcrEngineOptions {
   reviewConfidence?: number;
   /** Recognize at most at this resolution. Default 300 dpi. */
   recognitionMaxDpi?: number;
+  /** Extra tesseract parameters for every recognizer. */
+  tesseractParameters?: Record<string, string>;
 }
 
 /** Overview for OSD: OSD wants whole-page layout, not detail. */
@@ -94,7 +96,7 @@ function toArchival(text: PageText, scale: number): PageText {
 }
 
 export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<OcrEngine> {
-  const pool = new TesseractPool(options);
+  const pool = new TesseractPool({ ...options, parameters: options.tesseractParameters });
   await pool.start();
   // One page-work thread per tesseract worker: a page's cleanup runs while it holds its tesseract slot.
   const pages = createPagePool(Math.max(1, Math.floor(options.workers ?? os.availableParallelism())));
