@@ -92,5 +92,18 @@ export function renderPipelineReport(r: Partial<PipelineResults>): string {
       '',
     );
   }
+  lines.push(...HISTORY);
   return `${lines.join('\n')}\n`;
 }
+
+/** What the same bench measured before the changes it was written to judge (kept by hand, with its run). */
+const HISTORY = [
+  '## Before: page cleanup on the event loop, glibc\'s default arenas',
+  '',
+  'The same bench on 2026-12-03 at commit 5792b08 (`npm run bench:pipeline -- --dossiers 1 --idle 1 --busy 1 --no-peer --no-spread`, 9 pages, ' +
+    'others\' share 87–88 %): peak resident memory of the sohoa process **1373 MB** (tree 1985 MB); GET /api/v1/batches/:id while OCR ran ' +
+    'p50 255 ms, **p95 3808 ms**, max 7753 ms; a 5-page dossier on the idle queue 126.3 s. Since then: cleanup, binarization and code reading ' +
+    'run in worker threads (services/ocr/src/threads/page-pool.ts), and `npm start` and infra/docker-compose.yml set MALLOC_ARENA_MAX=2 ' +
+    '(an ad-hoc probe of the OCR engine alone, 2 workers, 8 pages: 878 MB with glibc\'s default arenas, 654 MB with two).',
+  '',
+];
