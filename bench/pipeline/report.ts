@@ -71,11 +71,12 @@ export function renderPipelineReport(r: Partial<PipelineResults>): string {
       'PostgreSQL and S3 embedded in the bench process; `sohoa start` with SOHOA_WORKERS=off takes the hot folder and API; `sohoa worker` processes ' +
         '(DATABASE_URL, S3_*; WORKER_DEAD_SECONDS=5) do the work. Same dossiers for each configuration.',
       '',
-      '| configuration | pages | seconds | pages/min | others\' share |',
-      '|---|---|---|---|---|',
-      ...spread.configs.map((c) => `| ${c.processes} process(es) × ${c.workersEach} OCR worker(s) | ${c.pages} | ${s1(c.seconds)} | ${s1(c.pagesPerMinute)} | ${pct(c.othersShare)} |`),
+      '| configuration | pages | seconds | pages/min | CPU s per page (all processes) | others\' share |',
+      '|---|---|---|---|---|---|',
+      ...spread.configs.map((c) => `| ${c.processes} process(es) × ${c.workersEach} OCR worker(s) | ${c.pages} | ${s1(c.seconds)} | ${s1(c.pagesPerMinute)} | ${s1(c.cpuPerPage)} | ${pct(c.othersShare)} |`),
       '',
-      `2 × 1 against 1 × 2: ${(diff * 100).toFixed(1)} % apart (goal within 10 %: ${verdict(diff <= 0.1)}).`,
+      `2 × 1 against 1 × 2: pages/min ${(diff * 100).toFixed(1)} % apart (goal within 10 %: ${verdict(diff <= 0.1)})` +
+        `${one && two ? `; CPU per page ${((Math.abs(two.cpuPerPage - one.cpuPerPage) / one.cpuPerPage) * 100).toFixed(1)} % apart` : ''}.`,
       '',
       `Queue's own cost per page (pg-boss on the same PostgreSQL, ${spread.queue.jobs} jobs, a handler that returns at once, 2 workers): ` +
         `send ${spread.queue.sendMs.toFixed(2)} ms + fetch, attribution and complete ${spread.queue.fetchCompleteMs.toFixed(2)} ms = **${spread.queue.perPageMs.toFixed(2)} ms per job** ` +

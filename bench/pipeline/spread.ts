@@ -18,7 +18,11 @@ import { HotFolderWatch } from './watch.ts';
  * for pages lost and work done twice; and the queue's own cost per job with a handler that does nothing.
  */
 
-export interface SpreadConfigResult { processes: number; workersEach: number; pages: number; seconds: number; pagesPerMinute: number; othersShare: number }
+export interface SpreadConfigResult {
+  processes: number; workersEach: number; pages: number; seconds: number; pagesPerMinute: number; othersShare: number;
+  /** CPU seconds of everything the bench runs (workers, API process, PostgreSQL, S3) per page: steadier than wall time on a shared machine. */
+  cpuPerPage: number;
+}
 
 export interface SpreadResult {
   queue: { jobs: number; sendMs: number; fetchCompleteMs: number; perPageMs: number; othersShare: number };
@@ -122,7 +126,7 @@ export async function runSpread(work: string, dossiers: DossierFile[], log: (lin
       const start = Math.min(...outcomes.map((o) => o.droppedAt));
       const end = Math.max(...outcomes.map((o) => o.archivedAt ?? o.settledAt!));
       const pages = outcomes.reduce((s, o) => s + o.pages, 0);
-      configs.push({ processes, workersEach: each, pages, seconds: (end - start) / 1000, pagesPerMinute: pages / ((end - start) / 60_000), othersShare: cpu.othersShare() });
+      configs.push({ processes, workersEach: each, pages, seconds: (end - start) / 1000, pagesPerMinute: pages / ((end - start) / 60_000), othersShare: cpu.othersShare(), cpuPerPage: cpu.ownSeconds() / pages });
       log(`  ${pages} pages in ${((end - start) / 1000).toFixed(1)} s`);
       await stopWorkers();
     }
