@@ -24,11 +24,12 @@ const { values } = parseArgs({
 });
 
 export const VARIANTS: { name: string; what: string; options: Record<string, unknown> }[] = [
-  { name: 'default', what: 'as shipped', options: {} },
-  { name: 'no-invert', what: 'tesseract does not re-read low-confidence lines inverted (`tessedit_do_invert=0`)', options: { tesseractParameters: { tessedit_do_invert: '0' } } },
-  { name: 'dpi-240', what: 'recognition at most 240 dpi', options: { recognitionMaxDpi: 240 } },
-  { name: 'dpi-200', what: 'recognition at most 200 dpi', options: { recognitionMaxDpi: 200 } },
-  { name: 'accept-48', what: 'the second reading only below readability 48 (tuned range 40–88)', options: { acceptReadability: 48 } },
+  { name: 'before', what: 'recognition at most 300 dpi, inverted re-reading on (the settings before these runs)', options: { recognitionMaxDpi: 300, tesseractParameters: { tessedit_do_invert: '1' } } },
+  { name: 'no-invert', what: 'tesseract does not re-read low-confidence lines inverted (`tessedit_do_invert=0`)', options: { recognitionMaxDpi: 300, tesseractParameters: { tessedit_do_invert: '0' } } },
+  { name: 'dpi-240', what: 'recognition at most 240 dpi', options: { recognitionMaxDpi: 240, tesseractParameters: { tessedit_do_invert: '1' } } },
+  { name: 'dpi-200', what: 'recognition at most 200 dpi', options: { recognitionMaxDpi: 200, tesseractParameters: { tessedit_do_invert: '1' } } },
+  { name: 'default', what: 'as shipped now: at most 200 dpi, no inverted re-reading', options: {} },
+  { name: 'accept-48', what: 'the second reading only below readability 48 (tuned range 40–88), settings before', options: { acceptReadability: 48, recognitionMaxDpi: 300, tesseractParameters: { tessedit_do_invert: '1' } } },
 ];
 
 /** Total edits over total truth length, over the pages chosen. */

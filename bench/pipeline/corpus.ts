@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { toImagePdf } from '@sohoa/samples';
 import { generateCorpus, type BenchBatch } from '../match/corpus.ts';
+import { run } from '../../test/helpers/stack.ts';
 
 /**
  * Dossiers as counter scanners deliver them: one image PDF per dossier (receipt with its QR code or a separator
@@ -19,8 +20,8 @@ export interface DossierFile {
 export interface PipelineCorpus {
   throughput: DossierFile[];
   probes: DossierFile[];
-  /** Every page of the throughput set and the busy probes in one PDF, for OCRmyPDF. */
-  peerPdf: (probes: DossierFile[]) => Promise<string>;
+  /** The given dossiers' pages in one PDF (the same JPEGs, joined by qpdf), for OCRmyPDF. */
+  peerPdf: (files: DossierFile[], out: string) => Promise<string>;
 }
 
 async function writeDossier(dir: string, name: string, batch: BenchBatch, pages: number): Promise<DossierFile> {
@@ -30,36 +31,32 @@ async function writeDossier(dir: string, name: string, batch: BenchBatch, pages:
   return { name: `${name}.pdf`, file, pages: kept.length };
 }
 
-export async function pipelineCorpus(dir: string, seed: number, counts: { throughput: number; probes: number }): Promise<PipelineCorpus> {
+const peerPdf = async (files: DossierFile[], out: string) => {
+  await run('qpdf', ['--empty', '--pages', ...files.map((f) => f.file), '--', out]);
+  return out;
+};
+
+/** Generated once per seed and size into `root` (bench/tmp, not committed), then read back. */
+export async function pipelineCorpus(root: string, seed: number, counts: { throughput: number; probes: number }): Promise<PipelineCorpus> {
+  const dir = path.join(root, `corpus-${seed}-${counts.throughput}-${counts.probes}`);
+  const manifest = path.join(dir, 'corpus.json');
+  const kept = await fs.readFile(manifest, 'utf8').then((t) => JSON.parse(t) as Omit<PipelineCorpus, 'peerPdf'>, () => null);
+  if (kept) return { ...kept, peerPdf };
   await fs.mkdir(dir, { recursive: true });
   const throughput: DossierFile[] = [];
   const probes: DossierFile[] = [];
-  const used = new Map<string, BenchBatch>();
   for (let round = 0; throughput.length < counts.throughput || probes.length < counts.probes; round++) {
     if (round > 5) throw new Error('the generator gave too few dossiers of 3–10 pages');
-    const batches = await generateCorpus(seed + round, counts.throughput + counts.probes + 2);
+    const batches = await generateCorpus(seed + round, counts.throughput + counts.probes);
     for (const batch of batches) {
       const n = batch.pages.length;
       if (probes.length < counts.probes && n >= 5) {
-        const name = `probe-${String(probes.length + 1).padStart(2, '0')}`;
-        probes.push(await writeDossier(dir, name, batch, 5));
-        used.set(name, batch);
+        probes.push(await writeDossier(dir, `probe-${String(probes.length + 1).padStart(2, '0')}`, batch, 5));
       } else if (throughput.length < counts.throughput && n >= 3 && n <= 10) {
-        const name = `dossier-${String(throughput.length + 1).padStart(2, '0')}`;
-        throughput.push(await writeDossier(dir, name, batch, n));
-        used.set(name, batch);
+        throughput.push(await writeDossier(dir, `dossier-${String(throughput.length + 1).padStart(2, '0')}`, batch, n));
       }
     }
   }
-  return {
-    throughput,
-    probes,
-    peerPdf: async (busyProbes) => {
-      const files = [...throughput, ...busyProbes];
-      const pages = files.flatMap((f) => used.get(f.name.replace(/\.pdf$/, ''))!.pages.slice(0, f.pages).map((p) => p.page));
-      const file = path.join(dir, 'peer-pages.pdf');
-      await fs.writeFile(file, await toImagePdf(pages.map((p) => p.png), pages.map((p) => p.truth.dpi)));
-      return file;
-    },
-  };
+  await fs.writeFile(manifest, JSON.stringify({ throughput, probes }));
+  return { throughput, probes, peerPdf };
 }

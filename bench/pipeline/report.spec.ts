@@ -12,7 +12,7 @@ function results(change: { pagesPerMinute: number; idle: number[]; peakMb: numbe
     single: {
       date: '2026-12-03', seed: 1, ocrWorkers: 2, idle: change.idle.map((s, i) => dossier(`probe-${i}`, s)), busy: [dossier('d1', 60, 8), dossier('probe-9', 90)],
       busyProbes: ['probe-9'], pagesPerMinute: change.pagesPerMinute, busySeconds: 90, busyPages: 13, archivedPages: 13, review: 0, failed: 0,
-      peakProcessMb: change.peakMb, peakTreeMb: change.peakMb + 200, rssTrail: [600, 610], reads: { idle: [5, 6], busy: change.reads },
+      peakProcessMb: change.peakMb, peakTreeMb: change.peakMb + 200, rssTrail: [600, 610], reads: { idle: [5, 6], busy: change.reads, errors: 0 },
       othersShare: { idle: 0.5, busy: 0.6 }, cpuSeconds: { busy: 100 },
     },
     peer: { pages: 13, seconds: 300, pagesPerMinute: 2.6, peakRssMb: 450, cpuSeconds: 200, othersShare: 0.55, date: '2026-12-03' },

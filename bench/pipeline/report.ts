@@ -49,7 +49,7 @@ export function renderPipelineReport(r: Partial<PipelineResults>): string {
       `| OCRmyPDF peak resident memory (process tree) | ${peer ? `${peer.peakRssMb} MB` : 'not run'} | (reported) | |`,
       `| GET /api/v1/batches/:id while OCR is saturated: p50 / p95 / max (n = ${single.reads.busy.length}) | ${ms(percentile(single.reads.busy, 0.5))} / ${ms(percentile(single.reads.busy, 0.95))} / ${ms(Math.max(...single.reads.busy))} | p95 ≤ 50 ms | ${verdict(percentile(single.reads.busy, 0.95) <= 50)} |`,
       `| GET /api/v1/batches/:id, idle phase: p50 / p95 (n = ${single.reads.idle.length}) | ${ms(percentile(single.reads.idle, 0.5))} / ${ms(percentile(single.reads.idle, 0.95))} | (reported) | |`,
-      `| documents sent to review / failed | ${single.review} / ${single.failed} | | |`,
+      `| documents sent to review / failed; status reads that failed | ${single.review} / ${single.failed}; ${single.reads.errors ?? 0} | | |`,
       '',
       `Other processes' share of all cores: idle phase ${pct(single.othersShare.idle)}, busy phase ${pct(single.othersShare.busy)}` +
         `${peer ? `, OCRmyPDF ${pct(peer.othersShare)}` : ''}. CPU time of the busy phase (bench, sohoa, PostgreSQL): ${s1(single.cpuSeconds.busy)} s` +

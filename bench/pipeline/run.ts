@@ -42,7 +42,7 @@ try {
   const busyCount = Number(values.busy);
   const spreadOnly = values['spread-only'];
   log('generating dossiers');
-  const corpus = await pipelineCorpus(path.join(work, 'corpus'), seed, {
+  const corpus = await pipelineCorpus(path.join(import.meta.dirname, '..', 'tmp', 'pipeline'), seed, {
     throughput: Math.max(Number(values.dossiers), spreadOnly ? Number(values['spread-dossiers']) : 0),
     probes: spreadOnly ? 0 : idleCount + busyCount,
   });
@@ -53,7 +53,7 @@ try {
     results.single = { ...single, date: new Date().toISOString().slice(0, 10), seed };
     log(`pipeline: ${single.busyPages} pages in ${single.busySeconds.toFixed(1)} s = ${single.pagesPerMinute.toFixed(1)} pages/min; peak RSS ${single.peakProcessMb} MB (tree ${single.peakTreeMb} MB)`);
     if (!values['no-peer']) {
-      const pdf = await corpus.peerPdf(busyProbes);
+      const pdf = await corpus.peerPdf([...corpus.throughput, ...busyProbes], path.join(work, 'peer-pages.pdf'));
       log(`OCRmyPDF on the same ${single.busyPages} pages`);
       const peer = await measure('ocrmypdf', ['-l', 'vie', '--rotate-pages', '--deskew', '--clean', '--jobs', '2', '--sidecar', path.join(work, 'peer.txt'), pdf, path.join(work, 'peer.pdf')]);
       if (peer.exitCode !== 0) throw new Error(`ocrmypdf failed (${peer.exitCode}): ${peer.stderr.slice(-2000)}`);
@@ -64,6 +64,9 @@ try {
   if (!values['no-spread']) {
     results.spread = { ...(await runSpread(work, corpus.throughput.slice(0, Number(values['spread-dossiers'])), log)), date: new Date().toISOString().slice(0, 10) };
   }
+  // Another part may have finished meanwhile: keep what it wrote, replace only what this run measured.
+  const latest: Partial<PipelineResults> = await fs.readFile(jsonFile, 'utf8').then((t) => JSON.parse(t) as PipelineResults, () => ({}));
+  for (const part of ['single', 'peer', 'spread'] as const) if (results[part] === previous[part]) (results as Record<string, unknown>)[part] = latest[part];
   await fs.writeFile(jsonFile, `${JSON.stringify(results, null, 1)}\n`);
   await fs.writeFile(path.join(values.out!, 'pipeline.md'), renderPipelineReport(results));
   log(`results → ${path.relative(process.cwd(), path.join(values.out!, 'pipeline.md'))}`);

@@ -33,7 +33,7 @@ export interface SingleResult {
   peakTreeMb: number;
   /** RSS of the sohoa process after each dossier settled, for flatness. */
   rssTrail: number[];
-  reads: { idle: number[]; busy: number[] };
+  reads: { idle: number[]; busy: number[]; errors: number };
   othersShare: { idle: number; busy: number };
   cpuSeconds: { busy: number };
 }
@@ -100,7 +100,8 @@ export async function runSingle(
     const seen = new Set<string>();
     const deadline = Date.now() + 1_800_000;
     for (;;) {
-      await watch.poll();
+      await watch.poll().catch(() => undefined); // asked again next second
+      if (sohoa.child.exitCode !== null) throw new Error(`sohoa ended: ${sohoa.output().slice(-3000)}`);
       for (const o of names.map((n) => watch.outcomes.get(n)!)) {
         if (o.settledAt === null || seen.has(o.name)) continue;
         seen.add(o.name);
@@ -133,7 +134,7 @@ export async function runSingle(
       peakProcessMb: Math.round(peakProcessMb),
       peakTreeMb: Math.round(peakTreeMb),
       rssTrail,
-      reads: { idle: idleReadTimes, busy: busyReadTimes },
+      reads: { idle: idleReadTimes, busy: busyReadTimes, errors: idleReads.errors() + busyReads.errors() },
       othersShare: { idle: idleShare, busy: busyShare },
       cpuSeconds: { busy: busyCpuSeconds },
     };

@@ -77,7 +77,7 @@ export class HotFolderWatch {
   async until(names: string[], timeoutMs: number): Promise<DossierOutcome[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      await this.poll();
+      await this.poll().catch(() => this.poll()); // a kept-alive socket the server closed meanwhile: ask again
       const outcomes = names.map((n) => this.outcomes.get(n)!);
       if (outcomes.every((o) => o.settledAt !== null)) return outcomes;
       if (Date.now() > deadline) throw new Error(`not settled within ${timeoutMs / 1000} s: ${outcomes.filter((o) => o.settledAt === null).map((o) => o.name).join(', ')}`);
@@ -87,22 +87,29 @@ export class HotFolderWatch {
 }
 
 /** Times GET /api/v1/batches/:id every `everyMs` until stopped: the clerk's status screen while the pipeline works. */
-export function probeBatchReads(url: string, token: string, batchId: () => string | null, everyMs = 250): { stop(): Promise<number[]> } {
+export function probeBatchReads(url: string, token: string, batchId: () => string | null, everyMs = 250): { stop(): Promise<number[]>; errors(): number } {
   const times: number[] = [];
+  let errors = 0;
   let running = true;
   const loop = (async () => {
     while (running) {
       const id = batchId();
       if (id) {
         const started = performance.now();
-        const r = await fetch(`${url}/api/v1/batches/${id}`, { headers: { authorization: `Bearer ${token}` } });
-        await r.arrayBuffer();
-        if (r.ok) times.push(performance.now() - started);
+        try {
+          const r = await fetch(`${url}/api/v1/batches/${id}`, { headers: { authorization: `Bearer ${token}` } });
+          await r.arrayBuffer();
+          if (r.ok) times.push(performance.now() - started);
+          else errors++;
+        } catch {
+          errors++;
+        }
       }
       await new Promise((r) => setTimeout(r, everyMs));
     }
   })();
   return {
+    errors: () => errors,
     async stop() {
       running = false;
       await loop;

@@ -251,7 +251,8 @@ export class TesseractPool {
       const { langPath } = await this.joinedPath;
       const worker = await createWorker(this.languages, OEM.LSTM_ONLY, { ...baseOptions, langPath });
       // Automatic page segmentation: forms are read block by block, in order, not as one block.
-      await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO, ...this.parameters });
+      // No second, inverted reading of low-confidence lines: scans are dark on light (bench/results/ocr-options.md).
+      await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO, tessedit_do_invert: '0', ...this.parameters });
       watchThread(slot, worker);
       slot.recognizer = worker;
       this.counts.workersStarted++;
