@@ -78,9 +78,12 @@ export function renderPipelineReport(r: Partial<PipelineResults>): string {
       `2 × 1 against 1 × 2: pages/min ${(diff * 100).toFixed(1)} % apart (goal within 10 %: ${verdict(diff <= 0.1)})` +
         `${one && two ? `; CPU per page ${((Math.abs(two.cpuPerPage - one.cpuPerPage) / one.cpuPerPage) * 100).toFixed(1)} % apart` : ''}.`,
       '',
-      `Queue's own cost per page (pg-boss on the same PostgreSQL, ${spread.queue.jobs} jobs, a handler that returns at once, 2 workers): ` +
-        `send ${spread.queue.sendMs.toFixed(2)} ms + fetch, attribution and complete ${spread.queue.fetchCompleteMs.toFixed(2)} ms = **${spread.queue.perPageMs.toFixed(2)} ms per job** ` +
-        `(others' share ${pct(spread.queue.othersShare)}). A page makes one ocr.page job; batch.split, document.build, document.sign and record.archive are per batch or document.`,
+      `Queue's own cost per page (pg-boss on the same PostgreSQL, ${spread.queue.jobs} ocr.page jobs, a handler that returns at once, 2 workers): ` +
+        `send ${spread.queue.sendMs.toFixed(1)} ms; fetch, attribution and complete ${spread.queue.fetchCompleteMs.toFixed(0)} ms of wall time per job and worker, ` +
+        'which is pg-boss 10\'s polling interval (0.5 s, `pollingIntervalSeconds` in shared/src/queue.ts: a worker waits it out after each job) rather than work; ' +
+        `CPU of everything (bench, PostgreSQL, sohoa) **${spread.queue.cpuMsPerJob?.toFixed(1) ?? 'n/a'} ms per job** sent, fetched and completed ` +
+        `(others' share ${pct(spread.queue.othersShare)}). A page makes one ocr.page job; batch.split, document.build, document.sign and record.archive are per batch or document. ` +
+        'Against the ~5–10 s of CPU a page takes in OCR the queue is noise; the polling wait caps one worker at ~2 jobs/s, far above its 0.1–0.2 pages/s.',
       '',
       `Kill: a ${k.pages}-page dossier through 2 × 1 workers; the process holding a page (pid ${k.killedPid}, ${k.jobsHeld} job(s) held) was SIGKILLed 2 s into it and started again. ` +
         `Audit: pages lost ${k.lostPages}, pages in two documents ${k.pagesInTwoDocuments}, archived documents without exactly one record ${k.documentsWithoutOneRecord}, ` +

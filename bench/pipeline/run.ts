@@ -5,6 +5,7 @@
  * processes (bench/pipeline/spread.ts). Results: bench/results/pipeline.json (the last run of each part) and
  * bench/results/pipeline.md.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,13 +38,24 @@ const previous: Partial<PipelineResults> = await fs.readFile(jsonFile, 'utf8').t
 const results: Partial<PipelineResults> = { ...previous, machine: machine() };
 const seed = Number(values.seed);
 
+/** Writes what has been measured so far: a part that fails later does not take the earlier ones with it. */
+async function save(): Promise<void> {
+  // Another part may have finished meanwhile: keep what it wrote, replace only what this run measured.
+  const latest: Partial<PipelineResults> = await fs.readFile(jsonFile, 'utf8').then((t) => JSON.parse(t) as PipelineResults, () => ({}));
+  const merged = { ...results };
+  for (const part of ['single', 'peer', 'spread'] as const) if (results[part] === previous[part]) (merged as Record<string, unknown>)[part] = latest[part];
+  await fs.writeFile(jsonFile, `${JSON.stringify(merged, null, 1)}\n`);
+  await fs.writeFile(path.join(values.out!, 'pipeline.md'), renderPipelineReport(merged));
+}
+
 try {
+  if (!values['no-peer'] && !values['spread-only']) execFileSync('ocrmypdf', ['--version'], { stdio: 'pipe' }); // before the long part, not after
   const idleCount = Number(values.idle);
   const busyCount = Number(values.busy);
   const spreadOnly = values['spread-only'];
   log('generating dossiers');
   const corpus = await pipelineCorpus(path.join(import.meta.dirname, '..', 'tmp', 'pipeline'), seed, {
-    throughput: Math.max(Number(values.dossiers), spreadOnly ? Number(values['spread-dossiers']) : 0),
+    throughput: spreadOnly ? Number(values['spread-dossiers']) : Number(values.dossiers),
     probes: spreadOnly ? 0 : idleCount + busyCount,
   });
   if (!spreadOnly) {
@@ -51,6 +63,7 @@ try {
     const busyProbes = corpus.probes.slice(idleCount);
     const single = await runSingle(work, { throughput: corpus.throughput, idleProbes, busyProbes }, { ocrWorkers: 2, log });
     results.single = { ...single, date: new Date().toISOString().slice(0, 10), seed };
+    await save();
     log(`pipeline: ${single.busyPages} pages in ${single.busySeconds.toFixed(1)} s = ${single.pagesPerMinute.toFixed(1)} pages/min; peak RSS ${single.peakProcessMb} MB (tree ${single.peakTreeMb} MB)`);
     if (!values['no-peer']) {
       const pdf = await corpus.peerPdf([...corpus.throughput, ...busyProbes], path.join(work, 'peer-pages.pdf'));
@@ -58,17 +71,14 @@ try {
       const peer = await measure('ocrmypdf', ['-l', 'vie', '--rotate-pages', '--deskew', '--clean', '--jobs', '2', '--sidecar', path.join(work, 'peer.txt'), pdf, path.join(work, 'peer.pdf')]);
       if (peer.exitCode !== 0) throw new Error(`ocrmypdf failed (${peer.exitCode}): ${peer.stderr.slice(-2000)}`);
       results.peer = { pages: single.busyPages, seconds: peer.seconds, pagesPerMinute: single.busyPages / (peer.seconds / 60), peakRssMb: peer.peakRssMb, cpuSeconds: peer.cpuSeconds, othersShare: peer.othersShare, date: results.single.date };
+      await save();
       log(`OCRmyPDF: ${peer.seconds.toFixed(1)} s = ${results.peer.pagesPerMinute.toFixed(1)} pages/min`);
     }
   }
   if (!values['no-spread']) {
     results.spread = { ...(await runSpread(work, corpus.throughput.slice(0, Number(values['spread-dossiers'])), log)), date: new Date().toISOString().slice(0, 10) };
+    await save();
   }
-  // Another part may have finished meanwhile: keep what it wrote, replace only what this run measured.
-  const latest: Partial<PipelineResults> = await fs.readFile(jsonFile, 'utf8').then((t) => JSON.parse(t) as PipelineResults, () => ({}));
-  for (const part of ['single', 'peer', 'spread'] as const) if (results[part] === previous[part]) (results as Record<string, unknown>)[part] = latest[part];
-  await fs.writeFile(jsonFile, `${JSON.stringify(results, null, 1)}\n`);
-  await fs.writeFile(path.join(values.out!, 'pipeline.md'), renderPipelineReport(results));
   log(`results → ${path.relative(process.cwd(), path.join(values.out!, 'pipeline.md'))}`);
 } finally {
   await fs.rm(work, { recursive: true, force: true }).catch(() => {});

@@ -25,7 +25,7 @@ export interface SpreadConfigResult {
 }
 
 export interface SpreadResult {
-  queue: { jobs: number; sendMs: number; fetchCompleteMs: number; perPageMs: number; othersShare: number };
+  queue: { jobs: number; sendMs: number; fetchCompleteMs: number; perPageMs: number; cpuMsPerJob: number; othersShare: number };
   configs: SpreadConfigResult[];
   kill: {
     pages: number; contentPages: number; killedPid: number; jobsHeld: number; lostPages: number; pagesInTwoDocuments: number;
@@ -53,7 +53,7 @@ async function queueCost(databaseUrl: string, jobs: number): Promise<SpreadResul
     await all;
     // Two workers fetch side by side, so the wall time per job is half each one's fetch-to-complete time.
     const fetchCompleteMs = ((performance.now() - workStarted) / jobs) * 2;
-    return { jobs, sendMs, fetchCompleteMs, perPageMs: sendMs + fetchCompleteMs, othersShare: cpu.othersShare() };
+    return { jobs, sendMs, fetchCompleteMs, perPageMs: sendMs + fetchCompleteMs, cpuMsPerJob: (cpu.ownSeconds() * 1000) / jobs, othersShare: cpu.othersShare() };
   } finally {
     await queue.stop();
   }
