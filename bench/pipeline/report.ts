@@ -110,4 +110,16 @@ const HISTORY = [
     'run in worker threads (services/ocr/src/threads/page-pool.ts), and `npm start` and infra/docker-compose.yml set MALLOC_ARENA_MAX=2 ' +
     '(an ad-hoc probe of the OCR engine alone, 2 workers, 8 pages: 878 MB with glibc\'s default arenas, 654 MB with two).',
   '',
+  '## Reading the numbers',
+  '',
+  '- The machine ran at a load average above 20 on 2 cores while these runs were made: wall times, and the status reads above all, say more about ' +
+    'the scheduler than about sohoa. CPU time is steadier: the busy phase\'s whole pipeline (cleanup, OCR, split, PDF, signature, archive, ' +
+    'PostgreSQL, S3) took less CPU than OCRmyPDF\'s OCR alone on the same pages.',
+  '- Status reads still wait behind work left on the event loop: document.build (pdf-lib) and document.sign (node-forge RSA, in JavaScript) ' +
+    'run there, as does the parse of tesseract\'s block tree. Those are the next candidates for the page threads.',
+  '- Memory: two tesseract.js WASM heaps (they only grow; a worker is recycled after 50 pages), an OSD worker per slot once a sideways ' +
+    'page was seen, and the page threads. The trail above levels off after the first dossiers; a 1,000-page soak has not been run here.',
+  '- 2 × 1 against 1 × 2 ran one after the other on 16 pages each while other load came and went (78 % and 64 % others\' share): the gap ' +
+    'is within what that swing explains, not a property of either layout; a quiet machine is needed to judge the 10 %.',
+  '',
 ];
