@@ -112,14 +112,16 @@ const HISTORY = [
   '',
   '## Reading the numbers',
   '',
-  '- The machine ran at a load average above 20 on 2 cores while these runs were made: wall times, and the status reads above all, say more about ' +
-    'the scheduler than about sohoa. CPU time is steadier: the busy phase\'s whole pipeline (cleanup, OCR, split, PDF, signature, archive, ' +
+  '- Other load came and went (the shares above; earlier runs the same day met a load average above 20 on 2 cores, ' +
+    'and measured 1.56 × OCRmyPDF, 39 s idle dossiers, status p95 1.7 s): wall times, the status reads above all, say as much about the ' +
+    'scheduler as about sohoa. CPU time is steadier: the busy phase\'s whole pipeline (cleanup, OCR, split, PDF, signature, archive, ' +
     'PostgreSQL, S3) took less CPU than OCRmyPDF\'s OCR alone on the same pages.',
   '- Status reads still wait behind work left on the event loop: document.build (pdf-lib) and document.sign (node-forge RSA, in JavaScript) ' +
     'run there, as does the parse of tesseract\'s block tree. Those are the next candidates for the page threads.',
   '- Memory: two tesseract.js WASM heaps (they only grow; a worker is recycled after 50 pages), an OSD worker per slot once a sideways ' +
     'page was seen, and the page threads. The trail above levels off after the first dossiers; a 1,000-page soak has not been run here.',
-  '- 2 × 1 against 1 × 2 ran one after the other on 16 pages each while other load came and went (78 % and 64 % others\' share): the gap ' +
-    'is within what that swing explains, not a property of either layout; a quiet machine is needed to judge the 10 %.',
+  '- 2 × 1 against 1 × 2 run one after the other on the same dossiers; with other load coming and going (the table\'s last column) ' +
+    'CPU per page is the fairer of the two comparisons. An earlier run the same day, at 64–78 % others\' share, had 2 × 1 22 % ahead ' +
+    'in pages/min and 32 % behind in CPU per page (3.4 against 4.5 s).',
   '',
 ];
