@@ -83,7 +83,7 @@ export function renderPipelineReport(r: Partial<PipelineResults>): string {
         'which is pg-boss 10\'s polling interval (0.5 s, `pollingIntervalSeconds` in shared/src/queue.ts: a worker waits it out after each job) rather than work; ' +
         `CPU of everything (bench, PostgreSQL, sohoa) **${spread.queue.cpuMsPerJob?.toFixed(1) ?? 'n/a'} ms per job** sent, fetched and completed ` +
         `(others' share ${pct(spread.queue.othersShare)}). A page makes one ocr.page job; batch.split, document.build, document.sign and record.archive are per batch or document. ` +
-        'Against the ~5–10 s of CPU a page takes in OCR the queue is noise; the polling wait caps one worker at ~2 jobs/s, far above its 0.1–0.2 pages/s.',
+        'Against the ~3 s of CPU a page takes end to end (the table above) the queue is noise; the polling wait caps one worker at ~2 jobs/s, far above its ~0.3 pages/s.',
       '',
       `Kill: a ${k.pages}-page dossier through 2 × 1 workers; the process holding a page (pid ${k.killedPid}, ${k.jobsHeld} job(s) held) was SIGKILLed 2 s into it and started again. ` +
         `Audit: pages lost ${k.lostPages}, pages in two documents ${k.pagesInTwoDocuments}, archived documents without exactly one record ${k.documentsWithoutOneRecord}, ` +
