@@ -6,6 +6,7 @@
  *
  *   node --import tsx bench/ocr/sohoa-run.ts IN.pdf OUT.json OUT.pdf [--repeat N] [--accept-readability R]
  *
+ * --engine-options JSON passes engine options (bench/ocr/options.ts tries speed options with it).
  * --repeat N feeds the pages N times over (the memory soak); only the first pass is written out.
  * --accept-readability R overrides the orientation threshold (the tuning step passes 101, above any
  * readability, so that every page is read both ways up and each reading is recorded).
@@ -15,7 +16,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { loadConfig } from '../../shared/src/config.ts';
 import type { OsdAnswer, Rotation } from '../../services/ocr/src/cleanup/orientation.ts';
 import { readScan } from '../../services/ingest/src/scan-reader.ts';
-import { buildSearchablePdf, createOcrEngine, type ProcessedPage } from '../../services/ocr/src/index.ts';
+import { buildSearchablePdf, createOcrEngine, type OcrEngineOptions, type ProcessedPage } from '../../services/ocr/src/index.ts';
 
 export interface SohoaPageResult {
   index: number;
@@ -46,9 +47,11 @@ async function main(): Promise<void> {
   const repeat = repeatAt >= 0 ? Number(rest[repeatAt + 1]) : 1;
   const acceptAt = rest.indexOf('--accept-readability');
   const acceptReadability = acceptAt >= 0 ? Number(rest[acceptAt + 1]) : undefined;
+  const optionsAt = rest.indexOf('--engine-options');
+  const engineOptions = optionsAt >= 0 ? (JSON.parse(rest[optionsAt + 1]) as OcrEngineOptions) : {};
   const { workers } = loadConfig().ocr;
   const started = performance.now();
-  const engine = await createOcrEngine({ workers, acceptReadability });
+  const engine = await createOcrEngine({ workers, acceptReadability, ...engineOptions });
   const rssTrail: number[] = [];
   let done = 0;
   let first: ProcessedPage[] = [];

@@ -1,7 +1,10 @@
+import os from 'node:os';
 import sharp from 'sharp';
 import { readUpright, rotateGrey, toRotation, type OsdAnswer, type Rotation, type UprightReading } from './cleanup/orientation.ts';
 import type { GreyImage } from './cleanup/raster.ts';
-import { archivalJpeg, cleanPage, recognitionRaster, rotateRaster, type RecognitionRaster } from './page-cleanup.ts';
+import type { DecodedCode } from './codes/code-reader.ts';
+import { archivalJpeg, rotateRaster, type RecognitionRaster } from './page-cleanup.ts';
+import { createPagePool } from './threads/page-pool.ts';
 import { pageText, wordsReadability, type OcrWord, type PageText } from './text/layout.ts';
 import { TesseractPool, type TesseractSession } from './tesseract/worker-pool.ts';
 
@@ -36,6 +39,8 @@ export interface PageCleanupReport {
 
 export interface OcrEngine {
   processPage(image: Buffer, options?: { dpi?: number; signal?: AbortSignal }): Promise<ProcessedPage>;
+  /** QR codes and barcodes on a page image, read off the event loop. */
+  readCodes(image: Buffer): Promise<DecodedCode[]>;
   close(): Promise<void>;
 }
 
@@ -53,6 +58,8 @@ export interface OcrEngineOptions {
   reviewConfidence?: number;
   /** Recognize at most at this resolution. Default 300 dpi. */
   recognitionMaxDpi?: number;
+  /** Extra tesseract parameters for every recognizer. */
+  tesseractParameters?: Record<string, string>;
 }
 
 /** Overview for OSD: OSD wants whole-page layout, not detail. */
@@ -89,14 +96,18 @@ function toArchival(text: PageText, scale: number): PageText {
 }
 
 export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<OcrEngine> {
-  const pool = new TesseractPool(options);
+  const pool = new TesseractPool({ ...options, parameters: options.tesseractParameters });
   await pool.start();
+  // One page-work thread per tesseract worker: a page's cleanup runs while it holds its tesseract slot.
+  const pages = createPagePool(Math.max(1, Math.floor(options.workers ?? os.availableParallelism())));
   const reviewConfidence = options.reviewConfidence ?? 80;
 
   async function processPage(input: Buffer, pageOptions: { dpi?: number; signal?: AbortSignal } = {}): Promise<ProcessedPage> {
     const { signal } = pageOptions;
     return pool.run(async (session) => {
-      const cleaned = await cleanPage(input, { dpi: pageOptions.dpi, maxInputPixels: options.maxInputPixels });
+      const { cleaned, binary: prepared } = await pages.prepare(
+        input, { dpi: pageOptions.dpi, maxInputPixels: options.maxInputPixels, recognitionMaxDpi: options.recognitionMaxDpi }, signal,
+      );
       const { dpi } = cleaned;
       signal?.throwIfAborted();
       if (cleaned.blank) {
@@ -105,7 +116,7 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
         const cleanup: PageCleanupReport = { orientationDecidedBy: 'blank', readability: {}, specksRemoved: 0, recognitionDpi: 0 };
         return { blank: true, image, width: page.width, height: page.height, dpi, rotation: 0, skewDegrees: 0, text: '', words: [], confidence: 0, cleanup };
       }
-      const binary = await recognitionRaster(cleaned.page, dpi, options.recognitionMaxDpi);
+      const binary = prepared!;
       const reading = await readUpright<PageText>(
         {
           read: async (rotation) => {
@@ -145,5 +156,12 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
     }, signal);
   }
 
-  return { processPage, close: () => pool.close() };
+  return {
+    processPage,
+    readCodes: (image) => pages.readCodes(image),
+    close: async () => {
+      await pool.close();
+      await pages.close();
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { batchRepository, metrics, objectKey, queueSplitWhenReady, withTransaction, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
-import { decodeCodes, type OcrEngine } from '../index.ts';
+import type { OcrEngine } from '../index.ts';
 import * as repo from './page.repository.ts';
 
 export interface OcrJobDeps { db: Db; store: ObjectStore; queue: Queue; engine: OcrEngine }
@@ -20,7 +20,7 @@ export function ocrPageJob(deps: OcrJobDeps): JobHandler<'ocr.page'> {
       const result = await deps.engine.processPage(source, { dpi: page.dpi ?? undefined });
       // QR codes and barcodes (receipts, separators) are read here, while the upright image is in memory; blank pages
       // too, since a separator sheet carrying only a small code may be judged blank.
-      const codes = await decodeCodes(result.image);
+      const codes = await deps.engine.readCodes(result.image);
       const imageKey = objectKey('work', 'batches', page.batch_id, 'pages', `${page.id}.clean.jpg`);
       await deps.store.put(imageKey, result.image, { contentType: 'image/jpeg' });
       await withTransaction(deps.db, async (tx) => {

@@ -16,6 +16,8 @@ export interface PoolOptions {
   workers?: number;
   recycleAfterPages?: number;
   languages?: string[];
+  /** Extra tesseract parameters set on every recognizer (e.g. `tessedit_do_invert: '0'`). */
+  parameters?: Record<string, string>;
 }
 
 /** What a page task may ask of the worker slot it holds. */
@@ -92,6 +94,7 @@ export class TesseractPool {
   private readonly size: number;
   private readonly recycleAfter: number;
   private readonly languages: string[];
+  private readonly parameters: Record<string, string>;
   private readonly idle: Slot[] = [];
   private readonly waiting: Waiter[] = [];
   private readonly all = new Set<Slot>();
@@ -105,6 +108,7 @@ export class TesseractPool {
     // Vietnamese alone: its model already covers Latin letters and digits, and adding English let the
     // recognizer prefer undecorated English readings ("CHUNG" for "CHỨNG") and cost ~25% more time.
     this.languages = options.languages?.length ? options.languages : ['vie'];
+    this.parameters = options.parameters ?? {};
     for (const lang of this.languages) languageFolder(lang); // fail fast on a missing package
   }
 
@@ -247,7 +251,8 @@ export class TesseractPool {
       const { langPath } = await this.joinedPath;
       const worker = await createWorker(this.languages, OEM.LSTM_ONLY, { ...baseOptions, langPath });
       // Automatic page segmentation: forms are read block by block, in order, not as one block.
-      await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO });
+      // No second, inverted reading of low-confidence lines: scans are dark on light (bench/results/ocr-options.md).
+      await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO, tessedit_do_invert: '0', ...this.parameters });
       watchThread(slot, worker);
       slot.recognizer = worker;
       this.counts.workersStarted++;

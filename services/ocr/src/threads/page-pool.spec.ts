@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { OcrError } from '../errors.ts';
+import { preparePage } from '../page-cleanup.ts';
+import { createPagePool } from './page-pool.ts';
+
+const scan = readFileSync(new URL('../../../../samples/scans/skewed-seal.jpg', import.meta.url));
+
+/** The longest the event loop went without running a 5 ms timer while `work` ran. */
+async function longestStall(work: () => Promise<unknown>): Promise<number> {
+  let last = performance.now();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 5);
+  try {
+    await work();
+  } finally {
+    clearInterval(timer);
+  }
+  return Math.max(longest, performance.now() - last);
+}
+
+describe('page work off the event loop', () => {
+  const pool = createPagePool(1);
+  afterAll(() => pool.close());
+
+  it('cleans a page in a worker thread with the same result, and the event loop keeps turning meanwhile', async () => {
+    await pool.prepare(scan, { dpi: 300 }); // thread start-up is not the page's
+    let inline: Awaited<ReturnType<typeof preparePage>> | undefined;
+    let threaded: Awaited<ReturnType<typeof preparePage>> | undefined;
+    const onLoop = await longestStall(async () => (inline = await preparePage(scan, { dpi: 300 })));
+    const offLoop = await longestStall(async () => (threaded = await pool.prepare(scan, { dpi: 300 })));
+    console.log(`longest event-loop stall: cleanup on the loop ${onLoop.toFixed(0)} ms, in the thread ${offLoop.toFixed(0)} ms`);
+    expect(threaded!.cleaned.skew).toEqual(inline!.cleaned.skew);
+    expect(Buffer.isBuffer(threaded!.cleaned.page.pixels)).toBe(true);
+    expect(Buffer.compare(threaded!.cleaned.page.pixels, inline!.cleaned.page.pixels)).toBe(0);
+    expect(Buffer.from(threaded!.binary!.data).equals(Buffer.from(inline!.binary!.data))).toBe(true);
+    expect(offLoop).toBeLessThan(onLoop / 2);
+  });
+
+  it('reports a page the cleanup refuses as an OCR error, and goes on', async () => {
+    const refused = pool.prepare(Buffer.from('not an image'), {});
+    await expect(refused).rejects.toThrow(/not a readable image/);
+    await expect(refused).rejects.toBeInstanceOf(OcrError);
+    expect((await pool.prepare(scan, { dpi: 300 })).binary).not.toBeNull();
+  });
+});

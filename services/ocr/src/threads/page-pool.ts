@@ -1,0 +1,44 @@
+import { Piscina } from 'piscina';
+import type { DecodedCode } from '../codes/code-reader.ts';
+import { OcrError } from '../errors.ts';
+import type { PreparedPage, PrepareOptions, RasterPage } from '../page-cleanup.ts';
+import type { PageTask } from './page-thread.ts';
+
+/**
+ * Page work off the event loop: a piscina pool of worker threads runs cleanup, binarization and code reading
+ * (services/ocr/src/threads/page-thread.ts), so the HTTP API keeps answering while OCR is saturated. Pixels
+ * cross the thread boundary once each way (structured clone).
+ */
+export interface PagePool {
+  prepare(input: Buffer, options: PrepareOptions, signal?: AbortSignal): Promise<PreparedPage>;
+  readCodes(image: Buffer): Promise<DecodedCode[]>;
+  close(): Promise<void>;
+}
+
+/** Structured clone hands back Uint8Arrays; the pipeline's sharp calls want Buffers (same memory, no copy). */
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+const revive = (page: RasterPage): RasterPage => ({ ...page, pixels: asBuffer(page.pixels) });
+
+export function createPagePool(threads: number): PagePool {
+  const pool = new Piscina<PageTask, unknown>({
+    filename: new URL('./page-thread.mjs', import.meta.url).href,
+    minThreads: threads,
+    maxThreads: threads,
+    concurrentTasksPerWorker: 1,
+    idleTimeout: 60_000,
+  });
+  return {
+    async prepare(input, options, signal) {
+      const prepared = (await pool.run({ kind: 'prepare', input, options }, { signal }).catch((error: unknown) => {
+        // The error's class stays in the thread: a page the cleanup refused is still an OcrError here.
+        if (signal?.aborted) throw error;
+        throw new OcrError(error instanceof Error ? error.message : String(error), { cause: error });
+      })) as PreparedPage;
+      return { ...prepared, cleaned: { ...prepared.cleaned, page: revive(prepared.cleaned.page) } };
+    },
+    async readCodes(image) {
+      return (await pool.run({ kind: 'codes', image })) as DecodedCode[];
+    },
+    close: () => pool.destroy(),
+  };
+}
