@@ -27,6 +27,12 @@ export interface QueueOptions {
 export interface SendOptions {
   /** Sends the job in this transaction: it exists if and only if the rows that need it were committed. */
   tx?: Queryable;
+  /**
+   * pg-boss hands out higher priorities first, then the oldest. The intake queues use it for fair shares between
+   * units (services/ingest/src/fair-share.ts): a unit's n-th waiting job gets -n, so one unit's huge batch does not
+   * hold another's small one.
+   */
+  priority?: number;
 }
 
 /** The queue a job goes to once it has failed for good; its worker runs the handler's giveUp. */
@@ -111,7 +117,8 @@ export class Queue {
     parsePayload(name, payload);
     const requestId = currentRequestId();
     const data = requestId ? { ...payload, [META]: { requestId } } : payload;
-    await this.boss.send(name, data, options.tx ? { db: bossDb(options.tx) } : {});
+    const priority = options.priority ? { priority: options.priority } : {};
+    await this.boss.send(name, data, options.tx ? { db: bossDb(options.tx), ...priority } : priority);
   }
 
   /**
