@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { intakeDepth } from '@sohoa/shared';
+import { intakeDepth, unitRepository } from '@sohoa/shared';
 import { expectResponseConforms } from './helpers/contract-check.ts';
 import { repoRoot, startTestStack, uploadBatch, waitFor, type TestStack } from './helpers/stack.ts';
 
@@ -9,9 +9,9 @@ const UNIT = '000.00.00.H00';
 const LIMIT = 3;
 
 /**
- * Issue 13, back-pressure: past INTAKE_QUEUE_LIMIT waiting files and pages, an upload is answered 429 with
- * Retry-After and stores nothing, and a hot-folder file stays in the folder (not quarantined) until the queue has
- * drained. Workers are off, so the queue only drains when the test empties it (as workers would).
+ * Issue 13, back-pressure: past INTAKE_QUEUE_LIMIT waiting files and pages, an upload of a unit with work of its
+ * own waiting is answered 429 with Retry-After and stores nothing (a unit with nothing waiting still gets in), and
+ * a hot-folder file stays in the folder (not quarantined) until the queue has drained. Workers are off, so the queue only drains when the test empties it (as workers would).
  */
 describe('back-pressure on a full queue', () => {
   let stack: TestStack;
@@ -47,6 +47,13 @@ describe('back-pressure on a full queue', () => {
     expect(body.error.code).toBe('queue-full');
     expect(body.error.message).toMatch(/3 files and pages are waiting/);
     expect(await batchCount()).toBe(before); // nothing stored for the refused batch
+
+    // A unit with nothing waiting is not turned away because of another unit's backlog.
+    await unitRepository.createUnit(stack.runtime.db, { code: '000.00.00.Q01', name: 'UBND xã Yên Tĩnh' });
+    const quiet = await uploadBatch(stack.url, stack.token, { unit: '000.00.00.Q01', procedure: 'KS' }, [{ name: 'quiet.png', bytes: scan }]);
+    expect(quiet.status).toBe(202);
+    const twice = await uploadBatch(stack.url, stack.token, { unit: '000.00.00.Q01', procedure: 'KS' }, [{ name: 'quiet-2.png', bytes: scan }]);
+    expect(twice.status).toBe(429); // now it has a file waiting too
 
     await drain();
     const again = await waitFor('an upload to be taken again', async () => {

@@ -32,13 +32,15 @@ function fire(f: Fire): Promise<FireResult> {
     if (status === 429 && !headers?.['retry-after']) result.retryAfterMissing++;
   };
   const headers = { authorization: `Bearer ${plan.token}` };
+  // A loaded shared machine answers slowly: a slow answer is measured, not cut off at autocannon's 10 s.
+  const timeout = 60;
   const options: autocannon.Options = f.upload
     ? {
-        url: `${plan.url}/api/v1/batches`, method: 'POST', headers, connections: f.connections, duration: plan.seconds,
+        url: `${plan.url}/api/v1/batches`, method: 'POST', headers, timeout, connections: f.connections, duration: plan.seconds,
         form: { ...Object.fromEntries(Object.entries(f.upload.fields).map(([k, v]) => [k, { type: 'text', value: v }])), 'files[]': { type: 'file', path: f.upload.file } },
         requests: [{ onResponse }],
       } as autocannon.Options
-    : { url: plan.url, headers, connections: f.connections, duration: plan.seconds, requests: f.paths.map((path) => ({ method: 'GET', path, onResponse })) } as autocannon.Options;
+    : { url: plan.url, headers, timeout, connections: f.connections, duration: plan.seconds, requests: f.paths.map((path) => ({ method: 'GET', path, onResponse })) } as autocannon.Options;
   return new Promise((resolve, reject) => {
     const instance = autocannon(options, (err) => (err ? reject(err) : resolve(result)));
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {

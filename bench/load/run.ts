@@ -4,8 +4,9 @@
  *     upload to archived record on an idle queue;
  *  2. unit A hands in a huge batch (J junk files and P real one-page scans);
  *  3. for S seconds: 50 readers (batch status, record metadata, search, PDF download) and 5 uploaders of unit C
- *     (one-page batches, against INTAKE_QUEUE_LIMIT = L), in a process of their own (fire.ts, autocannon); OCR runs
- *     throughout. Meanwhile unit B's one-page batch again, timed from upload to archived while A's batch runs.
+ *     (one-page batches, against INTAKE_QUEUE_LIMIT = L, which A's batch alone passes), in a process of their own
+ *     (fire.ts, autocannon); OCR runs throughout. Meanwhile unit B's one-page batch again, timed from upload to
+ *     archived while A's batch runs: B has nothing waiting, so back-pressure lets it in and fair shares put it first.
  * Results in bench/results/load.md.
  */
 import { spawn } from 'node:child_process';
@@ -23,7 +24,7 @@ import { renderLoadReport, type LoadReport } from './report.ts';
 
 const { values } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '60' }, idle: { type: 'string', default: '10' }, limit: { type: 'string', default: '400' },
+    seconds: { type: 'string', default: '60' }, idle: { type: 'string', default: '10' }, limit: { type: 'string', default: '60' },
     junk: { type: 'string', default: '300' }, pages: { type: 'string', default: '40' }, out: { type: 'string' },
   },
 });

@@ -64,8 +64,8 @@ const EnvSchema = z.object({
   MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(200 * 1024 * 1024),
   MAX_PAGE_PIXELS: z.coerce.number().int().min(1).default(100_000_000),
   /**
-   * Back-pressure: with more files and pages than this waiting to be read, uploads are answered 429 (Retry-After)
-   * and the hot folder leaves its files until the queue has drained (shared/src/intake.ts).
+   * Back-pressure: with more files and pages than this waiting to be read, a unit that has some of them waiting gets
+   * 429 (Retry-After) for its uploads, and the hot folder leaves its files until the queue has drained (shared/src/intake.ts).
    */
   INTAKE_QUEUE_LIMIT: z.coerce.number().int().min(1).default(2000),
   INTAKE_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),

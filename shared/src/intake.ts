@@ -7,7 +7,9 @@ import type { JobName } from './jobs.ts';
  * Back-pressure at the pipeline's door. Uploads and the hot folder feed the queue faster than OCR drains it when a
  * province's counters all scan at once; past a depth, new work would only wait longer while the database and the
  * object store fill with it. So new batches are refused (HTTP 429 with Retry-After) and hot-folder files left where
- * they are until the queue has drained below the limit.
+ * they are until the queue has drained below the limit. The refusal falls on the units that fill the queue: a unit
+ * with nothing waiting still gets its batch in (a quiet counter is not turned away because of another's 500 files),
+ * and its work goes ahead of the backlog (services/ingest/src/fair-share.ts).
  */
 export interface IntakeSettings {
   /** Waiting jobs of the intake queues (files to split, pages to read) above which new batches wait. */
@@ -37,14 +39,24 @@ export async function intakeDepth(db: Queryable): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
-/** Pure: whether a batch may come in at this depth. */
-export function admits(depth: number, settings: IntakeSettings): boolean {
-  return depth < settings.queueLimit;
+/** Files not yet split and pages not yet read of one unit. */
+export async function unitWaiting(db: Queryable, unitId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT (SELECT count(*) FROM batch_files f JOIN batches b ON b.id = f.batch_id WHERE f.status = 'received' AND b.unit_id = $1)
+          + (SELECT count(*) FROM pages p JOIN batches b ON b.id = p.batch_id WHERE p.status = 'pending' AND b.unit_id = $1) AS n`,
+    [unitId],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Pure: whether a unit's batch may come in at this depth of the queue, given what the unit already has waiting. */
+export function admits(depth: number, unitWaitingNow: number, settings: IntakeSettings): boolean {
+  return depth < settings.queueLimit || unitWaitingNow === 0;
 }
 
 export interface IntakeGate {
-  /** Throws IntakeFull when the queue is deeper than the limit; else returns at once. */
-  admit(): Promise<void>;
+  /** Throws IntakeFull when the queue is deeper than the limit and the unit has work of its own waiting. */
+  admit(unitId: string): Promise<void>;
 }
 
 export function intakeGate(db: Queryable, settings: IntakeSettings): IntakeGate {
@@ -60,9 +72,12 @@ export function intakeGate(db: Queryable, settings: IntakeSettings): IntakeGate 
     return reading.depth;
   };
   return {
-    async admit() {
+    async admit(unitId) {
       const d = await depth();
-      if (!admits(d, settings)) throw new IntakeFull(settings.retryAfterSeconds, d, settings.queueLimit);
+      if (d < settings.queueLimit) return;
+      // Over the limit: counted per unit only now (rarely), and not reused: it is this unit's answer.
+      const own = await unitWaiting(db, unitId);
+      if (!admits(d, own, settings)) throw new IntakeFull(settings.retryAfterSeconds, d, settings.queueLimit);
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Scanner batches over HTTP:
  *   POST /batches                 upload (multipart: the unit, optional codes, the files), answered 202, or 429 with
- *                                 Retry-After while the queue is deeper than INTAKE_QUEUE_LIMIT (back-pressure)
+ *                                 Retry-After while the queue is deeper than INTAKE_QUEUE_LIMIT and the unit has work
+ *                                 waiting in it (back-pressure, shared/src/intake.ts)
  *   GET  /batches                 the batches received since a time (today's work), newest first, as GET /batches/:id
  *   GET  /batches/:id             the batch with its files, documents, records and what failed
  *   GET  /quarantine              files that could not be taken, with their reason (clerks, archivists)
@@ -47,14 +48,7 @@ export function batchRoutes(deps: BatchRoutesDeps): express.Router {
     limits: { fileSize: deps.maxUploadBytes, files: 500, fields: 50, fieldSize: 64 * 1024, fieldNameSize: 100 },
   });
 
-  // Refused before the body is spooled: while the queue is full, a sender's gigabytes are not written to disk first.
-  const admitted: express.RequestHandler = (req, res, next) => {
-    if (!deps.intake) return next();
-    actingFor(req, res, 'batches:write'); // one who may not upload hears 403, full queue or not
-    deps.intake.admit().then(() => next(), (err) => next(withRetryAfter(res, err)));
-  };
-
-  r.post('/batches', admitted, multipart(upload.any()), async (req, res) => {
+  r.post('/batches', multipart(upload.any()), async (req, res) => {
     const files = (req.files as SpooledFile[] | undefined) ?? [];
     let received;
     try {

@@ -40,7 +40,6 @@ export interface IngestDeps {
  */
 export async function receiveBatch(deps: IngestDeps, options: ReceiveBatchOptions): Promise<{ batchId: string; dossierCode: string }> {
   if (options.files.length === 0) throw new AppError('no-files', 'the batch has no files');
-  await deps.intake?.admit(); // before anything is stored: a refused batch leaves nothing behind
   // The HTTP edge checked these already; the hot folder's come from directory names. A code reaches SQL, object
   // keys and file paths: its shape is checked before anything is looked up or stored.
   assertCode('unit', options.unitCode);
@@ -50,6 +49,7 @@ export async function receiveBatch(deps: IngestDeps, options: ReceiveBatchOption
   const found = await repo.findUnit(deps.db, options.unitCode);
   const unit = found && inScope(options.units ?? null, found.id) ? found : null;
   if (!unit) throw new AppError('unknown-unit', `unknown unit "${options.unitCode}"`, 422);
+  await deps.intake?.admit(unit.id); // before anything is stored: a refused batch leaves nothing behind
 
   let catalogVersionId: number | null = null;
   if (options.procedureCode) {

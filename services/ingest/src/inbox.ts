@@ -127,7 +127,6 @@ export async function registerInboxFile(deps: IngestDeps, dir: string, file: str
     log.info({ file, batchId: earlier.batchId }, 'inbox file registered before; finishing its removal');
     return earlier;
   }
-  await deps.intake?.admit(); // a full queue leaves the file in the hot folder (IntakeFull), before anything is stored
 
   const name = path.basename(file);
   try {
