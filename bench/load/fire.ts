@@ -29,7 +29,9 @@ const plan = JSON.parse(process.env.LOAD_PLAN ?? '{}') as FirePlan;
 function fire(f: Fire): Promise<FireResult> {
   const result: FireResult = { kind: f.kind, latenciesMs: [], statuses: {}, errors: 0, timeouts: 0, retryAfterMissing: 0 };
   const onResponse = (status: number, _body: string, _context: unknown, headers?: Record<string, string>) => {
-    if (status === 429 && !headers?.['retry-after']) result.retryAfterMissing++;
+    // autocannon keeps the header names as the server wrote them.
+    const retryAfter = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'retry-after')?.[1];
+    if (status === 429 && !retryAfter) result.retryAfterMissing++;
   };
   const headers = { authorization: `Bearer ${plan.token}` };
   // A loaded shared machine answers slowly: a slow answer is measured, not cut off at autocannon's 10 s.

@@ -87,6 +87,20 @@ ${table(loaded, r.seconds)}
 Error rates under load: reads ${rate(readsLoaded.s5xx + readsLoaded.s4xx + readsLoaded.errors, readsLoaded.requests)} not answered 2xx (429 is not asked of reads);
 uploads ${rate(upload.s5xx + upload.s4xx + upload.errors, upload.requests)} failed, ${rate(upload.s429, upload.requests)} told to come back (429). Peak resident memory of the server process: ${r.load.peakRssMb} MB.
 
+## Reading the numbers
+
+- The readers are a closed loop: each of the 50 connections sends its next request when the last is answered, so
+  latency is about connections ÷ throughput (Little's law). Alone they got ${readsIdle.requests ? (readsIdle.requests / r.idleSeconds).toFixed(0) : '—'} reads/s, so
+  50 / ${(readsIdle.requests / r.idleSeconds).toFixed(0)} ≈ ${readsIdle.requests ? ((50 / (readsIdle.requests / r.idleSeconds)) * 1000).toFixed(0) : '—'} ms each. A p95 of 100 ms for 50 readers needs ≈ 500 reads/s, which this process did not get from the
+  share of 2 cores that other work left it. Under load the same readers share the process with 2 OCR workers and the uploads.
+- Every read of a record or a search is written to the audit trail in its own transaction. The trail is one hash chain,
+  linked at commit under one advisory lock (migration 1765200000000), so audited reads queue on that lock one at a
+  time. One chain per unit would let units' reads commit in parallel: that is the next thing to measure here.
+- Back-pressure falls on the unit that fills the queue: unit A's batch came in while the queue was empty, and took
+  it past the limit on its own (the deepest queue seen). After that, unit C's uploads were refused (C had its own
+  batches waiting), and unit B's batch was let in (B had nothing waiting). Fair shares then put B's file and page
+  ahead of A's backlog.
+
 ## Setup
 
 - Reads: 15 connections on \`GET /api/v1/batches/:id\` (the idle small batch and unit A's ${r.junk + r.bigPages}-file batch), 15 on
