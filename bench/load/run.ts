@@ -7,7 +7,8 @@
  *     (one-page batches, against INTAKE_QUEUE_LIMIT = L, which A's batch alone passes), in a process of their own
  *     (fire.ts, autocannon); OCR runs throughout. Meanwhile unit B's one-page batch again, timed from upload to
  *     archived while A's batch runs: B has nothing waiting, so back-pressure lets it in and fair shares put it first.
- * Results in bench/results/load.md.
+ * Results in bench/results/load.md, and the measurements in bench/results/load.json (`-- --render` writes the
+ * report again from them).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -26,8 +27,16 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '60' }, idle: { type: 'string', default: '10' }, limit: { type: 'string', default: '60' },
     junk: { type: 'string', default: '300' }, pages: { type: 'string', default: '40' }, out: { type: 'string' },
+    /** Writes the report again from the measurements a run kept (bench/results/load.json), without measuring. */
+    render: { type: 'boolean' },
   },
 });
+const resultsDir = path.join(repoRoot, 'bench', 'results');
+if (values.render) {
+  const kept = JSON.parse(await fs.readFile(path.join(resultsDir, 'load.json'), 'utf8')) as LoadReport;
+  await fs.writeFile(values.out ? path.resolve(values.out) : path.join(resultsDir, 'load.md'), renderLoadReport(kept));
+  process.exit(0);
+}
 const seconds = Number(values.seconds);
 const limit = Number(values.limit);
 const junk = Number(values.junk);
@@ -130,8 +139,9 @@ try {
     small: { idleMs: idleSmall.ms, idleStatus: idleSmall.status, busyMs: small.ms, busyStatus: small.status, bigStatus: small.bigStatus, bigFilesWaiting: small.bigFilesWaiting, bigPagesWaiting: small.bigPagesWaiting },
   };
   const md = renderLoadReport(report);
-  const out = values.out ? path.resolve(values.out) : path.join(repoRoot, 'bench', 'results', 'load.md');
+  const out = values.out ? path.resolve(values.out) : path.join(resultsDir, 'load.md');
   await fs.writeFile(out, md);
+  if (!values.out) await fs.writeFile(path.join(resultsDir, 'load.json'), `${JSON.stringify(report)}\n`); // for --render
   console.log(md);
   log(`written to ${out}`);
 } finally {
