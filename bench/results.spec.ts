@@ -152,3 +152,24 @@ describe('bench/results/hostile.md', () => {
     expect(hostile).toMatch(/load average [\d.]+ \/ [\d.]+ \/ [\d.]+ at the end: /);
   });
 });
+
+describe('bench/results/load.md', () => {
+  const load = read('load.md');
+  const kept = JSON.parse(read('load.json'));
+
+  it('says the machine was shared, and its report is what --render makes of the kept measurements', async () => {
+    expect(load).toMatch(/\*\*The machine was shared\*\*/);
+    const { renderLoadReport } = await import('./load/report.ts');
+    expect(renderLoadReport(kept)).toBe(load); // no hand edits
+  });
+
+  it('judges each goal by its own numbers', () => {
+    const goals = table(load, /^## Against the goals/);
+    expect(goals.map((row) => row[0]!.split(' ')[0])).toEqual(['no', 'reads', 'back-pressure:', 'fair']);
+    for (const row of goals) expect(row[2]).toMatch(/^(met|\*\*missed\*\*)$/);
+    const fiveXX = Number(/^(\d+) responses 5xx/.exec(goals[0]![1]!)![1]);
+    expect(goals[0]![2]).toBe(fiveXX === 0 ? 'met' : '**missed**');
+    const p95 = Number(/^(\d+) ms/.exec(goals[1]![1]!)![1]);
+    expect(goals[1]![2]).toBe(p95 <= 100 ? 'met' : '**missed**');
+  });
+});

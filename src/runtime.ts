@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Server } from 'node:http';
-import { connectObjectStore, createDb, migrate, Queue, startMetricsServer, type Config, type Db, type Logger, type ObjectStore } from '@sohoa/shared';
+import { connectObjectStore, createDb, intakeGate, migrate, Queue, startMetricsServer, type Config, type Db, type Logger, type ObjectStore } from '@sohoa/shared';
 import { startEmbeddedPostgres, startEmbeddedS3 } from '@sohoa/embedded';
 import { splitFileJob, watchInbox } from '@sohoa/ingest';
 import { createOcrEngine, type OcrEngine } from '@sohoa/ocr';
@@ -141,12 +141,14 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       const relay = startRelay({ db, queue, log }, config.webhooks.pollMs);
       cleanups.push(() => relay.stop());
     }
+    // One reading of the queue's depth serves the uploads and the hot folder of this process alike.
+    const intake = intakeGate(db, config.intake);
     let url: string | undefined;
     let notReady: string | null = 'first start (catalog, demo unit, certificate, API token) not done yet';
     if (parts.http) {
       await sweepSpool(config.spoolDir);
       const app = createApp({
-        db, store, queue, log, maxUploadBytes: config.limits.maxUploadBytes, spoolDir: config.spoolDir,
+        db, store, queue, log, intake, maxUploadBytes: config.limits.maxUploadBytes, spoolDir: config.spoolDir,
         signing: { ...config.signing, pkiDir: config.pkiDir, keys }, notReady: () => notReady, trustProxy: config.trustProxy, hstsMaxAgeSeconds: config.hstsMaxAgeSeconds,
         oidc: config.oidc, reuse: config.reuse, undoSeconds: config.review.undoSeconds,
       });
@@ -160,7 +162,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       url = `http://localhost:${port}`;
     }
     if (parts.inbox) {
-      const inbox = watchInbox({ db, store, queue }, { dir: config.inboxDir, pollMs: config.inbox.pollMs, settleMs: config.inbox.settleMs }, log);
+      const inbox = watchInbox({ db, store, queue, intake }, { dir: config.inboxDir, pollMs: config.inbox.pollMs, settleMs: config.inbox.settleMs }, log);
       cleanups.push(() => inbox.stop()); // pushed last, so it stops first: no file is taken while the rest stops
     }
     const firstStart = async () => {

@@ -65,6 +65,12 @@ const EnvSchema = z.object({
   INBOX_SETTLE_MS: z.coerce.number().int().min(0).default(1500),
   MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(200 * 1024 * 1024),
   MAX_PAGE_PIXELS: z.coerce.number().int().min(1).default(100_000_000),
+  /**
+   * Back-pressure: with more files and pages than this waiting to be read, a unit that has some of them waiting gets
+   * 429 (Retry-After) for its uploads, and the hot folder leaves its files until the queue has drained (shared/src/intake.ts).
+   */
+  INTAKE_QUEUE_LIMIT: z.coerce.number().int().min(1).default(2000),
+  INTAKE_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** Prometheus metrics (GET /metrics) on this port of every process, API and workers alike; unset: none. 0: any free port. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().default('127.0.0.1'),
@@ -185,6 +191,7 @@ export interface Config {
   limits: { maxUploadBytes: number; maxPagePixels: number; maxFilePixels: number };
   /** Seconds of HSTS on answers over TLS; 0: none. */
   hstsMaxAgeSeconds: number;
+  intake: { queueLimit: number; retryAfterSeconds: number };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   /** The metrics server (shared/src/metrics.ts), or null when METRICS_PORT is unset. */
   metrics: { port: number; host: string; token?: string } | null;
@@ -300,6 +307,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhooks: { retryLimit: e.WEBHOOK_RETRY_LIMIT, retryDelaySeconds: e.WEBHOOK_RETRY_DELAY_SECONDS, timeoutMs: e.WEBHOOK_TIMEOUT_MS, pollMs: e.WEBHOOK_POLL_MS },
     limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxPagePixels: e.MAX_PAGE_PIXELS, maxFilePixels: e.MAX_FILE_PIXELS },
     hstsMaxAgeSeconds: e.HSTS_MAX_AGE_SECONDS,
+    intake: { queueLimit: e.INTAKE_QUEUE_LIMIT, retryAfterSeconds: e.INTAKE_RETRY_AFTER_SECONDS },
     logLevel: e.LOG_LEVEL,
     metrics: e.METRICS_PORT === undefined ? null : { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN },
     runWorkers: e.SOHOA_WORKERS === 'on',

@@ -6,6 +6,7 @@ export * from './errors.ts';
 export * from './db.ts';
 export * from './jobs.ts';
 export * from './queue.ts';
+export * from './intake.ts';
 export * from './object-store.ts';
 export * from './domain.ts';
 export * from './dossier-code.ts';

@@ -29,6 +29,12 @@ export interface SendOptions {
   tx?: Queryable;
   /** Not worked before this many seconds have passed (pg-boss startAfter). */
   startAfterSeconds?: number;
+  /**
+   * pg-boss hands out higher priorities first, then the oldest. The intake queues use it for fair shares between
+   * units (services/ingest/src/fair-share.ts): a unit's n-th waiting job gets -n, so one unit's huge batch does not
+   * hold another's small one.
+   */
+  priority?: number;
 }
 
 /** The queue a job goes to once it has failed for good; its worker runs the handler's giveUp. */
@@ -116,6 +122,7 @@ export class Queue {
     await this.boss.send(name, data, {
       ...(options.tx ? { db: bossDb(options.tx) } : {}),
       ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+      ...(options.priority ? { priority: options.priority } : {}),
     });
   }
 

@@ -3,7 +3,7 @@
  * behind `authenticate` (API key, legacy token or session cookie + CSRF), one router per domain; errors become JSON answers at this edge.
  */
 import express from 'express';
-import { AppError, type Db, type Logger, type ObjectStore, type OidcSettings, type Queue } from '@sohoa/shared';
+import { AppError, type Db, type IntakeGate, type Logger, type ObjectStore, type OidcSettings, type Queue } from '@sohoa/shared';
 import { auditRoutes } from './audit.routes.ts';
 import { accountRoutes } from './accounts.routes.ts';
 import { authenticate } from './auth.ts';
@@ -31,6 +31,8 @@ import { webUi } from './web-ui.ts';
 
 export interface ApiDeps {
   db: Db; store: ObjectStore; queue: Queue; log: Logger; maxUploadBytes: number;
+  /** Back-pressure on uploads (INTAKE_*); absent: every batch comes in. */
+  intake?: IntakeGate;
   /** Where uploaded files wait, on this machine's disk, until they are in the object store. */
   spoolDir: string;
   signing?: CertificateRoutesDeps['signing'];

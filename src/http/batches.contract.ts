@@ -79,6 +79,7 @@ export const batchContract = [
       409: '`dossier-of-other-unit`, `no-catalog`',
       413: '`limit-file-size`: a file is larger than MAX_UPLOAD_BYTES',
       422: '`invalid-input`: a field is refused (see `fields`); `unknown-unit`, `unknown-procedure`, `unknown-component`',
+      429: '`queue-full`: more files and pages wait to be read than INTAKE_QUEUE_LIMIT, some of them this unit\'s; Retry-After says when to send again',
     },
   }),
   route({

@@ -1,6 +1,8 @@
 /**
  * Scanner batches over HTTP:
- *   POST /batches                 upload (multipart: the unit, optional codes, the files), answered 202
+ *   POST /batches                 upload (multipart: the unit, optional codes, the files), answered 202, or 429 with
+ *                                 Retry-After while the queue is deeper than INTAKE_QUEUE_LIMIT and the unit has work
+ *                                 waiting in it (back-pressure, shared/src/intake.ts)
  *   GET  /batches                 the batches received since a time (today's work), newest first, as GET /batches/:id
  *   GET  /batches/:id             the batch with its files, documents, records and what failed
  *   GET  /quarantine              files that could not be taken, with their reason (clerks, archivists)
@@ -11,7 +13,7 @@ import fs from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import express from 'express';
 import multer from 'multer';
-import { AppError, isUuid, parseInput, scopeParam, type Db, type ObjectStore, type Queue } from '@sohoa/shared';
+import { AppError, IntakeFull, isUuid, parseInput, scopeParam, type Db, type IntakeGate, type ObjectStore, type Queue } from '@sohoa/shared';
 import { findQuarantined, listQuarantined, receiveBatch } from '@sohoa/ingest';
 import { actingFor, auditRead } from './acting.ts';
 import { BatchFields, BatchListQuery, QuarantineQuery } from './batches.contract.ts';
@@ -24,7 +26,15 @@ export interface BatchRoutesDeps {
   db: Db; store: ObjectStore; queue: Queue; maxUploadBytes: number;
   /** Where uploaded files wait, on this machine's disk, until they are in the object store. */
   spoolDir: string;
+  /** Back-pressure on uploads (absent: none). */
+  intake?: IntakeGate;
 }
+
+/** A refusal for a full queue carries Retry-After, whether it came before the body was read or after. */
+const withRetryAfter = (res: express.Response, err: unknown) => {
+  if (err instanceof IntakeFull) res.set('Retry-After', String(err.retryAfterSeconds));
+  return err;
+};
 
 const isBatchFile = (fieldname: string) => fieldname === 'files[]' || fieldname === 'files';
 
@@ -57,6 +67,8 @@ export function batchRoutes(deps: BatchRoutesDeps): express.Router {
         purpose: by.purpose,
         units: by.units, // another unit is refused as an unknown one
       });
+    } catch (err) {
+      throw withRetryAfter(res, err);
     } finally {
       await Promise.all(files.map((f) => fs.rm(f.path, { force: true }))); // stored or refused: the spool lets go
     }

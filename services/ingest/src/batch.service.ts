@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import { AppError, assertCode, batchRepository, inScope, dossierRepository, originalFileKey, recordAudit, safeFileName, withTransaction, type Db, type ObjectStore, type Queryable, type Queue, type UnitScope } from '@sohoa/shared';
+import { AppError, assertCode, batchRepository, inScope, dossierRepository, originalFileKey, recordAudit, safeFileName, withTransaction, type Db, type IntakeGate, type ObjectStore, type Queryable, type Queue, type UnitScope } from '@sohoa/shared';
 import * as repo from './batch.repository.ts';
+import { fairPriority, unitFilesWaiting } from './fair-share.ts';
 
 /**
  * A file handed in, waiting on this machine's disk (an upload's spool file, a hot-folder file) until it is in the
@@ -27,7 +28,11 @@ export interface ReceiveBatchOptions {
   /** Written in the batch's own transaction: the hot folder's note of which file made the batch (exactly once). */
   alsoRecord?: (tx: Queryable, batchId: string) => Promise<void>;
 }
-export interface IngestDeps { db: Db; store: ObjectStore; queue: Queue }
+export interface IngestDeps {
+  db: Db; store: ObjectStore; queue: Queue;
+  /** Back-pressure: refuses new batches while the queue is too deep (absent: every batch comes in). */
+  intake?: IntakeGate;
+}
 
 /**
  * Registers a batch: the originals go to the object store first (nothing is lost if the database write fails),
@@ -44,6 +49,7 @@ export async function receiveBatch(deps: IngestDeps, options: ReceiveBatchOption
   const found = await repo.findUnit(deps.db, options.unitCode);
   const unit = found && inScope(options.units ?? null, found.id) ? found : null;
   if (!unit) throw new AppError('unknown-unit', `unknown unit "${options.unitCode}"`, 422);
+  await deps.intake?.admit(unit.id); // before anything is stored: a refused batch leaves nothing behind
 
   let catalogVersionId: number | null = null;
   if (options.procedureCode) {
@@ -96,7 +102,9 @@ export async function receiveBatch(deps: IngestDeps, options: ReceiveBatchOption
     for (const f of files) await batchRepository.insertFile(tx, { id: f.id, batchId, position: f.position, name: f.name, size: f.size, sha256: f.sha256, objectKey: f.objectKey });
     await recordAudit(tx, { actor: options.actor, action: 'batch.received', subjectType: 'batch', subjectId: batchId, unitId: unit.id, purpose: options.purpose, detail: { dossierCode, files: files.map((f) => f.name), source: options.source } });
     await options.alsoRecord?.(tx, batchId);
-    for (const f of files) await deps.queue.send('ingest.file', { fileId: f.id }, { tx });
+    // Behind the unit's files already waiting, ahead of another unit's long backlog (fair-share.ts).
+    const ahead = await unitFilesWaiting(tx, unit.id, batchId);
+    for (const [i, f] of files.entries()) await deps.queue.send('ingest.file', { fileId: f.id }, { tx, priority: fairPriority(ahead, i) });
     return dossierCode;
   });
   return { batchId, dossierCode };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { watch } from 'chokidar';
-import { AppError, isUnitCode, recordAudit, safeFileName, withTransaction, type Logger } from '@sohoa/shared';
+import { AppError, IntakeFull, isUnitCode, recordAudit, safeFileName, withTransaction, type Logger } from '@sohoa/shared';
 import { receiveBatch, type IngestDeps } from './batch.service.ts';
 import { digestFile } from './file-digest.ts';
 import * as inbox from './inbox.repository.ts';
@@ -37,15 +37,24 @@ export function watchInbox(deps: IngestDeps, options: InboxOptions, log: Logger)
       try {
         await takeInboxFile(deps, options.dir, file, log);
       } catch (err) {
+        if (err instanceof IntakeFull) {
+          // Back-pressure: the file waits in the hot folder (nothing is taken, nothing refused) until the queue drains.
+          log.info({ file, retryAfterSeconds: err.retryAfterSeconds }, 'queue full: inbox file left for later');
+          later(file, err.retryAfterSeconds * 1000);
+          return;
+        }
         // Infrastructure trouble (database, object store): the file stays, and is tried again a little later.
         log.error({ err, file }, 'inbox file not taken; will retry');
-        const retry = setTimeout(() => {
-          retries.delete(retry);
-          enqueue(file);
-        }, options.pollMs * 5);
-        retries.add(retry);
+        later(file, options.pollMs * 5);
       }
     });
+  };
+  const later = (file: string, ms: number) => {
+    const retry = setTimeout(() => {
+      retries.delete(retry);
+      enqueue(file);
+    }, ms);
+    retries.add(retry);
   };
 
   const watching = fs.mkdir(options.dir, { recursive: true }).then(
@@ -138,7 +147,7 @@ export async function registerInboxFile(deps: IngestDeps, dir: string, file: str
   } catch (err) {
     if (err instanceof TakenMeanwhile) return null;
     if (inbox.isAlreadyPending(err)) return inbox.findPending(deps.db, key);
-    if (!(err instanceof AppError)) throw err;
+    if (err instanceof IntakeFull || !(err instanceof AppError)) throw err; // a full queue is no reason to quarantine
     // Refused (no such unit, a folder name that is no code…): kept in the object store's quarantine with the reason.
     const reason = err.message;
     const shownName = safeFileName(name) || 'file'; // as a batch would have named it

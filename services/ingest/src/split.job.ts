@@ -1,5 +1,6 @@
 import { batchRepository, pageSourceKey, queueSplitWhenReady, recordAudit, withTransaction, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
 import * as repo from './batch.repository.ts';
+import { fairPriority, unitPagesWaiting } from './fair-share.ts';
 import { quarantineBatchFile } from './quarantine.ts';
 import { ScanRejected } from './scan-reader.ts';
 import { scanThreads, type ScanThreads } from './scan-thread.ts';
@@ -55,7 +56,9 @@ export function splitFileJob(deps: SplitDeps): JobHandler<'ingest.file'> {
           if (row.status === 'pending') queued.push(row.id);
         }
         await batchRepository.markFile(tx, file.id, 'split', { pageCount: pages.length });
-        for (const pageId of queued) await deps.queue.send('ocr.page', { pageId }, { tx });
+        // Behind the unit's pages already waiting, ahead of another unit's long backlog (fair-share.ts).
+        const ahead = queued.length ? await unitPagesWaiting(tx, file.batch_id, file.id) : 0;
+        for (const [i, pageId] of queued.entries()) await deps.queue.send('ocr.page', { pageId }, { tx, priority: fairPriority(ahead, i) });
         // No page left to read (a file without pages, or a rerun after its pages were read): the split may be due.
         if (queued.length === 0) await queueSplitWhenReady(tx, deps.queue, file.batch_id);
       });
