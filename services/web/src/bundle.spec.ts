@@ -10,8 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
  */
 const HERE = new URL('..', import.meta.url).pathname;
 const DIST = `${HERE}dist/`;
-/** The README's "~41 KB of JavaScript gzipped" for the first screen, with room to grow a little. */
-const FIRST_SCREEN_GZIP_MAX = 48_000;
+/** The README's "~59 KB of JavaScript gzipped" for the first screen (every screen but the PDF viewer is in it), with a little room. */
+const FIRST_SCREEN_GZIP_MAX = 64_000;
 /** A string of pdf.js's own that minifying keeps (a log message of its worker set-up). */
 const PDFJS_MARK = 'Setting up fake worker';
 
