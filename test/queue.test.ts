@@ -229,7 +229,7 @@ describe('the job queue', () => {
     const view = (await loadBatchView(db, batch.id, null))!;
     expect(view.status).toBe('done');
     expect(view.records.map((r) => r.documentId)).toEqual([archived.id]);
-    expect(view.failures).toEqual([{ kind: 'document', id: waiting.id, error: 'signing failed: the time-stamp authority answered 503' }]);
+    expect(view.failures).toEqual([{ kind: 'document', id: waiting.id, error: 'signing failed: the time-stamp authority answered 503', reasonCode: 'signing-failed' }]);
     expect(view.documents.find((d) => d.id === waiting.id)).toMatchObject({ status: 'failed', error: 'signing failed: the time-stamp authority answered 503' });
   });
 });
