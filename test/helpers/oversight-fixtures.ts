@@ -86,8 +86,9 @@ export async function importCertificateExpiringIn(stack: { url: string; token: s
     subject: { commonName: name, organization: name, country: 'VN' }, notBefore: new Date(now - DAY_MS), notAfter: new Date(now + days * DAY_MS),
     keyUsage: ['digitalSignature', 'nonRepudiation'],
   }, ca);
-  const p12Path = path.join(stack.dataDir, `${unit}-expiring.p12`);
-  const passwordFile = path.join(stack.dataDir, `${unit}-expiring.password`);
+  // Under the secrets folder (SECRETS_DIR, by default dataDir/pki): the only files an import may name.
+  const p12Path = path.join(pki, `${unit}-expiring.p12`);
+  const passwordFile = path.join(pki, `${unit}-expiring.password`);
   await fs.writeFile(p12Path, toPkcs12(issued, [ca.certificatePem], 'pw-expiring', unit));
   await fs.writeFile(passwordFile, 'pw-expiring\n', { mode: 0o600 });
   const response = await fetch(`${stack.url}/api/v1/units/${unit}/certificates`, {
