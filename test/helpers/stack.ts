@@ -111,8 +111,9 @@ export async function nssTrusting(caPem: string): Promise<string> {
 export interface SohoaProcess { child: ChildProcess; output(): string; kill(): Promise<void> }
 
 /** `sohoa <command>` as its own process (the real CLI and start-up), once it has printed `ready`. */
+/** SOHOA_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to node before the script: how a bench run is profiled. */
 export async function spawnSohoa(args: string[], env: NodeJS.ProcessEnv, ready = 'sohoa is running'): Promise<SohoaProcess> {
-  const child = spawn('node', [path.join(repoRoot, 'bin', 'sohoa.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('node', [...(env.SOHOA_NODE_ARGS?.split(' ').filter(Boolean) ?? []), path.join(repoRoot, 'bin', 'sohoa.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));

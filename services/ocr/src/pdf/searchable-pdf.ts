@@ -94,9 +94,13 @@ function lines(words: OcrWord[]): OcrWord[][] {
   return [...byLine.keys()].sort((a, b) => a - b).map((k) => byLine.get(k)!);
 }
 
+/** Code points each embedded font can draw, worked out once per font rather than once per word. */
+const characterSets = new WeakMap<PDFFont, Set<number>>();
+
 /** Characters the font cannot draw would break encoding; they are dropped from the hidden layer only. */
 function drawable(font: PDFFont, text: string): string {
-  const supported = new Set(font.getCharacterSet());
+  let supported = characterSets.get(font);
+  if (!supported) characterSets.set(font, (supported = new Set(font.getCharacterSet())));
   return [...text].filter((c) => supported.has(c.codePointAt(0)!)).join('');
 }
 
