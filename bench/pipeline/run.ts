@@ -18,14 +18,14 @@ import { runSpread } from './spread.ts';
 
 const { values } = parseArgs({
   options: {
-    dossiers: { type: 'string', default: '3' },
-    idle: { type: 'string', default: '3' },
+    dossiers: { type: 'string', default: '8' }, // ~50 pages: throughput in steady state, not the first page's latency and the last one's tail
+    idle: { type: 'string', default: '5' },
     busy: { type: 'string', default: '2' },
     seed: { type: 'string', default: '20261203' },
     'no-peer': { type: 'boolean', default: false },
     'no-spread': { type: 'boolean', default: false },
     'spread-only': { type: 'boolean', default: false },
-    'spread-dossiers': { type: 'string', default: '2' },
+    'spread-dossiers': { type: 'string', default: '4' },
     out: { type: 'string', default: path.join(import.meta.dirname, '..', 'results') },
   },
 });
