@@ -3,6 +3,7 @@ import express from 'express';
 import { AppError, isDossierCode, isUuid, jsonDepthGuard, parseInput } from '@sohoa/shared';
 import * as clerk from '@sohoa/matching/dossiers';
 import { actingFor } from './acting.ts';
+import { fromStore } from './errors.ts';
 import { ComponentEdit, MergeEdit, PagesEdit, ReviewQuery, RotateEdit, SplitEdit } from './dossiers.contract.ts';
 
 function uuidParam(value: unknown, what: string): string {
@@ -75,7 +76,7 @@ export function dossierRoutes(deps: clerk.ClerkDeps): express.Router {
       res.status(304).end();
       return;
     }
-    res.type('image/webp').send(await clerk.pageThumbnail(deps.store, version));
+    res.type('image/webp').send(await fromStore(`the image of page ${req.params.id}`, () => clerk.pageThumbnail(deps.store, version)));
   });
 
   r.post('/pages/:id/rotate', async (req, res) => {
