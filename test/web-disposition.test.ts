@@ -9,49 +9,29 @@
  * with the server's reason, saves a valid correction into its history, and places a hold with a reason. axe-core
  * finds nothing serious on each screen.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disposition, dispositionExecuteJob } from '@sohoa/archive-api';
 import { createKeyTransports } from '@sohoa/signer';
-import { operatorCaller, people } from '../src/accounts/index.ts';
 import { DEMO_UNIT } from '../src/bootstrap.ts';
 import { archivedRecord, backdate, type ArchivedFixture } from './helpers/records.ts';
 import { startTestStack, type TestStack } from './helpers/stack.ts';
-import { axeProblems, launchBrowser } from './helpers/browser.ts';
-
-async function signIn(page: Page, who: { username: string; password: string }) {
-  await page.locator('#username:focus').waitFor();
-  await page.keyboard.type(who.username);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(who.password);
-  await page.keyboard.press('Enter');
-}
+import { axeProblems, launchBrowser, newPerson, openPage, signIn, type SignInDetails } from './helpers/browser.ts';
 
 describe('the archivist\'s archival file and disposition screens', () => {
   let stack: TestStack;
   let browser: Browser;
-  let an: { username: string; password: string };
-  let binh: { username: string; password: string };
+  let an: SignInDetails;
+  let binh: SignInDetails;
   let due: ArchivedFixture;
   let filed: ArchivedFixture;
-  const newPage = async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => m.type() === 'error' && !/status of (401|403|409|422)/.test(m.text()) && errors.push(m.text()));
-    return { context, page, errors };
-  };
+  const newPage = () => openPage(browser, { consoleExcept: [401, 403, 409, 422] });
 
   beforeAll(async () => {
     [stack, browser] = await Promise.all([startTestStack({}, { workers: false }), launchBrowser()]);
     const { db } = stack.runtime;
-    const a = await people.createPerson(db, operatorCaller(), {
-      username: 'archivist.an', displayName: 'Nguyễn Văn An', unitCode: DEMO_UNIT.code, roles: [{ role: 'archivist' }, { role: 'archive-lead' }],
-    });
-    an = { username: 'archivist.an', password: a.password };
-    const b = await people.createPerson(db, operatorCaller(), { username: 'lead.binh', displayName: 'Lê Thị Bình', unitCode: DEMO_UNIT.code, roles: [{ role: 'archive-lead' }] });
-    binh = { username: 'lead.binh', password: b.password };
+    an = await newPerson(db, { username: 'archivist.an', displayName: 'Nguyễn Văn An', unitCode: DEMO_UNIT.code, roles: [{ role: 'archivist' }, { role: 'archive-lead' }] });
+    binh = await newPerson(db, { username: 'lead.binh', displayName: 'Lê Thị Bình', unitCode: DEMO_UNIT.code, roles: [{ role: 'archive-lead' }] });
     due = await archivedRecord(stack.runtime, { procedure: 'CT', component: 'CT-PYC' });
     await backdate(stack.runtime, due.recordId, '2020-12-31'); // kept two years after its file closed in 2018
     expect(await disposition.scanDue(db)).toMatchObject({ listed: 1 });
