@@ -13,7 +13,7 @@ import { operatorCaller, units } from '../src/accounts/index.ts';
 import { DEMO_UNIT } from '../src/bootstrap.ts';
 import { insertFixtureRecords } from './helpers/search-fixtures.ts';
 import { startTestStack, type TestStack } from './helpers/stack.ts';
-import { axeProblems, launchBrowser, newPerson, openPage, pdfViewerPage, signIn, type SignInDetails } from './helpers/browser.ts';
+import { axeProblems, headerLayout, launchBrowser, newPerson, openPage, pdfViewerPage, signIn, type SignInDetails } from './helpers/browser.ts';
 import { textPdf } from './helpers/text-pdf.ts';
 
 const OTHER_WARD = { code: '000.00.00.H98', name: 'UBND phường Bên Kia' };
@@ -96,6 +96,9 @@ describe('the archivist\'s screens', () => {
     await page.getByRole('heading', { level: 1, name: 'Tra cứu hồ sơ lưu trữ' }).waitFor();
     await page.getByText('3 hồ sơ tìm thấy').waitFor(); // the unit's records, before any word is typed
     expect(await axeProblems(page)).toEqual([]);
+    // All seven of an archivist's links, the signed-in lines and the language fit one header row at 1366 px.
+    expect(await page.locator('header nav a').count()).toBe(7);
+    expect(await headerLayout(page)).toEqual({ rows: 1, brokenLinks: [] });
 
     const ms = await typeAndTime(page, 'hong nhung', 'Tờ khai đăng ký khai sinh');
     console.log(`web archivist: search results shown ${ms} ms after typing stopped (goal < 300 ms)`);

@@ -79,3 +79,25 @@ export async function openPage(browser: Browser, o: { consoleExcept?: number[]; 
   return { context, page, errors };
 }
 
+/**
+ * How the page header lies: the rows its items take (1: it fits the window's width) and the links whose label
+ * breaks over two lines.
+ */
+export async function headerLayout(page: Page): Promise<{ rows: number; brokenLinks: string[] }> {
+  return page.locator('header').evaluate((header) => {
+    const rows: { top: number; bottom: number }[] = [];
+    for (const item of [...header.children]) {
+      const r = item.getBoundingClientRect();
+      if (r.width === 0) continue;
+      const row = rows.find((x) => r.top < x.bottom && r.bottom > x.top);
+      if (row) [row.top, row.bottom] = [Math.min(row.top, r.top), Math.max(row.bottom, r.bottom)];
+      else rows.push({ top: r.top, bottom: r.bottom });
+    }
+    const brokenLinks = [...header.querySelectorAll('nav a')].filter((a) => {
+      const range = document.createRange();
+      range.selectNodeContents(a);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1;
+    }).map((a) => a.textContent ?? '');
+    return { rows: rows.length, brokenLinks };
+  });
+}
