@@ -76,7 +76,13 @@ export function dossierRoutes(deps: clerk.ClerkDeps): express.Router {
       res.status(304).end();
       return;
     }
-    res.type('image/webp').send(await fromStore(`the image of page ${req.params.id}`, () => clerk.pageThumbnail(deps.store, version)));
+    // Read before the answer's type is set: an image lost from the store is answered as the JSON error it is, and
+    // without the ETag, so no cache takes that error for the image.
+    const thumbnail = await fromStore(`the image of page ${req.params.id}`, () => clerk.pageThumbnail(deps.store, version)).catch((err) => {
+      res.removeHeader('ETag');
+      throw err;
+    });
+    res.type('image/webp').send(thumbnail);
   });
 
   r.post('/pages/:id/rotate', async (req, res) => {
