@@ -101,7 +101,9 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
     // Every process serves its own metrics (a worker has no API): its counters, and the queues as the database has them.
     const metricsServer = config.metrics ? await startMetricsServer({ ...config.metrics, db }) : null;
     if (metricsServer) cleanups.push(() => metricsServer.close());
-    const deliverWebhook = deliverWebhookJob({ db, settings: { timeoutMs: config.webhooks.timeoutMs, budgetMs: config.queue.jobTimeoutSeconds * 500 } });
+    const deliverWebhook = deliverWebhookJob({
+      db, settings: { timeoutMs: config.webhooks.timeoutMs, budgetMs: config.queue.jobTimeoutSeconds * 500, allowPrivate: config.signing.outbound.allowPrivate, maxBytes: config.signing.outbound.maxBytes },
+    });
 
     if (parts.workers) {
       const engine: OcrEngine = await createOcrEngine({

@@ -9,23 +9,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { operatorCaller, people, units } from '../src/accounts/index.ts';
+import { operatorCaller, units } from '../src/accounts/index.ts';
 import { DEMO_UNIT } from '../src/bootstrap.ts';
 import { insertFixtureRecords } from './helpers/search-fixtures.ts';
 import { startTestStack, type TestStack } from './helpers/stack.ts';
-import { axeProblems, launchBrowser, pdfViewerPage } from './helpers/browser.ts';
+import { axeProblems, headerLayout, launchBrowser, newPerson, openPage, pdfViewerPage, signIn, type SignInDetails } from './helpers/browser.ts';
 import { textPdf } from './helpers/text-pdf.ts';
 
 const OTHER_WARD = { code: '000.00.00.H98', name: 'UBND phường Bên Kia' };
 
-
-async function signIn(page: Page, who: { username: string; password: string }) {
-  await page.locator('#username:focus').waitFor();
-  await page.keyboard.type(who.username);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(who.password);
-  await page.keyboard.press('Enter');
-}
 
 /**
  * Types `text` into the search box and answers the milliseconds from the last keystroke to the results list
@@ -56,9 +48,9 @@ async function typeAndTime(page: Page, text: string, expected: string): Promise<
 describe('the archivist\'s screens', () => {
   let stack: TestStack;
   let browser: Browser;
-  let archivist: { username: string; password: string };
-  let otherClerk: { username: string; password: string };
-  let lead: { username: string; password: string };
+  let archivist: SignInDetails;
+  let otherClerk: SignInDetails;
+  let lead: SignInDetails;
   let hitId: string;
   let secondId: string;
 
@@ -68,16 +60,13 @@ describe('the archivist\'s screens', () => {
       launchBrowser(),
     ]);
     const { db } = stack.runtime;
-    const made = await people.createPerson(db, operatorCaller(), { username: 'archivist.web', displayName: 'Trần Văn Hải', unitCode: DEMO_UNIT.code, roles: [{ role: 'archivist' }] });
-    archivist = { username: 'archivist.web', password: made.password };
+    archivist = await newPerson(db, { username: 'archivist.web', displayName: 'Trần Văn Hải', unitCode: DEMO_UNIT.code, roles: [{ role: 'archivist' }] });
     await units.addUnit(db, operatorCaller(), { code: OTHER_WARD.code, name: OTHER_WARD.name, parent: null, kind: 'ward' });
-    const other = await people.createPerson(db, operatorCaller(), { username: 'clerk.benkia', unitCode: OTHER_WARD.code, roles: [{ role: 'clerk' }] });
-    otherClerk = { username: 'clerk.benkia', password: other.password };
+    otherClerk = await newPerson(db, { username: 'clerk.benkia', unitCode: OTHER_WARD.code, roles: [{ role: 'clerk' }] });
 
     const { rows: [unit] } = await db.query<{ id: string }>('SELECT id FROM units WHERE code = $1', [DEMO_UNIT.code]);
     const base = { unitId: unit!.id, unitCode: DEMO_UNIT.code, procedure: 'KS', retentionYears: 20, retainUntil: '2046-12-31', createdAt: '2026-11-20T03:00:00Z' };
-    const chief = await people.createPerson(db, operatorCaller(), { username: 'lead.web', unitCode: DEMO_UNIT.code, roles: [{ role: 'archive-lead' }] });
-    lead = { username: 'lead.web', password: chief.password };
+    lead = await newPerson(db, { username: 'lead.web', unitCode: DEMO_UNIT.code, roles: [{ role: 'archive-lead' }] });
     // Their PDFs first, as the pipeline stores them before the record (a record's object is write-once): the hit's words on its page 2.
     [hitId, secondId] = [randomUUID(), randomUUID()];
     await stack.runtime.store.put(`records/${hitId}.pdf`, await textPdf([
@@ -98,11 +87,7 @@ describe('the archivist\'s screens', () => {
   });
 
   it('an archivist searches without diacritics, sees the highlighted snippet with its page, opens the hit, places a hold, and sees deletion refused; no a11y problem', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => m.type() === 'error' && !/status of (401|409)/.test(m.text()) && errors.push(m.text()));
+    const { context, page, errors } = await openPage(browser, { consoleExcept: [401, 409] });
     await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP: ${e.violatedDirective} ${e.blockedURI}`)));
     const pdfjsFetched: string[] = []; // pdf.js's chunk and worker, fetched only once a PDF is shown
     page.on('request', (r) => /\/assets\/(pdf-view|pdf\.worker)/.test(r.url()) && pdfjsFetched.push(new URL(r.url()).pathname));
@@ -111,6 +96,9 @@ describe('the archivist\'s screens', () => {
     await page.getByRole('heading', { level: 1, name: 'Tra cứu hồ sơ lưu trữ' }).waitFor();
     await page.getByText('3 hồ sơ tìm thấy').waitFor(); // the unit's records, before any word is typed
     expect(await axeProblems(page)).toEqual([]);
+    // All seven of an archivist's links, the signed-in lines and the language fit one header row at 1366 px.
+    expect(await page.locator('header nav a').count()).toBe(7);
+    expect(await headerLayout(page)).toEqual({ rows: 1, brokenLinks: [] });
 
     const ms = await typeAndTime(page, 'hong nhung', 'Tờ khai đăng ký khai sinh');
     console.log(`web archivist: search results shown ${ms} ms after typing stopped (goal < 300 ms)`);
@@ -210,8 +198,7 @@ describe('the archivist\'s screens', () => {
   }, 60_000);
 
   it('a clerk of another ward finds none of it', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
-    const page = await context.newPage();
+    const { context, page } = await openPage(browser);
     await page.goto(`${stack.url}/search`);
     await signIn(page, otherClerk);
     await page.getByRole('heading', { level: 1, name: 'Tra cứu hồ sơ lưu trữ' }).waitFor();
@@ -229,8 +216,7 @@ describe('the archivist\'s screens', () => {
   }, 60_000);
 
   it('the signed record screen shows the record\'s PDF, its first page drawn; no a11y or CSP problem', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
-    const page = await context.newPage();
+    const { context, page } = await openPage(browser);
     const csp: string[] = [];
     page.on('console', (m) => m.type() === 'error' && m.text().startsWith('CSP:') && csp.push(m.text()));
     await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP: ${e.violatedDirective} ${e.blockedURI}`)));
@@ -250,8 +236,7 @@ describe('the archivist\'s screens', () => {
   }, 60_000);
 
   it('the archive lead, and only the lead, is offered lifting a hold, with a reason', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
-    const page = await context.newPage();
+    const { context, page } = await openPage(browser);
     await page.goto(`${stack.url}/records/${secondId}`); // straight to a record's address
     await signIn(page, lead);
     await page.getByRole('heading', { level: 1, name: 'Giấy chứng sinh' }).waitFor();

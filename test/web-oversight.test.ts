@@ -13,24 +13,16 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unitRepository } from '@sohoa/shared';
-import { operatorCaller, people, units } from '../src/accounts/index.ts';
+import { operatorCaller, units } from '../src/accounts/index.ts';
 import { DEMO_UNIT } from '../src/bootstrap.ts';
 import { checkBag, unpackZip } from './helpers/bagit-checker.ts';
-import { axeProblems, launchBrowser } from './helpers/browser.ts';
+import { axeProblems, launchBrowser, newPerson, openPage, signIn, type SignInDetails } from './helpers/browser.ts';
 import { importCertificateExpiringIn, seedOversightDossier } from './helpers/oversight-fixtures.ts';
 import { repoRoot, startTestStack, type TestStack } from './helpers/stack.ts';
 
 const Q = '720.00.00.Q72';
 const W1 = '720.01.00.P72';
 const W2 = '720.02.00.P73';
-
-async function signIn(page: Page, who: { username: string; password: string }) {
-  await page.locator('#username:focus').waitFor();
-  await page.keyboard.type(who.username);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(who.password);
-  await page.keyboard.press('Enter');
-}
 
 /** Presses Tab until the focused element's text is `name`, then Enter: the action is reached from the keyboard. */
 async function pressByKeyboard(page: Page, name: string) {
@@ -44,20 +36,18 @@ async function pressByKeyboard(page: Page, name: string) {
 describe('the integrity screen and the oversight dashboard', () => {
   let stack: TestStack;
   let browser: Browser;
-  let keeper: { username: string; password: string };
-  let inspector: { username: string; password: string };
+  let keeper: SignInDetails;
+  let inspector: SignInDetails;
 
   beforeAll(async () => {
     [stack, browser] = await Promise.all([startTestStack({}), launchBrowser()]);
     const { db, store } = stack.runtime;
     const operator = operatorCaller();
-    const made = await people.createPerson(db, operator, { username: 'keeper.web', displayName: 'Lê Thị Thu', unitCode: DEMO_UNIT.code, roles: [{ role: 'archivist' }, { role: 'auditor' }] });
-    keeper = { username: 'keeper.web', password: made.password };
+    keeper = await newPerson(db, { username: 'keeper.web', displayName: 'Lê Thị Thu', unitCode: DEMO_UNIT.code, roles: [{ role: 'archivist' }, { role: 'auditor' }] });
     await units.addUnit(db, operator, { code: Q, name: 'UBND quận Bảy Hai', parent: null, kind: 'district' });
     await units.addUnit(db, operator, { code: W1, name: 'UBND phường Đạt', parent: Q, kind: 'ward' });
     await units.addUnit(db, operator, { code: W2, name: 'UBND phường Chậm', parent: Q, kind: 'ward' });
-    const chief = await people.createPerson(db, operator, { username: 'inspector.web', displayName: 'Phạm Văn Tra', unitCode: Q, roles: [{ role: 'unit-admin' }, { role: 'auditor' }] });
-    inspector = { username: 'inspector.web', password: chief.password };
+    inspector = await newPerson(db, { username: 'inspector.web', displayName: 'Phạm Văn Tra', unitCode: Q, roles: [{ role: 'unit-admin' }, { role: 'auditor' }] });
 
     const id = async (code: string) => (await unitRepository.unitByCode(db, code))!.id;
     const now = new Date();
@@ -84,10 +74,7 @@ describe('the integrity screen and the oversight dashboard', () => {
   });
 
   it('shows the audit chain verified, runs a fixity check, and builds and downloads a valid BagIt export', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN', acceptDownloads: true });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
+    const { context, page, errors } = await openPage(browser, { acceptDownloads: true });
     await page.goto(`${stack.url}/integrity`);
     await signIn(page, keeper);
     await page.getByRole('heading', { level: 1, name: 'Toàn vẹn dữ liệu lưu trữ' }).waitFor();
@@ -123,10 +110,7 @@ describe('the integrity screen and the oversight dashboard', () => {
   }, 90_000);
 
   it('shows an inspector the rate by month against the target line, the ward below target marked, the queue, and a certificate about to expire', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
+    const { context, page, errors } = await openPage(browser);
     await page.goto(`${stack.url}/dashboard`);
     await signIn(page, inspector);
     await page.getByRole('heading', { level: 1, name: 'Tổng quan số hóa' }).waitFor();

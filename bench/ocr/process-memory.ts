@@ -9,24 +9,38 @@ import os from 'node:os';
  * engines may not meet the same load, and the report says so.
  */
 
-function children(): Map<number, number[]> {
+/** The fields of /proc/PID/stat after the command name (state first), or null once the process has ended. */
+export function procStat(pid: number | 'self'): number[] | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
+  } catch {
+    return null; // the process ended between listing and reading
+  }
+}
+
+/** The process and every descendant alive now. */
+export function treePids(root: number): number[] {
   const byParent = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = byParent.get(ppid) ?? [];
-      list.push(Number(entry));
-      byParent.set(ppid, list);
-    } catch {
-      // the process ended between listing and reading
-    }
+    const fields = procStat(Number(entry));
+    if (!fields) continue;
+    const list = byParent.get(fields[1]) ?? [];
+    list.push(Number(entry));
+    byParent.set(fields[1], list);
   }
-  return byParent;
+  const out: number[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    out.push(pid);
+    stack.push(...(byParent.get(pid) ?? []));
+  }
+  return out;
 }
 
-function rssKb(pid: number): number {
+export function rssKb(pid: number): number {
   try {
     const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) : 0;
@@ -36,30 +50,21 @@ function rssKb(pid: number): number {
 }
 
 export function treeRssMb(root: number): number {
-  const tree = children();
-  let total = 0;
-  const stack = [root];
-  while (stack.length) {
-    const pid = stack.pop()!;
-    total += rssKb(pid);
-    stack.push(...(tree.get(pid) ?? []));
-  }
-  return total / 1024;
+  return treePids(root).reduce((sum, pid) => sum + rssKb(pid), 0) / 1024;
 }
 
 /** Linux reports CPU time in USER_HZ ticks, 100 per second on every architecture it runs on. */
 const TICKS_PER_SECOND = 100;
 
 /** CPU ticks the whole machine spent busy (steal included: another guest had the core). */
-function machineBusyTicks(): number {
+export function machineBusyTicks(): number {
   const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   return user + nice + system + irq + softirq + (steal ?? 0);
 }
 
 /** CPU ticks of this process and of its waited-for descendants (a child's tree counts once it has exited). */
 function ownTicks(): { self: number; children: number } {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  const f = procStat('self')!;
   return { self: f[11] + f[12], children: f[13] + f[14] };
 }
 

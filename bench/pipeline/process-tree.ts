@@ -1,48 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import { machineBusyTicks, procStat, rssKb, treePids } from '../ocr/process-memory.ts';
 
 /**
  * Resident memory and CPU time of a running process tree (sohoa and the embedded PostgreSQL it started), and the
  * share of the machine other processes used meanwhile: the machine is shared, so the report states that share.
  */
-
-function stat(pid: number): number[] | null {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
-  } catch {
-    return null;
-  }
-}
-
-function rssKb(pid: number): number {
-  try {
-    const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-export function treePids(root: number): number[] {
-  const byParent = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const fields = stat(Number(entry));
-    if (!fields) continue;
-    const list = byParent.get(fields[1]) ?? [];
-    list.push(Number(entry));
-    byParent.set(fields[1], list);
-  }
-  const out: number[] = [];
-  const stack = [root];
-  while (stack.length) {
-    const pid = stack.pop()!;
-    out.push(pid);
-    stack.push(...(byParent.get(pid) ?? []));
-  }
-  return out;
-}
 
 /** Resident memory in MB: of the root process alone (sohoa's Node process, worker threads included) and of its tree. */
 export function memoryOf(root: number): { processMb: number; treeMb: number } {
@@ -55,16 +17,11 @@ function treeTicks(roots: number[]): number {
   let total = 0;
   for (const root of roots) {
     for (const pid of treePids(root)) {
-      const f = stat(pid);
+      const f = procStat(pid);
       if (f) total += f[11] + f[12] + f[13] + f[14];
     }
   }
   return total;
-}
-
-function machineBusyTicks(): number {
-  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  return user + nice + system + irq + softirq + (steal ?? 0);
 }
 
 export interface CpuWindow {

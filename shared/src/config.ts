@@ -137,8 +137,9 @@ const EnvSchema = z.object({
   /** An OCSP responder to ask instead of the one named in the certificates (e.g. a relay inside the network). */
   OCSP_URL: z.string().url().optional(),
   /**
-   * Fetches a certificate can cause (its OCSP responder, its CRL): a loopback, private or link-local address is
-   * asked only when on (a test PKI on this machine, a CA inside the network); OCSP_URL is always asked.
+   * Fetches a certificate can cause (its OCSP responder, its CRL) and webhook deliveries: a loopback, private or
+   * link-local address is asked only when on (a test PKI or receiver on this machine, a CA inside the network);
+   * OCSP_URL is always asked.
    */
   OUTBOUND_ALLOW_PRIVATE: z.enum(['on', 'off']).default('off'),
   /** One such fetch, connection, redirects and body, within this long. */
@@ -222,7 +223,7 @@ export interface Config {
     fetchRevocation: boolean;
     revocationSoftFail: boolean;
     ocspUrl?: string;
-    /** OUTBOUND_*: limits of the fetches certificates cause. */
+    /** OUTBOUND_*: limits of the fetches certificates cause (allowPrivate and maxBytes also of webhook deliveries). */
     outbound: { timeoutMs: number; maxBytes: number; maxRedirects: number; allowPrivate: boolean };
     /** SECRETS_DIR: the only folder an import may name files in. */
     secretsDir: string;

@@ -247,7 +247,9 @@ class S3ObjectStore implements ObjectStore {
   }
 }
 
-const isNotFound = (err: unknown) => ['NotFound', 'NoSuchKey'].includes((err as { code?: string }).code ?? '');
+/** The store has no object under the key (S3's NoSuchKey on a read, NotFound on a stat). */
+export const isObjectMissing = (err: unknown) => ['NotFound', 'NoSuchKey'].includes((err as { code?: string } | null)?.code ?? '');
+const isNotFound = isObjectMissing;
 
 function putHeaders(options: PutOptions): Record<string, string> {
   const headers: Record<string, string> = { 'Content-Type': options.contentType ?? 'application/octet-stream' };

@@ -101,7 +101,7 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(dispositionRoutes(deps));
   api.use(fixityRoutes(deps));
   api.use(reportRoutes(deps));
-  api.use(webhookRoutes(deps));
+  api.use(webhookRoutes({ db: deps.db, allowPrivate: deps.signing?.outbound?.allowPrivate === true }));
   if (deps.signing) api.use(certificateRoutes({ db: deps.db, signing: deps.signing }));
   if (deps.signing) api.use(reuseRoutes({ db: deps.db, store: deps.store, signing: deps.signing, reuse: deps.reuse })); // signature statuses need the trust anchors
   app.use('/api/v1', api);

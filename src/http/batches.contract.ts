@@ -106,6 +106,6 @@ export const batchContract = [
     method: 'get', path: '/api/v1/quarantine/:id/file', tag: 'batches', access: 'caller', who: 'clerks, archivists, admins',
     summary: 'A quarantined file, as a download', params: { id: 'the quarantined file id' },
     responses: { 200: { description: 'the bytes as received', media: 'application/octet-stream', headers: { Digest: 'sha-256=<base64>' } } },
-    errors: { 403: '`forbidden`', 404: '`not-found`' },
+    errors: { 403: '`forbidden`', 404: '`not-found`; `object-missing`: the object store lost the file' },
   }),
 ];

@@ -19,7 +19,7 @@ import { actingFor, auditRead } from './acting.ts';
 import { BatchFields, BatchListQuery, QuarantineQuery } from './batches.contract.ts';
 import { loadBatchView } from './batch-status.ts';
 import { reasonCode } from './reason-codes.ts';
-import { multipart } from './errors.ts';
+import { fromStore, multipart } from './errors.ts';
 import { spoolStorage, type SpooledFile } from './upload-spool.ts';
 
 export interface BatchRoutesDeps {
@@ -110,7 +110,7 @@ export function batchRoutes(deps: BatchRoutesDeps): express.Router {
     if (!file) throw new AppError('not-found', 'quarantined file not found', 404);
     // A counter's scan carries personal data: who took its bytes is in the trail.
     await auditRead(deps.db, by, { action: 'file.quarantine-downloaded', subjectType: 'file', subjectId: file.id, unitId: file.unitId, detail: { name: file.name } });
-    const body = await deps.store.getStream(file.objectKey);
+    const body = await fromStore(`quarantined file ${file.id}`, () => deps.store.getStream(file.objectKey));
     // Whatever the name says, these bytes were refused: a download, never rendered by the browser.
     res.attachment(file.name);
     res.set({

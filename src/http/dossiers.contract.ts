@@ -103,7 +103,7 @@ export const dossierContract = [
       200: { description: 'the thumbnail', media: 'image/webp', headers: { ETag: 'the version of the page image', 'Cache-Control': 'private, no-cache' } },
       304: { description: 'the thumbnail the caller has (If-None-Match) is still the page' },
     },
-    errors: { 404: '`not-found`', 409: '`not-ready`: the page is not cleaned up yet' },
+    errors: { 404: '`not-found`; `object-missing`: the object store lost the page image', 409: '`not-ready`: the page is not cleaned up yet' },
   }),
   route({
     method: 'post', path: '/api/v1/pages/:id/rotate', tag: 'dossiers', access: 'caller', who: 'clerks', params: { id: 'the page id' },

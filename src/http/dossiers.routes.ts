@@ -3,6 +3,7 @@ import express from 'express';
 import { AppError, isDossierCode, isUuid, jsonDepthGuard, parseInput } from '@sohoa/shared';
 import * as clerk from '@sohoa/matching/dossiers';
 import { actingFor } from './acting.ts';
+import { fromStore } from './errors.ts';
 import { ComponentEdit, MergeEdit, PagesEdit, ReviewQuery, RotateEdit, SplitEdit } from './dossiers.contract.ts';
 
 function uuidParam(value: unknown, what: string): string {
@@ -75,7 +76,13 @@ export function dossierRoutes(deps: clerk.ClerkDeps): express.Router {
       res.status(304).end();
       return;
     }
-    res.type('image/webp').send(await clerk.pageThumbnail(deps.store, version));
+    // Read before the answer's type is set: an image lost from the store is answered as the JSON error it is, and
+    // without the ETag, so no cache takes that error for the image.
+    const thumbnail = await fromStore(`the image of page ${req.params.id}`, () => clerk.pageThumbnail(deps.store, version)).catch((err) => {
+      res.removeHeader('ETag');
+      throw err;
+    });
+    res.type('image/webp').send(thumbnail);
   });
 
   r.post('/pages/:id/rotate', async (req, res) => {

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
-import { AppError, redactPaths, type FieldProblem, type Logger } from '@sohoa/shared';
+import { AppError, isObjectMissing, redactPaths, type FieldProblem, type Logger } from '@sohoa/shared';
 
 /** Every error the API answers has this one shape: `{"error": {"code", "message", "fields"?}}` (ErrorBody in openapi/). */
 export interface ErrorAnswer { status: number; code: string; message: string; fields?: FieldProblem[] }
@@ -42,7 +42,8 @@ export function errorAnswer(err: unknown, limits: { maxUploadBytes?: number } = 
 export function errorHandler(log: Logger, limits: { maxUploadBytes?: number } = {}) {
   return (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const answer = errorAnswer(err, limits);
-    if (answer.status >= 500) log.error({ err }, 'request failed');
+    // an object the archive should hold and does not is lost data: an operator must hear of it, whatever the caller got
+    if (answer.status >= 500 || answer.code === 'object-missing') log.error({ err }, 'request failed');
     const { status, ...error } = answer;
     res.status(status).json({ error });
   };
@@ -58,4 +59,17 @@ export function multipart(middleware: RequestHandler): RequestHandler {
       if (!err || err instanceof multer.MulterError || err instanceof AppError) return next(err);
       next(new AppError('malformed-multipart', `the multipart body could not be read: ${redactPaths(String((err as Error).message ?? err))}`));
     });
+}
+
+/**
+ * Reads what the object store holds for an answer. An object it no longer has (lost, or removed behind the archive's
+ * back) is the caller's 404 `object-missing`, in words, rather than the store's NoSuchKey surfacing as a bare 500.
+ */
+export async function fromStore<T>(what: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if (isObjectMissing(err)) throw new AppError('object-missing', `${what} is missing from the object store`, 404);
+    throw err;
+  }
 }

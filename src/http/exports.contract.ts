@@ -31,7 +31,7 @@ export const exportContract = [
     who: 'who reads the record and its audit trail (records:read and audit:read)',
     summary: 'One record as a BagIt bag (RFC 8493), zipped and streamed: its PDF, description and audit events (audited)',
     responses: { 200: { description: 'the bag', media: 'application/zip', headers: { 'Content-Disposition': 'attachment, `<bag>.zip`' } } },
-    errors: { 403: '`forbidden`', 404: '`not-found`' },
+    errors: { 403: '`forbidden`', 404: '`not-found`; `object-missing`: the object store lost the PDF', 410: '`record-disposed`: disposition destroyed its PDF (its tombstone says what it was)' },
   }),
   route({
     method: 'post', path: '/api/v1/exports', tag: 'exports', access: 'caller', who: exporters,
@@ -49,6 +49,6 @@ export const exportContract = [
     method: 'get', path: '/api/v1/exports/:id/bag', tag: 'exports', access: 'caller', who: exporters, params: { id: 'the export id' },
     summary: 'A finished export\'s zip (audited)',
     responses: { 200: { description: 'the bag, zipped', media: 'application/zip', headers: { 'Content-Disposition': 'attachment, `sohoa-export-<id>.zip`' } } },
-    errors: { 403: '`forbidden`', 404: '`not-found`', 409: '`not-ready`: the export is queued, running or failed' },
+    errors: { 403: '`forbidden`', 404: '`not-found`; `object-missing`: the object store lost the zip', 409: '`not-ready`: the export is queued, running or failed' },
   }),
 ];

@@ -12,6 +12,7 @@ import {
   type ObjectStore, type Queue,
 } from '@sohoa/shared';
 import { TooManyResults, fileView, loadExport, recordBag, recordsToDescribe, requestExport, searchRecordIds, unitByCode, type ExportRow } from '@sohoa/archive-api';
+import { fromStore } from './errors.ts';
 import { ExportRequest, MAX_EXPORT_RECORDS } from './exports.contract.ts';
 import { SearchQuery } from './search.contract.ts';
 
@@ -103,7 +104,8 @@ export function exportRoutes(deps: { db: Db; store: ObjectStore; queue: Queue })
     const row = await exportOr404(req.params.id, res);
     if (row.status !== 'done' || !row.object_key) throw new AppError('not-ready', `the export is ${row.status}`, 409);
     await recordAudit(deps.db, { actor: actorOf(caller(res)), action: 'export.downloaded', subjectType: 'export', subjectId: row.id, detail: { size: row.size } });
-    const stream = await deps.store.getStream(row.object_key);
+    const key = row.object_key;
+    const stream = await fromStore(`the bag of export ${row.id}`, () => deps.store.getStream(key));
     res.type('application/zip').set('Content-Disposition', `attachment; filename="sohoa-export-${row.id}.zip"`).set('Content-Length', String(row.size));
     stream.on('error', (err) => res.destroy(err));
     stream.pipe(res);

@@ -52,6 +52,8 @@ export const VerificationReport = z.strictObject({
 }).meta({ id: 'VerificationReport' });
 
 const notFound = { 404: '`not-found`' };
+/** The record is there, its PDF is not. */
+const pdfGone = { 404: '`not-found`; `object-missing`: the object store lost the PDF', 410: '`record-disposed`: disposition destroyed its PDF (its tombstone says what it was)' };
 
 export const recordContract = [
   route({
@@ -70,12 +72,12 @@ export const recordContract = [
     method: 'get', path: '/api/v1/records/:id/pdf', tag: 'records', access: 'caller', params: { id: 'the record id' },
     summary: 'The signed PDF of a record',
     responses: { 200: { description: 'the signed PDF', media: 'application/pdf', headers: { Digest: 'sha-256=<base64 of the record\'s SHA-256>' } } },
-    errors: { 403: '`forbidden`', ...notFound },
+    errors: { 403: '`forbidden`', ...pdfGone },
   }),
   route({
     method: 'get', path: '/api/v1/records/:id/verify', tag: 'records', access: 'caller', params: { id: 'the record id' },
     summary: 'Every signature of a record checked',
     description: 'Integrity, chain, validity at signing time, time-stamp and revocation; `valid` and the problems in words.',
-    responses: { 200: { description: 'the verification report', json: VerificationReport } }, errors: { 403: '`forbidden`', ...notFound },
+    responses: { 200: { description: 'the verification report', json: VerificationReport } }, errors: { 403: '`forbidden`', ...pdfGone },
   }),
 ];

@@ -15,6 +15,7 @@ import { guardedRecordFacts, loadRecord, objectChangeRefusal, vietnamDate } from
 import { formatReport, verifyPdf } from '@sohoa/signer';
 import { loadTrustMaterial, type SigningSettings } from '@sohoa/signer/jobs';
 import { actingFor, auditRead } from './acting.ts';
+import { fromStore } from './errors.ts';
 
 export interface RecordRoutesDeps {
   db: Db; store: ObjectStore;
@@ -34,6 +35,14 @@ export function recordRoutes(deps: RecordRoutesDeps): express.Router {
     return { by, unitId: unitId as string, record };
   }
 
+  /** The signed PDF: 410 once disposition destroyed it (the tombstone speaks for it), 404 if the store lost it. */
+  function signedPdf(record: { id: string; objectKey: string; disposedAt: Date | string | null }): Promise<Buffer> {
+    if (record.disposedAt) {
+      throw new AppError('record-disposed', `record ${record.id} was disposed of: its PDF is destroyed, its tombstone (records/${record.id}/tombstone) says what it was`, 410);
+    }
+    return fromStore(`the signed PDF of record ${record.id}`, () => deps.store.get(record.objectKey));
+  }
+
   r.get('/records/:id', async (req, res) => {
     const { by, unitId, record } = await recordOr404(req, res);
     await auditRead(deps.db, by, { action: 'record.read', subjectType: 'record', subjectId: record.id, unitId });
@@ -42,7 +51,7 @@ export function recordRoutes(deps: RecordRoutesDeps): express.Router {
 
   r.get('/records/:id/pdf', async (req, res) => {
     const { by, unitId, record } = await recordOr404(req, res);
-    const pdf = await deps.store.get(record.objectKey);
+    const pdf = await signedPdf(record);
     await auditRead(deps.db, by, { action: 'record.content-read', subjectType: 'record', subjectId: record.id, unitId });
     res.type('application/pdf').set('Content-Disposition', `inline; filename="${record.id}.pdf"`).set('Digest', `sha-256=${Buffer.from(record.sha256, 'hex').toString('base64')}`).send(pdf);
   });
@@ -62,7 +71,7 @@ export function recordRoutes(deps: RecordRoutesDeps): express.Router {
     r.get('/records/:id/verify', async (req, res) => {
       const { record } = await recordOr404(req, res); // checks the bytes, shows none of them: not an audited read
       const { trustAnchorsPem, crls } = await loadTrustMaterial({ trustAnchorsDir: signing.trustAnchorsDir, extraAnchorFiles: [path.join(signing.pkiDir, 'ca.pem')] });
-      const report = await verifyPdf(await deps.store.get(record.objectKey), {
+      const report = await verifyPdf(await signedPdf(record), {
         trustAnchorsPem,
         revocation: { crls, online: signing.fetchRevocation, ocspUrl: signing.ocspUrl, fetchTimeoutMs: signing.outbound?.timeoutMs ?? 5000, outbound: signing.outbound },
         revocationSoftFail: signing.revocationSoftFail === true,

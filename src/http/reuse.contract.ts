@@ -71,7 +71,7 @@ export const reuseContract = [
     method: 'get', path: '/api/v1/reuse/results/:recordId/pdf', tag: 'reuse', access: 'caller', who: 'reuse:read within the record\'s unit', params: { recordId: 'a record id from a lookup' },
     summary: 'The signed PDF of a reusable record (audited and counted as a download)',
     responses: { 200: { description: 'the signed PDF', media: 'application/pdf', headers: { Digest: 'sha-256=<base64 of the record\'s SHA-256>' } } },
-    errors: { 403: reuseErrors[403], 404: '`not-found`: no reusable record with that id in the caller\'s units', 428: reuseErrors[428], 429: reuseErrors[429] },
+    errors: { 403: reuseErrors[403], 404: '`not-found`: no reusable record with that id in the caller\'s units; `object-missing`: the object store lost its PDF', 428: reuseErrors[428], 429: reuseErrors[429] },
   }),
   route({
     method: 'get', path: '/api/v1/dossiers/:code/completeness', tag: 'reuse', access: 'caller', who: 'dossiers:read within the dossier\'s unit', params: { code: 'the dossier code' },

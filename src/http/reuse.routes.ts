@@ -15,6 +15,7 @@ import { verifyPdf } from '@sohoa/signer';
 import { loadTrustMaterial, type SigningSettings } from '@sohoa/signer/jobs';
 import { actorOf } from '@sohoa/shared';
 import { callerOf, purposeOf, requiredPurposeOf } from './acting.ts';
+import { fromStore } from './errors.ts';
 import { RateLimited, reuseRateLimiter, type RateLimitSettings } from './rate-limit.ts';
 import { AttachReused, ReuseQuery } from './reuse.contract.ts';
 
@@ -89,7 +90,8 @@ export function reuseRoutes(deps: ReuseRoutesDeps): express.Router {
   r.get('/reuse/results/:recordId/pdf', async (req, res) => {
     const by = await reuser(req, res);
     if (!isUuid(req.params.recordId)) throw new AppError('not-found', 'no reusable record with that id', 404);
-    const { pdf, sha256 } = await reuseDownload(deps, req.params.recordId, by);
+    const recordId = req.params.recordId;
+    const { pdf, sha256 } = await fromStore(`the signed PDF of record ${recordId}`, () => reuseDownload(deps, recordId, by));
     res.type('application/pdf').set('Content-Disposition', `inline; filename="${req.params.recordId}.pdf"`)
       .set('Digest', `sha-256=${Buffer.from(sha256, 'hex').toString('base64')}`).send(pdf);
   });

@@ -16,15 +16,15 @@ function webhookId(value: string): string {
   return value;
 }
 
-/** Mounted under /api/v1 after a JSON body parser. */
-export function webhookRoutes(deps: { db: Db }): express.Router {
+/** Mounted under /api/v1 after a JSON body parser. allowPrivate: OUTBOUND_ALLOW_PRIVATE, a receiver on loopback or a private network. */
+export function webhookRoutes(deps: { db: Db; allowPrivate?: boolean }): express.Router {
   const r = express.Router();
   r.get('/webhooks', async (_req, res) => {
     res.json({ webhooks: await listSubscriptions(deps.db, caller(res)) });
   });
   r.post('/webhooks', async (req, res) => {
     const body = parseInput(NewWebhook, { ...req.body });
-    res.status(201).json(await createSubscription(deps.db, caller(res), { ...body, description: body.description ?? null }));
+    res.status(201).json(await createSubscription(deps.db, caller(res), { ...body, description: body.description ?? null }, { allowPrivate: deps.allowPrivate }));
   });
   r.delete('/webhooks/:id', async (req, res) => {
     await deleteSubscription(deps.db, caller(res), webhookId(req.params.id));

@@ -2,7 +2,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Db } from '@sohoa/shared';
+import { operatorCaller, people } from '../../src/accounts/index.ts';
 import { repoRoot, run } from './stack.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -39,4 +41,63 @@ export async function pdfViewerPage(page: Page): Promise<{ page: string | null; 
     return dark / (data.length / 4);
   });
   return { page: await drawn.getAttribute('data-page'), ink, text: (await drawn.locator('.textLayer').textContent()) ?? '' };
+}
+
+/** What a person types on the sign-in screen. */
+export interface SignInDetails { username: string; password: string }
+
+/** A person made by the operator (as a unit-admin would), with the first password the server gave them. */
+export async function newPerson(db: Db, p: Parameters<typeof people.createPerson>[2]): Promise<SignInDetails> {
+  const { password } = await people.createPerson(db, operatorCaller(), p);
+  return { username: p.username, password };
+}
+
+/** Signs in from the keyboard, as the sign-in screen is meant to be used: the name field has the focus. */
+export async function signIn(page: Page, who: SignInDetails): Promise<void> {
+  await page.locator('#username:focus').waitFor();
+  await page.keyboard.type(who.username);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(who.password);
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * A fresh page as the screens are judged: 1366×768, in Vietnamese. `errors` gathers the page's uncaught errors and,
+ * given `consoleExcept`, its console errors too, but for the failed requests of those HTTP statuses (a refusal the
+ * screen shows on purpose is logged by the browser as an error).
+ */
+export async function openPage(browser: Browser, o: { consoleExcept?: number[]; acceptDownloads?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN', ...(o.acceptDownloads ? { acceptDownloads: true } : {}) });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const except = o.consoleExcept;
+  if (except) {
+    const expected = new RegExp(`status of (${except.join('|')})`);
+    page.on('console', (m) => m.type() === 'error' && !(except.length && expected.test(m.text())) && errors.push(m.text()));
+  }
+  return { context, page, errors };
+}
+
+/**
+ * How the page header lies: the rows its items take (1: it fits the window's width) and the links whose label
+ * breaks over two lines.
+ */
+export async function headerLayout(page: Page): Promise<{ rows: number; brokenLinks: string[] }> {
+  return page.locator('header').evaluate((header) => {
+    const rows: { top: number; bottom: number }[] = [];
+    for (const item of [...header.children]) {
+      const r = item.getBoundingClientRect();
+      if (r.width === 0) continue;
+      const row = rows.find((x) => r.top < x.bottom && r.bottom > x.top);
+      if (row) [row.top, row.bottom] = [Math.min(row.top, r.top), Math.max(row.bottom, r.bottom)];
+      else rows.push({ top: r.top, bottom: r.bottom });
+    }
+    const brokenLinks = [...header.querySelectorAll('nav a')].filter((a) => {
+      const range = document.createRange();
+      range.selectNodeContents(a);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1;
+    }).map((a) => a.textContent ?? '');
+    return { rows: rows.length, brokenLinks };
+  });
 }

@@ -44,13 +44,15 @@ export async function recordsOfDossier(db: Queryable, dossierId: string): Promis
 
 export interface RecordToExport extends RecordToDescribe {
   unit_id: string; size: number; sha256: string; object_key: string; file_code: string | null; file_id: string | null;
+  /** Disposition destroyed its object; the row stays for its tombstone. */
+  disposed: boolean;
   filed_derived: DocumentDescription | null; filed_edited: DocumentEdit | null;
 }
 
 /** Records by id with what describing them needs (any unit: the caller checked), in the order asked. */
 export async function recordsToDescribe(db: Queryable, ids: readonly string[]): Promise<RecordToExport[]> {
   const { rows } = await db.query(
-    `SELECT r.id, r.metadata, c.kind AS component_kind, ad.ordinal, r.unit_id, r.size::int AS size, r.sha256, r.object_key,
+    `SELECT r.id, r.metadata, c.kind AS component_kind, ad.ordinal, r.unit_id, r.size::int AS size, r.sha256, r.object_key, r.disposed_at IS NOT NULL AS disposed,
             af.derived->>'FileCode' AS file_code, af.id AS file_id, ad.derived AS filed_derived, ad.edited AS filed_edited
      FROM records r JOIN dossiers d ON d.id = r.dossier_id
      LEFT JOIN components c ON c.catalog_version_id = d.catalog_version_id AND c.procedure_code = r.metadata->>'procedureCode'

@@ -27,6 +27,9 @@ async function payloadOf(db: Queryable, store: ObjectStore, recordIds: readonly 
   const payload: BagPayloadFile[] = [buffered('description.xml', xml)];
   for (const { record, description: doc } of await documentDescriptions(db, recordIds)) {
     const folder = record.file_code ? pathPart(record.file_code) : 'unfiled';
+    // The zip is streamed with its length announced: a PDF found missing halfway could only cut the download off.
+    if (record.disposed) throw new AppError('record-disposed', `record ${record.id} was disposed of: its PDF is destroyed, only its tombstone is left`, 410);
+    if (!(await store.stat(record.object_key))) throw new AppError('object-missing', `the signed PDF of record ${record.id} is missing from the object store`, 404);
     const stem = doc.DocOrdinal !== null ? `${String(doc.DocOrdinal).padStart(3, '0')}-${record.id}` : record.id;
     payload.push({ path: `${folder}/${stem}.pdf`, size: record.size, sha256: record.sha256, open: () => store.getStream(record.object_key) });
     const audit = Buffer.from(`${JSON.stringify(await descriptions.auditEventsOf(db, 'record', record.id), null, 2)}\n`);

@@ -11,7 +11,7 @@
  * digitization report counts; so is a record a dossier takes.
  */
 import { createHash } from 'node:crypto';
-import { AppError, recordAudit, vietnamDay, withTransaction, type Db, type ObjectStore, type Queryable, type UnitScope } from '@sohoa/shared';
+import { AppError, isObjectMissing, recordAudit, vietnamDay, withTransaction, type Db, type ObjectStore, type Queryable, type UnitScope } from '@sohoa/shared';
 import { completeness } from '@sohoa/matching';
 import type { VerificationReport } from '@sohoa/signer';
 import { documentDescriptions } from './archival-file.service.ts';
@@ -49,7 +49,13 @@ export function signatureChecker(o: { ttlMs: number; concurrency?: number; maxEn
   const cache = new Map<string, { at: number; status: Promise<SignatureStatus> }>();
 
   async function check(store: ObjectStore, r: { sha256: string; object_key: string }, verify: VerifyPdf): Promise<SignatureStatus> {
-    const pdf = await store.get(r.object_key);
+    let pdf: Buffer;
+    try {
+      pdf = await store.get(r.object_key);
+    } catch (err) {
+      if (isObjectMissing(err)) return 'invalid'; // no bytes to match the record's SHA-256: one lost object does not fail the whole lookup
+      throw err;
+    }
     if (createHash('sha256').update(pdf).digest('hex') !== r.sha256) return 'invalid';
     return signatureStatusOf(await verify(pdf));
   }

@@ -15,7 +15,7 @@ export { MIN_SIGNATURE_SCALE, vietnamTime, type SignatureAppearance, type Signat
 export { INK_DARKNESS, MAX_SPECK_INCHES, SPECK_ISOLATION_INCHES } from './ink-map.ts';
 export { sealPng } from './seal.ts';
 export { readPassword, type PasswordSource } from './secrets.ts';
-export { DEFAULT_OUTBOUND_LIMITS, fetchOutbound, isNonPublicAddress, NO_USABLE_ANSWER, OutboundRefused, type OutboundLimits } from './outbound.ts';
+export { DEFAULT_OUTBOUND_LIMITS, fetchOutbound, isNonPublicAddress, NO_USABLE_ANSWER, OutboundRefused, requestOutbound, type OutboundLimits, type OutboundResponse } from './outbound.ts';
 export { requestTimestamp, type TimestampAuthority } from './timestamp.ts';
 export type { TimestampCheck } from './timestamp-verify.ts';
 export type { RevocationCheck, RevocationSources } from './revocation.ts';

@@ -127,11 +127,15 @@ function once(url: URL, request: OutboundRequest, limits: OutboundLimits, signal
   });
 }
 
+export interface OutboundResponse { status: number; bytes: Uint8Array }
+
 /**
- * Asks `url` within the limits; returns the answer of a 2xx status, or throws OutboundRefused: with the policy's
- * reason when the address may not be asked at all, else with NO_USABLE_ANSWER whatever happened on the wire.
+ * Asks `url` within the limits and returns whatever status came back (a redirect past the cap is returned as it is).
+ * Throws OutboundRefused with the policy's reason when an address may not be asked at all; anything that went wrong
+ * on the wire is thrown as it happened (with its `code`), for a caller whose reader may know why: the webhook
+ * sender tells a subscriber about its own receiver. Certificates' URLs go through fetchOutbound instead.
  */
-export async function fetchOutbound(url: string, request: OutboundRequest, limits: OutboundLimits = DEFAULT_OUTBOUND_LIMITS): Promise<OutboundAnswer> {
+export async function requestOutbound(url: string, request: OutboundRequest, limits: OutboundLimits = DEFAULT_OUTBOUND_LIMITS): Promise<OutboundResponse> {
   let target = checkedUrl(url, limits);
   const signal = AbortSignal.timeout(limits.timeoutMs);
   for (let hop = 0; ; hop++) {
@@ -142,14 +146,28 @@ export async function fetchOutbound(url: string, request: OutboundRequest, limit
       if ((error as NodeJS.ErrnoException).code === 'ENONPUBLIC') {
         throw new OutboundRefused('a loopback or private address is not asked (OUTBOUND_ALLOW_PRIVATE is off)');
       }
-      throw new OutboundRefused(NO_USABLE_ANSWER);
+      throw error;
     }
-    if (answer.location !== undefined) {
-      if (hop >= limits.maxRedirects) throw new OutboundRefused(NO_USABLE_ANSWER);
+    if (answer.location !== undefined && hop < limits.maxRedirects) {
       target = checkedUrl(new URL(answer.location, target).href, limits);
       continue;
     }
-    if (answer.status < 200 || answer.status >= 300) throw new OutboundRefused(NO_USABLE_ANSWER);
     return { status: answer.status, bytes: answer.bytes };
   }
+}
+
+/**
+ * Asks `url` within the limits; returns the answer of a 2xx status, or throws OutboundRefused: with the policy's
+ * reason when the address may not be asked at all, else with NO_USABLE_ANSWER whatever happened on the wire.
+ */
+export async function fetchOutbound(url: string, request: OutboundRequest, limits: OutboundLimits = DEFAULT_OUTBOUND_LIMITS): Promise<OutboundAnswer> {
+  let answer: OutboundResponse;
+  try {
+    answer = await requestOutbound(url, request, limits);
+  } catch (error) {
+    if (error instanceof OutboundRefused) throw error;
+    throw new OutboundRefused(NO_USABLE_ANSWER);
+  }
+  if (answer.status < 200 || answer.status >= 300) throw new OutboundRefused(NO_USABLE_ANSWER); // a redirect past the cap too
+  return answer;
 }

@@ -234,7 +234,9 @@ export const api = {
   dispositionLists: (status?: ListStatus) => call<{ items: DispositionSummary[] }>('GET', `/disposition/lists${status ? `?status=${status}` : ''}`),
   dispositionList: (id: string) => call<DispositionList>('GET', `/disposition/lists/${encodeURIComponent(id)}`),
   propose: (records: string[], note: string) => call<DispositionList>('POST', '/disposition/lists', note ? { records, note } : { records }),
-  approve: (id: string, reason: string) => call<DispositionList>('POST', `/disposition/lists/${encodeURIComponent(id)}/approve`, reason ? { reason } : {}),
+  /** `keep`: records of the list kept instead, each until its review date. */
+  approve: (id: string, reason: string, keep: { record: string; reviewAfter: string }[] = []) =>
+    call<DispositionList>('POST', `/disposition/lists/${encodeURIComponent(id)}/approve`, { ...(reason ? { reason } : {}), ...(keep.length ? { keep } : {}) }),
   reject: (id: string, reason: string, reviewAfter: string) => call<DispositionList>('POST', `/disposition/lists/${encodeURIComponent(id)}/reject`, { reason, reviewAfter }),
   tombstone: (id: string) => call<Tombstone>('GET', `/records/${encodeURIComponent(id)}/tombstone`),
   upload: (form: FormData) => call<{ id: string; dossier: string }>('POST', '/batches', form),

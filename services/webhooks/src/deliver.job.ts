@@ -8,18 +8,23 @@
  */
 import { metrics, type Db, type JobHandler } from '@sohoa/shared';
 import * as repo from './webhooks.repository.ts';
+import { DEFAULT_OUTBOUND_LIMITS } from '@sohoa/signer';
 import { sendMessage } from './sender.ts';
 
 export interface DeliverJobDeps {
   db: Db;
-  /** timeoutMs: one attempt's; budgetMs: how long a job goes on delivering its stream (well within the job's expiry). */
-  settings: { timeoutMs: number; budgetMs?: number };
+  /**
+   * timeoutMs: one attempt's; budgetMs: how long a job goes on delivering its stream (well within the job's expiry);
+   * allowPrivate (OUTBOUND_ALLOW_PRIVATE) and maxBytes (OUTBOUND_MAX_BYTES): the outbound guard's, absent: refused, 10 MiB.
+   */
+  settings: { timeoutMs: number; budgetMs?: number; allowPrivate?: boolean; maxBytes?: number };
 }
 
 /** A job delivers at most this many events of its stream, within its time budget (the rest have jobs of their own). */
 const MAX_PER_JOB = 100;
 
 export function deliverWebhookJob(deps: DeliverJobDeps): JobHandler<'webhook.deliver'> {
+  const limits = { timeoutMs: deps.settings.timeoutMs, maxBytes: deps.settings.maxBytes ?? DEFAULT_OUTBOUND_LIMITS.maxBytes, allowPrivate: deps.settings.allowPrivate === true };
   return {
     async run({ deliveryId }) {
       const own = await repo.deliveryState(deps.db, deliveryId);
@@ -34,7 +39,7 @@ export function deliverWebhookJob(deps: DeliverJobDeps): JobHandler<'webhook.del
             await repo.cancelDelivery(deps.db, next.id, next.live ? 'the key may no longer read this unit (revoked, expired or its units changed)' : 'the subscription was deleted');
             continue;
           }
-          const attempt = await sendMessage(next.url, next.secret, next, deps.settings.timeoutMs);
+          const attempt = await sendMessage(next.url, next.secret, next, limits);
           await repo.recordAttempt(deps.db, next.id, attempt);
           if (!attempt.ok) {
             metrics.webhookFailures.inc();

@@ -6,7 +6,9 @@
  * `standardwebhooks` package.
  */
 import { randomBytes } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import { Webhook } from 'standardwebhooks';
+import { OutboundRefused, requestOutbound, type OutboundLimits } from '@sohoa/signer';
 
 export interface WebhookMessage { webhookId: string; type: string; occurredAt: Date; data: Record<string, unknown> }
 export interface Attempt { ok: boolean; status: number | null; error: string | null }
@@ -26,27 +28,36 @@ export function signedHeaders(secret: string, m: WebhookMessage, body: string, n
   };
 }
 
+/**
+ * How a delivery reaches out: the same guard as the signer's fetches of certificates' URLs (services/signer/src/outbound.ts):
+ * http(s) only, a loopback or private receiver refused unless OUTBOUND_ALLOW_PRIVATE is on (checked on the address
+ * connected to, after DNS), the receiver's answer read up to `maxBytes`. A subscriber's URL would otherwise make the
+ * delivery log a probe of the inside network ("connection refused" here, "answered 404" there).
+ */
+export type DeliveryLimits = Pick<OutboundLimits, 'timeoutMs' | 'maxBytes' | 'allowPrivate'>;
+
 /** Sends one attempt; any 2xx is delivered. Redirects are not followed (a receiver's URL is what it was given). */
-export async function sendMessage(url: string, secret: string, m: WebhookMessage, timeoutMs: number): Promise<Attempt> {
+export async function sendMessage(url: string, secret: string, m: WebhookMessage, limits: DeliveryLimits): Promise<Attempt> {
   const body = messageBody(m);
   try {
-    const response = await fetch(url, {
-      method: 'POST', body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs),
+    const answer = await requestOutbound(url, {
+      method: 'POST', body: Buffer.from(body),
       headers: { 'content-type': 'application/json', 'user-agent': 'sohoa-webhooks/1', ...signedHeaders(secret, m, body) },
-    });
-    await response.body?.cancel().catch(() => {});
-    if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status, error: null };
-    return { ok: false, status: response.status, error: `the receiver answered ${response.status} ${response.statusText}`.trim() };
+    }, { ...limits, maxRedirects: 0 });
+    if (answer.status >= 200 && answer.status < 300) return { ok: true, status: answer.status, error: null };
+    return { ok: false, status: answer.status, error: `the receiver answered ${answer.status} ${STATUS_CODES[answer.status] ?? ''}`.trim() };
   } catch (err) {
-    return { ok: false, status: null, error: attemptError(err, timeoutMs) };
+    return { ok: false, status: null, error: attemptError(err, limits) };
   }
 }
 
 /** A failed request in words (no server paths, no secrets: the URL is the subscriber's own). */
-function attemptError(err: unknown, timeoutMs: number): string {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
-  const code = e?.cause?.code;
+function attemptError(err: unknown, limits: DeliveryLimits): string {
+  if (err instanceof OutboundRefused) return `refused: ${err.message}`;
+  const e = err as { name?: string; message?: string; code?: string; cause?: { name?: string; code?: string; message?: string } };
+  if (e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError') return `no answer within ${limits.timeoutMs} ms`;
+  if (e?.message === 'too large') return `the receiver's answer was larger than ${limits.maxBytes} bytes`;
+  const code = e?.code ?? e?.cause?.code;
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ENOTFOUND') return 'the receiver\'s host name is not known';
   if (code) return `the request failed (${code})`;

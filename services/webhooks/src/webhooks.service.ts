@@ -7,6 +7,8 @@
 import {
   AppError, actorOf, eventTypes, recordAudit, requirePermission, unitFilter, withTransaction, type Caller, type Db, type EventType, type Queryable,
 } from '@sohoa/shared';
+import { isIP } from 'node:net';
+import { isNonPublicAddress } from '@sohoa/signer';
 import * as repo from './webhooks.repository.ts';
 import { newSecret } from './sender.ts';
 
@@ -24,8 +26,12 @@ const invalid = (field: string, message: string) => new AppError('invalid-input'
 
 export interface NewSubscription { apiKey: string; url: string; events: EventType[]; description?: string | null }
 
-/** Checks a receiver's URL: http(s), no credentials in it (they would sit in the delivery log's neighbourhood). */
-export function receiverUrl(value: string): string {
+/**
+ * Checks a receiver's URL: http(s), no credentials in it (they would sit in the delivery log's neighbourhood), and
+ * not a loopback or private address unless OUTBOUND_ALLOW_PRIVATE allows one. Only what the URL itself says is
+ * checked here; a name that resolves inward is refused at each delivery, after DNS (sender.ts).
+ */
+export function receiverUrl(value: string, o: { allowPrivate?: boolean } = {}): string {
   let url: URL;
   try {
     url = new URL(value);
@@ -34,6 +40,9 @@ export function receiverUrl(value: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('url', 'http or https only');
   if (url.username || url.password) throw invalid('url', 'no user name or password in it');
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const inward = host === 'localhost' || host.endsWith('.localhost') || (isIP(host) !== 0 && isNonPublicAddress(host));
+  if (inward && o.allowPrivate !== true) throw invalid('url', 'not a loopback or private address (OUTBOUND_ALLOW_PRIVATE is off)');
   return url.toString();
 }
 
@@ -49,8 +58,8 @@ async function keyOwnedWhereCallerManages(db: Queryable, caller: Caller, keyId: 
 }
 
 /** A new subscription, with its signing secret (shown this once). */
-export async function createSubscription(db: Db, caller: Caller, s: NewSubscription): Promise<SubscriptionView & { secret: string }> {
-  const url = receiverUrl(s.url);
+export async function createSubscription(db: Db, caller: Caller, s: NewSubscription, o: { allowPrivate?: boolean } = {}): Promise<SubscriptionView & { secret: string }> {
+  const url = receiverUrl(s.url, o);
   const events = [...new Set(s.events)];
   if (!events.length || events.some((e) => !(eventTypes as readonly string[]).includes(e))) {
     throw invalid('events', `one or more of ${eventTypes.join(', ')}`);

@@ -2,9 +2,10 @@
  * The digitization-rate report for a caller (docs/digitization-rate.md): which units it may see (reports:read),
  * the counting (repository), the arithmetic (pure core), and the spreadsheet.
  */
-import { AppError, subtreeOf, unitFilter, type Caller, type Queryable } from '@sohoa/shared';
-import { digitizationReport, periodCount, treeOrder, type GroupBy, type ReportRow } from './digitization-rate.ts';
-import { countDigitization, procedureNames, reportUnits } from './digitization-rate.repository.ts';
+import { AppError, unitFilter, type Caller, type Queryable } from '@sohoa/shared';
+import { digitizationReport, periodCount, type GroupBy, type ReportRow } from './digitization-rate.ts';
+import { countDigitization, procedureNames } from './digitization-rate.repository.ts';
+import { reportScope } from './report-scope.ts';
 import { digitizationXlsx } from './digitization-rate-export.ts';
 
 export interface DigitizationQuery {
@@ -28,25 +29,12 @@ export interface DigitizationReport {
 export async function digitizationRateReport(db: Queryable, caller: Caller, q: DigitizationQuery): Promise<DigitizationReport> {
   const reach = unitFilter(caller, 'reports:read'); // 403 when held nowhere
   if (q.from > q.to) throw new AppError('invalid-input', 'from comes after to', 422, { fields: [{ field: 'from', message: 'from comes after to' }] });
-  const units = await reportUnits(db);
-  let candidates: Set<string> = new Set(units.map((u) => u.id));
-  if (q.unit) {
-    const unit = units.find((u) => u.code === q.unit);
-    // Another unit's existence does not leak: it answers as a missing one.
-    if (!unit || (reach !== null && !reach.includes(unit.id))) throw new AppError('not-found', 'unit not found', 404);
-    candidates = subtreeOf(units, unit.id);
-  }
-  const reached = reach === null ? null : new Set(reach);
-  const shownSet = new Set([...candidates].filter((id) => reached === null || reached.has(id)));
-  const order = treeOrder(units, shownSet);
+  const { units, order, counted } = await reportScope(db, reach, q.unit);
   const periods = periodCount(q.from, q.to, q.groupBy);
   if (order.length * periods > MAX_REPORT_ROWS) {
     throw new AppError('report-too-large', `${order.length} unit(s) × ${periods} period(s) is more than ${MAX_REPORT_ROWS} rows: group by a longer period, or ask for a shorter range or one unit`, 422);
   }
-  // A shown unit's figures are its whole subtree's (aggregates, no one's data): count every unit below a shown one.
-  const counted = new Set<string>();
-  for (const id of shownSet) for (const below of subtreeOf(units, id)) counted.add(below);
-  const counts = await countDigitization(db, { unitIds: [...counted], from: q.from, to: q.to, groupBy: q.groupBy });
+  const counts = await countDigitization(db, { unitIds: counted, from: q.from, to: q.to, groupBy: q.groupBy });
   const shown = order.map((o) => o.id);
   const base = { units, shown, counts, from: q.from, to: q.to, groupBy: q.groupBy };
   const rows = digitizationReport({ ...base, byProcedure: q.byProcedure });
