@@ -106,12 +106,13 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
     if (parts.workers) {
       const engine: OcrEngine = await createOcrEngine({
         workers: config.ocr.workers, recycleAfterPages: config.ocr.recycleAfterPages, languages: config.ocr.languages, reviewConfidence: config.ocr.reviewConfidence,
+        threadNice: config.ocr.threadNice,
       });
       cleanups.push(() => engine.close());
       const deps = { db, store, queue };
       await queue.work(
         {
-          'ingest.file': splitFileJob({ ...deps, maxPagePixels: config.limits.maxPagePixels, maxFilePixels: config.limits.maxFilePixels }),
+          'ingest.file': splitFileJob({ ...deps, maxPagePixels: config.limits.maxPagePixels, maxFilePixels: config.limits.maxFilePixels, threadNice: config.ocr.threadNice }),
           'ocr.page': ocrPageJob({ ...deps, engine }),
           'batch.split': splitBatchJob(deps),
           'document.build': buildDocumentJob(deps),
