@@ -44,8 +44,9 @@ const EnvSchema = z.object({
   OCR_REVIEW_CONFIDENCE: z.coerce.number().min(0).max(100).default(80),
   OCR_RECYCLE_AFTER_PAGES: z.coerce.number().int().min(1).default(50),
   /**
-   * Niceness of the threads that read scans, clean pages and run tesseract (Linux, per thread; 0: off). With OCR
-   * keeping every core busy, the API's event loop is then scheduled first, so status reads stay quick.
+   * Niceness of the threads that read scans, clean pages, run tesseract, assemble PDFs and map ink for signatures
+   * (Linux, per thread; 0: off). With OCR keeping every core busy, the API's event loop is then scheduled first, so
+   * status reads stay quick.
    */
   OCR_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** A document the clerk confirms is built this long after: the time she has to take it back (Ctrl+Z) before it is. */
