@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Server } from 'node:http';
-import { connectObjectStore, createDb, intakeGate, migrate, Queue, startMetricsServer, type Config, type Db, type Logger, type ObjectStore } from '@sohoa/shared';
+import { connectObjectStore, createDb, intakeGate, lowerThreadsNamed, migrate, Queue, startMetricsServer, type Config, type Db, type Logger, type ObjectStore } from '@sohoa/shared';
 import { startEmbeddedPostgres, startEmbeddedS3 } from '@sohoa/embedded';
 import { splitFileJob, watchInbox } from '@sohoa/ingest';
 import { createOcrEngine, type OcrEngine } from '@sohoa/ocr';
@@ -110,6 +110,8 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       });
       cleanups.push(() => engine.close());
       setInkThreadNice(config.ocr.threadNice); // signing maps page 1's ink in a thread, lowered as the OCR threads are
+      const vips = lowerThreadsNamed('libvips worker', config.ocr.threadNice);
+      cleanups.push(async () => vips.stop());
       const deps = { db, store, queue };
       await queue.work(
         {
