@@ -8,8 +8,8 @@ import type { PageTask } from './page-thread.ts';
  * Page work off the event loop: a piscina pool of worker threads runs cleanup, binarization and code reading
  * (services/ocr/src/threads/page-thread.ts), so the HTTP API keeps answering while OCR is saturated. Pixels
  * cross the thread boundary once each way (structured clone). The threads can run at a lower CPU priority (`nice`,
- * per thread on Linux): on a machine whose cores OCR keeps busy, the event loop is then scheduled first and
- * answers requests in milliseconds, while page work takes the cores it leaves.
+ * per thread on Linux): on a machine whose cores OCR keeps busy, the event loop is then scheduled ahead of them,
+ * while page work takes the time it leaves.
  */
 export interface PagePool {
   prepare(input: Buffer, options: PrepareOptions, signal?: AbortSignal): Promise<PreparedPage>;
