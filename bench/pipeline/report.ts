@@ -115,9 +115,11 @@ const HISTORY = [
   'The same quick bench (`--dossiers 1 --idle 1 --busy 1 --no-peer --no-spread`, 9 pages) on 2026-12-03, status reads while OCR ran, p95 ' +
     '(others\' share of all cores in the busy phase): at commit f060721 **845 ms** (75 %); with the OCR, page and scan threads at nice 10 ' +
     '193 ms (71 %); with document.build and the ink map in threads and libvips\'s workers lowered too, **165 ms** (72 %) and 232 ms ' +
-    '(80 %) in two runs; the same code with OCR_THREAD_NICE=0, 363 ms (68 %). CPU per page of the busy phase (bench, sohoa, ' +
-    'PostgreSQL): 3.5–4.0 s before, 4.3 s after, 3.7 s with nice off; with 9 pages the fixed costs (two more threads started, ' +
-    'polling over a longer wall time) weigh in, so a longer run should settle it.',
+    '(80 %) in two runs; the same code with OCR_THREAD_NICE=0, 363 ms (68 %). Then one pair back to back on 15 busy pages ' +
+    '(`--dossiers 3 --idle 1 --busy 1 --no-peer --no-spread`), the same code: OCR_THREAD_NICE=10 p50 35 ms, **p95 231 ms** (69 %), ' +
+    '9.3 pages/min, 3.92 CPU s a page; OCR_THREAD_NICE=0 p50 72 ms, p95 470 ms (72 %), 9.4 pages/min, 3.58 CPU s a page. Lowering ' +
+    'the threads halves the status reads\' p95 at the same throughput; the 9 % more CPU a page (bench, sohoa and PostgreSQL ' +
+    'together) is one pair on a shared machine, to be confirmed on a quiet one.',
   '',
   '## Reading the numbers',
   '',
