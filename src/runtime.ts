@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type { Server } from 'node:http';
-import { connectObjectStore, createDb, intakeGate, migrate, Queue, startMetricsServer, type Config, type Db, type Logger, type ObjectStore } from '@sohoa/shared';
+import { connectObjectStore, createDb, intakeGate, lowerThreadsNamed, migrate, Queue, startMetricsServer, type Config, type Db, type Logger, type ObjectStore } from '@sohoa/shared';
 import { startEmbeddedPostgres, startEmbeddedS3 } from '@sohoa/embedded';
 import { splitFileJob, watchInbox } from '@sohoa/ingest';
 import { createOcrEngine, type OcrEngine } from '@sohoa/ocr';
 import { buildDocumentJob, ocrPageJob } from '@sohoa/ocr/jobs';
 import { splitBatchJob } from '@sohoa/matching/jobs';
-import { createKeyTransports, loadKeyEncryptionKey } from '@sohoa/signer';
+import { createKeyTransports, loadKeyEncryptionKey, setInkThreadNice } from '@sohoa/signer';
 import { signDocumentJob } from '@sohoa/signer/jobs';
 import { archiveRecordJob, auditHeadJob, AUDIT_HEAD_CRON, dispositionExecuteJob, dispositionScanJob, exportBagJob, fixity, reclassifyRecordJob, recordExtendJob, recordObjectGuard, type LtvSettings } from '@sohoa/archive-api';
 import { deliverWebhookJob, startRelay } from '@sohoa/webhooks';
@@ -108,15 +108,19 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
     if (parts.workers) {
       const engine: OcrEngine = await createOcrEngine({
         workers: config.ocr.workers, recycleAfterPages: config.ocr.recycleAfterPages, languages: config.ocr.languages, reviewConfidence: config.ocr.reviewConfidence,
+        threadNice: config.ocr.threadNice,
       });
       cleanups.push(() => engine.close());
+      setInkThreadNice(config.ocr.threadNice); // signing maps page 1's ink in a thread, lowered as the OCR threads are
+      const vips = lowerThreadsNamed('libvips worker', config.ocr.threadNice);
+      cleanups.push(async () => vips.stop());
       const deps = { db, store, queue };
       await queue.work(
         {
-          'ingest.file': splitFileJob({ ...deps, maxPagePixels: config.limits.maxPagePixels, maxFilePixels: config.limits.maxFilePixels }),
+          'ingest.file': splitFileJob({ ...deps, maxPagePixels: config.limits.maxPagePixels, maxFilePixels: config.limits.maxFilePixels, threadNice: config.ocr.threadNice }),
           'ocr.page': ocrPageJob({ ...deps, engine }),
           'batch.split': splitBatchJob(deps),
-          'document.build': buildDocumentJob(deps),
+          'document.build': buildDocumentJob({ ...deps, threadNice: config.ocr.threadNice }),
           'document.sign': signDocumentJob({ ...deps, tsaUrl: config.signing.tsaUrl, log, keys }),
           'record.archive': archiveRecordJob({ ...deps, lock: config.s3.lock }),
           'record.reclassify': reclassifyRecordJob({ ...deps, lock: config.s3.lock }),

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
+import { threadNiceness } from '@sohoa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, nssTrusting, repoRoot, run, startTestStack, uploadBatch, waitFor, waitForBatch, words, type TestStack } from './helpers/stack.ts';
 
@@ -122,6 +123,18 @@ describe('the pipeline on the embedded stack', () => {
     const { stdout: badSig } = await run('pdfsig', ['-nssdir', `sql:${nss}`, tamperedFile]);
     expect(badSig).toContain('Signature #1'); // pdfsig did read the signature…
     expect(badSig).not.toContain('Signature is Valid.'); // …and does not call it valid
+  });
+
+  it('ran that record\'s OCR, PDF and signature threads at OCR_THREAD_NICE (10 by default), the event loop as it was', () => {
+    if (process.platform !== 'linux') return;
+    expect(stack.runtime.config.ocr.threadNice).toBe(10);
+    const threads = threadNiceness();
+    const loop = threads.find((t) => t.tid === process.pid)!.nice;
+    expect(loop).toBeLessThan(10);
+    // Per OCR worker a tesseract thread and a page thread, then the PDF thread and the ink thread, still idle-alive.
+    const lowered = threads.filter((t) => t.nice === 10 && t.name !== 'libvips worker');
+    expect(lowered.length).toBeGreaterThanOrEqual(2 * stack.runtime.config.ocr.workers + 2);
+    expect(threads.filter((t) => t.name === 'libvips worker').every((t) => t.nice === 10)).toBe(true);
   });
 
   it('takes a file dropped into the hot folder and makes a record of it', async () => {

@@ -110,14 +110,27 @@ const HISTORY = [
     'run in worker threads (services/ocr/src/threads/page-pool.ts), and `npm start` and infra/docker-compose.yml set MALLOC_ARENA_MAX=2 ' +
     '(an ad-hoc probe of the OCR engine alone, 2 workers, 8 pages: 878 MB with glibc\'s default arenas, 654 MB with two).',
   '',
+  '## Before: pipeline threads at the process\'s priority, PDF assembly and ink maps on the event loop',
+  '',
+  'The same quick bench (`--dossiers 1 --idle 1 --busy 1 --no-peer --no-spread`, 9 pages) on 2026-12-03, status reads while OCR ran, p95 ' +
+    '(others\' share of all cores in the busy phase): at commit f060721 **845 ms** (75 %); with the OCR, page and scan threads at nice 10 ' +
+    '193 ms (71 %); with document.build and the ink map in threads and libvips\'s workers lowered too, **165 ms** (72 %) and 232 ms ' +
+    '(80 %) in two runs; the same code with OCR_THREAD_NICE=0, 363 ms (68 %). Then one pair back to back on 15 busy pages ' +
+    '(`--dossiers 3 --idle 1 --busy 1 --no-peer --no-spread`), the same code: OCR_THREAD_NICE=10 p50 35 ms, **p95 231 ms** (69 %), ' +
+    '9.3 pages/min, 3.92 CPU s a page; OCR_THREAD_NICE=0 p50 72 ms, p95 470 ms (72 %), 9.4 pages/min, 3.58 CPU s a page. Lowering ' +
+    'the threads halves the status reads\' p95 at the same throughput; the 9 % more CPU a page (bench, sohoa and PostgreSQL ' +
+    'together) is one pair on a shared machine, to be confirmed on a quiet one.',
+  '',
   '## Reading the numbers',
   '',
   '- Other load came and went (the shares above; earlier runs the same day met a load average above 20 on 2 cores, ' +
     'and measured 1.56 × OCRmyPDF, 39 s idle dossiers, status p95 1.7 s): wall times, the status reads above all, say as much about the ' +
     'scheduler as about sohoa. CPU time is steadier: the busy phase\'s whole pipeline (cleanup, OCR, split, PDF, signature, archive, ' +
     'PostgreSQL, S3) took less CPU than OCRmyPDF\'s OCR alone on the same pages.',
-  '- Status reads still wait behind work left on the event loop: document.build (pdf-lib) and document.sign (node-forge RSA, in JavaScript) ' +
-    'run there, as does the parse of tesseract\'s block tree. Those are the next candidates for the page threads.',
+  '- Status reads and the event loop: document.build\'s PDF assembly and the signer\'s ink map run in threads now, which took the ' +
+    'longest holds of the loop from about 1 s to tens of ms (bench/results/event-loop.md), and every pipeline thread runs at ' +
+    'OCR_THREAD_NICE (10). What still makes reads slow here is the other engineers\' load: the event loop waits for a core behind ' +
+    'their processes, which no niceness of ours can lower.',
   '- Memory: two tesseract.js WASM heaps (they only grow; a worker is recycled after 50 pages), an OSD worker per slot once a sideways ' +
     'page was seen, and the page threads. The trail above levels off after the first dossiers; a 1,000-page soak has not been run here.',
   '- 2 × 1 against 1 × 2 run one after the other on the same dossiers; with other load coming and going (the table\'s last column) ' +

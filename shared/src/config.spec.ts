@@ -46,6 +46,13 @@ describe('settings the README gives defaults for', () => {
     expect(() => loadConfig({ OCR_REVIEW_CONFIDENCE: '101' })).toThrow(/OCR_REVIEW_CONFIDENCE/);
   });
 
+  it('lower the OCR threads to nice 10 unless told otherwise; 0 turns it off; only 0 to 19', () => {
+    expect(loadConfig({}).ocr.threadNice).toBe(10);
+    expect(loadConfig({ OCR_THREAD_NICE: '0' }).ocr.threadNice).toBe(0);
+    expect(loadConfig({ OCR_THREAD_NICE: '19' }).ocr.threadNice).toBe(19);
+    for (const bad of ['-1', '20', '2.5', 'low']) expect(() => loadConfig({ OCR_THREAD_NICE: bad })).toThrow(/OCR_THREAD_NICE/);
+  });
+
   it('give the clerk ten seconds to take a confirmation back, unless told otherwise', () => {
     expect(loadConfig({}).review.undoSeconds).toBe(10);
     expect(loadConfig({ REVIEW_UNDO_SECONDS: '0' }).review.undoSeconds).toBe(0);

@@ -43,6 +43,12 @@ const EnvSchema = z.object({
   /** A page whose mean word confidence is below this is flagged to the clerk. */
   OCR_REVIEW_CONFIDENCE: z.coerce.number().min(0).max(100).default(80),
   OCR_RECYCLE_AFTER_PAGES: z.coerce.number().int().min(1).default(50),
+  /**
+   * Niceness of the threads that read scans, clean pages, run tesseract, assemble PDFs and map ink for signatures
+   * (Linux, per thread; 0: off). With OCR keeping every core busy, the API's event loop is then scheduled first, so
+   * status reads stay quick.
+   */
+  OCR_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** A document the clerk confirms is built this long after: the time she has to take it back (Ctrl+Z) before it is. */
   REVIEW_UNDO_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
   /** A job not finished after this long is failed and retried (pg-boss expiry): the last resort for a hung worker. */
@@ -184,7 +190,7 @@ export interface Config {
     endpoint?: string; accessKey?: string; secretKey?: string; bucket: string; region: string; scratchBucket: string;
     objectLock: 'auto' | 'on' | 'off'; lock: { fixedTermMode: 'GOVERNANCE' | 'COMPLIANCE'; permanentYears: number };
   };
-  ocr: { workers: number; recycleAfterPages: number; languages: string[]; reviewConfidence: number };
+  ocr: { workers: number; recycleAfterPages: number; languages: string[]; reviewConfidence: number; threadNice: number };
   review: { undoSeconds: number };
   queue: { jobTimeoutSeconds: number; maintenanceSeconds: number; deadWorkerSeconds: number };
   inbox: { pollMs: number; settleMs: number };
@@ -301,7 +307,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       scratchBucket: e.S3_SCRATCH_BUCKET, objectLock: e.S3_OBJECT_LOCK,
       lock: { fixedTermMode: e.S3_LOCK_MODE_FIXED_TERM === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE', permanentYears: e.S3_LOCK_PERMANENT_YEARS },
     },
-    ocr: { workers: e.OCR_WORKERS, recycleAfterPages: e.OCR_RECYCLE_AFTER_PAGES, languages: e.OCR_LANGUAGES.split('+'), reviewConfidence: e.OCR_REVIEW_CONFIDENCE },
+    ocr: { workers: e.OCR_WORKERS, recycleAfterPages: e.OCR_RECYCLE_AFTER_PAGES, languages: e.OCR_LANGUAGES.split('+'), reviewConfidence: e.OCR_REVIEW_CONFIDENCE, threadNice: e.OCR_THREAD_NICE },
     review: { undoSeconds: e.REVIEW_UNDO_SECONDS },
     queue: { jobTimeoutSeconds: e.JOB_TIMEOUT_SECONDS, maintenanceSeconds: e.QUEUE_MAINTENANCE_SECONDS, deadWorkerSeconds: e.WORKER_DEAD_SECONDS },
     inbox: { pollMs: e.INBOX_POLL_MS, settleMs: e.INBOX_SETTLE_MS },

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
+import { threadNiceness } from '@sohoa/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readScan, ScanRejected } from './scan-reader.ts';
 import { scanThreads } from './scan-thread.ts';
@@ -87,5 +88,22 @@ describe('scan threads', () => {
     expect(latencies.length).toBeGreaterThan(5); // the page took a while: the loop was asked throughout
     // On the main thread the same page held the loop for seconds (issue 13: /healthz stalled 6 s).
     expect(Math.max(...latencies)).toBeLessThan(1000);
+  });
+});
+
+describe('scan threads at a lower CPU priority (OCR_THREAD_NICE)', () => {
+  it.runIf(process.platform === 'linux')('read at the niceness asked, and leave the event loop as it was', async () => {
+    const loop = () => threadNiceness().find((t) => t.tid === process.pid)!.nice;
+    const before = loop();
+    expect(before).toBeLessThan(8);
+    const niced = scanThreads({ threads: 1, nice: 8 });
+    try {
+      const png = await sharp({ create: { width: 30, height: 40, channels: 3, background: '#ffffff' } }).png().toBuffer();
+      await niced.read(png); // the thread stays for the next file: it is there to be looked at
+      expect(threadNiceness().filter((t) => t.nice === 8).length).toBeGreaterThanOrEqual(1);
+      expect(loop()).toBe(before);
+    } finally {
+      await niced.close();
+    }
   });
 });

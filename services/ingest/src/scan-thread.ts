@@ -19,6 +19,8 @@ export interface ScanThreadSettings {
   /** A thread is ended after reading this many files, and after this long without one. */
   filesPerThread?: number;
   idleMs?: number;
+  /** Niceness of the threads (Linux, per thread), so reading scans yields the cores to the API's event loop; 0: as the process. */
+  nice?: number;
 }
 
 type Answer = { id: number; pages: ScanPage[] } | { id: number; rejected: string } | { id: number; error: string };
@@ -33,7 +35,7 @@ export interface ScanThreads {
 }
 
 export function scanThreads(settings: ScanThreadSettings = {}): ScanThreads {
-  const { threads = 2, timeoutMs = 120_000, heapMb = 512, filesPerThread = 25, idleMs = 30_000 } = settings;
+  const { threads = 2, timeoutMs = 120_000, heapMb = 512, filesPerThread = 25, idleMs = 30_000, nice = 0 } = settings;
   const idle: Thread[] = [];
   const waiting: Array<(thread: Thread) => void> = [];
   let running = 0;
@@ -52,7 +54,7 @@ export function scanThreads(settings: ScanThreadSettings = {}): ScanThreads {
     }
     if (running < threads) {
       running++;
-      const worker = new Worker(WORKER, { resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+      const worker = new Worker(WORKER, { resourceLimits: { maxOldGenerationSizeMb: heapMb }, workerData: { nice: process.platform === 'linux' ? nice : 0 } });
       worker.unref();
       return { worker, files: 0 };
     }

@@ -1,8 +1,11 @@
 // The thread of scan-thread.ts. Plain JavaScript: a worker thread starts without the parent's TypeScript loader,
 // so it registers tsx itself before loading the reader.
-import { parentPort } from 'node:worker_threads';
+import { getPriority, setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
+// On Linux this lowers this thread alone: reading scans yields the cores to the API's event loop (never raises it).
+if (workerData?.nice > getPriority(0)) setPriority(0, workerData.nice);
 register();
 const { readScan, ScanRejected } = await import('./scan-reader.ts');
 

@@ -14,11 +14,13 @@ export interface SplitDeps {
   maxFilePixels?: number;
   /** Where files are read (worker threads, off the event loop); absent: threads of this job's own. */
   scans?: ScanThreads;
+  /** OCR_THREAD_NICE: niceness of the threads of this job's own. */
+  threadNice?: number;
 }
 
 /** ingest.file: a received file becomes pages (each queued for OCR), or is quarantined with its reason. */
 export function splitFileJob(deps: SplitDeps): JobHandler<'ingest.file'> {
-  const scans = deps.scans ?? scanThreads();
+  const scans = deps.scans ?? scanThreads({ nice: deps.threadNice });
   return {
     async run({ fileId }) {
       const file = await repo.getFile(deps.db, fileId);

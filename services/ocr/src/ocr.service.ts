@@ -60,6 +60,8 @@ export interface OcrEngineOptions {
   recognitionMaxDpi?: number;
   /** Extra tesseract parameters for every recognizer. */
   tesseractParameters?: Record<string, string>;
+  /** Niceness of the page and tesseract threads (OCR_THREAD_NICE; Linux, per thread). Default 0: as the process. */
+  threadNice?: number;
 }
 
 /** Overview for OSD: OSD wants whole-page layout, not detail. */
@@ -99,7 +101,7 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
   const pool = new TesseractPool({ ...options, parameters: options.tesseractParameters });
   await pool.start();
   // One page-work thread per tesseract worker: a page's cleanup runs while it holds its tesseract slot.
-  const pages = createPagePool(Math.max(1, Math.floor(options.workers ?? os.availableParallelism())));
+  const pages = createPagePool(Math.max(1, Math.floor(options.workers ?? os.availableParallelism())), options.threadNice);
   const reviewConfidence = options.reviewConfidence ?? 80;
 
   async function processPage(input: Buffer, pageOptions: { dpi?: number; signal?: AbortSignal } = {}): Promise<ProcessedPage> {

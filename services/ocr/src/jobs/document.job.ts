@@ -1,14 +1,24 @@
 import { documentRepository, objectKey, withTransaction, type Db, type JobHandler, type ObjectStore, type Queue } from '@sohoa/shared';
-import { buildSearchablePdf, type OcrWord, type ProcessedPage } from '../index.ts';
+import type { OcrWord, ProcessedPage } from '../index.ts';
+import { createPdfPool, type PdfPool } from '../pdf/pdf-pool.ts';
 import * as repo from './page.repository.ts';
 
-export interface DocumentJobDeps { db: Db; store: ObjectStore; queue: Queue }
+export interface DocumentJobDeps {
+  db: Db;
+  store: ObjectStore;
+  queue: Queue;
+  /** Where PDFs are assembled, off the event loop; absent: a thread of this job's own, at `threadNice`. */
+  pdfs?: PdfPool;
+  /** OCR_THREAD_NICE. */
+  threadNice?: number;
+}
 
 /**
  * document.build: a matched (or clerk-confirmed) document's pages become one searchable PDF, then go to signing.
  * The PDF's key is fixed by the document id, so a rerun after a crash overwrites rather than duplicates.
  */
 export function buildDocumentJob(deps: DocumentJobDeps): JobHandler<'document.build'> {
+  const pdfs = deps.pdfs ?? createPdfPool(deps.threadNice);
   return {
     async run({ documentId }) {
       const doc = await repo.documentToBuild(deps.db, documentId);
@@ -19,7 +29,7 @@ export function buildDocumentJob(deps: DocumentJobDeps): JobHandler<'document.bu
       const pages = await repo.pagesByIds(deps.db, doc.page_ids);
       const processed: ProcessedPage[] = [];
       for (const p of pages) processed.push(await toProcessedPage(deps.store, p));
-      const pdf = await buildSearchablePdf(processed, {
+      const pdf = await pdfs.build(processed, {
         title: doc.title ?? 'Tài liệu',
         author: doc.unit_name,
         subject: `Hồ sơ ${doc.dossier_code}`,

@@ -1,3 +1,4 @@
+import { threadNiceness } from '@sohoa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OcrError } from '../errors.ts';
 import { renderPage } from '../testing/render.ts';
@@ -33,5 +34,25 @@ describe('tesseract worker pool', () => {
     await closing.start();
     await closing.close();
     await expect(closing.run(async () => 1)).rejects.toThrow(/closed/);
+  });
+});
+
+describe('tesseract threads at a lower CPU priority (OCR_THREAD_NICE)', () => {
+  it.runIf(process.platform === 'linux')('start through our wrapper at the niceness asked, read as before, and leave the event loop as it was', async () => {
+    const loop = () => threadNiceness().find((t) => t.tid === process.pid)!.nice;
+    const before = loop();
+    expect(before).toBeLessThan(6);
+    const lowered = () => threadNiceness().filter((t) => t.nice === 6).length;
+    expect(lowered()).toBe(0);
+    const niced = new TesseractPool({ workers: 2, threadNice: 6 });
+    await niced.start();
+    try {
+      expect(lowered()).toBe(2); // one thread per recognizer, nothing else of the process
+      const text = await niced.run(async (s) => (await s.recognize(await renderPage({ lines: ['Ủy ban nhân dân'], dpi: 200 }), 200)).text);
+      expect(text).toContain('Ủy ban nhân dân');
+      expect(loop()).toBe(before);
+    } finally {
+      await niced.close();
+    }
   });
 });

@@ -18,6 +18,8 @@ export interface PoolOptions {
   languages?: string[];
   /** Extra tesseract parameters set on every recognizer (e.g. `tessedit_do_invert: '0'`). */
   parameters?: Record<string, string>;
+  /** Niceness of the tesseract threads (Linux, per thread); 0 or absent: as the process. */
+  threadNice?: number;
 }
 
 /** What a page task may ask of the worker slot it holds. */
@@ -62,6 +64,15 @@ const baseOptions: Partial<Tesseract.WorkerOptions> = {
   logger: () => {},
 };
 
+/**
+ * tesseract.js starts its worker with `new Worker(workerPath)` and nothing else, so the niceness travels in the
+ * wrapper's query; Node keeps a query only for a module imported by URL, hence the one-line data: module.
+ */
+function nicedWorkerPath(nice: number): URL {
+  const wrapper = new URL(`./niced-thread.mjs?nice=${nice}`, import.meta.url).href;
+  return new URL(`data:text/javascript,import ${encodeURIComponent(JSON.stringify(wrapper))};`);
+}
+
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
@@ -95,6 +106,7 @@ export class TesseractPool {
   private readonly recycleAfter: number;
   private readonly languages: string[];
   private readonly parameters: Record<string, string>;
+  private readonly workerOptions: Partial<Tesseract.WorkerOptions>;
   private readonly idle: Slot[] = [];
   private readonly waiting: Waiter[] = [];
   private readonly all = new Set<Slot>();
@@ -109,6 +121,9 @@ export class TesseractPool {
     // recognizer prefer undecorated English readings ("CHUNG" for "CHỨNG") and cost ~25% more time.
     this.languages = options.languages?.length ? options.languages : ['vie'];
     this.parameters = options.parameters ?? {};
+    const nice = Math.floor(options.threadNice ?? 0);
+    // tesseract.js types workerPath as a string; a URL object reaches `new Worker` as it is.
+    this.workerOptions = nice > 0 && process.platform === 'linux' ? { ...baseOptions, workerPath: nicedWorkerPath(nice) as unknown as string } : baseOptions;
     for (const lang of this.languages) languageFolder(lang); // fail fast on a missing package
   }
 
@@ -249,7 +264,7 @@ export class TesseractPool {
     try {
       this.joinedPath ??= languagePath(this.languages);
       const { langPath } = await this.joinedPath;
-      const worker = await createWorker(this.languages, OEM.LSTM_ONLY, { ...baseOptions, langPath });
+      const worker = await createWorker(this.languages, OEM.LSTM_ONLY, { ...this.workerOptions, langPath });
       // Automatic page segmentation: forms are read block by block, in order, not as one block.
       // No second, inverted reading of low-confidence lines: scans are dark on light (bench/results/ocr-options.md).
       await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO, tessedit_do_invert: '0', ...this.parameters });
@@ -262,7 +277,7 @@ export class TesseractPool {
   }
 
   private async createOsdWorker(slot: Slot): Promise<Tesseract.Worker> {
-    const worker = await createWorker('osd', OEM.TESSERACT_ONLY, { ...baseOptions, langPath: languageFolder('osd') });
+    const worker = await createWorker('osd', OEM.TESSERACT_ONLY, { ...this.workerOptions, langPath: languageFolder('osd') });
     watchThread(slot, worker);
     return worker;
   }

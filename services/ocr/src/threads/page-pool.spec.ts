@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { threadNiceness } from '@sohoa/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OcrError } from '../errors.ts';
 import { preparePage } from '../page-cleanup.ts';
@@ -46,5 +47,23 @@ describe('page work off the event loop', () => {
     await expect(refused).rejects.toThrow(/not a readable image/);
     await expect(refused).rejects.toBeInstanceOf(OcrError);
     expect((await pool.prepare(scan, { dpi: 300 })).binary).not.toBeNull();
+  });
+});
+
+describe('page threads at a lower CPU priority (OCR_THREAD_NICE)', () => {
+  it.runIf(process.platform === 'linux')('lowers each page thread to the niceness asked, and only them', async () => {
+    const loop = () => threadNiceness().find((t) => t.tid === process.pid)!.nice;
+    const before = loop();
+    expect(before).toBeLessThan(7); // else the test would prove nothing
+    const lowered = () => threadNiceness().filter((t) => t.nice === 7).length;
+    expect(lowered()).toBe(0);
+    const niced = createPagePool(2, 7);
+    try {
+      await Promise.all([niced.readCodes(scan), niced.readCodes(scan)]); // both threads started and working
+      expect(lowered()).toBeGreaterThanOrEqual(2);
+      expect(loop()).toBe(before); // the event loop's thread keeps its priority
+    } finally {
+      await niced.close();
+    }
   });
 });

@@ -7,7 +7,9 @@ import type { PageTask } from './page-thread.ts';
 /**
  * Page work off the event loop: a piscina pool of worker threads runs cleanup, binarization and code reading
  * (services/ocr/src/threads/page-thread.ts), so the HTTP API keeps answering while OCR is saturated. Pixels
- * cross the thread boundary once each way (structured clone).
+ * cross the thread boundary once each way (structured clone). The threads can run at a lower CPU priority (`nice`,
+ * per thread on Linux): on a machine whose cores OCR keeps busy, the event loop is then scheduled ahead of them,
+ * while page work takes the time it leaves.
  */
 export interface PagePool {
   prepare(input: Buffer, options: PrepareOptions, signal?: AbortSignal): Promise<PreparedPage>;
@@ -19,13 +21,14 @@ export interface PagePool {
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 const revive = (page: RasterPage): RasterPage => ({ ...page, pixels: asBuffer(page.pixels) });
 
-export function createPagePool(threads: number): PagePool {
+export function createPagePool(threads: number, nice = 0): PagePool {
   const pool = new Piscina<PageTask, unknown>({
     filename: new URL('./page-thread.mjs', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
     concurrentTasksPerWorker: 1,
     idleTimeout: 60_000,
+    workerData: { nice: process.platform === 'linux' ? nice : 0 },
   });
   return {
     async prepare(input, options, signal) {

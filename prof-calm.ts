@@ -1,0 +1,20 @@
+import fs from 'node:fs/promises';
+import { readScan } from './services/ingest/src/scan-reader.ts';
+import { buildSearchablePdf, createOcrEngine, type ProcessedPage } from './services/ocr/src/index.ts';
+import { signAs } from './services/signer/src/index.ts';
+import { createTestPki } from './services/signer/src/testing/index.ts';
+const pages = (await readScan(await fs.readFile('samples/scans/dossier-ks.pdf'))).slice(0, 3);
+const engine = await createOcrEngine({ workers: 1 });
+const processed: ProcessedPage[] = [];
+for (const p of pages) processed.push(await engine.processPage(p.image, { dpi: p.dpi }));
+await engine.close();
+const pki = await createTestPki();
+const meta = { title: 'x', language: 'vi' };
+await buildSearchablePdf(processed.slice(0,1), meta);
+console.time('build'); let pdf: Uint8Array = new Uint8Array();
+for (let i = 0; i < 3; i++) pdf = await buildSearchablePdf(processed.filter((p) => !p.blank), meta);
+console.timeEnd('build');
+console.time('sign');
+for (let i = 0; i < 3; i++) { const s = await signAs(pdf, pki.officer, { role: 'officer', reason: 'r', signingTime: new Date() }); await signAs(s, pki.unit, { role: 'unit', reason: 'r', signingTime: new Date() }); }
+console.timeEnd('sign');
+await pki.cleanup();
