@@ -81,7 +81,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       s3 = embedded;
     }
     await migrate(databaseUrl, (msg) => log.debug(msg));
-    const db = createDb(databaseUrl);
+    const db = createDb(databaseUrl, config.dbPoolSize);
     cleanups.push(() => db.end());
     const store = await connectObjectStore({ ...s3, bucket: config.s3.bucket, region: config.s3.region, scratchBucket: config.s3.scratchBucket, objectLock: config.s3.objectLock });
     // Every write or removal of a record's object, on any path, asks the record guard first (retention, holds).
@@ -150,7 +150,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       const app = createApp({
         db, store, queue, log, intake, maxUploadBytes: config.limits.maxUploadBytes, spoolDir: config.spoolDir,
         signing: { ...config.signing, pkiDir: config.pkiDir, keys }, notReady: () => notReady, trustProxy: config.trustProxy, hstsMaxAgeSeconds: config.hstsMaxAgeSeconds,
-        oidc: config.oidc, reuse: config.reuse, undoSeconds: config.review.undoSeconds,
+        oidc: config.oidc, reuse: config.reuse, undoSeconds: config.review.undoSeconds, authCacheSeconds: config.auth.cacheSeconds,
       });
       const server: Server = await new Promise((resolve, reject) => {
         const s = app.listen(config.port, config.host, () => resolve(s));
