@@ -113,6 +113,8 @@ The read goal is judged on the **${goal.basis}** run${r.readRate ? `: 50 readers
 The closed loop (each reader's next request as soon as the last is answered) measures the saturation instead: there a
 reader's latency is 50 ÷ throughput whatever the server does, so it is reported as throughput, not judged against 100 ms.
 
+**Read goal (p95 ≤ 100 ms while uploads and OCR run, ${goal.basis}): ${goal.met ? 'met' : 'missed'}, ${ms(goal.p95)} ms.**
+
 | goal | measured | verdict |
 |---|---|---|
 | no 5xx under load | ${fiveXX} responses 5xx, ${errors} socket errors or timeouts, of ${loadedRuns.reduce((n, s) => n + s.requests, 0)} (both loaded runs) | ${verdict(fiveXX === 0)} |
@@ -144,11 +146,21 @@ uploads ${rate(upload.s5xx + upload.s4xx + upload.errors, upload.requests)} fail
   connections ÷ throughput (Little's law). Alone they got ${perS(readsIdle, r.idleSeconds)} reads/s, so 50 / ${perS(readsIdle, r.idleSeconds)} ≈ ${readsIdle.requests ? ((50 / (readsIdle.requests / r.idleSeconds)) * 1000).toFixed(0) : '—'} ms each;
   a p95 of 100 ms in a closed loop of 50 would need ≈ 500–700 reads/s from the share of 2 cores that other work
   left this process. Under load the same readers share the process with 2 OCR workers and the uploads.
-- Record metadata, PDF downloads and searches each write an audit row. The trail is one hash chain, linked at commit
-  under one advisory lock (migration 1765200000000), so those commits pass one at a time. The lock is held only for
-  the link (a hash and an update): not measured apart here. When a process is short of CPU, a holder that is
-  descheduled makes the others wait. One chain per unit would let units commit in parallel, and is worth measuring
-  next.
+- Where a read's time went, found during development on 2026-12-03 (not measured by this bench: the readers alone
+  against a server without OCR, \`--cpu-prof\` and each query timed): the server's
+  own JavaScript was idle about half the time; a read waited on round trips to PostgreSQL, each slowed by the share
+  of 2 cores the machine's other work left. Per read: the bearer token looked up (one query, now believed for
+  AUTH_CACHE_SECONDS), a pool of 10 connections with about 30 requests queued for it (now DB_POOL_SIZE, 20), the
+  audit row's commit waiting for the one chain lock, held through each commit's WAL flush (about 45 % of the pool's
+  time went to audit inserts; now a commit that finds the chain taken leaves its row waiting and does not wait,
+  migration 1765960000000), and the batch status's five queries one after another (now four of them at once).
+  The same closed-loop readers, old settings and chain restored against the new, run back to back: 189 → 252 and
+  131 → 182 reads/s (about 1.35 ×).
+- What is left is the machine: a read still makes 2 to 8 round trips (search the most, in one read-only
+  transaction), and each waits for a CPU shared at a load average of 10 to 15 on 2 cores. A PDF download also goes
+  through the in-process S3 endpoint (a signed HTTP request answered in the same event loop). The next steps: a
+  bounded cache of record PDFs (write-once objects; disposed records must be refused first), search in fewer round
+  trips, and the API on a node of its own, away from OCR.
 - Back-pressure falls on the unit that fills the queue: unit A's batch came in while the queue was empty, and took
   it past the limit on its own (the deepest queue seen). After that, unit C's uploads were refused (C had its own
   batches waiting), and unit B's batch was let in (B had nothing waiting). Fair shares then put B's file and page
