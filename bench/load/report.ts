@@ -158,9 +158,11 @@ uploads ${rate(upload.s5xx + upload.s4xx + upload.errors, upload.requests)} fail
   131 → 182 reads/s (about 1.35 ×).
 - What is left is the machine: a read still makes 2 to 8 round trips (search the most, in one read-only
   transaction), and each waits for a CPU shared at a load average of 10 to 15 on 2 cores. A PDF download also goes
-  through the in-process S3 endpoint (a signed HTTP request answered in the same event loop). The next steps: a
-  bounded cache of record PDFs (write-once objects; disposed records must be refused first), search in fewer round
-  trips, and the API on a node of its own, away from OCR.
+  through the in-process S3 endpoint (a signed HTTP request answered in the same event loop; with MinIO that work
+  leaves the API's process), and costs about twice a metadata read. The next steps: search in fewer round trips,
+  sessions (the web UI's callers, 4 queries a request) believed briefly like bearer keys, and the API on a node of
+  its own, away from OCR. A cache of record PDFs would flatter this bench (20 records read over and over) more than
+  it would help an archive, where reads rarely repeat.
 - Back-pressure falls on the unit that fills the queue: unit A's batch came in while the queue was empty, and took
   it past the limit on its own (the deepest queue seen). After that, unit C's uploads were refused (C had its own
   batches waiting), and unit B's batch was let in (B had nothing waiting). Fair shares then put B's file and page
