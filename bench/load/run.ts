@@ -13,7 +13,6 @@
  * Results in bench/results/load.md, and the measurements in bench/results/load.json (`-- --render` writes the
  * report again from them).
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,7 +22,8 @@ import { intakeDepth, unitRepository } from '@sohoa/shared';
 import { archivePdfs, scannedLikePdf } from '../../test/helpers/archived-records.ts';
 import { getJson, repoRoot, startTestStack, uploadBatch, waitForBatch, type TestStack } from '../../test/helpers/stack.ts';
 import { cpuWindow } from './cpu-share.ts';
-import type { Fire, FirePlan, FireResult } from './fire.ts';
+import type { Fire } from './fire.ts';
+import { fireLoad } from './spawn-fire.ts';
 import { renderLoadReport, type LoadReport } from './report.ts';
 
 const { values } = parseArgs({
@@ -53,17 +53,6 @@ const UNIT_A = '000.00.00.A01'; // the huge batch
 const UNIT_B = '000.00.00.H00'; // the small batch (the demo unit, with its signing certificate)
 const UNIT_C = '000.00.00.C01'; // the five uploaders
 const scanPath = path.join(repoRoot, 'samples', 'scans', 'ks-tokhai-p1.png');
-
-async function fireLoad(plan: FirePlan): Promise<FireResult[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'fire.ts')], {
-    env: { ...process.env, LOAD_PLAN: JSON.stringify(plan) }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  const code = await new Promise((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`the load generator exited with ${code}`);
-  return JSON.parse(out.trim().split('\n').pop()!);
-}
 
 /** The readers' plan: 50 connections over the four kinds of reads; with a rate, each reads at that pace (open loop). */
 function readers(ids: { batches: string[]; records: string[] }, connectionRate?: number): Fire[] {
