@@ -154,8 +154,9 @@ uploads ${rate(upload.s5xx + upload.s4xx + upload.errors, upload.requests)} fail
   audit row's commit waiting for the one chain lock, held through each commit's WAL flush (about 45 % of the pool's
   time went to audit inserts; now a commit that finds the chain taken leaves its row waiting and does not wait,
   migration 1765960000000), and the batch status's five queries one after another (now four of them at once).
-  The same closed-loop readers, old settings and chain restored against the new, run back to back: 189 → 252 and
-  131 → 182 reads/s (about 1.35 ×).
+  The same closed-loop readers, old read path against new, run back to back (\`node --import tsx
+  bench/load/readers-ab.ts [--old]\`): where other processes took a like share of the machine (55 %, 59–61 %),
+  131 → 182 and 103 → 174 reads/s (1.4–1.7 ×); over 6 pairs, about 1.3 × the reads per share of CPU the bench got.
 - What is left is the machine: a read still makes 2 to 8 round trips (search the most, in one read-only
   transaction), and each waits for a CPU shared at a load average of 10 to 15 on 2 cores. A PDF download also goes
   through the in-process S3 endpoint (a signed HTTP request answered in the same event loop; with MinIO that work
