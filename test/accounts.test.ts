@@ -50,7 +50,7 @@ describe('accounts, sessions and keys', () => {
     call('POST', '/people', { ...by, body: { username, unit, roles: roles.map((role) => ({ role })) } });
 
   beforeAll(async () => {
-    stack = await startTestStack({ TRUST_PROXY: 'loopback', LOG_LEVEL: 'debug' }, { workers: false, captureLogs: true });
+    stack = await startTestStack({ TRUST_PROXY: 'loopback', LOG_LEVEL: 'debug', AUTH_CACHE_SECONDS: '2' }, { workers: false, captureLogs: true });
     const credentials = JSON.parse(await fs.readFile(path.join(stack.dataDir, 'credentials.json'), 'utf8'));
     admin = credentials.admin;
     // A province with a district, its two wards, and an unrelated unit; parents after children in the file.
@@ -233,6 +233,21 @@ describe('accounts, sessions and keys', () => {
     expect((await call('POST', `/keys/${made.body.key.id}/revoke`, { token: stack.token })).body.status).toBe('revoked');
     const revoked = await call('GET', '/session', { token: secret });
     expect([revoked.status, revoked.body.error.code]).toEqual([401, 'unauthorized']);
+  });
+
+  it('a key revoked outside the API (the CLI, another process) stops working within AUTH_CACHE_SECONDS (2 s here)', async () => {
+    const made = await call('POST', '/keys', { token: stack.token, body: { name: 'cached feed', units: ['100.01.01.W01'], scopes: ['records:read'] } });
+    const secret: string = made.body.secret;
+    expect((await call('GET', '/session', { token: secret })).status).toBe(200); // checked once, then believed
+    await stack.runtime.db.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1', [made.body.key.id]);
+    const revokedAt = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - revokedAt < 10_000) {
+      status = (await call('GET', '/session', { token: secret })).status;
+      if (status === 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status).toBe(401);
+    expect(Date.now() - revokedAt).toBeLessThan(2_000 + 1_500); // the window, and a slow machine's answer
   });
 
   it('imports units from JSON and refuses a CSV with a bad row whole, naming the row', async () => {

@@ -2,8 +2,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { runner } from 'node-pg-migrate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectObjectStore, createDb, migrate, recordAudit, unitRepository, type Db, type ObjectStore } from '@sohoa/shared';
+import { connectObjectStore, createDb, linkWaitingAudit, migrate, recordAudit, unitRepository, type Db, type ObjectStore } from '@sohoa/shared';
 import { AUDIT_HEAD_CRON, auditHeadJob, listAuditEvents, verifyAuditTrail, writeAuditHead } from '@sohoa/archive-api';
+import { walkChain } from '../services/archive-api/src/audit.repository.ts';
 import { createApiToken } from '../src/http/auth.ts';
 import { expectResponseConforms } from './helpers/contract-check.ts';
 import { startOwnServices, stopOwnServices, type OwnServices } from './helpers/own-services.ts';
@@ -216,10 +217,62 @@ describe('tamper-evident audit trail', () => {
           client.release();
         }
       }));
+      await linkWaitingAudit(db); // rows that committed while another held the chain (the server's sweep does this every second)
       const { rows } = await db.query('SELECT count(*)::int AS n, min(seq)::int AS lo, max(seq)::int AS hi, count(DISTINCT prev_hash)::int AS links FROM audit_events');
       expect(rows[0]).toEqual({ n: writers * perWriter * 2, lo: 1, hi: writers * perWriter * 2, links: writers * perWriter * 2 });
       expect((await verifyAuditTrail({ db, store: null })).intact).toBe(true);
     } finally {
+      await db.end();
+    }
+  }, 60_000);
+
+  it('lets audited commits through while another holds the chain; the rows wait, are no problem, and are linked gapless', async () => {
+    const { db, store } = await freshTrail();
+    const holder = await db.connect();
+    try {
+      await writeEvents(db, 2);
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock(7310946158624403757)'); // a commit linking, descheduled
+      // Before migration 1765960000000 each of these commits waited for the holder; now none does.
+      const started = performance.now();
+      await Promise.all(Array.from({ length: 3 }, (_, w) => recordAudit(db, { actor: `reader:${w}`, action: 'record.read', subjectType: 'record', subjectId: `w-${w}` })));
+      const repeatable = await db.connect();
+      try { // a REPEATABLE READ transaction leaves its row waiting rather than reading a stale end of the chain
+        await repeatable.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+        await recordAudit(repeatable, { actor: 'reader:rr', action: 'record.read', subjectType: 'record', subjectId: 'rr' });
+        await repeatable.query('COMMIT');
+      } finally {
+        repeatable.release();
+      }
+      expect(performance.now() - started).toBeLessThan(5_000);
+      const waiting = await db.query(`SELECT count(*)::int AS n FROM audit_events WHERE seq IS NULL AND prev_hash = 'waiting'`);
+      expect(waiting.rows[0].n).toBe(4);
+      const unchained: string[] = [];
+      await walkChain(db, () => {}, (id) => unchained.push(id)); // as verification reads them, without linking first
+      expect(unchained).toEqual([]); // waiting, not slipped in
+      await holder.query('COMMIT');
+
+      // The next commit that gets the chain links what waits, then its own row.
+      await recordAudit(db, { actor: 'reader:next', action: 'record.read', subjectType: 'record', subjectId: 'next' });
+      const { rows } = await db.query('SELECT seq::int, actor FROM audit_events ORDER BY seq');
+      expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect(rows.at(-1).actor).toBe('reader:next');
+      expect((await db.query(`SELECT count(*)::int AS n FROM audit_events WHERE prev_hash = 'waiting'`)).rows[0].n).toBe(0);
+      expect(await verifyAuditTrail({ db, store })).toMatchObject({ intact: true, rows: 7, problems: [] });
+
+      // The sweep links a waiting row when no commit comes after it, and cannot be used to rewrite a linked one.
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock(7310946158624403757)');
+      await recordAudit(db, { actor: 'reader:last', action: 'record.read', subjectType: 'record', subjectId: 'last' });
+      await holder.query('COMMIT');
+      expect(await linkWaitingAudit(db)).toBe(1);
+      expect(await linkWaitingAudit(db)).toBe(0);
+      expect((await db.query(`SELECT seq::int FROM audit_events WHERE actor = 'reader:last'`)).rows[0].seq).toBe(8);
+      // Only a waiting row's chain columns may be filled, content unchanged: not a linked row's, nor a waiting row's content.
+      await expect(db.query(`UPDATE audit_events SET hash = 'x', prev_hash = 'waiting' WHERE seq = 1`)).rejects.toThrow(/append-only/);
+      expect((await verifyAuditTrail({ db, store })).intact).toBe(true);
+    } finally {
+      holder.release();
       await db.end();
     }
   }, 60_000);

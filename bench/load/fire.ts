@@ -11,6 +11,12 @@ export interface Fire {
   connections: number;
   /** Cycled through by each connection. */
   paths: string[];
+  /**
+   * Open loop: each connection sends this many requests a second (autocannon's connectionRate) rather than the next
+   * as soon as the last is answered (closed loop, when absent). A connection has one request in flight, so an answer
+   * slower than the pace delays the next request: the report shows the rate reached beside the rate asked.
+   */
+  connectionRate?: number;
   /** A multipart upload instead of GETs: text fields and one file. */
   upload?: { fields: Record<string, string>; file: string };
 }
@@ -42,7 +48,8 @@ function fire(f: Fire): Promise<FireResult> {
         form: { ...Object.fromEntries(Object.entries(f.upload.fields).map(([k, v]) => [k, { type: 'text', value: v }])), 'files[]': { type: 'file', path: f.upload.file } },
         requests: [{ onResponse }],
       } as autocannon.Options
-    : { url: plan.url, headers, timeout, connections: f.connections, duration: plan.seconds, requests: f.paths.map((path) => ({ method: 'GET', path, onResponse })) } as autocannon.Options;
+    : { url: plan.url, headers, timeout, connections: f.connections, duration: plan.seconds, requests: f.paths.map((path) => ({ method: 'GET', path, onResponse })),
+        ...(f.connectionRate ? { connectionRate: f.connectionRate } : {}) } as autocannon.Options;
   return new Promise((resolve, reject) => {
     const instance = autocannon(options, (err) => (err ? reject(err) : resolve(result)));
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allReads, percentile, summarize } from './report.ts';
+import { allReads, percentile, readGoal, renderLoadReport, summarize, type LoadReport } from './report.ts';
+import type { FireResult } from './fire.ts';
 
 describe('bench:load report', () => {
   it('takes nearest-rank percentiles', () => {
@@ -25,5 +26,32 @@ describe('bench:load report', () => {
     expect(all.latenciesMs).toEqual([1, 2, 3]);
     expect(all.statuses).toEqual({ 200: 3 });
     expect(all.errors).toBe(1);
+  });
+
+  const reads = (ms: number[], status = 200): FireResult[] => [{ kind: 'record metadata', latenciesMs: ms, statuses: { [status]: ms.length }, errors: 0, timeouts: 0, retryAfterMissing: 0 }];
+  const run = (open: number[] | null, closed: number[]): LoadReport => ({
+    date: '2026-12-03', seconds: 10, idleSeconds: 10, limit: 60, junk: 1, bigPages: 1, readRate: 2,
+    cpu: { model: 'x', cores: 2, memGiB: 1, node: 'v20' },
+    idle: { reads: reads(closed), othersShare: 0 }, load: { results: reads(closed), othersShare: 0, ownShare: 0, maxDepth: 0, peakRssMb: 0 },
+    ...(open ? { idleOpen: { reads: reads(open), othersShare: 0 }, open: { results: reads(open), othersShare: 0, ownShare: 0 } } : {}),
+    small: { idleMs: 1, idleStatus: 'done', busyMs: 1, busyStatus: 'done', bigStatus: 'processing', bigFilesWaiting: 2, bigPagesWaiting: 0 },
+  });
+
+  it('judges the read goal on the open-loop run, not on the closed loop that saturates', () => {
+    const fast = Array.from({ length: 100 }, () => 20);
+    const slow = Array.from({ length: 100 }, () => 900);
+    expect(readGoal(run(fast, slow))).toEqual({ basis: 'open loop', p95: 20, met: true });
+    expect(readGoal(run(slow, fast))).toMatchObject({ basis: 'open loop', met: false });
+    expect(readGoal(run(null, slow))).toMatchObject({ basis: 'closed loop', met: false }); // a run kept from before
+    const md = renderLoadReport(run(fast, slow));
+    expect(md).toContain('judged on the **open loop** run');
+    expect(md).toMatch(/reads p95 ≤ 100 ms while uploads and OCR run \(open loop\) \| 20 ms at 10 reads\/s reached of 100 asked/);
+    expect(md).toContain('closed-loop reads per second | alone 10 reads/s, p95 900 ms');
+  });
+
+  it('does not call the goal met when reads fail with 5xx, however fast', () => {
+    const r = run([5, 5, 5], [5]);
+    r.open!.results = reads([5, 5, 5], 500);
+    expect(readGoal(r).met).toBe(false);
   });
 });

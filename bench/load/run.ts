@@ -1,16 +1,18 @@
 /**
  * npm run bench:load [-- --seconds S --limit L --junk J --pages P]: the embedded default under many clients at once.
- *  1. idle: the readers alone for a few seconds (the peer of the loaded run), then a one-page batch of unit B from
- *     upload to archived record on an idle queue;
+ *  1. idle: a one-page batch of unit B from upload to archived record on an idle queue, then the readers alone for a
+ *     few seconds (the peer of the loaded run), twice: an open loop (each reader at READ_RATE reads/s, the goal is
+ *     judged on it) and a closed loop (each reader's next request when the last is answered: the saturation);
  *  2. unit A hands in a huge batch (J junk files and P real one-page scans);
- *  3. for S seconds: 50 readers (batch status, record metadata, search, PDF download) and 5 uploaders of unit C
- *     (one-page batches, against INTAKE_QUEUE_LIMIT = L, which A's batch alone passes), in a process of their own
- *     (fire.ts, autocannon); OCR runs throughout. Meanwhile unit B's one-page batch again, timed from upload to
- *     archived while A's batch runs: B has nothing waiting, so back-pressure lets it in and fair shares put it first.
+ *  3. for S seconds: 50 readers (batch status, record metadata, search, PDF download) at READ_RATE each (open loop)
+ *     and 5 uploaders of unit C (one-page batches, against INTAKE_QUEUE_LIMIT = L, which A's batch alone passes), in
+ *     a process of their own (fire.ts, autocannon); OCR runs throughout. Meanwhile unit B's one-page batch again,
+ *     timed from upload to archived while A's batch runs: B has nothing waiting, so back-pressure lets it in and
+ *     fair shares put it first;
+ *  4. for S seconds more: the same with the readers in a closed loop (the saturation under load).
  * Results in bench/results/load.md, and the measurements in bench/results/load.json (`-- --render` writes the
  * report again from them).
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,13 +22,16 @@ import { intakeDepth, unitRepository } from '@sohoa/shared';
 import { archivePdfs, scannedLikePdf } from '../../test/helpers/archived-records.ts';
 import { getJson, repoRoot, startTestStack, uploadBatch, waitForBatch, type TestStack } from '../../test/helpers/stack.ts';
 import { cpuWindow } from './cpu-share.ts';
-import type { Fire, FirePlan, FireResult } from './fire.ts';
+import type { Fire } from './fire.ts';
+import { fireLoad } from './spawn-fire.ts';
 import { renderLoadReport, type LoadReport } from './report.ts';
 
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '60' }, idle: { type: 'string', default: '10' }, limit: { type: 'string', default: '60' },
     junk: { type: 'string', default: '300' }, pages: { type: 'string', default: '40' }, out: { type: 'string' },
+    /** Each reader's reads per second in the open-loop runs (bench/results/load.md says why 2). */
+    rate: { type: 'string', default: '2' },
     /** Writes the report again from the measurements a run kept (bench/results/load.json), without measuring. */
     render: { type: 'boolean' },
   },
@@ -41,6 +46,7 @@ const seconds = Number(values.seconds);
 const limit = Number(values.limit);
 const junk = Number(values.junk);
 const bigPages = Number(values.pages);
+const readRate = Number(values.rate);
 const log = (line: string) => console.log(`[bench:load] ${line}`);
 
 const UNIT_A = '000.00.00.A01'; // the huge batch
@@ -48,25 +54,15 @@ const UNIT_B = '000.00.00.H00'; // the small batch (the demo unit, with its sign
 const UNIT_C = '000.00.00.C01'; // the five uploaders
 const scanPath = path.join(repoRoot, 'samples', 'scans', 'ks-tokhai-p1.png');
 
-async function fireLoad(plan: FirePlan): Promise<FireResult[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'fire.ts')], {
-    env: { ...process.env, LOAD_PLAN: JSON.stringify(plan) }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  const code = await new Promise((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`the load generator exited with ${code}`);
-  return JSON.parse(out.trim().split('\n').pop()!);
-}
-
-/** The readers' plan: 50 connections over the four kinds of reads. */
-function readers(ids: { batches: string[]; records: string[] }): Fire[] {
-  return [
+/** The readers' plan: 50 connections over the four kinds of reads; with a rate, each reads at that pace (open loop). */
+function readers(ids: { batches: string[]; records: string[] }, connectionRate?: number): Fire[] {
+  const fires: Fire[] = [
     { kind: 'batch status', connections: 15, paths: ids.batches.map((id) => `/api/v1/batches/${id}`) },
     { kind: 'record metadata', connections: 15, paths: ids.records.map((id) => `/api/v1/records/${id}`) },
     { kind: 'search', connections: 10, paths: ['/api/v1/records?q=tai%20lieu', '/api/v1/records?q=ho%20so&procedure=KS', '/api/v1/records?unit=000.00.00.H00'] },
     { kind: 'PDF download', connections: 10, paths: ids.records.map((id) => `/api/v1/records/${id}/pdf`) },
   ];
+  return connectionRate ? fires.map((f) => ({ ...f, connectionRate })) : fires;
 }
 
 async function timeSmallBatch(stack: TestStack, scan: Buffer): Promise<{ ms: number; id: string; status: string }> {
@@ -90,7 +86,11 @@ try {
 
   log('idle: one-page batch of unit B');
   const idleSmall = await timeSmallBatch(stack, scan);
-  log(`idle: readers alone for ${values.idle} s`);
+  log(`idle: readers alone for ${values.idle} s at ${readRate} reads/s each (open loop)`);
+  const idleOpenCpu = cpuWindow();
+  const idleOpen = await fireLoad({ url: stack.url, token: stack.token, seconds: Number(values.idle), fires: readers({ batches: [idleSmall.id], records }, readRate) });
+  const idleOpenShare = idleOpenCpu.end();
+  log(`idle: readers alone for ${values.idle} s (closed loop)`);
   const idleCpu = cpuWindow();
   const idleReads = await fireLoad({ url: stack.url, token: stack.token, seconds: Number(values.idle), fires: readers({ batches: [idleSmall.id], records }) });
   const idleShare = idleCpu.end();
@@ -102,20 +102,18 @@ try {
   if (bigUpload.status !== 202) throw new Error(`big batch refused: ${bigUpload.status} ${JSON.stringify(bigUpload.body)}`);
   const bigId: string = bigUpload.body.id;
 
-  log(`load: 50 readers and 5 uploaders for ${seconds} s`);
+  log(`load: 50 readers at ${readRate} reads/s each (open loop) and 5 uploaders for ${seconds} s`);
   const depths: number[] = [];
   let peakRssMb = 0;
   const sampler = setInterval(() => {
     intakeDepth(db).then((d) => depths.push(d), () => {});
     peakRssMb = Math.max(peakRssMb, process.memoryUsage().rss / 2 ** 20);
   }, 1000);
-  const loadCpu = cpuWindow();
   const uploadFile = path.join(os.tmpdir(), `sohoa-load-${process.pid}.png`);
   await fs.writeFile(uploadFile, scan);
-  const loaded = fireLoad({
-    url: stack.url, token: stack.token, seconds,
-    fires: [...readers({ batches: [idleSmall.id, bigId], records }), { kind: 'upload', connections: 5, paths: [], upload: { fields: { unit: UNIT_C, procedure: 'KS' }, file: uploadFile } }],
-  });
+  const uploaders: Fire = { kind: 'upload', connections: 5, paths: [], upload: { fields: { unit: UNIT_C, procedure: 'KS' }, file: uploadFile } };
+  const openCpu = cpuWindow();
+  const loaded = fireLoad({ url: stack.url, token: stack.token, seconds, fires: [...readers({ batches: [idleSmall.id, bigId], records }, readRate), uploaders] });
   await new Promise((r) => setTimeout(r, 2000)); // the load under way
   const busySmall = timeSmallBatch(stack, scan).then(async (small) => {
     const big = await getJson(`${stack.url}/api/v1/batches/${bigId}`, stack.token);
@@ -124,7 +122,11 @@ try {
               (SELECT count(*)::int FROM pages WHERE batch_id = $1 AND status = 'pending') AS pages`, [bigId]);
     return { ...small, bigStatus: big.status as string, bigFilesWaiting: waiting!.files, bigPagesWaiting: waiting!.pages };
   });
-  const loadResults = await loaded;
+  const openResults = await loaded;
+  const openShare = openCpu.end();
+  log(`load: 50 readers (closed loop) and 5 uploaders for ${seconds} s`);
+  const loadCpu = cpuWindow();
+  const loadResults = await fireLoad({ url: stack.url, token: stack.token, seconds, fires: [...readers({ batches: [idleSmall.id, bigId], records }), uploaders] });
   const loadShare = loadCpu.end();
   log('load over; waiting for the small batch of unit B');
   const small = await busySmall;
@@ -132,9 +134,11 @@ try {
   await fs.rm(uploadFile, { force: true });
 
   const report: LoadReport = {
-    date: new Date().toISOString().slice(0, 10), seconds, idleSeconds: Number(values.idle), limit, junk, bigPages,
+    date: new Date().toISOString().slice(0, 10), seconds, idleSeconds: Number(values.idle), limit, junk, bigPages, readRate,
     cpu: { model: os.cpus()[0]?.model ?? 'unknown', cores: os.availableParallelism(), memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     idle: { reads: idleReads, othersShare: idleShare.othersShare },
+    idleOpen: { reads: idleOpen, othersShare: idleOpenShare.othersShare },
+    open: { results: openResults, othersShare: openShare.othersShare, ownShare: openShare.ownShare },
     load: { results: loadResults, othersShare: loadShare.othersShare, ownShare: loadShare.ownShare, maxDepth: Math.max(0, ...depths), peakRssMb: Math.round(peakRssMb) },
     small: { idleMs: idleSmall.ms, idleStatus: idleSmall.status, busyMs: small.ms, busyStatus: small.status, bigStatus: small.bigStatus, bigFilesWaiting: small.bigFilesWaiting, bigPagesWaiting: small.bigPagesWaiting },
   };

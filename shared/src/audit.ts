@@ -18,3 +18,13 @@ export async function recordAudit(db: Queryable, e: AuditEvent): Promise<void> {
     e.actor, e.action, e.subjectType, e.subjectId, e.unitId ?? null, e.purpose ?? null, e.detail ?? {},
   ]);
 }
+
+/**
+ * Links the audit rows that committed while another commit held the chain (migration 1765960000000): every server
+ * process calls it every second, and verification, the head job and the trail's listing call it first. Returns
+ * how many it linked.
+ */
+export async function linkWaitingAudit(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT audit_chain_link_pending() AS n');
+  return rows[0]?.n ?? 0;
+}

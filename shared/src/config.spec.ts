@@ -59,6 +59,13 @@ describe('settings the README gives defaults for', () => {
     expect(() => loadConfig({ REVIEW_UNDO_SECONDS: '-1' })).toThrow(/REVIEW_UNDO_SECONDS/);
   });
 
+  it('believe a checked bearer for 5 s and keep 20 database connections, unless told otherwise', () => {
+    expect([loadConfig({}).auth.cacheSeconds, loadConfig({}).dbPoolSize]).toEqual([5, 20]);
+    expect([loadConfig({ AUTH_CACHE_SECONDS: '0' }).auth.cacheSeconds, loadConfig({ DB_POOL_SIZE: '50' }).dbPoolSize]).toEqual([0, 50]);
+    expect(() => loadConfig({ AUTH_CACHE_SECONDS: '3600' })).toThrow(/AUTH_CACHE_SECONDS/);
+    expect(() => loadConfig({ DB_POOL_SIZE: '1' })).toThrow(/DB_POOL_SIZE/);
+  });
+
   it('default the hardening settings to what the README says: no private fetches, 5 s, 10 MiB, 3 redirects, secrets under data/pki', () => {
     const config = loadConfig({ DATA_DIR: '/srv/sohoa' });
     expect(config.signing.outbound).toEqual({ timeoutMs: 5000, maxBytes: 10 * 1024 * 1024, maxRedirects: 3, allowPrivate: false });

@@ -51,6 +51,13 @@ const EnvSchema = z.object({
   OCR_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** A document the clerk confirms is built this long after: the time she has to take it back (Ctrl+Z) before it is. */
   REVIEW_UNDO_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
+  /**
+   * How long a checked bearer key or token is believed without asking the database again (0: every request asks).
+   * A key revoked or expired elsewhere (the CLI, another process) stops working within this many seconds.
+   */
+  AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
+  /** Connections of the API's and workers' PostgreSQL pool (pg-boss has its own). */
+  DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
   /** A job not finished after this long is failed and retried (pg-boss expiry): the last resort for a hung worker. */
   JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(5).default(600),
   /** A worker process whose heartbeat is older than this is dead: the jobs it held are retried at once. */
@@ -192,6 +199,8 @@ export interface Config {
   };
   ocr: { workers: number; recycleAfterPages: number; languages: string[]; reviewConfidence: number; threadNice: number };
   review: { undoSeconds: number };
+  auth: { cacheSeconds: number };
+  dbPoolSize: number;
   queue: { jobTimeoutSeconds: number; maintenanceSeconds: number; deadWorkerSeconds: number };
   inbox: { pollMs: number; settleMs: number };
   webhooks: { retryLimit: number; retryDelaySeconds: number; timeoutMs: number; pollMs: number };
@@ -309,6 +318,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     ocr: { workers: e.OCR_WORKERS, recycleAfterPages: e.OCR_RECYCLE_AFTER_PAGES, languages: e.OCR_LANGUAGES.split('+'), reviewConfidence: e.OCR_REVIEW_CONFIDENCE, threadNice: e.OCR_THREAD_NICE },
     review: { undoSeconds: e.REVIEW_UNDO_SECONDS },
+    auth: { cacheSeconds: e.AUTH_CACHE_SECONDS },
+    dbPoolSize: e.DB_POOL_SIZE,
     queue: { jobTimeoutSeconds: e.JOB_TIMEOUT_SECONDS, maintenanceSeconds: e.QUEUE_MAINTENANCE_SECONDS, deadWorkerSeconds: e.WORKER_DEAD_SECONDS },
     inbox: { pollMs: e.INBOX_POLL_MS, settleMs: e.INBOX_SETTLE_MS },
     webhooks: { retryLimit: e.WEBHOOK_RETRY_LIMIT, retryDelaySeconds: e.WEBHOOK_RETRY_DELAY_SECONDS, timeoutMs: e.WEBHOOK_TIMEOUT_MS, pollMs: e.WEBHOOK_POLL_MS },

@@ -17,6 +17,7 @@ import express, { type Response } from 'express';
 import { AppError, isUuid, jsonDepthGuard, parseInput, type Caller, type Db } from '@sohoa/shared';
 import { apiKeys, people, units } from '../accounts/index.ts';
 import { NewKey, NewPerson, NewUnit, PeopleQuery, RoleAt } from './accounts.contract.ts';
+import type { CallerCache } from './caller-cache.ts';
 
 const caller = (res: Response) => res.locals.caller as Caller;
 const idParam = (value: unknown, what: string): string => {
@@ -24,7 +25,7 @@ const idParam = (value: unknown, what: string): string => {
   return value;
 };
 
-export function accountRoutes(deps: { db: Db }): express.Router {
+export function accountRoutes(deps: { db: Db; callers?: CallerCache }): express.Router {
   const r = express.Router();
   const json = express.json({ limit: '5mb', verify: jsonDepthGuard() });
   const { db } = deps;
@@ -83,7 +84,9 @@ export function accountRoutes(deps: { db: Db }): express.Router {
     res.status(201).json(created);
   });
   r.post('/keys/:id/revoke', async (req, res) => {
-    res.json(await apiKeys.revokeKey(db, caller(res), idParam(req.params.id, 'key')));
+    const revoked = await apiKeys.revokeKey(db, caller(res), idParam(req.params.id, 'key'));
+    deps.callers?.forgetAll(); // revoked here, it stops here at once; elsewhere within AUTH_CACHE_SECONDS
+    res.json(revoked);
   });
   return r;
 }

@@ -7,6 +7,7 @@ import { AppError, type Db, type IntakeGate, type Logger, type ObjectStore, type
 import { auditRoutes } from './audit.routes.ts';
 import { accountRoutes } from './accounts.routes.ts';
 import { authenticate } from './auth.ts';
+import { callerCache } from './caller-cache.ts';
 import { batchRoutes } from './batches.routes.ts';
 import { catalogRoutes } from './catalog.routes.ts';
 import { certificateRoutes, type CertificateRoutesDeps } from './certificates.routes.ts';
@@ -50,6 +51,8 @@ export interface ApiDeps {
   webDir?: string;
   /** HSTS_MAX_AGE_SECONDS: Strict-Transport-Security on answers over TLS; absent: 180 days. */
   hstsMaxAgeSeconds?: number;
+  /** AUTH_CACHE_SECONDS: how long a checked bearer key or token is believed (caller-cache.ts); absent or 0: not at all. */
+  authCacheSeconds?: number;
 }
 
 export function createApp(deps: ApiDeps): express.Express {
@@ -84,7 +87,8 @@ export function createApp(deps: ApiDeps): express.Express {
   const api = express.Router();
   api.use(sessionRoutes(deps)); // POST /session is open to anyone; its other routes authenticate themselves
   api.use(oidcRoutes(deps)); // open to anyone too: the way to a session through the central sign-on
-  api.use(authenticate(deps));
+  const callers = callerCache({ seconds: deps.authCacheSeconds ?? 0 });
+  api.use(authenticate({ db: deps.db, callers }));
 
   // Order matters: the dossier router's JSON body parser serves every router mounted after it, and none before it
   // (POST /batches is multipart).
@@ -96,7 +100,7 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(auditRoutes(deps));
   api.use(descriptionRoutes(deps));
   api.use(exportRoutes(deps));
-  api.use(accountRoutes(deps));
+  api.use(accountRoutes({ ...deps, callers }));
   api.use(holdRoutes(deps));
   api.use(dispositionRoutes(deps));
   api.use(fixityRoutes(deps));

@@ -11,6 +11,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, CONTROL_CHARACTERS, grantsOfRoles, type Caller, type Permission, type Queryable } from '@sohoa/shared';
 import { apiKeys, personCaller, signIn } from '../accounts/index.ts';
+import type { CallerCache } from './caller-cache.ts';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -71,8 +72,11 @@ function purposeOf(req: Request): string | undefined {
   return value;
 }
 
-/** Resolves the request's caller into `res.locals.caller` (and `res.locals.session` for a cookie), or answers 401/403. */
-export function authenticate(deps: { db: Queryable }) {
+/**
+ * Resolves the request's caller into `res.locals.caller` (and `res.locals.session` for a cookie), or answers 401/403.
+ * A bearer already checked within the cache's window is believed without a query (caller-cache.ts).
+ */
+export function authenticate(deps: { db: Queryable; callers?: CallerCache }) {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       let caller: Caller;
@@ -80,7 +84,14 @@ export function authenticate(deps: { db: Queryable }) {
       if (header !== undefined) {
         const match = /^Bearer\s+(\S+)$/i.exec(header);
         if (!match) throw new AppError('unauthorized', 'send Authorization: Bearer <API key>, or sign in', 401);
-        caller = await bearerCaller(deps.db, match[1]!);
+        const bearer = match[1]!;
+        const known = deps.callers?.get(bearer);
+        // A copy: the purpose below is this request's, the cached caller is shared.
+        if (known) caller = { ...known };
+        else {
+          caller = await bearerCaller(deps.db, bearer);
+          deps.callers?.set(bearer, { ...caller });
+        }
       } else {
         const token = sessionToken(req);
         if (!token) throw new AppError('unauthorized', 'sign in (POST /api/v1/session) or send a bearer API key', 401);

@@ -2,7 +2,7 @@
  * The tamper-evident audit trail: verification of the hash chain against the last head written to the object
  * store, the heads themselves (a pg-boss cron job and on demand), and the trail read by an auditor.
  */
-import type { Db, JobHandler, ObjectStore } from '@sohoa/shared';
+import { linkWaitingAudit, type Db, type JobHandler, type ObjectStore } from '@sohoa/shared';
 import { ChainWalker, type ChainHead, type ChainReport } from './audit-chain.ts';
 import * as repo from './audit.repository.ts';
 
@@ -16,6 +16,7 @@ export interface VerifyDeps { db: Db; store: ObjectStore | null }
  * ahead of the snapshot means rows were cut off, never that the head was written meanwhile.
  */
 export async function verifyAuditTrail(deps: VerifyDeps): Promise<ChainReport> {
+  await linkWaitingAudit(deps.db); // rows committed a moment ago are checked too
   const walker = new ChainWalker(deps.store ? await repo.latestHead(deps.store) : null);
   await repo.walkChain(deps.db, (row) => walker.add(row), (id) => walker.addUnchained(id));
   return walker.finish();
@@ -23,6 +24,7 @@ export async function verifyAuditTrail(deps: VerifyDeps): Promise<ChainReport> {
 
 /** Writes the chain's end to the object store (once per row: a head already there is kept as it is). */
 export async function writeAuditHead(deps: AuditTrailDeps): Promise<{ head: ChainHead | null; written: boolean; key: string | null }> {
+  await linkWaitingAudit(deps.db);
   const head = await repo.chainEnd(deps.db);
   if (!head) return { head: null, written: false, key: null };
   return { head, written: await repo.putHead(deps.store, head), key: repo.headKey(head.seq) };
@@ -55,6 +57,7 @@ export interface AuditPage { items: Record<string, unknown>[]; next: string | nu
 export async function listAuditEvents(db: Db, o: AuditListOptions): Promise<AuditPage> {
   const limit = Math.min(Math.max(o.limit ?? 50, 1), 500);
   const before = o.cursor ? decodeCursor(o.cursor) : undefined;
+  if (!before) await linkWaitingAudit(db); // the first page shows what was just done
   const rows = await repo.findEvents(db, { ...o, before, limit });
   const page = rows.slice(0, limit);
   const items = page.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => k !== 'prev_hash').map(([k, v]) => [camel(k), k === 'seq' ? Number(v) : v])));
