@@ -1,4 +1,6 @@
 import type { SingleResult } from './single.ts';
+import { FLAT_GROWTH } from './flatness.ts';
+import type { SoakResult } from './soak.ts';
 import type { SpreadResult } from './spread.ts';
 import { percentile, type DossierOutcome } from './watch.ts';
 
@@ -9,6 +11,7 @@ export interface PipelineResults {
   single: SingleResult & { date: string; seed: number };
   peer: { pages: number; seconds: number; pagesPerMinute: number; peakRssMb: number; cpuSeconds: number; othersShare: number; date: string };
   spread: SpreadResult & { date: string };
+  soak: SoakResult & { date: string; seed: number };
 }
 
 const pct = (share: number) => `${(share * 100).toFixed(0)} %`;
@@ -96,8 +99,35 @@ export function renderPipelineReport(r: Partial<PipelineResults>): string {
       '',
     );
   }
+  if (r.soak) lines.push(...soakSection(r.soak));
   lines.push(...HISTORY);
   return `${lines.join('\n')}\n`;
+}
+
+function soakSection(soak: SoakResult & { date: string; seed: number }): string[] {
+  const f = soak.flatness;
+  const third = Math.floor(soak.rssTrail.length / 3);
+  return [
+    `## Soak: memory over ${soak.pagesWanted} pages (${soak.date}, seed ${soak.seed})`,
+    '',
+    '`npm run bench:pipeline -- --soak PAGES` (bench/pipeline/soak.ts): one `sohoa start` as `npm start` runs it (2 OCR workers, embedded PostgreSQL ' +
+      'and S3 endpoint), the generated dossiers dropped into the hot folder again and again under new names, three always waiting, until the pages ' +
+      'wanted have settled; the sohoa process\'s resident memory (worker threads included) read after each dossier settled.',
+    '',
+    `**Flat** means: the mean of the last third of those readings is at most the first third's mean + ${FLAT_GROWTH * 100} %.`,
+    '',
+    '| measure | value | goal | verdict |',
+    '|---|---|---|---|',
+    `| pages settled (archived or in review) / dossiers / minutes | ${soak.pages} / ${soak.dossiers} / ${s1(soak.seconds / 60)} | ${soak.pagesWanted} pages | ${verdict(soak.pages >= soak.pagesWanted)} |`,
+    `| RSS after each dossier: first third's mean → last third's mean (${third} readings each) | ${f ? `${f.firstThirdMb.toFixed(0)} MB → ${f.lastThirdMb.toFixed(0)} MB (${f.growth >= 0 ? '+' : ''}${(f.growth * 100).toFixed(1)} %)` : 'fewer than 3 readings'} | flat (≤ +${FLAT_GROWTH * 100} %) | ${f ? verdict(f.flat) : 'not judged'} |`,
+    `| peak resident memory, sohoa process (sampled every 0.5 s) | ${soak.peakProcessMb} MB | ≤ 800 MB | ${verdict(soak.peakProcessMb <= 800)} |`,
+    `| archived pages; documents sent to review / failed | ${soak.archivedPages}; ${soak.review} / ${soak.failed} | | |`,
+    '',
+    `CPU time (bench, sohoa, PostgreSQL): ${s1(soak.cpuSeconds)} s, ${s1(soak.cpuSeconds / Math.max(1, soak.pages))} s a page; other processes' share of all cores ${pct(soak.othersShare)}.`,
+    '',
+    `RSS after each dossier (MB): ${soak.rssTrail.join(', ')}.`,
+    '',
+  ];
 }
 
 /** What the same bench measured before the changes it was written to judge (kept by hand, with its run). */
