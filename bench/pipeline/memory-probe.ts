@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/pipeline/memory-probe.ts [--pages N --workers N --recycle N]`: the OCR engine alone,
+ * `node --import tsx bench/pipeline/memory-probe.ts [--pages N --workers N --recycle N --turn N]`: the OCR engine alone,
  * in this process, on the pipeline bench's pages, with the process's resident memory (worker threads included)
  * sampled every 100 ms and read after each stage: start-up, first pages, steady state. It tells what each part
  * costs, where `bench:pipeline` gives only the whole process's peak.
@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import sharp from 'sharp';
 import { readScan } from '@sohoa/ingest';
 import { createOcrEngine } from '@sohoa/ocr';
 import { pipelineCorpus } from './corpus.ts';
@@ -17,6 +18,8 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     recycle: { type: 'string', default: '50' },
     seed: { type: 'string', default: '20261203' },
+    /** Every Nth page turned a quarter, so orientation detection (its own tesseract worker) is used; 0 = none. */
+    turn: { type: 'string', default: '0' },
   },
 });
 
@@ -63,8 +66,12 @@ const mark = (stage: string) => {
 mark('node + tsx');
 const corpus = await pipelineCorpus(path.join(import.meta.dirname, '..', 'tmp', 'pipeline'), Number(values.seed), { throughput: 1, probes: 2 });
 const images: { image: Buffer; dpi?: number }[] = [];
+const turnEvery = Number(values.turn);
 for (const dossier of [...corpus.throughput, ...corpus.probes]) {
-  for (const page of await readScan(readFileSync(dossier.file))) images.push({ image: page.image, dpi: page.dpi });
+  for (const page of await readScan(readFileSync(dossier.file))) {
+    const turned = turnEvery > 0 && images.length % turnEvery === 0;
+    images.push({ image: turned ? await sharp(page.image).rotate(90).jpeg({ quality: 90 }).toBuffer() : page.image, dpi: page.dpi });
+  }
 }
 mark(`${images.length} scanned pages read`);
 const workers = Number(values.workers);
