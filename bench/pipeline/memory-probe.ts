@@ -1,6 +1,6 @@
 /**
  * `node --import tsx bench/pipeline/memory-probe.ts [--pages N --workers N --recycle N --turn N]`: the OCR engine alone,
- * in this process, on the pipeline bench's pages, with the process's resident memory (worker threads included)
+ * in this process, on the pipeline bench's pages (cleanup, OCR and code reading, as the ocr.page job runs them), with the process's resident memory (worker threads included)
  * sampled every 100 ms and read after each stage: start-up, first pages, steady state. It tells what each part
  * costs, where `bench:pipeline` gives only the whole process's peak.
  */
@@ -88,6 +88,7 @@ await Promise.all(
       const n = next++;
       const { image, dpi } = images[n % images.length];
       const page = await engine.processPage(image, { dpi });
+      await engine.readCodes(page.image); // as the ocr.page job does, on every page
       const by = page.cleanup?.orientationDecidedBy ?? 'unknown';
       decidedBy.set(by, (decidedBy.get(by) ?? 0) + 1);
       if ((n + 1) % images.length === 0 || n + 1 === total) mark(`${n + 1} pages`);

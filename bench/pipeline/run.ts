@@ -30,6 +30,8 @@ const { values } = parseArgs({
     'spread-only': { type: 'boolean', default: false },
     'spread-dossiers': { type: 'string', default: '2' },
     soak: { type: 'string' },
+    /** KEY=VALUE set on sohoa's environment (over `npm start`'s), to measure an option: `--env MALLOC_ARENA_MAX=1`. */
+    env: { type: 'string', multiple: true, default: [] },
     'soak-dossiers': { type: 'string', default: '6' },
     out: { type: 'string', default: path.join(import.meta.dirname, '..', 'results') },
   },
@@ -42,6 +44,7 @@ const jsonFile = path.join(values.out!, 'pipeline.json');
 const previous: Partial<PipelineResults> = await fs.readFile(jsonFile, 'utf8').then((t) => JSON.parse(t) as PipelineResults, () => ({}));
 const results: Partial<PipelineResults> = { ...previous, machine: machine() };
 const seed = Number(values.seed);
+const sohoaEnv = Object.fromEntries(values.env!.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
 
 /** Writes what has been measured so far: a part that fails later does not take the earlier ones with it. */
 async function save(): Promise<void> {
@@ -57,7 +60,7 @@ async function soak(pages: number): Promise<void> {
   log(`generating dossiers for the soak`);
   const corpus = await pipelineCorpus(path.join(import.meta.dirname, '..', 'tmp', 'pipeline'), seed, { throughput: Number(values['soak-dossiers']), probes: 0 });
   log(`soak: dropping ${corpus.throughput.length} dossiers (${corpus.throughput.reduce((s, d) => s + d.pages, 0)} pages) again and again until ${pages} pages have settled`);
-  const result = await runSoak(path.join(work, 'soak'), corpus.throughput, pages, { ocrWorkers: 2, log });
+  const result = await runSoak(path.join(work, 'soak'), corpus.throughput, pages, { ocrWorkers: 2, env: sohoaEnv, log });
   results.soak = { ...result, date: new Date().toISOString().slice(0, 10), seed };
   await save();
   const f = result.flatness;
@@ -85,7 +88,7 @@ async function pipelineParts(): Promise<void> {
   if (!spreadOnly) {
     const idleProbes = corpus.probes.slice(0, idleCount);
     const busyProbes = corpus.probes.slice(idleCount);
-    const single = await runSingle(work, { throughput: corpus.throughput, idleProbes, busyProbes }, { ocrWorkers: 2, log });
+    const single = await runSingle(work, { throughput: corpus.throughput, idleProbes, busyProbes }, { ocrWorkers: 2, env: sohoaEnv, log });
     results.single = { ...single, date: new Date().toISOString().slice(0, 10), seed };
     await save();
     log(`pipeline: ${single.busyPages} pages in ${single.busySeconds.toFixed(1)} s = ${single.pagesPerMinute.toFixed(1)} pages/min; peak RSS ${single.peakProcessMb} MB (tree ${single.peakTreeMb} MB)`);
