@@ -100,7 +100,7 @@ export function renderPipelineReport(r: Partial<PipelineResults>): string {
     );
   }
   if (r.soak) lines.push(...soakSection(r.soak));
-  lines.push(...HISTORY);
+  lines.push(...MEMORY_OPTIONS, ...HISTORY);
   return `${lines.join('\n')}\n`;
 }
 
@@ -130,6 +130,38 @@ function soakSection(soak: SoakResult & { date: string; seed: number }): string[
   ];
 }
 
+/**
+ * What each memory option did when it was tried (kept by hand: each was measured once, on the shared machine, and the
+ * options left out are not in the code any more). Engine alone: bench/pipeline/memory-probe.ts; whole pipeline: the
+ * quick run of this bench.
+ */
+const MEMORY_OPTIONS = [
+  '## Memory: what each option did (2026-12-03)',
+  '',
+  'Measured on the same shared machine (others\' share 66–83 %): peaks of one sample are noisy, ±30 MB; CPU seconds per page are the steadier cost. ' +
+    '**Engine alone**: `MALLOC_ARENA_MAX=2 node --import tsx bench/pipeline/memory-probe.ts --pages N` (2 workers, cleanup, OCR and code reading ' +
+    'on the quick run\'s 14 pages in a loop; the two runs of a comparison side by side, so they met the same load). ' +
+    '**Pipeline**: `npm run bench:pipeline -- --dossiers 1 --idle 1 --busy 1 --no-peer --no-spread [--env KEY=VALUE]` (9 pages), peak RSS of the sohoa process.',
+  '',
+  '| option | where measured | peak without → with | CPU without → with | kept |',
+  '|---|---|---|---|---|',
+  '| `MALLOC_MMAP_THRESHOLD_=1048576`: page rasters (4–30 MB) from mmap, given back when freed; glibc\'s heap had kept ~240 MB of holes between them | engine, 28 pages | 964 → 811 MB (after the pages: 915 → 726 MB; engine closed: 529 → 261 MB) | 1.80 → 1.84 s/page (+2 %) | yes: `npm start`, infra/docker-compose.yml |',
+  '| the same | pipeline | 1011 → 882 MB (RSS after the last dossier 921 → 712 MB) | 37.4 → 39.1 s busy phase (+4.5 %, 83 % others\' share) | |',
+  '| one orientation (OSD) worker shared by the pool instead of one per slot | tesseract pool alone, 2 slots, 6 detections of a turned page | +174 MB → +77 MB over the started pool | one detection at a time (~0.3 s each) | yes: services/ocr/src/tesseract/worker-pool.ts |',
+  '| the same | pipeline | 882 → 856 MB (no change expected: the bench\'s pages, turned ones too, are set upright by the first reading and never reach OSD) | 39.1 → 37.5 s | |',
+  '| `MALLOC_ARENA_MAX=1` instead of 2 (one malloc arena for every thread) | pipeline, run beside the next row | 856 → 817 MB (the next row, same moment: 867 MB) | 37.5 → 34.0 s (next row 34.7 s) | yes |',
+  '| one scan-reading thread instead of two | pipeline | 856 → 867 MB: none | 37.5 → 34.7 s | no |',
+  '| `sharp.cache(false)` in every thread (libvips\' operation cache; each thread\'s `import sharp` resets it to 50 MB) | engine, 16 pages | 922 → 926 MB: none | 1.96 → 2.04 s | no |',
+  '| the same and `sharp.concurrency(1)` | engine, 16 pages | 922 → 895 MB; with the mmap threshold 747 → 797 MB: within noise | 2.04 s | no |',
+  '| drop the code reader\'s WebAssembly instance after a page grew it past 48 MB | engine, 20 pages | 831 → 849 MB: none | 2.83 → 2.81 s | no |',
+  '',
+  'Where the rest is (smaps of the sohoa process at its peak, and V8\'s statistics of each thread): the two recognizers\' WebAssembly heaps ' +
+    '(~90 MB each), the main thread\'s JavaScript heap (75–122 MB: the API, pg-boss, the in-process S3 endpoint, pdf-lib, node-forge), ' +
+    'the page threads\' buffers in flight (up to ~150 MB each while a page is cleaned and its codes read), many small pieces (~230 MB: ' +
+    'the V8 heaps of seven threads, code), glibc\'s heap ~40 MB.',
+  '',
+];
+
 /** What the same bench measured before the changes it was written to judge (kept by hand, with its run). */
 const HISTORY = [
   '## Before: page cleanup on the event loop, glibc\'s default arenas',
@@ -148,8 +180,9 @@ const HISTORY = [
     'PostgreSQL, S3) took less CPU than OCRmyPDF\'s OCR alone on the same pages.',
   '- Status reads still wait behind work left on the event loop: document.build (pdf-lib) and document.sign (node-forge RSA, in JavaScript) ' +
     'run there, as does the parse of tesseract\'s block tree. Those are the next candidates for the page threads.',
-  '- Memory: two tesseract.js WASM heaps (they only grow; a worker is recycled after 50 pages), an OSD worker per slot once a sideways ' +
-    'page was seen, and the page threads. The trail above levels off after the first dossiers; a 1,000-page soak has not been run here.',
+  '- Memory: two tesseract.js WASM heaps (~90 MB each; they only grow; a worker is recycled after 50 pages), one orientation worker ' +
+    'for the pool once a page needed it, the page and scan threads, and the main thread\'s JavaScript heap (~80–120 MB). ' +
+    'The section above says what each option did.',
   '- 2 × 1 against 1 × 2 run one after the other on the same dossiers; with other load coming and going (the table\'s last column) ' +
     'CPU per page is the fairer of the two comparisons. An earlier run the same day, at 64–78 % others\' share, had 2 × 1 22 % ahead ' +
     'in pages/min and 32 % behind in CPU per page (3.4 against 4.5 s).',
