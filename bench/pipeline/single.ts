@@ -18,7 +18,7 @@ import { HotFolderWatch, percentile, probeBatchReads, type DossierOutcome } from
 export const UNIT = '000.00.00.H00';
 
 /** The environment `npm start` (package.json) and infra/docker-compose.yml give the process, which the bench copies. */
-export const NPM_START_ENV = { MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '1048576' };
+export const NPM_START_ENV = { MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '1048576', NODE_OPTIONS: '--max-semi-space-size=2' };
 
 export interface SingleResult {
   ocrWorkers: number;
