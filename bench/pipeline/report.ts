@@ -160,7 +160,7 @@ const MEMORY_OPTIONS = [
   '| drop the code reader\'s WebAssembly instance after a page grew it past 48 MB | engine, 20 pages | 831 → 849 MB: none | 2.83 → 2.81 s | no |',
   '',
   'The soak (section above) keeps three dossiers in flight, so reading a scan, building and signing PDFs overlap the two pages in OCR: ' +
-    'its peak is ~200 MB above the quick run\'s, and that, not the quick run, is where the 800 MB goal is still missed.',
+    'its peak is ~200 MB above the quick run\'s, and that, not the quick run, is where the 800 MB goal is not met yet.',
   '',
   'Where the rest is (smaps of the sohoa process at its peak, and V8\'s statistics of each thread): the two recognizers\' WebAssembly heaps ' +
     '(~90 MB each), the main thread\'s JavaScript heap (75–122 MB: the API, pg-boss, the in-process S3 endpoint, pdf-lib, node-forge), ' +
