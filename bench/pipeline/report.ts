@@ -154,6 +154,7 @@ const MEMORY_OPTIONS = [
   '| `MALLOC_ARENA_MAX=1` instead of 2 (one malloc arena for every thread) | pipeline, run beside the next row | 856 → 817 MB (the next row, same moment: 867 MB) | 37.5 → 34.0 s (next row 34.7 s) | yes |',
   '| V8 semi-spaces of 2 MB (`NODE_OPTIONS=--max-semi-space-size=2`; V8 flags hold for every thread) | pipeline, beside a run without | 876 → 812 MB (RSS after the last dossier 840 → 730 MB) | 39.5 → 39.4 s | yes: `npm start`, infra/docker-compose.yml |',
   '| **all kept together** (mmap threshold, one shared OSD worker, one arena, 2 MB semi-spaces) against main before them | pipeline | **1011 → 822 MB** (RSS after the last dossier 921 → 717 MB) | 37.4 → 41.2 s (others\' share 83 % and 80–87 %: within the noise of this machine; the single comparisons cost 0–4.5 % each) | |',
+  '| `UV_THREADPOOL_SIZE=2` (fewer libvips operations at once) | 60-page soak | 1026 → 1034 MB: none | | no |',
   '| one scan-reading thread instead of two | pipeline | 856 → 867 MB: none | 37.5 → 34.7 s | no |',
   '| `sharp.cache(false)` in every thread (libvips\' operation cache; each thread\'s `import sharp` resets it to 50 MB) | engine, 16 pages | 922 → 926 MB: none | 1.96 → 2.04 s | no |',
   '| the same and `sharp.concurrency(1)` | engine, 16 pages | 922 → 895 MB; with the mmap threshold 747 → 797 MB: within noise | 2.04 s | no |',
