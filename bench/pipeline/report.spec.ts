@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderPipelineReport, type PipelineResults } from './report.ts';
 import type { DossierOutcome } from './watch.ts';
+import { judgeFlatness } from './flatness.ts';
 
 const dossier = (name: string, seconds: number, pages = 5): DossierOutcome => ({
   name, droppedAt: 0, archivedAt: seconds * 1000, settledAt: seconds * 1000 + 500, pages, archivedPages: pages, documents: 2, review: 0, failed: 0, batchId: null,
@@ -33,5 +34,20 @@ describe('bench/results/pipeline.md', () => {
 
   it("states the other processes' share of the machine", () => {
     expect(renderPipelineReport(results({ pagesPerMinute: 9, idle: [12], peakMb: 700, reads: [10] }))).toMatch(/idle phase 50 %, busy phase 60 %, OCRmyPDF 55 %/);
+  });
+
+  it('judges the soak: pages settled, flat memory, peak', () => {
+    const soak = (rssTrail: number[], peakProcessMb: number) => renderPipelineReport({
+      machine: '2 cores',
+      soak: {
+        date: '2026-12-03', seed: 1, pagesWanted: 60, pages: 61, archivedPages: 55, dossiers: 14, review: 0, failed: 0, seconds: 400,
+        rssTrail, peakProcessMb, flatness: judgeFlatness(rssTrail), cpuSeconds: 200, othersShare: 0.5,
+      },
+    });
+    const flat = soak([700, 720, 710, 705, 730, 715], 780);
+    expect(flat).toMatch(/first third's mean \+ 10 %/);
+    expect(flat).toMatch(/710 MB → 723 MB \(\+1\.8 %\) \| flat \(≤ \+10 %\) \| met/);
+    expect(flat).not.toMatch(/missed/);
+    expect(soak([600, 650, 700, 750, 800, 850], 900).match(/\*\*missed\*\*/g)).toHaveLength(2);
   });
 });

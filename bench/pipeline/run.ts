@@ -4,6 +4,8 @@
  * OCRmyPDF's OCR alone on the same pages in the same run; then the queue's own cost and workers spread over
  * processes (bench/pipeline/spread.ts). Results: bench/results/pipeline.json (the last run of each part) and
  * bench/results/pipeline.md.
+ * `npm run bench:pipeline -- --soak PAGES` (or `npm run bench:soak`, 1,000 pages) runs the memory soak alone
+ * (bench/pipeline/soak.ts) and writes its part of the same files.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -14,6 +16,7 @@ import { measure } from '../ocr/process-memory.ts';
 import { pipelineCorpus } from './corpus.ts';
 import { renderPipelineReport, type PipelineResults } from './report.ts';
 import { machine, runSingle } from './single.ts';
+import { runSoak } from './soak.ts';
 import { runSpread } from './spread.ts';
 
 const { values } = parseArgs({
@@ -26,6 +29,10 @@ const { values } = parseArgs({
     'no-spread': { type: 'boolean', default: false },
     'spread-only': { type: 'boolean', default: false },
     'spread-dossiers': { type: 'string', default: '4' },
+    soak: { type: 'string' },
+    /** KEY=VALUE set on sohoa's environment (over `npm start`'s), to measure an option: `--env MALLOC_ARENA_MAX=1`. */
+    env: { type: 'string', multiple: true, default: [] },
+    'soak-dossiers': { type: 'string', default: '6' },
     out: { type: 'string', default: path.join(import.meta.dirname, '..', 'results') },
   },
 });
@@ -37,18 +44,38 @@ const jsonFile = path.join(values.out!, 'pipeline.json');
 const previous: Partial<PipelineResults> = await fs.readFile(jsonFile, 'utf8').then((t) => JSON.parse(t) as PipelineResults, () => ({}));
 const results: Partial<PipelineResults> = { ...previous, machine: machine() };
 const seed = Number(values.seed);
+const sohoaEnv = Object.fromEntries(values.env!.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
 
 /** Writes what has been measured so far: a part that fails later does not take the earlier ones with it. */
 async function save(): Promise<void> {
   // Another part may have finished meanwhile: keep what it wrote, replace only what this run measured.
   const latest: Partial<PipelineResults> = await fs.readFile(jsonFile, 'utf8').then((t) => JSON.parse(t) as PipelineResults, () => ({}));
   const merged = { ...results };
-  for (const part of ['single', 'peer', 'spread'] as const) if (results[part] === previous[part]) (merged as Record<string, unknown>)[part] = latest[part];
+  for (const part of ['single', 'peer', 'spread', 'soak'] as const) if (results[part] === previous[part]) (merged as Record<string, unknown>)[part] = latest[part];
   await fs.writeFile(jsonFile, `${JSON.stringify(merged, null, 1)}\n`);
   await fs.writeFile(path.join(values.out!, 'pipeline.md'), renderPipelineReport(merged));
 }
 
+async function soak(pages: number): Promise<void> {
+  log(`generating dossiers for the soak`);
+  const corpus = await pipelineCorpus(path.join(import.meta.dirname, '..', 'tmp', 'pipeline'), seed, { throughput: Number(values['soak-dossiers']), probes: 0 });
+  log(`soak: dropping ${corpus.throughput.length} dossiers (${corpus.throughput.reduce((s, d) => s + d.pages, 0)} pages) again and again until ${pages} pages have settled`);
+  const result = await runSoak(path.join(work, 'soak'), corpus.throughput, pages, { ocrWorkers: 2, env: sohoaEnv, log });
+  results.soak = { ...result, date: new Date().toISOString().slice(0, 10), seed };
+  await save();
+  const f = result.flatness;
+  log(`soak: ${result.pages} pages in ${(result.seconds / 60).toFixed(1)} min; peak ${result.peakProcessMb} MB; ${f ? `last third ${f.lastThirdMb.toFixed(0)} MB against first third ${f.firstThirdMb.toFixed(0)} MB: ${f.flat ? 'flat' : 'NOT flat'}` : 'too few dossiers to judge'}`);
+}
+
 try {
+  if (values.soak) await soak(Number(values.soak));
+  else await pipelineParts();
+  log(`results → ${path.relative(process.cwd(), path.join(values.out!, 'pipeline.md'))}`);
+} finally {
+  await fs.rm(work, { recursive: true, force: true }).catch(() => {});
+}
+
+async function pipelineParts(): Promise<void> {
   if (!values['no-peer'] && !values['spread-only']) execFileSync('ocrmypdf', ['--version'], { stdio: 'pipe' }); // before the long part, not after
   const idleCount = Number(values.idle);
   const busyCount = Number(values.busy);
@@ -61,7 +88,7 @@ try {
   if (!spreadOnly) {
     const idleProbes = corpus.probes.slice(0, idleCount);
     const busyProbes = corpus.probes.slice(idleCount);
-    const single = await runSingle(work, { throughput: corpus.throughput, idleProbes, busyProbes }, { ocrWorkers: 2, log });
+    const single = await runSingle(work, { throughput: corpus.throughput, idleProbes, busyProbes }, { ocrWorkers: 2, env: sohoaEnv, log });
     results.single = { ...single, date: new Date().toISOString().slice(0, 10), seed };
     await save();
     log(`pipeline: ${single.busyPages} pages in ${single.busySeconds.toFixed(1)} s = ${single.pagesPerMinute.toFixed(1)} pages/min; peak RSS ${single.peakProcessMb} MB (tree ${single.peakTreeMb} MB)`);
@@ -79,7 +106,4 @@ try {
     results.spread = { ...(await runSpread(work, corpus.throughput.slice(0, Number(values['spread-dossiers'])), log)), date: new Date().toISOString().slice(0, 10) };
     await save();
   }
-  log(`results → ${path.relative(process.cwd(), path.join(values.out!, 'pipeline.md'))}`);
-} finally {
-  await fs.rm(work, { recursive: true, force: true }).catch(() => {});
 }

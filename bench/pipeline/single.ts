@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '@sohoa/embedded';
 import { readCredentials } from '../../src/bootstrap.ts';
-import { spawnSohoa } from '../../test/helpers/stack.ts';
+import { spawnSohoa, type SohoaProcess } from '../../test/helpers/stack.ts';
 import type { DossierFile } from './corpus.ts';
 import { cpuWindow, memoryOf } from './process-tree.ts';
 import { HotFolderWatch, percentile, probeBatchReads, type DossierOutcome } from './watch.ts';
@@ -16,6 +16,9 @@ import { HotFolderWatch, percentile, probeBatchReads, type DossierOutcome } from
  */
 
 export const UNIT = '000.00.00.H00';
+
+/** The environment `npm start` (package.json) and infra/docker-compose.yml give the process, which the bench copies. */
+export const NPM_START_ENV = { MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '1048576', NODE_OPTIONS: '--max-semi-space-size=2' };
 
 export interface SingleResult {
   ocrWorkers: number;
@@ -41,23 +44,41 @@ export interface SingleResult {
 const seconds = (o: DossierOutcome) => ((o.archivedAt ?? o.settledAt!) - o.droppedAt) / 1000;
 export const latency = (outcomes: DossierOutcome[]) => ({ p50: percentile(outcomes.map(seconds), 0.5), p95: percentile(outcomes.map(seconds), 0.95), all: outcomes.map(seconds) });
 
-export async function runSingle(
-  work: string,
-  corpus: { throughput: DossierFile[]; idleProbes: DossierFile[]; busyProbes: DossierFile[] },
-  options: { ocrWorkers: number; env?: Record<string, string>; log: (line: string) => void },
-): Promise<SingleResult> {
-  const dataDir = path.join(work, 'single');
+/** `sohoa start` as `npm start` runs it, on its own data folder, with its embedded PostgreSQL and S3 endpoint. */
+export async function startOneProcess(dataDir: string, options: { ocrWorkers: number; env?: Record<string, string> }) {
   await fs.mkdir(dataDir, { recursive: true });
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', OCR_WORKERS: String(options.ocrWorkers),
     INBOX_POLL_MS: '500', INBOX_SETTLE_MS: '500', LOG_LEVEL: 'warn',
-    MALLOC_ARENA_MAX: '2', // as `npm start` and infra/docker-compose.yml run it
+    ...NPM_START_ENV,
     ...options.env,
   };
   for (const key of ['DATABASE_URL', 'S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY']) delete env[key];
   const sohoa = await spawnSohoa(['start'], env);
-  const pid = sohoa.child.pid!;
+  try {
+    const credentials = (await readCredentials(path.join(dataDir, 'credentials.json')))!;
+    return { sohoa, pid: sohoa.child.pid!, url: `http://127.0.0.1:${port}`, token: credentials.token, inbox: path.join(dataDir, 'inbox', UNIT) };
+  } catch (error) {
+    await sohoa.kill();
+    throw error;
+  }
+}
+
+/** Stops a `sohoa start` the way a counter's operator does (SIGINT), and kills it if it has not ended in 30 s. */
+export async function stopOneProcess(sohoa: SohoaProcess): Promise<void> {
+  const exited = new Promise((r) => sohoa.child.once('exit', r));
+  if (sohoa.child.exitCode === null) sohoa.child.kill('SIGINT');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+  await sohoa.kill();
+}
+
+export async function runSingle(
+  work: string,
+  corpus: { throughput: DossierFile[]; idleProbes: DossierFile[]; busyProbes: DossierFile[] },
+  options: { ocrWorkers: number; env?: Record<string, string>; log: (line: string) => void },
+): Promise<SingleResult> {
+  const { sohoa, pid, url, token, inbox } = await startOneProcess(path.join(work, 'single'), options);
   let peakProcessMb = 0;
   let peakTreeMb = 0;
   const sampler = setInterval(() => {
@@ -67,14 +88,12 @@ export async function runSingle(
   }, 200);
   const rssTrail: number[] = [];
   try {
-    const credentials = (await readCredentials(path.join(dataDir, 'credentials.json')))!;
-    const url = `http://127.0.0.1:${port}`;
-    const watch = new HotFolderWatch(url, credentials.token, path.join(dataDir, 'inbox', UNIT));
+    const watch = new HotFolderWatch(url, token, inbox);
 
     options.log(`idle: ${corpus.idleProbes.length} five-page dossiers one after the other`);
     const idleCpu = cpuWindow();
     let current: string | null = null;
-    const idleReads = probeBatchReads(url, credentials.token, () => (current ? watch.outcomes.get(current)?.batchId ?? null : null));
+    const idleReads = probeBatchReads(url, token, () => (current ? watch.outcomes.get(current)?.batchId ?? null : null));
     const idle: DossierOutcome[] = [];
     for (const probe of corpus.idleProbes) {
       await watch.drop(probe.file, probe.name, probe.pages);
@@ -90,7 +109,7 @@ export async function runSingle(
     options.log(`busy: ${corpus.throughput.length} dossiers at once, then ${corpus.busyProbes.length} five-page dossiers behind them`);
     const busyCpu = cpuWindow();
     const first = corpus.throughput[0]!.name;
-    const busyReads = probeBatchReads(url, credentials.token, () => watch.outcomes.get(first)?.batchId ?? null);
+    const busyReads = probeBatchReads(url, token, () => watch.outcomes.get(first)?.batchId ?? null);
     for (const d of corpus.throughput) await watch.drop(d.file, d.name, d.pages);
     for (const probe of corpus.busyProbes) {
       await new Promise((r) => setTimeout(r, 5000));
@@ -140,10 +159,7 @@ export async function runSingle(
     };
   } finally {
     clearInterval(sampler);
-    const exited = new Promise((r) => sohoa.child.once('exit', r));
-    if (sohoa.child.exitCode === null) sohoa.child.kill('SIGINT');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
-    await sohoa.kill();
+    await stopOneProcess(sohoa);
   }
 }
 

@@ -6,7 +6,7 @@ import { freePort, startEmbeddedStack } from '@sohoa/embedded';
 import { readCredentials } from '../../src/bootstrap.ts';
 import { spawnSohoa, waitFor, type SohoaProcess } from '../../test/helpers/stack.ts';
 import type { DossierFile } from './corpus.ts';
-import { UNIT } from './single.ts';
+import { NPM_START_ENV, UNIT } from './single.ts';
 import { cpuWindow } from './process-tree.ts';
 import { HotFolderWatch } from './watch.ts';
 
@@ -90,7 +90,7 @@ export async function runSpread(work: string, dossiers: DossierFile[], log: (lin
     const env: NodeJS.ProcessEnv = {
       ...process.env, DATA_DIR: path.join(dir, 'sohoa'), DATABASE_URL: stack.databaseUrl, S3_ENDPOINT: stack.s3.endpoint,
       S3_ACCESS_KEY: stack.s3.accessKey, S3_SECRET_KEY: stack.s3.secretKey, PORT: String(port), HOST: '127.0.0.1',
-      INBOX_POLL_MS: '500', INBOX_SETTLE_MS: '500', LOG_LEVEL: 'warn', WORKER_DEAD_SECONDS: '5', QUEUE_MAINTENANCE_SECONDS: '2', MALLOC_ARENA_MAX: '2',
+      INBOX_POLL_MS: '500', INBOX_SETTLE_MS: '500', LOG_LEVEL: 'warn', WORKER_DEAD_SECONDS: '5', QUEUE_MAINTENANCE_SECONDS: '2', ...NPM_START_ENV,
     };
     server = await spawnSohoa(['start'], { ...env, SOHOA_WORKERS: 'off' });
     log('queue cost: 300 jobs sent, then fetched and completed by 2 workers with a handler that does nothing');

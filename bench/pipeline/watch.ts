@@ -39,7 +39,8 @@ function settled(view: BatchView): boolean {
 
 export class HotFolderWatch {
   readonly outcomes = new Map<string, DossierOutcome>();
-  private readonly since = new Date(Date.now() - 60_000).toISOString();
+  /** Batches received before this are not asked for (a long soak moves it on, so each look stays small). */
+  since = new Date(Date.now() - 60_000).toISOString();
 
   constructor(private readonly url: string, private readonly token: string, private readonly inbox: string) {}
 

@@ -1,7 +1,8 @@
 import { threadNiceness } from '@sohoa/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OcrError } from '../errors.ts';
-import { renderPage } from '../testing/render.ts';
+import { toRotation } from '../cleanup/orientation.ts';
+import { renderPage, rotatePage, SAMPLE_LINES } from '../testing/render.ts';
 import { TesseractPool } from './worker-pool.ts';
 
 describe('tesseract worker pool', () => {
@@ -34,6 +35,26 @@ describe('tesseract worker pool', () => {
     await closing.start();
     await closing.close();
     await expect(closing.run(async () => 1)).rejects.toThrow(/closed/);
+  });
+
+  it('serves every slot from one orientation worker, one detection at a time, recycled like a recognizer', async () => {
+    const shared = new TesseractPool({ workers: 2, recycleAfterPages: 2 });
+    await shared.start();
+    try {
+      const upright = await renderPage({ lines: SAMPLE_LINES.slice(0, 8), dpi: 150 });
+      const turned = { 90: await rotatePage(upright, 90), 270: await rotatePage(upright, 270) };
+      // Both slots ask at once, twice: each answer is its own page's (no slot's resolution or image in between).
+      for (let round = 0; round < 2; round++) {
+        const answers = await Promise.all(
+          ([90, 270] as const).map((turn) => shared.run(async (s) => ({ turn, rotation: toRotation((await s.detect(turned[turn], 150)).orientation_degrees) }))),
+        );
+        for (const { turn, rotation } of answers) expect(rotation).toBe((360 - turn) % 360);
+      }
+      // Four detections, the orientation worker recycled after every two: two started, not one per slot and round.
+      expect(shared.stats().osdStarted).toBe(2);
+    } finally {
+      await shared.close();
+    }
   });
 });
 

@@ -8,6 +8,8 @@ import { languageFolder, languagePath, type LanguagePath } from './languages.ts'
  * A fixed set of tesseract.js workers, one page at a time each. Pages queue first come, first served.
  * A worker is recycled (terminated, recreated) after a number of pages because the WASM heap only
  * grows, and replaced whenever it failed or was abandoned, so one bad page cannot poison the next.
+ * Orientation detection (the legacy engine) has one worker for the whole pool, started on the first
+ * sideways page: few pages need it, and a WASM heap per slot for it cost memory for nothing.
  */
 
 const { createWorker, OEM, PSM } = Tesseract;
@@ -25,14 +27,13 @@ export interface PoolOptions {
 /** What a page task may ask of the worker slot it holds. */
 export interface TesseractSession {
   recognize(image: Buffer, dpi: number, output?: Partial<Tesseract.OutputFormats>): Promise<Tesseract.Page>;
-  /** Orientation and script detection (legacy engine, its own worker, created on first use). */
+  /** Orientation and script detection (legacy engine, one worker shared by the pool, created on first use). */
   detect(image: Buffer, dpi: number): Promise<Tesseract.DetectData>;
 }
 
 
 interface Slot {
   recognizer: Tesseract.Worker | null;
-  osd: Tesseract.Worker | null;
   pages: number;
   /** Rejected when the worker thread dies, so a job waiting on it fails instead of hanging. */
   crashed: Promise<never>;
@@ -48,6 +49,18 @@ export interface PoolStats {
   recycled: number;
   /** Slots replaced because their worker failed, crashed or was abandoned. */
   replacedBroken: number;
+  /** Orientation workers created (the pool shares one; a new one after it failed or was recycled). */
+  osdStarted: number;
+}
+
+/** The pool's one orientation worker, one detection at a time, replaced like a slot's recognizer. */
+interface SharedOsd {
+  worker: Promise<Tesseract.Worker>;
+  detections: number;
+  /** Rejected when its thread dies, so the detection waiting on it fails instead of hanging. */
+  crashed: Promise<never>;
+  crash: (error: Error) => void;
+  broken: boolean;
 }
 
 interface Waiter {
@@ -84,10 +97,10 @@ function newSlot(): Slot {
     crash = reject;
   });
   crashed.catch(() => {}); // observed only while a job runs
-  return { recognizer: null, osd: null, pages: 0, crashed, crash, broken: false };
+  return { recognizer: null, pages: 0, crashed, crash, broken: false };
 }
 
-function watchThread(slot: Slot, worker: Tesseract.Worker): void {
+function watchThread(slot: Pick<Slot, 'broken' | 'crash'>, worker: Tesseract.Worker): void {
   const thread = (worker as unknown as { worker?: ThreadWorker }).worker;
   if (!thread || typeof thread.on !== 'function') return;
   thread.on('error', (error) => {
@@ -112,7 +125,10 @@ export class TesseractPool {
   private readonly all = new Set<Slot>();
   private closed = false;
   private joinedPath: Promise<LanguagePath> | null = null;
-  private readonly counts: PoolStats = { workersStarted: 0, recycled: 0, replacedBroken: 0 };
+  private readonly counts: PoolStats = { workersStarted: 0, recycled: 0, replacedBroken: 0, osdStarted: 0 };
+  private osd: SharedOsd | null = null;
+  /** Detections queue here: set the resolution, then detect, with no other slot's call in between. */
+  private osdTurn: Promise<unknown> = Promise.resolve();
 
   constructor(options: PoolOptions = {}) {
     this.size = Math.max(1, Math.floor(options.workers ?? os.availableParallelism()));
@@ -176,6 +192,7 @@ export class TesseractPool {
     this.closed = true;
     for (const waiter of this.waiting.splice(0)) waiter.reject(new OcrError('OCR engine closed'));
     await Promise.all([...this.all].map((slot) => this.retire(slot)));
+    await this.retireOsd();
     this.all.clear();
     this.idle.length = 0;
     if (this.joinedPath) await (await this.joinedPath.catch(() => null))?.dispose();
@@ -194,17 +211,7 @@ export class TesseractPool {
           throw new OcrError(`tesseract could not recognize the page: ${describe(error)}`, { cause: error });
         }
       },
-      detect: async (image, dpi) => {
-        try {
-          if (!slot.osd) slot.osd = await this.createOsdWorker(slot);
-          await slot.osd.setParameters({ user_defined_dpi: String(Math.round(dpi)) });
-          const result = await slot.osd.detect(image);
-          return result.data;
-        } catch (error) {
-          slot.broken = true;
-          throw new OcrError(`tesseract orientation detection failed: ${describe(error)}`, { cause: error });
-        }
-      },
+      detect: (image, dpi) => this.detect(image, dpi),
     };
   }
 
@@ -253,10 +260,51 @@ export class TesseractPool {
 
   private async retire(slot: Slot): Promise<void> {
     slot.broken = true; // the thread's exit is expected now, not a crash
-    const workers = [slot.recognizer, slot.osd].filter((w): w is Tesseract.Worker => w !== null);
+    const worker = slot.recognizer;
     slot.recognizer = null;
-    slot.osd = null;
-    await Promise.all(workers.map((w) => w.terminate().catch(() => undefined)));
+    await worker?.terminate().catch(() => undefined);
+  }
+
+  private detect(image: Buffer, dpi: number): Promise<Tesseract.DetectData> {
+    const turn = this.osdTurn.then(async () => {
+      if (this.closed) throw new OcrError('OCR engine closed');
+      const osd = (this.osd ??= this.startOsd());
+      try {
+        const worker = await Promise.race([osd.worker, osd.crashed]);
+        await Promise.race([worker.setParameters({ user_defined_dpi: String(Math.round(dpi)) }), osd.crashed]);
+        const result = await Promise.race([worker.detect(image), osd.crashed]);
+        return result.data;
+      } catch (error) {
+        osd.broken = true;
+        throw new OcrError(`tesseract orientation detection failed: ${describe(error)}`, { cause: error });
+      } finally {
+        osd.detections++;
+        if (osd.broken || osd.detections >= this.recycleAfter) await this.retireOsd();
+      }
+    });
+    this.osdTurn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private startOsd(): SharedOsd {
+    let crash: (error: Error) => void = () => {};
+    const crashed = new Promise<never>((_, reject) => {
+      crash = reject;
+    });
+    crashed.catch(() => {}); // observed only while a detection runs
+    const worker = createWorker('osd', OEM.TESSERACT_ONLY, { ...this.workerOptions, langPath: languageFolder('osd') });
+    const osd: SharedOsd = { worker, detections: 0, crashed, crash, broken: false };
+    void worker.then((w) => watchThread(osd, w), () => {});
+    this.counts.osdStarted++;
+    return osd;
+  }
+
+  private async retireOsd(): Promise<void> {
+    const osd = this.osd;
+    if (!osd) return;
+    this.osd = null;
+    osd.broken = true; // the thread's exit is expected now, not a crash
+    await osd.worker.then((w) => w.terminate()).catch(() => undefined);
   }
 
   private async ensureRecognizer(slot: Slot): Promise<void> {
@@ -274,11 +322,5 @@ export class TesseractPool {
     } catch (error) {
       throw new OcrError(`could not start a tesseract worker: ${describe(error)}`, { cause: error });
     }
-  }
-
-  private async createOsdWorker(slot: Slot): Promise<Tesseract.Worker> {
-    const worker = await createWorker('osd', OEM.TESSERACT_ONLY, { ...this.workerOptions, langPath: languageFolder('osd') });
-    watchThread(slot, worker);
-    return worker;
   }
 }
