@@ -164,7 +164,8 @@ describe('bench/results/load.md', () => {
   });
 
   it('judges each goal by its own numbers', () => {
-    const goals = table(load, /^## Against the goals/);
+    // The closed loop's saturation row is reported beside the goals, not judged.
+    const goals = table(load, /^## Against the goals/).filter((row) => !row[0]!.startsWith('(saturation'));
     expect(goals.map((row) => row[0]!.split(' ')[0])).toEqual(['no', 'reads', 'back-pressure:', 'fair']);
     for (const row of goals) expect(row[2]).toMatch(/^(met|\*\*missed\*\*)$/);
     const fiveXX = Number(/^(\d+) responses 5xx/.exec(goals[0]![1]!)![1]);
