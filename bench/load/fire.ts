@@ -61,5 +61,30 @@ function fire(f: Fire): Promise<FireResult> {
   });
 }
 
-const results = await Promise.all(plan.fires.map(fire));
+/**
+ * autocannon paces a rated connection per wall-clock second: at each second's tick it sends that second's requests
+ * back to back, then waits. Connections started together tick together, so 50 readers × 2 reads/s arrive as one burst
+ * of 100 each second, which measures the burst rather than the rate. Each open-loop reader is therefore its own
+ * one-connection instance, started at its own phase of the second: arrivals spread over the second, as readers' do.
+ */
+async function fireSpread(f: Fire): Promise<FireResult> {
+  const phases = Array.from({ length: f.connections }, (_, i) => (i * 1000) / f.connections);
+  const parts = await Promise.all(phases.map(async (delayMs, i) => {
+    await new Promise((r) => setTimeout(r, delayMs));
+    // Each reader starts at its own place in the path list, so the kinds of record read still mix.
+    const paths = f.paths.map((_, k) => f.paths[(k + i) % f.paths.length]!);
+    return fire({ ...f, connections: 1, paths });
+  }));
+  const merged: FireResult = { kind: f.kind, latenciesMs: [], statuses: {}, errors: 0, timeouts: 0, retryAfterMissing: 0 };
+  for (const part of parts) {
+    merged.latenciesMs.push(...part.latenciesMs);
+    for (const [status, n] of Object.entries(part.statuses)) merged.statuses[status] = (merged.statuses[status] ?? 0) + n;
+    merged.errors += part.errors;
+    merged.timeouts += part.timeouts;
+    merged.retryAfterMissing += part.retryAfterMissing;
+  }
+  return merged;
+}
+
+const results = await Promise.all(plan.fires.map((f) => (f.connectionRate ? fireSpread(f) : fire(f))));
 process.stdout.write(`${JSON.stringify(results)}\n`);

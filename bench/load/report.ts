@@ -142,6 +142,9 @@ uploads ${rate(upload.s5xx + upload.s4xx + upload.errors, upload.requests)} fail
   rate of a province's reuse clients at their peak; a rate the server cannot reach shows as fewer reads/s reached than asked.
   A reader has one request in flight, so a slow answer delays its next request: latencies are per answer, without
   autocannon's correction for coordinated omission, and the rate reached says how far that applies.
+- Each open-loop reader is its own one-connection autocannon, started at its own phase of the second
+  (bench/load/fire.ts): autocannon paces a rated connection by wall-clock second, so readers started together would
+  arrive as one burst of ${READERS * (r.readRate ?? 2)} requests at each second's tick, which measures the burst, not the rate.
 - The closed loop: each of the 50 connections sends its next request when the last is answered, so latency is about
   connections ÷ throughput (Little's law). Alone they got ${perS(readsIdle, r.idleSeconds)} reads/s, so 50 / ${perS(readsIdle, r.idleSeconds)} ≈ ${readsIdle.requests ? ((50 / (readsIdle.requests / r.idleSeconds)) * 1000).toFixed(0) : '—'} ms each;
   a p95 of 100 ms in a closed loop of 50 would need ≈ 500–700 reads/s from the share of 2 cores that other work
