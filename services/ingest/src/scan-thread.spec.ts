@@ -6,6 +6,7 @@ import { threadNiceness } from '@sohoa/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readScan, ScanRejected } from './scan-reader.ts';
 import { scanThreads } from './scan-thread.ts';
+import { tiffClaiming } from './testing/index.ts';
 
 /** A page of `size` × `size` points with a line of text: at 200 dpi, 3600 pt is 10000 × 10000 px. */
 async function bigPagePdf(size: number): Promise<Buffer> {
@@ -15,31 +16,6 @@ async function bigPagePdf(size: number): Promise<Buffer> {
   return Buffer.from(await doc.save());
 }
 
-/** A TIFF of `pages` bilevel pages each claiming width × height, with a scrap of G4 data (about 110 bytes a page). */
-function tiffClaiming(pages: number, width: number, height: number): Buffer {
-  const entries = 8;
-  const ifd = 2 + entries * 12 + 4;
-  const data = Buffer.from([0x26, 0xa0, 0x00, 0x10, 0x00, 0x10]);
-  const out = Buffer.alloc(8 + pages * (ifd + data.length));
-  out.write('II', 0, 'latin1');
-  out.writeUInt16LE(42, 2);
-  out.writeUInt32LE(8, 4);
-  for (let p = 0; p < pages; p++) {
-    const at = 8 + p * (ifd + data.length);
-    const tags = [[256, 4, width], [257, 4, height], [258, 3, 1], [259, 3, 4], [262, 3, 0], [273, 4, at + ifd], [278, 4, height], [279, 4, data.length]];
-    out.writeUInt16LE(entries, at);
-    tags.forEach(([tag, type, value], i) => {
-      out.writeUInt16LE(tag!, at + 2 + i * 12);
-      out.writeUInt16LE(type!, at + 4 + i * 12);
-      out.writeUInt32LE(1, at + 6 + i * 12);
-      if (type === 3) out.writeUInt16LE(value!, at + 10 + i * 12);
-      else out.writeUInt32LE(value!, at + 10 + i * 12);
-    });
-    out.writeUInt32LE(p + 1 < pages ? at + ifd + data.length : 0, at + 2 + entries * 12);
-    data.copy(out, at + ifd);
-  }
-  return out;
-}
 
 describe('scan threads', () => {
   const scans = scanThreads({ threads: 1, timeoutMs: 120_000 });
