@@ -6,7 +6,7 @@ import { splitFileJob, watchInbox } from '@sohoa/ingest';
 import { createOcrEngine, type OcrEngine } from '@sohoa/ocr';
 import { buildDocumentJob, ocrPageJob } from '@sohoa/ocr/jobs';
 import { splitBatchJob } from '@sohoa/matching/jobs';
-import { createKeyTransports, loadKeyEncryptionKey, setInkThreadNice } from '@sohoa/signer';
+import { createKeyTransports, loadKeyEncryptionKey, setInkThreadNice, setSignThreadNice } from '@sohoa/signer';
 import { signDocumentJob } from '@sohoa/signer/jobs';
 import { archiveRecordJob, auditHeadJob, AUDIT_HEAD_CRON, dispositionExecuteJob, dispositionScanJob, exportBagJob, fixity, reclassifyRecordJob, recordExtendJob, recordObjectGuard, type LtvSettings } from '@sohoa/archive-api';
 import { deliverWebhookJob, startRelay } from '@sohoa/webhooks';
@@ -121,6 +121,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       });
       cleanups.push(() => engine.close());
       setInkThreadNice(config.ocr.threadNice); // signing maps page 1's ink in a thread, lowered as the OCR threads are
+      setSignThreadNice(config.ocr.threadNice); // and reads, updates and seals the PDF in another
       const vips = lowerThreadsNamed('libvips worker', config.ocr.threadNice);
       cleanups.push(async () => vips.stop());
       const deps = { db, store, queue };

@@ -109,21 +109,41 @@ function assertSignatureMatches(certificateDer: Uint8Array, data: Uint8Array, si
   }
 }
 
-export async function buildCadesSignature(input: CadesSignatureInput): Promise<Uint8Array> {
-  const signer = certificateFromDer(input.signerCertificateDer);
+/** What a CMS signer signs for a document, and the attributes written with it. */
+function signedAttributesFor(documentDigest: Uint8Array, signerCertificateDer: Uint8Array): { attributes: pkijs.SignedAndUnsignedAttributes; toBeSigned: Uint8Array } {
   const signedAttributes = inDerSetOrder([
     attribute(OID.contentType, new asn1js.ObjectIdentifier({ value: OID.data })),
-    attribute(OID.messageDigest, new asn1js.OctetString({ valueHex: input.documentDigest })),
-    attribute(OID.signingCertificateV2, signingCertificateV2(input.signerCertificateDer)),
+    attribute(OID.messageDigest, new asn1js.OctetString({ valueHex: documentDigest })),
+    attribute(OID.signingCertificateV2, signingCertificateV2(signerCertificateDer)),
   ]);
-
-  const signedAttrs = new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: signedAttributes });
-
+  const attributes = new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: signedAttributes });
   // Detached, with signed attributes: what is signed is the DER of the attributes, which carry the document's digest.
-  const toBeSigned = signedAttributesDer(signedAttrs);
-  const signatureValue = await input.key.sign(toBeSigned);
-  assertSignatureMatches(input.signerCertificateDer, toBeSigned, signatureValue);
+  return { attributes, toBeSigned: signedAttributesDer(attributes) };
+}
 
+/** The bytes the key signs for a document digest: the DER of the signed attributes (the same for the same inputs). */
+export function cadesToBeSigned(documentDigest: Uint8Array, signerCertificateDer: Uint8Array): Uint8Array {
+  return signedAttributesFor(documentDigest, signerCertificateDer).toBeSigned;
+}
+
+export interface CadesParts {
+  documentDigest: Uint8Array;
+  signerCertificateDer: Uint8Array;
+  chainDer: Uint8Array[];
+  algorithm: SigningAlgorithm;
+  /** What the key returned for cadesToBeSigned(documentDigest, signerCertificateDer). */
+  signatureValue: Uint8Array;
+  /** B-T: the RFC 3161 token (DER ContentInfo) over signatureValue. */
+  timestampToken?: Uint8Array;
+}
+
+/**
+ * The SignedData once the key has signed and any time-stamp has come back: no key and no network, only the
+ * ASN.1 work, so it can run away from the event loop (services/signer/src/threads/sign-thread.ts).
+ */
+export function assembleCadesSignature(parts: CadesParts): Uint8Array {
+  const signer = certificateFromDer(parts.signerCertificateDer);
+  const { attributes: signedAttrs } = signedAttributesFor(parts.documentDigest, parts.signerCertificateDer);
   const signedData = new pkijs.SignedData({
     version: 1,
     digestAlgorithms: [sha256Identifier()],
@@ -134,23 +154,44 @@ export async function buildCadesSignature(input: CadesSignatureInput): Promise<U
         sid: new pkijs.IssuerAndSerialNumber({ issuer: signer.issuer, serialNumber: signer.serialNumber }),
         digestAlgorithm: sha256Identifier(),
         signedAttrs,
-        signatureAlgorithm: signatureIdentifier(input.key.algorithm),
-        signature: new asn1js.OctetString({ valueHex: signatureValue }),
+        signatureAlgorithm: signatureIdentifier(parts.algorithm),
+        signature: new asn1js.OctetString({ valueHex: parts.signatureValue }),
       }),
     ],
-    certificates: [signer, ...input.chainDer.map(certificateFromDer)],
+    certificates: [signer, ...parts.chainDer.map(certificateFromDer)],
   });
 
-  if (input.timestamp) {
-    // The token is over the signature value, so it can only be fetched now; it
-    // goes in as an unsigned attribute, which leaves the signature untouched.
-    const signerInfo = signedData.signerInfos[0]!;
-    const token = await input.timestamp(new Uint8Array(signerInfo.signature.valueBlock.valueHexView));
-    const parsed = asn1js.fromBER(token);
+  if (parts.timestampToken) {
+    // The token is over the signature value; it goes in as an unsigned attribute, which leaves the signature untouched.
+    const parsed = asn1js.fromBER(parts.timestampToken);
     if (parsed.offset === -1) throw new Error('the time-stamp token is not DER');
-    signerInfo.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({ type: 1, attributes: [attribute(OID.signatureTimeStampToken, parsed.result)] });
+    signedData.signerInfos[0]!.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({ type: 1, attributes: [attribute(OID.signatureTimeStampToken, parsed.result)] });
   }
 
   const contentInfo = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
   return new Uint8Array(contentInfo.toSchema().toBER(false));
+}
+
+/**
+ * Signs with the key and checks the value against the certificate; a time-stamp, when asked for, can only be
+ * fetched after this, since it is over the signature value.
+ */
+export async function signCades(key: Pick<SigningKey, 'sign'>, toBeSigned: Uint8Array, signerCertificateDer: Uint8Array): Promise<Uint8Array> {
+  const signatureValue = await key.sign(toBeSigned);
+  assertSignatureMatches(signerCertificateDer, toBeSigned, signatureValue);
+  return signatureValue;
+}
+
+export async function buildCadesSignature(input: CadesSignatureInput): Promise<Uint8Array> {
+  const toBeSigned = cadesToBeSigned(input.documentDigest, input.signerCertificateDer);
+  const signatureValue = await signCades(input.key, toBeSigned, input.signerCertificateDer);
+  const timestampToken = input.timestamp ? await input.timestamp(signatureValue) : undefined;
+  return assembleCadesSignature({
+    documentDigest: input.documentDigest,
+    signerCertificateDer: input.signerCertificateDer,
+    chainDer: input.chainDer,
+    algorithm: input.key.algorithm,
+    signatureValue,
+    timestampToken,
+  });
 }

@@ -14,6 +14,7 @@ export { signAs, signPdf, type SignAsOptions, type SignOptions } from './pdf-sig
 export { MIN_SIGNATURE_SCALE, vietnamTime, type SignatureAppearance, type SignaturePlacement } from './appearance.ts';
 export { INK_DARKNESS, MAX_SPECK_INCHES, SPECK_ISOLATION_INCHES } from './ink-map.ts';
 export { setInkThreadNice } from './threads/ink-pool.ts';
+export { setSignThreadNice } from './threads/sign-pool.ts';
 export { sealPng } from './seal.ts';
 export { readPassword, type PasswordSource } from './secrets.ts';
 export { DEFAULT_OUTBOUND_LIMITS, fetchOutbound, isNonPublicAddress, NO_USABLE_ANSWER, OutboundRefused, requestOutbound, type OutboundLimits, type OutboundResponse } from './outbound.ts';

@@ -22,9 +22,10 @@ import {
   type PDFDocument,
   type PDFPage,
 } from 'pdf-lib';
+import { isMainThread } from 'node:worker_threads';
 import type { InkMap } from './ink-map.ts';
 import { mapInkInThread } from './threads/ink-pool.ts';
-import type { InkTask } from './threads/ink-thread.ts';
+import mapInk, { type InkTask } from './threads/ink-thread.ts';
 import type { Box } from './signature-placement.ts';
 
 /** Larger page images are not decoded for placement (decompression bombs); the prescribed corner is used. */
@@ -177,8 +178,9 @@ export async function pageInkMap(doc: PDFDocument, page: PDFPage): Promise<PageI
 
     const drawnPicture = picture(doc, image);
     if (!drawnPicture) return null;
-    // Decoding and the pixel loops run in a thread: they held the event loop about 250 ms a signature.
-    return await mapInkInThread({ picture: drawnPicture, page: { width: crop.width, height: crop.height }, maxPixels: MAX_IMAGE_PIXELS });
+    // Decoding and the pixel loops held the event loop about 250 ms a signature: on it they go to the ink thread;
+    // in the signing thread (services/signer/src/threads/sign-thread.ts) they run where they are.
+    return await (isMainThread ? mapInkInThread : mapInk)({ picture: drawnPicture, page: { width: crop.width, height: crop.height }, maxPixels: MAX_IMAGE_PIXELS });
   } catch {
     // A picture pdf-lib or sharp cannot read is no reason to refuse signing: the prescribed corner it is.
     return null;

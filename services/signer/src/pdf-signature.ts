@@ -5,12 +5,13 @@
  * the earlier signatures stay valid. The key is a `SigningKey`: this code
  * never learns where it lives (a PKCS#12 here, a token or a remote signer).
  */
-import { createHash } from 'node:crypto';
-import { buildCadesSignature } from './cms.ts';
+import { signCades } from './cms.ts';
+import { SignerError } from './errors.ts';
 import { signerFacts, type SigningKey } from './signing-key.ts';
 import type { SignatureAppearance, SignaturePlacement } from './appearance.ts';
-import { CONTENTS_CAPACITY_BYTES, CONTENTS_CAPACITY_WITH_TIMESTAMP_BYTES, fillByteRange, fillContents, prepareForSigning } from './placeholder.ts';
+import { CONTENTS_CAPACITY_BYTES, CONTENTS_CAPACITY_WITH_TIMESTAMP_BYTES } from './placeholder.ts';
 import { assertMaySign } from './signing-policy.ts';
+import { finishInThread, prepareInThread } from './threads/sign-pool.ts';
 import { requestTimestamp, type TimestampAuthority } from './timestamp.ts';
 
 export interface SignOptions {
@@ -34,40 +35,40 @@ function wholeSeconds(time: Date): Date {
   return new Date(Math.floor(time.getTime() / 1000) * 1000);
 }
 
-function digestOfRanges(bytes: Uint8Array, byteRange: number[]): Uint8Array {
-  const hash = createHash('sha256');
-  for (let index = 0; index < byteRange.length; index += 2) {
-    hash.update(bytes.subarray(byteRange[index]!, byteRange[index]! + byteRange[index + 1]!));
-  }
-  return hash.digest();
-}
-
 /** The mechanics without the identity checks; tests use it to make signatures a verifier must reject. */
 export async function embedSignature(pdf: Uint8Array, key: SigningKey, options: SignOptions & { signingTime: Date }): Promise<Uint8Array> {
   const tsa = options.timestampAuthority;
   const [signer, ...issuers] = key.certificateChain;
-  const prepared = await prepareForSigning(
+  if (!signer) throw new SignerError('bad-key', 'The signing key comes without its certificate.');
+  const signerCertificateDer = new Uint8Array(signer.raw);
+  // pdf-lib, the box and the CMS run in the signing thread; the key signs here, and the TSA is asked from here.
+  const prepared = await prepareInThread({
     pdf,
-    {
+    values: {
       signingTime: options.signingTime,
       signerName: options.signerName ?? signerFacts(key).subjectName,
       reason: options.reason,
       location: options.location,
       contactInfo: options.contactInfo,
     },
-    { appearance: options.appearance, contentsCapacity: tsa ? CONTENTS_CAPACITY_WITH_TIMESTAMP_BYTES : CONTENTS_CAPACITY_BYTES },
-  );
-  if (prepared.placement) options.onPlacement?.(prepared.placement);
-  const byteRange = fillByteRange(prepared);
-  const cms = await buildCadesSignature({
-    documentDigest: digestOfRanges(prepared.bytes, byteRange),
-    signerCertificateDer: new Uint8Array(signer!.raw),
-    chainDer: issuers.map((certificate) => new Uint8Array(certificate.raw)),
-    key,
-    timestamp: tsa ? (signatureValue) => requestTimestamp(tsa, signatureValue) : undefined,
+    options: { appearance: options.appearance, contentsCapacity: tsa ? CONTENTS_CAPACITY_WITH_TIMESTAMP_BYTES : CONTENTS_CAPACITY_BYTES },
+    signerCertificateDer,
   });
-  fillContents(prepared, cms);
-  return prepared.bytes;
+  if (prepared.placement) options.onPlacement?.(prepared.placement);
+  const signatureValue = await signCades(key, prepared.toBeSigned, signerCertificateDer);
+  const timestampToken = tsa ? await requestTimestamp(tsa, signatureValue) : undefined;
+  return finishInThread({
+    bytes: prepared.bytes,
+    offsets: prepared.offsets,
+    cms: {
+      documentDigest: prepared.documentDigest,
+      signerCertificateDer,
+      chainDer: issuers.map((certificate) => new Uint8Array(certificate.raw)),
+      algorithm: key.algorithm,
+      signatureValue,
+      timestampToken,
+    },
+  });
 }
 
 export async function signPdf(pdf: Uint8Array, key: SigningKey, options: SignOptions = {}): Promise<Uint8Array> {
