@@ -5,6 +5,7 @@
  * tomorrow — each only has to hand over its certificate chain and sign bytes.
  */
 import { createPublicKey, sign as signWithKeyObject, X509Certificate, type KeyObject } from 'node:crypto';
+import type * as pkijs from 'pkijs';
 import { certificateFromDer, displayName } from './certificate.ts';
 import { SignerError } from './errors.ts';
 
@@ -37,12 +38,28 @@ export interface SignerFacts {
 /** A key together with the facts of its certificate, read once. */
 export type SigningIdentity = SigningKey & SignerFacts;
 
-export function signerFacts(key: SigningKey): SignerFacts {
-  const [signer, ...issuers] = key.certificateChain;
+const parsedSigners = new WeakMap<X509Certificate, pkijs.Certificate>();
+
+/**
+ * The signer's certificate as the policy and the facts read it, parsed once per certificate object: a key is kept
+ * for many documents, and parsing it again for each cost the event loop a few ms a signature.
+ */
+export function signerCertificate(key: SigningKey): pkijs.Certificate {
+  const [signer] = key.certificateChain;
   if (!signer) throw new SignerError('bad-key', 'The signing key comes without its certificate.');
-  const parsed = certificateFromDer(new Uint8Array(signer.raw));
+  let parsed = parsedSigners.get(signer);
+  if (!parsed) {
+    parsed = certificateFromDer(new Uint8Array(signer.raw));
+    parsedSigners.set(signer, parsed);
+  }
+  return parsed;
+}
+
+export function signerFacts(key: SigningKey): SignerFacts {
+  const parsed = signerCertificate(key);
+  const [signer, ...issuers] = key.certificateChain;
   return {
-    certificatePem: signer.toString(),
+    certificatePem: signer!.toString(),
     chainPem: issuers.map((certificate) => certificate.toString()),
     subjectName: displayName(parsed),
     notBefore: parsed.notBefore.value,

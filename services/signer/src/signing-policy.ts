@@ -3,13 +3,13 @@
  * unit learns about an expired or unsuitable certificate at the counter, not
  * when a verifier rejects the record years later.
  */
-import { certificateFromPem, keyUsageForSigning, validityAt } from './certificate.ts';
+import { keyUsageForSigning, validityAt } from './certificate.ts';
 import { SignerError } from './errors.ts';
-import { signerFacts, type SigningKey } from './signing-key.ts';
+import { signerCertificate, signerFacts, type SigningKey } from './signing-key.ts';
 
 export function assertMaySign(key: SigningKey, signingTime: Date): void {
   const identity = signerFacts(key);
-  const certificate = certificateFromPem(identity.certificatePem);
+  const certificate = signerCertificate(key);
   const validity = validityAt(certificate, signingTime);
   if (validity === 'expired') {
     throw new SignerError('expired', `The certificate of ${identity.subjectName} expired on ${identity.notAfter.toISOString()}.`);
