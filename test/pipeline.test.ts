@@ -131,7 +131,7 @@ describe('the pipeline on the embedded stack', () => {
     const threads = threadNiceness();
     const loop = threads.find((t) => t.tid === process.pid)!.nice;
     expect(loop).toBeLessThan(10);
-    // Per OCR worker a tesseract thread and a page thread, then the PDF thread and the ink thread, still idle-alive.
+    // Per OCR worker a tesseract thread and a page thread, then the PDF thread and the signing thread, still idle-alive.
     const lowered = threads.filter((t) => t.nice === 10 && t.name !== 'libvips worker');
     expect(lowered.length).toBeGreaterThanOrEqual(2 * stack.runtime.config.ocr.workers + 2);
     expect(threads.filter((t) => t.name === 'libvips worker').every((t) => t.nice === 10)).toBe(true);
