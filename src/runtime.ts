@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Server } from 'node:http';
-import { connectObjectStore, createDb, intakeGate, linkWaitingAudit, lowerThreadsNamed, migrate, Queue, startMetricsServer, type Config, type Db, type Logger, type ObjectStore } from '@sohoa/shared';
+import { connectObjectStore, createDb, intakeGate, lowerThreadsNamed, migrate, Queue, startAuditSweep, startMetricsServer, type Config, type Db, type Logger, type ObjectStore } from '@sohoa/shared';
 import { startEmbeddedPostgres, startEmbeddedS3 } from '@sohoa/embedded';
 import { splitFileJob, watchInbox } from '@sohoa/ingest';
 import { createOcrEngine, type OcrEngine } from '@sohoa/ocr';
@@ -83,15 +83,10 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
     await migrate(databaseUrl, (msg) => log.debug(msg));
     const db = createDb(databaseUrl, config.dbPoolSize);
     cleanups.push(() => db.end());
-    // Audit rows committed while another commit held the chain wait to be linked: this links them within a second.
-    let sweeping = false;
-    const auditSweep = setInterval(() => {
-      if (sweeping) return;
-      sweeping = true;
-      linkWaitingAudit(db).catch((err) => log.warn({ err }, 'linking waiting audit rows failed')).finally(() => (sweeping = false));
-    }, 1000);
-    auditSweep.unref();
-    cleanups.push(async () => clearInterval(auditSweep));
+    // Audit rows committed while another commit held the chain wait to be linked: this links this process's within
+    // a second, and asks nothing while the process writes no audit rows.
+    const stopAuditSweep = startAuditSweep(db, { onError: (err) => log.warn({ err }, 'linking waiting audit rows failed') });
+    cleanups.push(async () => stopAuditSweep());
     const store = await connectObjectStore({ ...s3, bucket: config.s3.bucket, region: config.s3.region, scratchBucket: config.s3.scratchBucket, objectLock: config.s3.objectLock });
     // Every write or removal of a record's object, on any path, asks the record guard first (retention, holds).
     store.guardRecords(recordObjectGuard(db));

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { runner } from 'node-pg-migrate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectObjectStore, createDb, linkWaitingAudit, migrate, recordAudit, unitRepository, type Db, type ObjectStore } from '@sohoa/shared';
+import { connectObjectStore, createDb, linkWaitingAudit, migrate, recordAudit, startAuditSweep, unitRepository, withTransaction, type Db, type ObjectStore, type Queryable } from '@sohoa/shared';
 import { AUDIT_HEAD_CRON, auditHeadJob, listAuditEvents, verifyAuditTrail, writeAuditHead } from '@sohoa/archive-api';
 import { walkChain } from '../services/archive-api/src/audit.repository.ts';
 import { createApiToken } from '../src/http/auth.ts';
@@ -272,6 +272,51 @@ describe('tamper-evident audit trail', () => {
       await expect(db.query(`UPDATE audit_events SET hash = 'x', prev_hash = 'waiting' WHERE seq = 1`)).rejects.toThrow(/append-only/);
       expect((await verifyAuditTrail({ db, store })).intact).toBe(true);
     } finally {
+      holder.release();
+      await db.end();
+    }
+  }, 60_000);
+
+  it('sweeps only after this process committed an audit row: idle, it asks nothing; a row left waiting is linked within a bound', async () => {
+    const { db } = await freshTrail();
+    const holder = await db.connect();
+    let queries = 0;
+    // The sweep's own connection, counted: the real pool, every query passed through.
+    const counted = { query: (...args: Parameters<Db['query']>) => (queries++, db.query(...args)) } as unknown as Queryable;
+    const everyMs = 20;
+    const stop = startAuditSweep(counted, { everyMs });
+    const idle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const waiting = async () => (await db.query(`SELECT count(*)::int AS n FROM audit_events WHERE prev_hash = 'waiting'`)).rows[0].n;
+    try {
+      await idle(25 * everyMs);
+      expect(queries).toBe(0); // 25 ticks, nothing written: not one look
+
+      for (const commit of ['alone', 'in a transaction'] as const) {
+        await holder.query('BEGIN');
+        await holder.query('SELECT pg_advisory_xact_lock(7310946158624403757)'); // another commit holds the chain
+        const event = { actor: 'reader:swept', action: 'record.read', subjectType: 'record' as const, subjectId: commit };
+        if (commit === 'alone') await recordAudit(db, event);
+        else {
+          await withTransaction(db, async (tx) => {
+            await recordAudit(tx, event);
+            await idle(10 * everyMs); // the rest of the transaction's work: the sweep looks meanwhile and finds nothing yet
+          });
+        }
+        expect(await waiting()).toBe(1);
+        await holder.query('COMMIT'); // and lets go without linking: only the sweep is left to link the row
+        const released = performance.now();
+        while ((await waiting()) > 0 && performance.now() - released < 5_000) await idle(everyMs);
+        expect(await waiting(), commit).toBe(0);
+        expect(performance.now() - released).toBeLessThan(2_000); // a few ticks, and a slow machine's answer
+
+        await idle(5 * everyMs); // the sweep that linked it is done
+        const after = queries;
+        await idle(25 * everyMs);
+        expect(queries, commit).toBe(after); // nothing written since: idle again
+      }
+      expect((await verifyAuditTrail({ db, store: null })).intact).toBe(true);
+    } finally {
+      stop();
       holder.release();
       await db.end();
     }

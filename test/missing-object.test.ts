@@ -58,6 +58,18 @@ describe('a record whose stored PDF is missing', () => {
     }
   });
 
+  it('audits only a delivered PDF as read: the lost one\'s 404 leaves no record.content-read row', async () => {
+    const reads = async (recordId: string) => (await stack.runtime.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM audit_events WHERE action = 'record.content-read' AND subject_id = $1", [recordId],
+    )).rows[0]!.n;
+    expect(await reads(lost)).toBe(1); // the download before the loss (beforeAll): the count below sees such rows
+    for (let i = 0; i < 3; i++) expect((await call(stack.token, `/records/${lost}/pdf`)).status).toBe(404);
+    expect(await reads(lost)).toBe(1);
+    const kept = (await archivedRecord(stack.runtime, { procedure: 'CT', component: 'CT-PYC' })).recordId;
+    expect((await call(stack.token, `/records/${kept}/pdf`)).status).toBe(200);
+    expect(await reads(kept)).toBe(1);
+  });
+
   it('answers a disposed record\'s PDF and bag with 410 record-disposed, pointing at its tombstone', async () => {
     for (const url of [`/records/${disposed}/pdf`, `/records/${disposed}/verify`, `/records/${disposed}/bag`]) {
       const answer = await call(stack.token, url);

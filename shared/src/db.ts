@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { runner } from 'node-pg-migrate';
+import { auditTransactionEnded } from './audit.ts';
 
 export type Db = pg.Pool;
 export type Queryable = pg.Pool | pg.PoolClient;
@@ -30,15 +31,18 @@ export async function migrate(databaseUrl: string, log: (msg: string) => void = 
 /** Runs `work` in one transaction on one connection; `begin` may ask for another isolation level or READ ONLY. */
 export async function withTransaction<T>(db: Db, work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
   const client = await db.connect();
+  let committed = false;
   try {
     await client.query(begin);
     const result = await work(client);
     await client.query('COMMIT');
+    committed = true;
     return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;
   } finally {
+    auditTransactionEnded(client, committed); // an audit row it committed may wait to be linked (audit.ts)
     client.release();
   }
 }

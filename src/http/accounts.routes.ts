@@ -29,18 +29,25 @@ export function accountRoutes(deps: { db: Db; callers?: CallerCache }): express.
   const r = express.Router();
   const json = express.json({ limit: '5mb', verify: jsonDepthGuard() });
   const { db } = deps;
+  // Who a bearer is (its key, its units, the tree under them) may have changed: every cached caller is checked again
+  // on its next request. Called after the change is committed and before the answer, so the next request sees it.
+  const changed = () => deps.callers?.forgetAll();
 
   r.get('/units', async (_req, res) => {
     res.json({ units: await units.unitsVisibleTo(db, caller(res)) });
   });
   r.post('/units', json, async (req, res) => {
     const body = parseInput(NewUnit, { ...req.body });
-    res.status(201).json(await units.addUnit(db, caller(res), body));
+    const added = await units.addUnit(db, caller(res), body);
+    changed();
+    res.status(201).json(added);
   });
   r.post('/units/import', json, express.text({ type: ['text/csv', 'text/plain'], limit: '5mb' }), async (req, res) => {
     const csv = typeof req.body === 'string';
     if (!csv && !Array.isArray(req.body)) throw new AppError('invalid-unit-list', 'send a JSON array of {"code", "name", "parent"?} or text/csv with a header line code,name,parent', 422);
-    res.json(await units.importUnits(db, caller(res), csv ? req.body : JSON.stringify(req.body), csv ? 'csv' : 'json'));
+    const imported = await units.importUnits(db, caller(res), csv ? req.body : JSON.stringify(req.body), csv ? 'csv' : 'json');
+    changed();
+    res.json(imported);
   });
 
   r.get('/people', async (req, res) => {
@@ -59,18 +66,24 @@ export function accountRoutes(deps: { db: Db; callers?: CallerCache }): express.
     res.json(await people.getPerson(db, caller(res), idParam(req.params.id, 'person')));
   });
   r.post('/people/:id/disable', async (req, res) => {
-    res.json(await people.disablePerson(db, caller(res), idParam(req.params.id, 'person')));
+    const disabled = await people.disablePerson(db, caller(res), idParam(req.params.id, 'person'));
+    changed();
+    res.json(disabled);
   });
   r.post('/people/:id/reset-password', async (req, res) => {
     res.json(await people.resetPassword(db, caller(res), idParam(req.params.id, 'person')));
   });
   r.post('/people/:id/roles', json, async (req, res) => {
     const { role, unit } = parseInput(RoleAt, { ...req.body });
-    res.json(await people.grantRole(db, caller(res), idParam(req.params.id, 'person'), role, unit ?? null));
+    const granted = await people.grantRole(db, caller(res), idParam(req.params.id, 'person'), role, unit ?? null);
+    changed();
+    res.json(granted);
   });
   r.post('/people/:id/roles/revoke', json, async (req, res) => {
     const { role, unit } = parseInput(RoleAt, { ...req.body });
-    res.json(await people.revokeRole(db, caller(res), idParam(req.params.id, 'person'), role, unit ?? null));
+    const revoked = await people.revokeRole(db, caller(res), idParam(req.params.id, 'person'), role, unit ?? null);
+    changed();
+    res.json(revoked);
   });
 
   r.get('/keys', async (_req, res) => {
@@ -85,7 +98,7 @@ export function accountRoutes(deps: { db: Db; callers?: CallerCache }): express.
   });
   r.post('/keys/:id/revoke', async (req, res) => {
     const revoked = await apiKeys.revokeKey(db, caller(res), idParam(req.params.id, 'key'));
-    deps.callers?.forgetAll(); // revoked here, it stops here at once; elsewhere within AUTH_CACHE_SECONDS
+    changed(); // revoked here, it stops here at once; elsewhere within AUTH_CACHE_SECONDS
     res.json(revoked);
   });
   return r;

@@ -9,6 +9,8 @@
  *                             disposition job deletes it, after the archive lead's approval; even admin
  */
 import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import express, { type Request, type Response } from 'express';
 import { AppError, isUuid, recordAudit, type Db, type ObjectStore } from '@sohoa/shared';
 import { guardedRecordFacts, loadRecord, objectChangeRefusal, vietnamDate } from '@sohoa/archive-api';
@@ -37,10 +39,14 @@ export function recordRoutes(deps: RecordRoutesDeps): express.Router {
 
   /** The signed PDF: 410 once disposition destroyed it (the tombstone speaks for it), 404 if the store lost it. */
   function signedPdf(record: { id: string; objectKey: string; disposedAt: Date | string | null }): Promise<Buffer> {
+    return signedPdfStream(record).then((stream) => buffer(stream));
+  }
+  /** Resolves once the store has answered with the object (its bytes still to come); refuses as signedPdf does. */
+  function signedPdfStream(record: { id: string; objectKey: string; disposedAt: Date | string | null }): Promise<Readable> {
     if (record.disposedAt) {
       throw new AppError('record-disposed', `record ${record.id} was disposed of: its PDF is destroyed, its tombstone (records/${record.id}/tombstone) says what it was`, 410);
     }
-    return fromStore(`the signed PDF of record ${record.id}`, () => deps.store.get(record.objectKey));
+    return fromStore(`the signed PDF of record ${record.id}`, () => deps.store.getStream(record.objectKey));
   }
 
   r.get('/records/:id', async (req, res) => {
@@ -51,10 +57,15 @@ export function recordRoutes(deps: RecordRoutesDeps): express.Router {
 
   r.get('/records/:id/pdf', async (req, res) => {
     const { by, unitId, record } = await recordOr404(req, res);
-    // The object and the audit row at once: both are done before the answer leaves, neither waits for the other.
+    // Only a PDF the store has is audited as read: the audit row waits for the store's answer (a lost object is a
+    // 404 and no read), then it is written while the bytes arrive; both are done before the answer leaves.
+    const stream = await signedPdfStream(record);
     const [pdf] = await Promise.all([
-      signedPdf(record),
-      auditRead(deps.db, by, { action: 'record.content-read', subjectType: 'record', subjectId: record.id, unitId }),
+      buffer(stream),
+      auditRead(deps.db, by, { action: 'record.content-read', subjectType: 'record', subjectId: record.id, unitId }).catch((err: unknown) => {
+        stream.destroy();
+        throw err;
+      }),
     ]);
     res.type('application/pdf').set('Content-Disposition', `inline; filename="${record.id}.pdf"`).set('Digest', `sha-256=${Buffer.from(record.sha256, 'hex').toString('base64')}`).send(pdf);
   });

@@ -56,6 +56,29 @@ describe('tesseract worker pool', () => {
       await shared.close();
     }
   });
+
+  it('runs a detection only after the one before it is done: one retired after its detection never cuts off the next', async () => {
+    // Recycled after every detection: if two ran at once on the shared worker, the first one's end would retire
+    // (terminate) the worker under the second, which then never answers.
+    const once = new TesseractPool({ workers: 2, recycleAfterPages: 1 });
+    await once.start();
+    try {
+      const upright = await renderPage({ lines: SAMPLE_LINES.slice(0, 8), dpi: 150 });
+      const turned = { 90: await rotatePage(upright, 90), 270: await rotatePage(upright, 270) };
+      let timer: NodeJS.Timeout | undefined;
+      const cutOff = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('a detection never answered: its worker was retired while it ran')), 30_000);
+      });
+      const answers = await Promise.race([
+        Promise.all(([90, 270] as const).map((turn) => once.run(async (s) => ({ turn, rotation: toRotation((await s.detect(turned[turn], 150)).orientation_degrees) })))),
+        cutOff,
+      ]).finally(() => clearTimeout(timer));
+      for (const { turn, rotation } of answers) expect(rotation).toBe((360 - turn) % 360);
+      expect(once.stats().osdStarted).toBe(2); // each detection on a worker of its own, one after the other
+    } finally {
+      await once.close();
+    }
+  }, 60_000);
 });
 
 describe('tesseract threads at a lower CPU priority (OCR_THREAD_NICE)', () => {
