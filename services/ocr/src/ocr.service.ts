@@ -1,7 +1,7 @@
 import os from 'node:os';
 import sharp from 'sharp';
 import { readUpright, rotateGrey, toRotation, type OsdAnswer, type Rotation, type UprightReading } from './cleanup/orientation.ts';
-import type { GreyImage } from './cleanup/raster.ts';
+import { pbm, type GreyImage } from './cleanup/raster.ts';
 import type { DecodedCode } from './codes/code-reader.ts';
 import { archivalJpeg, rotateRaster, type RecognitionRaster } from './page-cleanup.ts';
 import { createPagePool } from './threads/page-pool.ts';
@@ -124,7 +124,7 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
           read: async (rotation) => {
             signal?.throwIfAborted();
             const upright = await rotateGrey(binary, rotation);
-            const result = pageText(await session.recognize(await png(upright, binary.dpi), binary.dpi, { text: false, blocks: true }));
+            const result = pageText(await session.recognize(pbm(upright), binary.dpi, { text: false, blocks: true }));
             return { result, readability: wordsReadability(result.words) };
           },
           osd: () => osdOf(session, binary),
