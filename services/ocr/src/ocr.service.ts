@@ -67,6 +67,11 @@ export interface OcrEngineOptions {
 /** Overview for OSD: OSD wants whole-page layout, not detail. */
 const OSD_SIDE = 1600;
 
+async function png(image: GreyImage, dpi?: number): Promise<Buffer> {
+  const out = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } });
+  return (dpi ? out.withDensity(dpi) : out).png({ compressionLevel: 1 }).toBuffer();
+}
+
 async function downscale(image: GreyImage, side: number): Promise<GreyImage> {
   const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
     .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true })
@@ -80,7 +85,7 @@ async function downscale(image: GreyImage, side: number): Promise<GreyImage> {
 async function osdOf(session: TesseractSession, binary: RecognitionRaster): Promise<OsdAnswer> {
   const overview = await downscale(binary, OSD_SIDE);
   const overviewDpi = Math.max(70, Math.round((binary.dpi * overview.width) / binary.width));
-  const answer = await session.detect(pbm(overview), overviewDpi);
+  const answer = await session.detect(await png(overview, overviewDpi), overviewDpi);
   return { rotation: toRotation(answer.orientation_degrees), confidence: answer.orientation_confidence ?? 0 };
 }
 
