@@ -81,8 +81,13 @@ export interface InkComponent {
   y1: number;
 }
 
-/** Labels the 8-connected components of the pixels for which `isInk(index)` holds (labels start at 1; 0 = paper). */
-export function labelInk(width: number, height: number, isInk: (index: number) => boolean): { labels: Int32Array; components: InkComponent[] } {
+/**
+ * Labels the 8-connected components of the pixels for which `isInk(index)` holds (labels start at 1; 0 = paper).
+ * `enough`, when given, is asked after each whole component: once it says yes, labelling stops there.
+ */
+export function labelInk(
+  width: number, height: number, isInk: (index: number) => boolean, enough?: (found: InkComponent) => boolean,
+): { labels: Int32Array; components: InkComponent[] } {
   const labels = new Int32Array(width * height);
   const stack = new Int32Array(width * height);
   const components: InkComponent[] = [];
@@ -116,6 +121,7 @@ export function labelInk(width: number, height: number, isInk: (index: number) =
       }
     }
     components.push(c);
+    if (enough?.(c)) break;
   }
   return { labels, components };
 }
