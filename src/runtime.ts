@@ -137,7 +137,8 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
           'record.extend': recordExtendJob({ ...deps, settings: ltvSettings(config) }),
           'webhook.deliver': deliverWebhook,
         },
-        { 'ocr.page': config.ocr.workers },
+        // One page more than there are recognizers: its cleanup runs while they read (services/ocr/src/ocr.service.ts).
+        { 'ocr.page': config.ocr.workers + 1 },
         log,
       );
       await queue.schedule('audit.head', AUDIT_HEAD_CRON, {});

@@ -29,6 +29,8 @@ export const VARIANTS: { name: string; what: string; options: Record<string, unk
   { name: 'dpi-240', what: 'recognition at most 240 dpi', options: { recognitionMaxDpi: 240, tesseractParameters: { tessedit_do_invert: '1' } } },
   { name: 'dpi-200', what: 'recognition at most 200 dpi', options: { recognitionMaxDpi: 200, tesseractParameters: { tessedit_do_invert: '1' } } },
   { name: 'default', what: 'as shipped now: at most 200 dpi, no inverted re-reading', options: {} },
+  { name: 'psm-4', what: 'as shipped, but tesseract reads the page as one column of text (`tessedit_pageseg_mode=4`) instead of finding its blocks', options: { tesseractParameters: { tessedit_pageseg_mode: '4' } } },
+  { name: 'dpi-170', what: 'as shipped, but recognition at most 170 dpi', options: { recognitionMaxDpi: 170 } },
   { name: 'accept-48', what: 'the second reading only below readability 48 (tuned range 40–88), settings before', options: { acceptReadability: 48, recognitionMaxDpi: 300, tesseractParameters: { tessedit_do_invert: '1' } } },
 ];
 

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import sharp from 'sharp';
 import { readUpright, rotateGrey, toRotation, type OsdAnswer, type Rotation, type UprightReading } from './cleanup/orientation.ts';
-import type { GreyImage } from './cleanup/raster.ts';
+import { pbm, type GreyImage } from './cleanup/raster.ts';
 import type { DecodedCode } from './codes/code-reader.ts';
 import { archivalJpeg, rotateRaster, type RecognitionRaster } from './page-cleanup.ts';
 import { createPagePool } from './threads/page-pool.ts';
@@ -97,16 +97,41 @@ function toArchival(text: PageText, scale: number): PageText {
   return { ...text, words };
 }
 
+/**
+ * At most `limit` calls of `task` run at once; the rest wait in arrival order. (A page in flight holds its full-size
+ * pixels, so the engine bounds how many it starts.)
+ */
+export function limitConcurrency(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next(); // the slot passes straight on: `running` stays counted
+      else running--;
+    }
+  };
+}
+
 export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<OcrEngine> {
   const pool = new TesseractPool({ ...options, parameters: options.tesseractParameters });
   await pool.start();
-  // One page-work thread per tesseract worker: a page's cleanup runs while it holds its tesseract slot.
-  const pages = createPagePool(Math.max(1, Math.floor(options.workers ?? os.availableParallelism())), options.threadNice);
+  const workers = Math.max(1, Math.floor(options.workers ?? os.availableParallelism()));
+  // One page-work thread per tesseract worker. A page is cleaned before it asks for a tesseract worker, and one page
+  // more than there are workers may be in flight: the next page's cleanup runs while every worker reads, instead of
+  // a worker idling through it (bench/results/ocr-options.md, "overlap").
+  const pages = createPagePool(workers, options.threadNice);
+  const inFlight = limitConcurrency(workers + 1);
   const reviewConfidence = options.reviewConfidence ?? 80;
 
   async function processPage(input: Buffer, pageOptions: { dpi?: number; signal?: AbortSignal } = {}): Promise<ProcessedPage> {
     const { signal } = pageOptions;
-    return pool.run(async (session) => {
+    return inFlight(async () => {
+      signal?.throwIfAborted();
       const { cleaned, binary: prepared } = await pages.prepare(
         input, { dpi: pageOptions.dpi, maxInputPixels: options.maxInputPixels, recognitionMaxDpi: options.recognitionMaxDpi }, signal,
       );
@@ -119,20 +144,24 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
         return { blank: true, image, width: page.width, height: page.height, dpi, rotation: 0, skewDegrees: 0, text: '', words: [], confidence: 0, cleanup };
       }
       const binary = prepared!;
-      const reading = await readUpright<PageText>(
-        {
-          read: async (rotation) => {
-            signal?.throwIfAborted();
-            const upright = await rotateGrey(binary, rotation);
-            const result = pageText(await session.recognize(await png(upright, binary.dpi), binary.dpi, { text: false, blocks: true }));
-            return { result, readability: wordsReadability(result.words) };
+      const reading = await pool.run(
+        (session) => readUpright<PageText>(
+          {
+            read: async (rotation) => {
+              signal?.throwIfAborted();
+              const upright = await rotateGrey(binary, rotation);
+              const result = pageText(await session.recognize(pbm(upright), binary.dpi, { text: false, blocks: true }));
+              return { result, readability: wordsReadability(result.words) };
+            },
+            osd: () => osdOf(session, binary),
           },
-          osd: () => osdOf(session, binary),
-        },
-        cleaned.skew.lines,
-        { acceptReadability: options.acceptReadability },
+          cleaned.skew.lines,
+          { acceptReadability: options.acceptReadability },
+        ),
+        signal,
       );
       signal?.throwIfAborted();
+      // The archival image is made after the tesseract worker is handed back: the next page needs it, not this JPEG.
       const { rotation } = reading;
       const page = await rotateRaster(cleaned.page, rotation);
       const result = toArchival(reading.result, binary.scale);
@@ -155,7 +184,7 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
           recognitionDpi: binary.dpi,
         },
       };
-    }, signal);
+    });
   }
 
   return {

@@ -5,7 +5,7 @@ import { findPaperBox, isWholeImage } from './cleanup/border.ts';
 import { decodeImage, resolveDpi } from './cleanup/decode.ts';
 import { measureSkew, type SkewEstimate } from './cleanup/deskew.ts';
 import { removeSpeckles } from './cleanup/speckle.ts';
-import { quantile, scaleBox, type GreyImage } from './cleanup/raster.ts';
+import { scaleBox, type GreyImage } from './cleanup/raster.ts';
 
 /**
  * The geometric clean-up of one scanned page, before any recognition: decode, cut scanner borders,
@@ -46,37 +46,50 @@ function rawAs(image: Sharp, channels: 1 | 3): Sharp {
   return image.toColourspace(channels === 1 ? 'b-w' : 'srgb').raw();
 }
 
-/** Analysis-resolution, colour-blind, background-normalized grey image of a page. */
-async function analysisImage(page: RasterPage): Promise<{ normalized: GreyImage; scale: number; paper: number[] }> {
+/** The page at analysis size, all its channels. */
+async function analysisCopy(page: RasterPage): Promise<RasterPage> {
   const { data, info } = await rasterOf(page)
     .resize({ width: ANALYSIS_SIDE, height: ANALYSIS_SIDE, fit: 'inside', withoutEnlargement: true })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  const pixels = new Uint8Array(data.buffer, data.byteOffset, data.length);
+  return { pixels: data, width: info.width, height: info.height, channels: page.channels };
+}
+
+/** Colour-blind, background-normalized grey image of a page, from its analysis copy `small`. */
+async function analysisImage(page: RasterPage, small: RasterPage): Promise<{ normalized: GreyImage; scale: number; paper: number[] }> {
+  const info = small;
+  const pixels = new Uint8Array(small.pixels.buffer, small.pixels.byteOffset, small.pixels.length);
   const value = achromaticValue(pixels, info.channels);
   const normalized = await normalizeBackground({ data: value, width: info.width, height: info.height });
   // Paper colour per channel: the bright end of each channel, used to fill corners uncovered by deskew.
-  const paper: number[] = [];
-  for (let c = 0; c < info.channels; c++) {
-    const channel = new Uint8Array(info.width * info.height);
-    for (let i = 0; i < channel.length; i++) channel[i] = pixels[i * info.channels + c];
-    paper.push(quantile(channel, 0.9));
-  }
-  return { normalized, scale: info.width / page.width, paper };
+  return { normalized, scale: info.width / page.width, paper: channelQuantiles(pixels, info.channels, 0.9) };
 }
 
-async function cutBorders(page: RasterPage): Promise<RasterPage> {
-  const { data, info } = await rasterOf(page)
-    .resize({ width: ANALYSIS_SIDE, height: ANALYSIS_SIDE, fit: 'inside', withoutEnlargement: true })
-    .greyscale()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+/** Value at quantile q of each channel of interleaved 8-bit pixels, from one pass over them. */
+function channelQuantiles(pixels: Uint8Array, channels: number, q: number): number[] {
+  const hist = new Uint32Array(256 * channels);
+  for (let i = 0; i < pixels.length; i += channels) for (let c = 0; c < channels; c++) hist[c * 256 + pixels[i + c]]++;
+  const target = q * (pixels.length / channels);
+  return Array.from({ length: channels }, (_, c) => {
+    let seen = 0;
+    for (let v = 0; v < 256; v++) if ((seen += hist[c * 256 + v]) >= target) return v;
+    return 255;
+  });
+}
+
+/** The page without the scanner's dark borders, and its analysis copy when nothing was cut (the copy still fits). */
+async function cutBorders(page: RasterPage): Promise<{ page: RasterPage; small: RasterPage | null }> {
+  const small = await analysisCopy(page);
+  // sharp resizes before it turns grey; turning the resized copy grey is the same pipeline, run in two steps.
+  const { data, info } = small.channels === 1
+    ? { data: small.pixels, info: small }
+    : await rasterOf(small).greyscale().raw().toBuffer({ resolveWithObject: true });
   const grey = { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
   const box = findPaperBox(grey);
-  if (isWholeImage(box, grey)) return page;
+  if (isWholeImage(box, grey)) return { page, small };
   const full = scaleBox(box, grey, page);
   const cut = await rawAs(rasterOf(page).extract(full), page.channels).toBuffer({ resolveWithObject: true });
-  return { pixels: cut.data, width: cut.info.width, height: cut.info.height, channels: page.channels };
+  return { page: { pixels: cut.data, width: cut.info.width, height: cut.info.height, channels: page.channels }, small: null };
 }
 
 /** Rotate by -degrees about the centre, keep the original canvas, fill uncovered corners with paper. */
@@ -96,9 +109,10 @@ export async function straighten(page: RasterPage, degrees: number, paper: numbe
 
 export async function cleanPage(input: Buffer, options: CleanupOptions = {}): Promise<CleanedPage> {
   const decoded = await decodeImage(input, options.maxInputPixels);
-  let page = await cutBorders(decoded);
+  const borders = await cutBorders(decoded);
+  let { page } = borders;
   const dpi = resolveDpi(options.dpi, { width: page.width, height: page.height, density: decoded.density });
-  const analysis = await analysisImage(page);
+  const analysis = await analysisImage(page, borders.small ?? (await analysisCopy(page)));
   const mask = inkMask(analysis.normalized);
   const { blank } = judgeBlank(mask, { dpi: dpi * analysis.scale });
   if (blank) return { page, dpi, blank, skew: { degrees: 0, lines: 'horizontal', gain: 1 } };

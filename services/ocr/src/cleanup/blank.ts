@@ -1,4 +1,4 @@
-import { labelInk, type GreyImage, type InkMask } from './raster.ts';
+import { labelInk, type GreyImage, type InkComponent, type InkMask } from './raster.ts';
 
 /**
  * Blank pages (duplex back sides): no print, maybe faint bleed-through, dust or speckle. The test is
@@ -15,6 +15,7 @@ export interface BlankOptions {
 
 export interface BlankVerdict {
   blank: boolean;
+  /** Character-sized marks found, counted up to `minMarks`: the page is settled there. */
   marks: number;
 }
 
@@ -25,26 +26,18 @@ export function inkMask(normalized: GreyImage, threshold = 128): InkMask {
   return { data, width: normalized.width, height: normalized.height };
 }
 
-interface Component {
-  area: number;
-  width: number;
-  height: number;
-}
-
-/** 8-connected components of the ink. */
-export function components(mask: InkMask): Component[] {
-  return labelInk(mask.width, mask.height, (i) => mask.data[i] !== 0).components.map((c) => ({ area: c.area, width: c.x1 - c.x0 + 1, height: c.y1 - c.y0 + 1 }));
-}
-
 export function judgeBlank(mask: InkMask, options: BlankOptions): BlankVerdict {
   const minMarks = options.minMarks ?? 4;
   // A printed character of 8 pt or more is at least ~0.05 in tall; dust specks are smaller.
   const minHeight = Math.max(3, Math.round(options.dpi * 0.05));
   const maxSide = Math.max(mask.width, mask.height) * 0.5;
   let marks = 0;
-  for (const c of components(mask)) {
-    const charSized = c.height >= minHeight && c.area >= minHeight * 2 && c.width < maxSide && c.height < maxSide;
-    if (charSized) marks++;
-  }
+  const charSized = (c: InkComponent) => {
+    const width = c.x1 - c.x0 + 1;
+    const height = c.y1 - c.y0 + 1;
+    return height >= minHeight && c.area >= minHeight * 2 && width < maxSide && height < maxSide;
+  };
+  // A page with print is settled by its first few characters: the rest of it need not be labelled.
+  labelInk(mask.width, mask.height, (i) => mask.data[i] !== 0, (c) => charSized(c) && ++marks >= minMarks);
   return { blank: marks < minMarks, marks };
 }

@@ -22,23 +22,24 @@ export interface DeskewOptions {
   fineStep?: number; // default 0.05
 }
 
-function inkPoints(mask: InkMask): { xs: Float32Array; ys: Float32Array } {
-  let count = 0;
-  for (let i = 0; i < mask.data.length; i++) if (mask.data[i]) count++;
-  const xs = new Float32Array(count);
-  const ys = new Float32Array(count);
-  let k = 0;
+/**
+ * Ink pixels relative to the centre; with `share` below 1, about that share of them, picked by a fixed pseudo-random
+ * sequence: a regular pick (every other row or pixel) would print its own comb into the profiles and win at 0°.
+ */
+function inkPoints(mask: InkMask, share = 1): { xs: Float32Array; ys: Float32Array } {
+  const cut = Math.floor(share * 0x10000);
+  let seed = 12345;
+  const keep = () => share >= 1 || ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) < cut;
+  const picked: number[] = [];
+  for (let i = 0; i < mask.data.length; i++) if (mask.data[i] && keep()) picked.push(i);
+  const xs = new Float32Array(picked.length);
+  const ys = new Float32Array(picked.length);
   const cx = mask.width / 2;
   const cy = mask.height / 2;
-  for (let y = 0; y < mask.height; y++) {
-    const row = y * mask.width;
-    for (let x = 0; x < mask.width; x++) {
-      if (mask.data[row + x]) {
-        xs[k] = x - cx;
-        ys[k] = y - cy;
-        k++;
-      }
-    }
+  for (let k = 0; k < picked.length; k++) {
+    const x = picked[k] % mask.width;
+    xs[k] = x - cx;
+    ys[k] = (picked[k] - x) / mask.width - cy;
   }
   return { xs, ys };
 }
@@ -50,10 +51,12 @@ function profileScore(xs: Float32Array, ys: Float32Array, degrees: number, axis:
   const cos = Math.cos(t);
   const offset = Math.ceil(size / 2) + 2;
   const bins = new Float64Array(2 * offset + 1);
+  // Every position plus offset is positive, so truncating after adding a half rounds as Math.round does, faster.
+  const half = offset + 0.5;
   if (axis === 'rows') {
-    for (let i = 0; i < xs.length; i++) bins[Math.round(-xs[i] * sin + ys[i] * cos) + offset]++;
+    for (let i = 0; i < xs.length; i++) bins[(-xs[i] * sin + ys[i] * cos + half) | 0]++;
   } else {
-    for (let i = 0; i < xs.length; i++) bins[Math.round(xs[i] * cos + ys[i] * sin) + offset]++;
+    for (let i = 0; i < xs.length; i++) bins[(xs[i] * cos + ys[i] * sin + half) | 0]++;
   }
   let score = 0;
   for (let i = 1; i < bins.length; i++) score += (bins[i] - bins[i - 1]) ** 2;
@@ -86,8 +89,10 @@ export function measureSkew(mask: InkMask, options: DeskewOptions = {}): SkewEst
   if (xs.length < 50) return { degrees: 0, lines: 'horizontal', gain: 1 };
   const size = Math.hypot(mask.width, mask.height);
 
-  const rows = search(xs, ys, 'rows', size, -maxDegrees, maxDegrees, coarseStep);
-  const columns = search(xs, ys, 'columns', size, -maxDegrees, maxDegrees, coarseStep);
+  // The coarse search (four passes in five) needs only the shape of the lines: half the ink shows it.
+  const sparse = inkPoints(mask, 0.5);
+  const rows = search(sparse.xs, sparse.ys, 'rows', size, -maxDegrees, maxDegrees, coarseStep);
+  const columns = search(sparse.xs, sparse.ys, 'columns', size, -maxDegrees, maxDegrees, coarseStep);
   const axis = rows.score >= columns.score ? 'rows' : 'columns';
   const coarse = axis === 'rows' ? rows : columns;
   const fine = search(xs, ys, axis, size, coarse.degrees - coarseStep, coarse.degrees + coarseStep, fineStep);

@@ -81,8 +81,13 @@ export interface InkComponent {
   y1: number;
 }
 
-/** Labels the 8-connected components of the pixels for which `isInk(index)` holds (labels start at 1; 0 = paper). */
-export function labelInk(width: number, height: number, isInk: (index: number) => boolean): { labels: Int32Array; components: InkComponent[] } {
+/**
+ * Labels the 8-connected components of the pixels for which `isInk(index)` holds (labels start at 1; 0 = paper).
+ * `enough`, when given, is asked after each whole component: once it says yes, labelling stops there.
+ */
+export function labelInk(
+  width: number, height: number, isInk: (index: number) => boolean, enough?: (found: InkComponent) => boolean,
+): { labels: Int32Array; components: InkComponent[] } {
   const labels = new Int32Array(width * height);
   const stack = new Int32Array(width * height);
   const components: InkComponent[] = [];
@@ -116,6 +121,30 @@ export function labelInk(width: number, height: number, isInk: (index: number) =
       }
     }
     components.push(c);
+    if (enough?.(c)) break;
   }
   return { labels, components };
+}
+
+/**
+ * A black-and-white image as binary PBM (P4), ink = value below 128. Tesseract's leptonica reads it straight into a
+ * 1-bit image: no PNG to compress here and to inflate again in its WebAssembly, and no thresholding of its own.
+ */
+export function pbm(image: GreyImage): Buffer {
+  const { data, width, height } = image;
+  const header = Buffer.from(`P4\n${width} ${height}\n`, 'ascii');
+  const rowBytes = (width + 7) >> 3;
+  const out = Buffer.alloc(header.length + rowBytes * height);
+  header.copy(out);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let at = header.length + y * rowBytes;
+    for (let x = 0; x < width; x += 8) {
+      let byte = 0;
+      const end = Math.min(8, width - x);
+      for (let b = 0; b < end; b++) if (data[row + x + b] < 128) byte |= 0x80 >> b;
+      out[at++] = byte;
+    }
+  }
+  return out;
 }

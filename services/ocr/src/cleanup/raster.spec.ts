@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { pbm } from './raster.ts';
+
+describe('PBM of a black-and-white image', () => {
+  it('packs ink (dark) as set bits, eight pixels a byte, each row padded to a whole byte', () => {
+    // 10 × 2: row 0 ink at x = 0, 7, 8; row 1 ink at x = 9 only.
+    const data = new Uint8Array(20).fill(255);
+    for (const i of [0, 7, 8, 19]) data[i] = 0;
+    const out = pbm({ data, width: 10, height: 2 });
+    const header = 'P4\n10 2\n';
+    expect(out.subarray(0, header.length).toString('ascii')).toBe(header);
+    expect([...out.subarray(header.length)]).toEqual([0b1000_0001, 0b1000_0000, 0b0000_0000, 0b0100_0000]);
+  });
+});
