@@ -1,13 +1,12 @@
-// The thread of scan-thread.ts. Plain JavaScript: a worker thread starts without the parent's TypeScript loader,
-// so it registers tsx itself before loading the reader.
+// The thread of scan-thread.ts: lowers its priority, then loads the reader, bundled by scan-thread.ts or through
+// tsx (shared/src/thread-task.mjs).
 import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { register } from 'tsx/esm/api';
+import { loadThreadTask } from '@sohoa/shared/thread-task';
 
 // On Linux this lowers this thread alone: reading scans yields the cores to the API's event loop (never raises it).
 if (workerData?.nice > getPriority(0)) setPriority(0, workerData.nice);
-register();
-const { readScan, ScanRejected } = await import('./scan-reader.ts');
+const { readScan, ScanRejected } = await loadThreadTask(new URL('./scan-reader.ts', import.meta.url).href);
 
 parentPort.on('message', async ({ id, bytes, options }) => {
   try {

@@ -1,4 +1,5 @@
 import { Piscina } from 'piscina';
+import { bundleThreadTask } from '@sohoa/shared';
 import type { DecodedCode } from '../codes/code-reader.ts';
 import { OcrError } from '../errors.ts';
 import type { PreparedPage, PrepareOptions, RasterPage } from '../page-cleanup.ts';
@@ -22,16 +23,18 @@ const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffs
 const revive = (page: RasterPage): RasterPage => ({ ...page, pixels: asBuffer(page.pixels) });
 
 export function createPagePool(threads: number, nice = 0): PagePool {
-  const pool = new Piscina<PageTask, unknown>({
+  // The task is bundled once per pool into plain JavaScript, so the threads carry no TypeScript loader (shared/src/thread-bundle.ts).
+  const started = bundleThreadTask(new URL('./page-thread.ts', import.meta.url)).then((taskBundle) => new Piscina<PageTask, unknown>({
     filename: new URL('./page-thread.mjs', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
     concurrentTasksPerWorker: 1,
     idleTimeout: 60_000,
-    workerData: { nice: process.platform === 'linux' ? nice : 0 },
-  });
+    workerData: { nice: process.platform === 'linux' ? nice : 0, taskBundle },
+  }));
   return {
     async prepare(input, options, signal) {
+      const pool = await started;
       const prepared = (await pool.run({ kind: 'prepare', input, options }, { signal }).catch((error: unknown) => {
         // The error's class stays in the thread: a page the cleanup refused is still an OcrError here.
         if (signal?.aborted) throw error;
@@ -40,8 +43,8 @@ export function createPagePool(threads: number, nice = 0): PagePool {
       return { ...prepared, cleaned: { ...prepared.cleaned, page: revive(prepared.cleaned.page) } };
     },
     async readCodes(image) {
-      return (await pool.run({ kind: 'codes', image })) as DecodedCode[];
+      return (await (await started).run({ kind: 'codes', image })) as DecodedCode[];
     },
-    close: () => pool.destroy(),
+    close: async () => (await started).destroy(),
   };
 }
