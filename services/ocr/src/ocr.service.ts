@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { readUpright, rotateGrey, toRotation, type OsdAnswer, type Rotation, type UprightReading } from './cleanup/orientation.ts';
 import type { GreyImage } from './cleanup/raster.ts';
 import type { DecodedCode } from './codes/code-reader.ts';
-import { archivalJpeg, rotateRaster, type RecognitionRaster } from './page-cleanup.ts';
+import type { RecognitionRaster } from './page-cleanup.ts';
 import { createPagePool } from './threads/page-pool.ts';
 import { pageText, wordsReadability, type OcrWord, type PageText } from './text/layout.ts';
 import { TesseractPool, type TesseractSession } from './tesseract/worker-pool.ts';
@@ -107,16 +107,14 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
   async function processPage(input: Buffer, pageOptions: { dpi?: number; signal?: AbortSignal } = {}): Promise<ProcessedPage> {
     const { signal } = pageOptions;
     return pool.run(async (session) => {
-      const { cleaned, binary: prepared } = await pages.prepare(
-        input, { dpi: pageOptions.dpi, maxInputPixels: options.maxInputPixels, recognitionMaxDpi: options.recognitionMaxDpi }, signal,
-      );
+      // The archival JPEG is encoded in the page thread: the full-resolution colour raster never reaches this thread.
+      const prepareOptions = { dpi: pageOptions.dpi, maxInputPixels: options.maxInputPixels, recognitionMaxDpi: options.recognitionMaxDpi };
+      const { cleaned, binary: prepared, image: asScanned } = await pages.archive(input, prepareOptions, options.jpegQuality, signal);
       const { dpi } = cleaned;
       signal?.throwIfAborted();
       if (cleaned.blank) {
-        const { page } = cleaned;
-        const image = await archivalJpeg(page, dpi, options.jpegQuality);
         const cleanup: PageCleanupReport = { orientationDecidedBy: 'blank', readability: {}, specksRemoved: 0, recognitionDpi: 0 };
-        return { blank: true, image, width: page.width, height: page.height, dpi, rotation: 0, skewDegrees: 0, text: '', words: [], confidence: 0, cleanup };
+        return { blank: true, image: asScanned, width: cleaned.width, height: cleaned.height, dpi, rotation: 0, skewDegrees: 0, text: '', words: [], confidence: 0, cleanup };
       }
       const binary = prepared!;
       const reading = await readUpright<PageText>(
@@ -134,14 +132,14 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
       );
       signal?.throwIfAborted();
       const { rotation } = reading;
-      const page = await rotateRaster(cleaned.page, rotation);
       const result = toArchival(reading.result, binary.scale);
-      const image = await archivalJpeg(page, dpi, options.jpegQuality);
+      const image = rotation === 0 ? asScanned : await pages.turned(input, prepareOptions, rotation, options.jpegQuality);
+      const sideways = rotation === 90 || rotation === 270;
       return {
         blank: false,
         image,
-        width: page.width,
-        height: page.height,
+        width: sideways ? cleaned.height : cleaned.width,
+        height: sideways ? cleaned.width : cleaned.height,
         dpi,
         rotation,
         skewDegrees: cleaned.skew.degrees,

@@ -3,7 +3,7 @@ import { bundleThreadTask } from '@sohoa/shared';
 import type { DecodedCode } from '../codes/code-reader.ts';
 import { OcrError } from '../errors.ts';
 import type { PreparedPage, PrepareOptions, RasterPage } from '../page-cleanup.ts';
-import type { PageTask } from './page-thread.ts';
+import type { ArchivedPage, PageTask } from './page-thread.ts';
 
 /**
  * Page work off the event loop: a piscina pool of worker threads runs cleanup, binarization and code reading
@@ -14,6 +14,10 @@ import type { PageTask } from './page-thread.ts';
  */
 export interface PagePool {
   prepare(input: Buffer, options: PrepareOptions, signal?: AbortSignal): Promise<PreparedPage>;
+  /** As prepare, with the archival JPEG (quality 0–100) encoded in the thread in place of the colour raster. */
+  archive(input: Buffer, options: PrepareOptions, quality: number | undefined, signal?: AbortSignal): Promise<ArchivedPage & { image: Buffer }>;
+  /** The archival JPEG of the page turned upright by `rotation`: its cleanup done again, in the thread. */
+  turned(input: Buffer, options: PrepareOptions, rotation: 90 | 180 | 270, quality: number | undefined): Promise<Buffer>;
   readCodes(image: Buffer): Promise<DecodedCode[]>;
   close(): Promise<void>;
 }
@@ -21,6 +25,14 @@ export interface PagePool {
 /** Structured clone hands back Uint8Arrays; the pipeline's sharp calls want Buffers (same memory, no copy). */
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 const revive = (page: RasterPage): RasterPage => ({ ...page, pixels: asBuffer(page.pixels) });
+
+async function runPage(pool: Piscina<PageTask, unknown>, task: PageTask, signal?: AbortSignal): Promise<unknown> {
+  return pool.run(task, { signal }).catch((error: unknown) => {
+    // The error's class stays in the thread: a page the cleanup refused is still an OcrError here.
+    if (signal?.aborted) throw error;
+    throw new OcrError(error instanceof Error ? error.message : String(error), { cause: error });
+  });
+}
 
 export function createPagePool(threads: number, nice = 0): PagePool {
   // The task is bundled once per pool into plain JavaScript, so the threads carry no TypeScript loader (shared/src/thread-bundle.ts).
@@ -34,13 +46,15 @@ export function createPagePool(threads: number, nice = 0): PagePool {
   }));
   return {
     async prepare(input, options, signal) {
-      const pool = await started;
-      const prepared = (await pool.run({ kind: 'prepare', input, options }, { signal }).catch((error: unknown) => {
-        // The error's class stays in the thread: a page the cleanup refused is still an OcrError here.
-        if (signal?.aborted) throw error;
-        throw new OcrError(error instanceof Error ? error.message : String(error), { cause: error });
-      })) as PreparedPage;
+      const prepared = (await runPage(await started, { kind: 'prepare', input, options }, signal)) as PreparedPage;
       return { ...prepared, cleaned: { ...prepared.cleaned, page: revive(prepared.cleaned.page) } };
+    },
+    async archive(input, options, quality, signal) {
+      const archived = (await runPage(await started, { kind: 'archive', input, options, quality }, signal)) as ArchivedPage;
+      return { ...archived, image: asBuffer(archived.image) };
+    },
+    async turned(input, options, rotation, quality) {
+      return asBuffer((await runPage(await started, { kind: 'turned', input, options, rotation, quality })) as Uint8Array);
     },
     async readCodes(image) {
       return (await (await started).run({ kind: 'codes', image })) as DecodedCode[];

@@ -1,6 +1,6 @@
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { decodeCodes } from '../codes/code-reader.ts';
-import { preparePage, type PrepareOptions } from '../page-cleanup.ts';
+import { archivalJpeg, cleanPage, preparePage, rotateRaster, type PrepareOptions, type PreparedPage } from '../page-cleanup.ts';
 
 /**
  * What a page-work thread runs (services/ocr/src/threads/page-pool.ts sends the tasks): the pixel loops of
@@ -9,7 +9,20 @@ import { preparePage, type PrepareOptions } from '../page-cleanup.ts';
  */
 export type PageTask =
   | { kind: 'prepare'; input: Uint8Array; options: PrepareOptions }
+  | { kind: 'archive'; input: Uint8Array; options: PrepareOptions; quality?: number }
+  | { kind: 'turned'; input: Uint8Array; options: PrepareOptions; rotation: 90 | 180 | 270; quality?: number }
   | { kind: 'codes'; image: Uint8Array };
+
+/**
+ * A page prepared for recognition with its archival image already encoded (as scanned, not yet turned upright): the
+ * full-resolution colour raster stays in this thread and is dropped here, so only the JPEG and the recognition image
+ * reach the main thread.
+ */
+export interface ArchivedPage {
+  cleaned: Omit<PreparedPage['cleaned'], 'page'> & { width: number; height: number };
+  binary: PreparedPage['binary'];
+  image: Uint8Array;
+}
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
@@ -24,6 +37,18 @@ function handedOver<T extends object>(value: T, views: Uint8Array[]) {
 
 export default async function run(task: PageTask) {
   if (task.kind === 'codes') return decodeCodes(asBuffer(task.image));
+  if (task.kind === 'turned') {
+    // The cleanup is a pure function of the input: done again, it gives the same page, turned and encoded once.
+    const { page, dpi } = await cleanPage(asBuffer(task.input), task.options);
+    const image = await archivalJpeg(await rotateRaster(page, task.rotation), dpi, task.quality);
+    return handedOver(image, [image]);
+  }
+  if (task.kind === 'archive') {
+    const { cleaned: { page, ...cleaned }, binary } = await preparePage(asBuffer(task.input), task.options);
+    const image = await archivalJpeg(page, cleaned.dpi, task.quality);
+    const archived: ArchivedPage = { cleaned: { ...cleaned, width: page.width, height: page.height }, binary, image };
+    return handedOver(archived, [image, ...(binary ? [binary.data] : [])]);
+  }
   const prepared = await preparePage(asBuffer(task.input), task.options);
   return handedOver(prepared, [prepared.cleaned.page.pixels, ...(prepared.binary ? [prepared.binary.data] : [])]);
 }
