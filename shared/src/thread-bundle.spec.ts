@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundleFailures, bundleThreadTask } from './thread-bundle.ts';
@@ -57,6 +57,20 @@ describe('worker-thread tasks bundled into plain JavaScript', () => {
     const loader = new URL('./thread-task.mjs', import.meta.url).href;
     const loaded = await inThread(loader, `async (m) => (await m.loadThreadTask(${JSON.stringify(task.href)})).default()`, { taskBundle: null });
     expect(loaded).toEqual({ word: 'three', url: task.href, sharp: true });
+  });
+
+  it("forgets a task's bundles not written for a day, and a thread whose bundle is gone loads the source", async () => {
+    const task = writeTask('four');
+    const old = await bundleThreadTask(task, folder);
+    const dayAgo = new Date(Date.now() - 25 * 3600_000);
+    utimesSync(fileURLToPath(old!), dayAgo, dayAgo);
+    writeTask('five');
+    const fresh = await bundleThreadTask(task, folder);
+    expect(existsSync(fileURLToPath(old!))).toBe(false);
+    expect(existsSync(fileURLToPath(fresh!))).toBe(true);
+    const loader = new URL('./thread-task.mjs', import.meta.url).href;
+    const loaded = await inThread(loader, `async (m) => (await m.loadThreadTask(${JSON.stringify(task.href)})).default()`, { taskBundle: old });
+    expect(loaded).toEqual({ word: 'five', url: task.href, sharp: true });
   });
 
   it("bundles every pool's task, and each bundle starts in a thread with the exports its entry uses", async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,6 +44,7 @@ export async function bundleThreadTask(source: URL, folder = defaultFolder()): P
       const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
       writeFileSync(partial, text, { mode: 0o600 });
       renameSync(partial, file);
+      forgetOldBundles(folder, stem, path.basename(file));
       return pathToFileURL(file).href;
     } finally {
       // esbuild's service is a child process; one that stayed would count in this process tree's memory for nothing.
@@ -62,6 +63,21 @@ export const bundleFailures: string[] = [];
 function defaultFolder(): string {
   const user = typeof process.getuid === 'function' ? process.getuid() : 'user';
   return path.join(os.tmpdir(), `sohoa-threads-${user}`);
+}
+
+/**
+ * Bundles of this task not written for a day go: every pool start writes its bundle again, so a file that old belongs
+ * to a source long changed. A thread whose bundle was removed all the same loads its source through tsx.
+ */
+function forgetOldBundles(folder: string, stem: string, current: string, maxAgeMs = 24 * 3600_000): void {
+  for (const name of readdirSync(folder)) {
+    if (name === current || !name.startsWith(`${stem}-`)) continue;
+    try {
+      if (Date.now() - statSync(path.join(folder, name)).mtimeMs > maxAgeMs) unlinkSync(path.join(folder, name));
+    } catch {
+      // removed meanwhile by another process
+    }
+  }
 }
 
 /** The folder holds code this process will run: it must be ours and nobody else may write into it. */

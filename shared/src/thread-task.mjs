@@ -7,7 +7,14 @@ import { workerData } from 'node:worker_threads';
 
 /** `source`: the task's TypeScript module, as a URL relative to the caller. */
 export async function loadThreadTask(source) {
-  if (workerData?.taskBundle) return import(workerData.taskBundle);
+  if (workerData?.taskBundle) {
+    try {
+      return await import(workerData.taskBundle);
+    } catch (error) {
+      // Its file was removed since the pool started (shared/src/thread-bundle.ts forgets old bundles): the source, then.
+      if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    }
+  }
   const { register } = await import('tsx/esm/api');
   register();
   return import(source);
