@@ -159,6 +159,11 @@ const MEMORY_OPTIONS = [
   '| `sharp.cache(false)` in every thread (libvips\' operation cache; each thread\'s `import sharp` resets it to 50 MB) | engine, 16 pages | 922 → 926 MB: none | 1.96 → 2.04 s | no |',
   '| the same and `sharp.concurrency(1)` | engine, 16 pages | 922 → 895 MB; with the mmap threshold 747 → 797 MB: within noise | 2.04 s | no |',
   '| drop the code reader\'s WebAssembly instance after a page grew it past 48 MB | engine, 20 pages | 831 → 849 MB: none | 2.83 → 2.81 s | no |',
+  '| worker threads load their task bundled into plain JavaScript (esbuild at pool start, `shared/src/thread-bundle.ts`) instead of registering tsx each | one idle thread, 4 side by side, task loaded | scan thread 30–35 → 20–21 MB each; page thread 10.4–10.9 → 10.0–10.9 MB (its imports are small); a thread with tsx on a cold transform cache 41 MB; time to load the task 0.85–1.26 → 0.20–0.34 s | | yes: every pool (page, scan, PDF, ink) |',
+  '| the same | pipeline, 3 dossiers (15 busy pages), three runs at once (others\' share 85–88 %): `--env SOHOA_THREAD_BUNDLE=0` against the branch | 989 → 862 MB (RSS after the last dossier 808 → 797 MB) | 7.61 → 7.49 CPU s/page | |',
+  '| page threads hand the cleaned page and recognition image over (transfer) instead of copying; scan threads hand their pages over; every pool\'s thread collects its small heap after each answer (sharp\'s rasters are freed only when the Buffers holding them are collected: a page thread held 108–163 MB of them at the peak, the main thread 94 MB) | pipeline, 3 dossiers, beside main (others\' share 82–84 %) | 1177 → 995 MB (with the bundled threads above) | 5.70 → 6.25 CPU s/page (one pair; the three-run set below: +3 %) | yes: services/ocr/src/threads/page-thread.ts, services/ingest/src/scan-thread.worker.js, shared/src/thread-task.mjs |',
+  '| the archival JPEG encoded in the page thread: the full-resolution colour raster never reaches the main thread (a page found turned is cleaned again in the thread and encoded turned, so no JPEG is encoded twice over) | pipeline, 3 dossiers, the three runs at once | main thread\'s external memory at the peak 67 → 22 MB | | yes: services/ocr/src/ocr.service.ts |',
+  '| **all of the above** against main | pipeline, 3 dossiers, the three runs at once (others\' share 85–88 %) | **1095 → 862 MB** (RSS after the last dossier 923 → 797 MB) | 7.28 → 7.49 CPU s/page (+3 %, bench and PostgreSQL included) | |',
   '',
   'The soak (section above) keeps three dossiers in flight, so reading a scan, building and signing PDFs overlap the two pages in OCR: ' +
     'its peak is ~200 MB above the quick run\'s, and that, not the quick run, is where the 800 MB goal is not met yet.',
@@ -167,6 +172,8 @@ const MEMORY_OPTIONS = [
     '(~90 MB each), the main thread\'s JavaScript heap (75–122 MB: the API, pg-boss, the in-process S3 endpoint, pdf-lib, node-forge), ' +
     'the page threads\' buffers in flight (up to ~150 MB each while a page is cleaned and its codes read), many small pieces (~230 MB: ' +
     'the V8 heaps of seven threads, code), glibc\'s heap ~40 MB.',
+  '',
+  'Where the 862 MB are at that peak (smaps of the sohoa process, `v8.getHeapStatistics()` and `process.memoryUsage()` of each thread): anonymous regions of 8–60 MB, 508 MB in 40 (main: 707 MB in 50): the three tesseract WebAssembly heaps (external 102, 88 and 58 MB, the last the shared orientation worker), each page thread\'s page in flight and code reader\'s WebAssembly (external 95–118 MB each), the ink thread while page 1\'s ink is mapped (85–120 MB); pieces under 1 MB, 169 MB in 1146 (main: 195 MB in 1296): the V8 heaps of the threads, the main one 89 MB (79 used), the PDF thread\'s 25 MB, the others 7–10 MB each; glibc\'s heap 72 MB (85); the node binary\'s pages 57 MB. The main thread\'s external memory fell from 67–94 MB to 22 MB.',
   '',
 ];
 
