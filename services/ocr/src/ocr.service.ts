@@ -109,12 +109,12 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
     return pool.run(async (session) => {
       // The archival JPEG is encoded in the page thread: the full-resolution colour raster never reaches this thread.
       const prepareOptions = { dpi: pageOptions.dpi, maxInputPixels: options.maxInputPixels, recognitionMaxDpi: options.recognitionMaxDpi };
-      const { cleaned, binary: prepared, image: asScanned } = await pages.archive(input, prepareOptions, options.jpegQuality, signal);
+      const { cleaned, binary: prepared, images } = await pages.archive(input, prepareOptions, options.jpegQuality, signal);
       const { dpi } = cleaned;
       signal?.throwIfAborted();
       if (cleaned.blank) {
         const cleanup: PageCleanupReport = { orientationDecidedBy: 'blank', readability: {}, specksRemoved: 0, recognitionDpi: 0 };
-        return { blank: true, image: asScanned, width: cleaned.width, height: cleaned.height, dpi, rotation: 0, skewDegrees: 0, text: '', words: [], confidence: 0, cleanup };
+        return { blank: true, image: images[0]!, width: cleaned.width, height: cleaned.height, dpi, rotation: 0, skewDegrees: 0, text: '', words: [], confidence: 0, cleanup };
       }
       const binary = prepared!;
       const reading = await readUpright<PageText>(
@@ -133,7 +133,7 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
       signal?.throwIfAborted();
       const { rotation } = reading;
       const result = toArchival(reading.result, binary.scale);
-      const image = rotation === 0 ? asScanned : await pages.turned(input, prepareOptions, rotation, options.jpegQuality);
+      const image = images[rotation] ?? (await pages.turned(input, prepareOptions, rotation, options.jpegQuality));
       const sideways = rotation === 90 || rotation === 270;
       return {
         blank: false,

@@ -14,10 +14,10 @@ import type { ArchivedPage, PageTask } from './page-thread.ts';
  */
 export interface PagePool {
   prepare(input: Buffer, options: PrepareOptions, signal?: AbortSignal): Promise<PreparedPage>;
-  /** As prepare, with the archival JPEG (quality 0–100) encoded in the thread in place of the colour raster. */
-  archive(input: Buffer, options: PrepareOptions, quality: number | undefined, signal?: AbortSignal): Promise<ArchivedPage & { image: Buffer }>;
+  /** As prepare, with archival JPEGs (quality 0–100) encoded in the thread in place of the colour raster (ArchivedPage). */
+  archive(input: Buffer, options: PrepareOptions, quality: number | undefined, signal?: AbortSignal): Promise<ArchivedPage & { images: Partial<Record<0 | 90 | 180 | 270, Buffer>> }>;
   /** The archival JPEG of the page turned upright by `rotation`: its cleanup done again, in the thread. */
-  turned(input: Buffer, options: PrepareOptions, rotation: 90 | 180 | 270, quality: number | undefined): Promise<Buffer>;
+  turned(input: Buffer, options: PrepareOptions, rotation: 0 | 90 | 180 | 270, quality: number | undefined): Promise<Buffer>;
   readCodes(image: Buffer): Promise<DecodedCode[]>;
   close(): Promise<void>;
 }
@@ -51,7 +51,8 @@ export function createPagePool(threads: number, nice = 0): PagePool {
     },
     async archive(input, options, quality, signal) {
       const archived = (await runPage(await started, { kind: 'archive', input, options, quality }, signal)) as ArchivedPage;
-      return { ...archived, image: asBuffer(archived.image) };
+      const images = Object.fromEntries(Object.entries(archived.images).map(([rotation, jpeg]) => [rotation, asBuffer(jpeg)]));
+      return { ...archived, images };
     },
     async turned(input, options, rotation, quality) {
       return asBuffer((await runPage(await started, { kind: 'turned', input, options, rotation, quality })) as Uint8Array);

@@ -10,18 +10,20 @@ import { archivalJpeg, cleanPage, preparePage, rotateRaster, type PrepareOptions
 export type PageTask =
   | { kind: 'prepare'; input: Uint8Array; options: PrepareOptions }
   | { kind: 'archive'; input: Uint8Array; options: PrepareOptions; quality?: number }
-  | { kind: 'turned'; input: Uint8Array; options: PrepareOptions; rotation: 90 | 180 | 270; quality?: number }
+  | { kind: 'turned'; input: Uint8Array; options: PrepareOptions; rotation: 0 | 90 | 180 | 270; quality?: number }
   | { kind: 'codes'; image: Uint8Array };
 
 /**
- * A page prepared for recognition with its archival image already encoded (as scanned, not yet turned upright): the
- * full-resolution colour raster stays in this thread and is dropped here, so only the JPEG and the recognition image
- * reach the main thread.
+ * A page prepared for recognition with its archival image already encoded, so the full-resolution colour raster stays
+ * in this thread and is dropped here: only JPEGs and the recognition image reach the main thread. The JPEG is encoded
+ * for each way up recognition will try first (services/ocr/src/cleanup/orientation.ts): as scanned when the text
+ * lines lie horizontal, a quarter turn either way when they stand vertical. The rare other answer (a page upside
+ * down) is encoded by a `turned` task.
  */
 export interface ArchivedPage {
   cleaned: Omit<PreparedPage['cleaned'], 'page'> & { width: number; height: number };
   binary: PreparedPage['binary'];
-  image: Uint8Array;
+  images: Partial<Record<0 | 90 | 180 | 270, Uint8Array>>;
 }
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -45,9 +47,11 @@ export default async function run(task: PageTask) {
   }
   if (task.kind === 'archive') {
     const { cleaned: { page, ...cleaned }, binary } = await preparePage(asBuffer(task.input), task.options);
-    const image = await archivalJpeg(page, cleaned.dpi, task.quality);
-    const archived: ArchivedPage = { cleaned: { ...cleaned, width: page.width, height: page.height }, binary, image };
-    return handedOver(archived, [image, ...(binary ? [binary.data] : [])]);
+    const ways = cleaned.blank || cleaned.skew.lines === 'horizontal' ? ([0] as const) : ([90, 270] as const);
+    const images: ArchivedPage['images'] = {};
+    for (const rotation of ways) images[rotation] = await archivalJpeg(await rotateRaster(page, rotation), cleaned.dpi, task.quality);
+    const archived: ArchivedPage = { cleaned: { ...cleaned, width: page.width, height: page.height }, binary, images };
+    return handedOver(archived, [...Object.values(images), ...(binary ? [binary.data] : [])]);
   }
   const prepared = await preparePage(asBuffer(task.input), task.options);
   return handedOver(prepared, [prepared.cleaned.page.pixels, ...(prepared.binary ? [prepared.binary.data] : [])]);
