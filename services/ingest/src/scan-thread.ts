@@ -7,6 +7,7 @@
  * back.
  */
 import { Worker } from 'node:worker_threads';
+import { bundleThreadTask } from '@sohoa/shared';
 import { ScanRejected, type ScanPage, type ScanReaderOptions } from './scan-reader.ts';
 
 export interface ScanThreadSettings {
@@ -40,6 +41,8 @@ export function scanThreads(settings: ScanThreadSettings = {}): ScanThreads {
   const waiting: Array<(thread: Thread) => void> = [];
   let running = 0;
   let nextId = 0;
+  // The reader is bundled into plain JavaScript by the first file, so the threads carry no TypeScript loader (shared/src/thread-bundle.ts).
+  let taskBundle: Promise<string | null> | undefined;
 
   const end = (thread: Thread): void => {
     clearTimeout(thread.idleTimer);
@@ -54,7 +57,8 @@ export function scanThreads(settings: ScanThreadSettings = {}): ScanThreads {
     }
     if (running < threads) {
       running++;
-      const worker = new Worker(WORKER, { resourceLimits: { maxOldGenerationSizeMb: heapMb }, workerData: { nice: process.platform === 'linux' ? nice : 0 } });
+      const workerData = { nice: process.platform === 'linux' ? nice : 0, taskBundle: await (taskBundle ??= bundleThreadTask(new URL('./scan-reader.ts', import.meta.url))) };
+      const worker = new Worker(WORKER, { resourceLimits: { maxOldGenerationSizeMb: heapMb }, workerData });
       worker.unref();
       return { worker, files: 0 };
     }

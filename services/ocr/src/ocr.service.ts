@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { readUpright, rotateGrey, toRotation, type OsdAnswer, type Rotation, type UprightReading } from './cleanup/orientation.ts';
 import { pbm, type GreyImage } from './cleanup/raster.ts';
 import type { DecodedCode } from './codes/code-reader.ts';
-import { archivalJpeg, rotateRaster, type RecognitionRaster } from './page-cleanup.ts';
+import type { RecognitionRaster } from './page-cleanup.ts';
 import { createPagePool } from './threads/page-pool.ts';
 import { pageText, wordsReadability, type OcrWord, type PageText } from './text/layout.ts';
 import { TesseractPool, type TesseractSession } from './tesseract/worker-pool.ts';
@@ -132,16 +132,14 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
     const { signal } = pageOptions;
     return inFlight(async () => {
       signal?.throwIfAborted();
-      const { cleaned, binary: prepared } = await pages.prepare(
-        input, { dpi: pageOptions.dpi, maxInputPixels: options.maxInputPixels, recognitionMaxDpi: options.recognitionMaxDpi }, signal,
-      );
+      // The archival JPEG is encoded in the page thread: the full-resolution colour raster never reaches this thread.
+      const prepareOptions = { dpi: pageOptions.dpi, maxInputPixels: options.maxInputPixels, recognitionMaxDpi: options.recognitionMaxDpi };
+      const { cleaned, binary: prepared, images } = await pages.archive(input, prepareOptions, options.jpegQuality, signal);
       const { dpi } = cleaned;
       signal?.throwIfAborted();
       if (cleaned.blank) {
-        const { page } = cleaned;
-        const image = await archivalJpeg(page, dpi, options.jpegQuality);
         const cleanup: PageCleanupReport = { orientationDecidedBy: 'blank', readability: {}, specksRemoved: 0, recognitionDpi: 0 };
-        return { blank: true, image, width: page.width, height: page.height, dpi, rotation: 0, skewDegrees: 0, text: '', words: [], confidence: 0, cleanup };
+        return { blank: true, image: images[0]!, width: cleaned.width, height: cleaned.height, dpi, rotation: 0, skewDegrees: 0, text: '', words: [], confidence: 0, cleanup };
       }
       const binary = prepared!;
       const reading = await pool.run(
@@ -161,16 +159,16 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
         signal,
       );
       signal?.throwIfAborted();
-      // The archival image is made after the tesseract worker is handed back: the next page needs it, not this JPEG.
+      // A page read the other way up than its thread guessed is encoded again after the tesseract worker is handed back.
       const { rotation } = reading;
-      const page = await rotateRaster(cleaned.page, rotation);
       const result = toArchival(reading.result, binary.scale);
-      const image = await archivalJpeg(page, dpi, options.jpegQuality);
+      const image = images[rotation] ?? (await pages.turned(input, prepareOptions, rotation, options.jpegQuality));
+      const sideways = rotation === 90 || rotation === 270;
       return {
         blank: false,
         image,
-        width: page.width,
-        height: page.height,
+        width: sideways ? cleaned.height : cleaned.width,
+        height: sideways ? cleaned.width : cleaned.height,
         dpi,
         rotation,
         skewDegrees: cleaned.skew.degrees,

@@ -1,4 +1,5 @@
 import { Piscina } from 'piscina';
+import { bundleThreadTask } from '@sohoa/shared';
 import type { ProcessedPage } from '../ocr.service.ts';
 import type { PdfTask } from './pdf-thread.ts';
 import type { PdfMetadata } from './searchable-pdf.ts';
@@ -15,21 +16,23 @@ export interface PdfPool {
 }
 
 export function createPdfPool(nice = 0): PdfPool {
-  let pool: Piscina<PdfTask, Uint8Array> | null = null;
+  let pool: Promise<Piscina<PdfTask, Uint8Array>> | null = null;
   return {
-    build(pages, metadata) {
-      pool ??= new Piscina<PdfTask, Uint8Array>({
+    async build(pages, metadata) {
+      // Bundled into plain JavaScript when the pool starts, so the thread carries no TypeScript loader (shared/src/thread-bundle.ts).
+      pool ??= bundleThreadTask(new URL('./pdf-thread.ts', import.meta.url)).then((taskBundle) => new Piscina<PdfTask, Uint8Array>({
         filename: new URL('./pdf-thread.mjs', import.meta.url).href,
         minThreads: 0,
         maxThreads: 1,
         idleTimeout: 60_000,
-        workerData: { nice: process.platform === 'linux' ? nice : 0 },
-      });
-      return pool.run({ pages, metadata });
+        workerData: { nice: process.platform === 'linux' ? nice : 0, taskBundle },
+      }));
+      return (await pool).run({ pages, metadata });
     },
     close: async () => {
-      await pool?.destroy();
+      const started = pool;
       pool = null;
+      await (await started)?.destroy();
     },
   };
 }

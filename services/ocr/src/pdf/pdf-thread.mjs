@@ -1,10 +1,9 @@
-// A worker thread does not inherit the main thread's TypeScript loader: it registers its own, then loads the task.
+// The thread's entry: lowers its priority, then loads the task, bundled by its pool or through tsx (shared/src/thread-task.mjs).
 import { getPriority, setPriority } from 'node:os';
 import { workerData } from 'node:worker_threads';
-import { register } from 'tsx/esm/api';
+import { collectingAfterEach, loadThreadTask } from '@sohoa/shared/thread-task';
 
 // On Linux this lowers this thread alone (pdf-pool.ts explains why); never raises it.
 if (workerData?.nice > getPriority(0)) setPriority(0, workerData.nice);
-register();
-const { default: run } = await import('./pdf-thread.ts');
-export default run;
+const { default: run } = await loadThreadTask(new URL('./pdf-thread.ts', import.meta.url).href);
+export default collectingAfterEach(run);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { threadNiceness } from '@sohoa/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OcrError } from '../errors.ts';
-import { preparePage } from '../page-cleanup.ts';
+import { archivalJpeg, preparePage, rotateRaster } from '../page-cleanup.ts';
 import { createPagePool } from './page-pool.ts';
 
 const scan = readFileSync(new URL('../../../../samples/scans/skewed-seal.jpg', import.meta.url));
@@ -40,6 +40,20 @@ describe('page work off the event loop', () => {
     expect(Buffer.compare(threaded!.cleaned.page.pixels, inline!.cleaned.page.pixels)).toBe(0);
     expect(Buffer.from(threaded!.binary!.data).equals(Buffer.from(inline!.binary!.data))).toBe(true);
     expect(offLoop).toBeLessThan(onLoop / 2);
+  });
+
+  it('encodes the archival JPEG in the thread, as scanned and turned, as the event loop would from the colour raster', async () => {
+    const inline = await preparePage(scan, { dpi: 300 });
+    const archived = await pool.archive(scan, { dpi: 300 }, 80, undefined);
+    expect(archived).not.toHaveProperty('cleaned.page');
+    expect({ ...archived.cleaned, width: undefined, height: undefined }).toEqual({ ...inline.cleaned, page: undefined, width: undefined, height: undefined });
+    expect([archived.cleaned.width, archived.cleaned.height]).toEqual([inline.cleaned.page.width, inline.cleaned.page.height]);
+    expect(Buffer.from(archived.binary!.data).equals(Buffer.from(inline.binary!.data))).toBe(true);
+    expect(inline.cleaned.skew.lines).toBe('horizontal'); // so the thread encodes it as scanned, and only so
+    expect(Object.keys(archived.images)).toEqual(['0']);
+    expect(archived.images[0]!.equals(await archivalJpeg(inline.cleaned.page, inline.cleaned.dpi, 80))).toBe(true);
+    const turned = await pool.turned(scan, { dpi: 300 }, 90, 80);
+    expect(turned.equals(await archivalJpeg(await rotateRaster(inline.cleaned.page, 90), inline.cleaned.dpi, 80))).toBe(true);
   });
 
   it('reports a page the cleanup refuses as an OCR error, and goes on', async () => {

@@ -1,4 +1,5 @@
 import { Piscina } from 'piscina';
+import { bundleThreadTask } from '@sohoa/shared';
 import type { InkAnswer, InkTask } from './ink-thread.ts';
 
 /**
@@ -8,23 +9,24 @@ import type { InkAnswer, InkTask } from './ink-thread.ts';
  * thread), as the OCR threads do (OCR_THREAD_NICE), so signing yields the cores to the API.
  */
 let nice = 0;
-let pool: Piscina<InkTask, InkAnswer | null> | null = null;
+let pool: Promise<Piscina<InkTask, InkAnswer | null>> | null = null;
 
 /** The niceness of the ink thread from now on (OCR_THREAD_NICE); a thread already running keeps its own. */
 export function setInkThreadNice(value: number): void {
   nice = process.platform === 'linux' ? Math.max(0, Math.floor(value)) : 0;
   const old = pool;
   pool = null;
-  void old?.destroy();
+  void old?.then((started) => started.destroy());
 }
 
-export function mapInkInThread(task: InkTask): Promise<InkAnswer | null> {
-  pool ??= new Piscina<InkTask, InkAnswer | null>({
+export async function mapInkInThread(task: InkTask): Promise<InkAnswer | null> {
+  // Bundled into plain JavaScript when the pool starts, so the thread carries no TypeScript loader (shared/src/thread-bundle.ts).
+  pool ??= bundleThreadTask(new URL('./ink-thread.ts', import.meta.url)).then((taskBundle) => new Piscina<InkTask, InkAnswer | null>({
     filename: new URL('./ink-thread.mjs', import.meta.url).href,
     minThreads: 0,
     maxThreads: 1,
     idleTimeout: 60_000,
-    workerData: { nice },
-  });
-  return pool.run(task);
+    workerData: { nice, taskBundle },
+  }));
+  return (await pool).run(task);
 }

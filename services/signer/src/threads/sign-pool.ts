@@ -1,4 +1,5 @@
 import { Piscina } from 'piscina';
+import { bundleThreadTask } from '@sohoa/shared';
 import { SignerError } from '../errors.ts';
 import type { FinishTask, PrepareTask, PreparedSignature, SignAnswer, SignerFailure, SignTask } from './sign-thread.ts';
 
@@ -10,14 +11,14 @@ import type { FinishTask, PrepareTask, PreparedSignature, SignAnswer, SignerFail
  * the OCR threads do (OCR_THREAD_NICE), so signing yields the cores to the API. The key never comes here.
  */
 let nice = 0;
-let pool: Piscina<SignTask, SignAnswer> | null = null;
+let pool: Promise<Piscina<SignTask, SignAnswer>> | null = null;
 
 /** The niceness of the signing thread from now on (OCR_THREAD_NICE); a thread already running keeps its own. */
 export function setSignThreadNice(value: number): void {
   nice = process.platform === 'linux' ? Math.max(0, Math.floor(value)) : 0;
   const old = pool;
   pool = null;
-  void old?.destroy();
+  void old?.then((started) => started.destroy());
 }
 
 let tasksRun = 0;
@@ -31,14 +32,15 @@ function failed(answer: SignAnswer): answer is SignerFailure {
 }
 
 async function runInThread(task: SignTask, transferList?: ArrayBuffer[]): Promise<SignAnswer> {
-  pool ??= new Piscina<SignTask, SignAnswer>({
+  // Bundled into plain JavaScript when the pool starts, so the thread carries no TypeScript loader (shared/src/thread-bundle.ts).
+  pool ??= bundleThreadTask(new URL('./sign-thread.ts', import.meta.url)).then((taskBundle) => new Piscina<SignTask, SignAnswer>({
     filename: new URL('./sign-thread.mjs', import.meta.url).href,
     minThreads: 0,
     maxThreads: 1,
     idleTimeout: 60_000,
-    workerData: { nice },
-  });
-  const answer = await pool.run(task, { transferList });
+    workerData: { nice, taskBundle },
+  }));
+  const answer = await (await pool).run(task, { transferList });
   tasksRun++;
   if (failed(answer)) throw new SignerError(answer.failed.code, answer.failed.message);
   return answer;
