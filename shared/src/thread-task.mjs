@@ -1,7 +1,7 @@
 // The task of a worker thread, loaded inside the thread: the bundle its pool made (shared/src/thread-bundle.ts), or,
 // when bundling failed, the TypeScript source through a tsx loader the thread registers for itself (a worker thread
 // does not inherit the main thread's).
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { workerData } from 'node:worker_threads';
 
@@ -21,19 +21,30 @@ export async function loadThreadTask(source) {
 }
 
 /**
- * A full collection of this thread's heap, run once its answer is sent. sharp's rasters live outside the JavaScript
- * heap and are freed only when the small Buffer objects holding them are collected. A thread's heap is a few MB, so
- * V8 collected it only after some 64 MB of such memory had piled up, and each page thread held 100–160 MB of dead
- * rasters at the pipeline's peak. A collection of a heap this small takes a few milliseconds; a page, about a second.
+ * A full collection of this thread's heap, run once its answer is sent, when the thread holds more than
+ * EXTERNAL_MB outside its heap. sharp's rasters live outside the JavaScript heap and are freed only when the small
+ * Buffer objects holding them are collected. A page thread's heap is a few MB, so V8 collected it only after some
+ * 64 MB of such memory had piled up, and each page thread held 100–160 MB of dead rasters at the pipeline's peak.
+ * Collecting after every answer regardless cost the signing thread, whose heap holds pdf-lib and a parsed font,
+ * ~40 ms a task: with the bound, a thread whose answer left little outside its heap is not collected.
  * (`gc` comes from a context made after the flag is set, so no thread or process flag is needed.)
  */
+const EXTERNAL_MB = 24;
+const FULL_AT_MOST_EVERY_MS = 2000;
 let collect;
+let lastFull = -Infinity;
 export function collectWhenAnswered() {
   if (collect === undefined) {
     setFlagsFromString('--expose-gc');
     collect = runInNewContext('gc');
   }
-  setImmediate(() => collect());
+  setImmediate(() => {
+    if (getHeapStatistics().external_memory <= EXTERNAL_MB * 2 ** 20) return;
+    const now = performance.now();
+    if (now - lastFull < FULL_AT_MOST_EVERY_MS) return collect({ type: 'minor' });
+    lastFull = now;
+    collect();
+  });
 }
 
 /** The task's function, followed by a collection of this thread's heap after each answer (collectWhenAnswered). */
