@@ -5,3 +5,4 @@
 export * from './pki.ts';
 export * from './ocsp.ts';
 export * from './tsa.ts';
+export * from './scanned-page.ts';

@@ -2,6 +2,7 @@ import { threadNiceness } from '@sohoa/shared';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inkMapOf, inkPixels } from '../ink-map.ts';
+import { scannedPageJpeg } from '../testing/index.ts';
 import { mapInkInThread, setInkThreadNice } from './ink-pool.ts';
 
 describe("page 1's ink mapped in a thread", () => {
@@ -9,14 +10,7 @@ describe("page 1's ink mapped in a thread", () => {
 
   it('gives the map the event loop would, from the JPEG as the PDF stores it, in a thread at the niceness asked', async () => {
     setInkThreadNice(11);
-    // An A4 page at 100 dpi: a dark title bar and a red seal on paper.
-    const jpeg = await sharp({ create: { width: 827, height: 1169, channels: 3, background: '#f4f1e8' } })
-      .composite([
-        { input: { create: { width: 500, height: 40, channels: 3, background: '#111111' } }, left: 160, top: 80 },
-        { input: { create: { width: 120, height: 120, channels: 3, background: '#c0141e' } }, left: 600, top: 900 },
-      ])
-      .jpeg()
-      .toBuffer();
+    const jpeg = await scannedPageJpeg(827); // an A4 page at 100 dpi
     const page = { width: 595.3, height: 841.7 };
     const answer = await mapInkInThread({ picture: { jpeg }, page, maxPixels: 100_000_000 });
     const { data, info } = await sharp(jpeg).raw().toBuffer({ resolveWithObject: true });

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { threadNiceness } from '@sohoa/shared';
 import { PDFDocument } from 'pdf-lib';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignerError, signAs, signPdf, verifyPdf, type SignaturePlacement } from '../index.ts';
-import { createTestPki, type TestPki } from '../testing/index.ts';
+import { createTestPki, scannedPageJpeg, type TestPki } from '../testing/index.ts';
 import { setSignThreadNice, signThreadTasksRun } from './sign-pool.ts';
 
 const linux = process.platform === 'linux';
@@ -18,13 +17,7 @@ const processCpuNs = () => {
 
 /** A scanned page as sohoa's records hold it: one full-page JPEG (a title bar and a seal's red on paper). */
 async function scannedPdf(): Promise<Uint8Array> {
-  const jpeg = await sharp({ create: { width: 1240, height: 1754, channels: 3, background: '#f4f1e8' } })
-    .composite([
-      { input: { create: { width: 800, height: 60, channels: 3, background: '#111111' } }, left: 220, top: 300 },
-      { input: { create: { width: 180, height: 180, channels: 3, background: '#c0141e' } }, left: 900, top: 1350 },
-    ])
-    .jpeg()
-    .toBuffer();
+  const jpeg = await scannedPageJpeg(1240);
   const doc = await PDFDocument.create();
   const image = await doc.embedJpg(jpeg);
   doc.addPage([595.3, 841.9]).drawImage(image, { x: 0, y: 0, width: 595.3, height: 841.9 });
