@@ -12,6 +12,8 @@ describe('tesseract worker pool', () => {
     pool = new TesseractPool({ workers: 1, recycleAfterPages: 2 });
     await pool.start();
     line = await renderPage({ lines: ['Ủy ban nhân dân'], dpi: 200 });
+    const upright = await renderPage({ lines: SAMPLE_LINES.slice(0, 8), dpi: 150 });
+    turned = { 90: await rotatePage(upright, 90), 270: await rotatePage(upright, 270) };
   });
   afterAll(() => pool?.close());
 
@@ -37,17 +39,18 @@ describe('tesseract worker pool', () => {
     await expect(closing.run(async () => 1)).rejects.toThrow(/closed/);
   });
 
+  /** A page turned a quarter each way, both sent for detection at once: each answer with the turn it was asked about. */
+  let turned: Record<90 | 270, Buffer>;
+  const bothTurnsAtOnce = (on: TesseractPool) =>
+    Promise.all(([90, 270] as const).map((turn) => on.run(async (s) => ({ turn, rotation: toRotation((await s.detect(turned[turn], 150)).orientation_degrees) }))));
+
   it('serves every slot from one orientation worker, one detection at a time, recycled like a recognizer', async () => {
     const shared = new TesseractPool({ workers: 2, recycleAfterPages: 2 });
     await shared.start();
     try {
-      const upright = await renderPage({ lines: SAMPLE_LINES.slice(0, 8), dpi: 150 });
-      const turned = { 90: await rotatePage(upright, 90), 270: await rotatePage(upright, 270) };
       // Both slots ask at once, twice: each answer is its own page's (no slot's resolution or image in between).
       for (let round = 0; round < 2; round++) {
-        const answers = await Promise.all(
-          ([90, 270] as const).map((turn) => shared.run(async (s) => ({ turn, rotation: toRotation((await s.detect(turned[turn], 150)).orientation_degrees) }))),
-        );
+        const answers = await bothTurnsAtOnce(shared);
         for (const { turn, rotation } of answers) expect(rotation).toBe((360 - turn) % 360);
       }
       // Four detections, the orientation worker recycled after every two: two started, not one per slot and round.
@@ -63,14 +66,12 @@ describe('tesseract worker pool', () => {
     const once = new TesseractPool({ workers: 2, recycleAfterPages: 1 });
     await once.start();
     try {
-      const upright = await renderPage({ lines: SAMPLE_LINES.slice(0, 8), dpi: 150 });
-      const turned = { 90: await rotatePage(upright, 90), 270: await rotatePage(upright, 270) };
       let timer: NodeJS.Timeout | undefined;
       const cutOff = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error('a detection never answered: its worker was retired while it ran')), 30_000);
       });
       const answers = await Promise.race([
-        Promise.all(([90, 270] as const).map((turn) => once.run(async (s) => ({ turn, rotation: toRotation((await s.detect(turned[turn], 150)).orientation_degrees) })))),
+        bothTurnsAtOnce(once),
         cutOff,
       ]).finally(() => clearTimeout(timer));
       for (const { turn, rotation } of answers) expect(rotation).toBe((360 - turn) % 360);
