@@ -28,6 +28,14 @@ async function imageOnlyPdf(sizes: [number, number][], dpi: number): Promise<Buf
   return Buffer.from(await pdf.save());
 }
 
+/** A one-page PDF around a given JPEG, byte for byte. */
+async function imageOnlyPdfOf(jpeg: Buffer, width: number, height: number): Promise<Buffer> {
+  const pdf = await PDFDocument.create();
+  const image = await pdf.embedJpg(jpeg);
+  pdf.addPage([width, height]).drawImage(image, { x: 0, y: 0, width, height });
+  return Buffer.from(await pdf.save());
+}
+
 function crc32(bytes: Buffer): number {
   let c = ~0;
   for (const b of bytes) {
@@ -150,6 +158,16 @@ describe('readScan', () => {
     it('a truncated JPEG', async () => {
       const jpeg = await page(600, 800).jpeg().toBuffer();
       expect(await rejection(jpeg.subarray(0, Math.floor(jpeg.length / 2)))).toMatch(/^corrupt JPEG: /);
+    });
+
+    it('a JPEG whose image data breaks off in the middle, its end marker intact', async () => {
+      // Noise, so that the scan data is long; a marker spliced into it is what a cut-and-joined file looks like.
+      const noise = Buffer.from(Array.from({ length: 600 * 800 * 3 }, (_, i) => (i * 2654435761) >>> 24));
+      const jpeg = await sharp(noise, { raw: { width: 600, height: 800, channels: 3 } }).jpeg().toBuffer();
+      const scan = jpeg.indexOf(Buffer.from([0xff, 0xda]));
+      Buffer.from([0xff, 0xd3]).copy(jpeg, Math.floor((scan + jpeg.length) / 2));
+      expect(await rejection(jpeg)).toMatch(/^corrupt JPEG: .*premature end of data segment/);
+      expect(await rejection(await imageOnlyPdfOf(jpeg, 600, 800))).toMatch(/^corrupt PDF: the image of page 1 does not decode: .*premature end/);
     });
 
     it('a TIFF whose header is followed by garbage', async () => {
