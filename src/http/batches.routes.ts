@@ -13,9 +13,9 @@ import fs from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import express from 'express';
 import multer from 'multer';
-import { AppError, IntakeFull, isUuid, parseInput, scopeParam, type Db, type IntakeGate, type ObjectStore, type Queue } from '@sohoa/shared';
-import { findQuarantined, listQuarantined, receiveBatch } from '@sohoa/ingest';
-import { actingFor, auditRead } from './acting.ts';
+import { AppError, assertCode, IntakeFull, isUuid, parseInput, scopeParam, unitFilter, type Db, type IntakeGate, type ObjectStore, type Queue } from '@sohoa/shared';
+import { admitBatch, findQuarantined, listQuarantined, receiveBatch } from '@sohoa/ingest';
+import { actingFor, auditRead, callerOf } from './acting.ts';
 import { BatchFields, BatchListQuery, QuarantineQuery } from './batches.contract.ts';
 import { loadBatchView } from './batch-status.ts';
 import { reasonCode } from './reason-codes.ts';
@@ -45,9 +45,35 @@ export function batchRoutes(deps: BatchRoutesDeps): express.Router {
   // Files are spooled to disk, never held in memory: a batch may be gigabytes of scans.
   const upload = multer({
     storage: spoolStorage(deps.spoolDir),
-    fileFilter: (_req, file, accept) => accept(null, isBatchFile(file.fieldname)), // other parts are read past, not kept
+    fileFilter: (req, file, accept) => {
+      if (!isBatchFile(file.fieldname)) return accept(null, false); // other parts are read past, not kept
+      admitEarly(req).then(() => accept(null, true), accept);
+    },
     limits: { fileSize: deps.maxUploadBytes, files: 500, fields: 50, fieldSize: 64 * 1024, fieldNameSize: 100 },
   });
+
+  /**
+   * Back-pressure decided when the first file begins, from the fields sent before it (the unit): a refused upload
+   * is answered 429 without its files being hashed or spooled to disk, and the rest of its body is read past.
+   * Under a full queue a scanner's retries are most of the uploads, so a refusal must cost next to nothing.
+   * Only a refusal is decided here; anything else (no unit yet, an unknown one, no permission) is left to the
+   * route, which asks again once the body is read.
+   */
+  const admitEarly = (req: express.Request): Promise<void> => {
+    const state = req as express.Request & { sohoaAdmitted?: Promise<void> };
+    state.sohoaAdmitted ??= (async () => {
+      const unitCode = (req.body as Record<string, unknown> | undefined)?.unit;
+      if (!deps.intake || typeof unitCode !== 'string' || !req.res) return;
+      try {
+        const units = unitFilter(callerOf(req.res), 'batches:write');
+        assertCode('unit', unitCode);
+        await admitBatch(deps, { unitCode, units });
+      } catch (err) {
+        if (err instanceof IntakeFull) throw withRetryAfter(req.res, err);
+      }
+    })();
+    return state.sohoaAdmitted;
+  };
 
   r.post('/batches', multipart(upload.any()), async (req, res) => {
     const files = (req.files as SpooledFile[] | undefined) ?? [];
