@@ -3,6 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IntakeFull, intakeDepth, intakeGate, unitRepository, type Queryable } from '@sohoa/shared';
+import { REFUSAL_HOLD_MS } from '../src/http/batches.routes.ts';
 import { expectResponseConforms } from './helpers/contract-check.ts';
 import { repoRoot, startTestStack, uploadBatch, waitFor, type TestStack } from './helpers/stack.ts';
 
@@ -40,8 +41,11 @@ describe('back-pressure on a full queue', () => {
     const form = new FormData();
     form.set('unit', UNIT);
     form.append('files[]', new Blob([new Uint8Array(scan)]), 'late.png');
+    const sent = performance.now();
     const refused = await fetch(`${stack.url}/api/v1/batches`, { method: 'POST', body: form, headers: { authorization: `Bearer ${stack.token}` } });
     expect(refused.status).toBe(429);
+    // Held: a sender that retries at once, Retry-After unread, is refused at most a few times a second.
+    expect(performance.now() - sent).toBeGreaterThanOrEqual(REFUSAL_HOLD_MS);
     expect(refused.headers.get('retry-after')).toBe('1');
     await expectResponseConforms('post', '/api/v1/batches', refused);
     const body = await refused.json();

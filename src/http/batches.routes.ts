@@ -38,6 +38,22 @@ const withRetryAfter = (res: express.Response, err: unknown) => {
 
 const isBatchFile = (fieldname: string) => fieldname === 'files[]' || fieldname === 'files';
 
+/**
+ * A refused upload is answered no sooner than this after it arrived. A sender that honours Retry-After never
+ * notices; one that sends again at once (a scanner's retry loop, bench:load's uploaders) would otherwise loop at
+ * whatever rate the server answers, and the cheaper the refusal, the more of them, each taking the event loop from
+ * the reads. Held, a refusal costs a timer and a paused socket: each connection is refused at most 4 times a second.
+ */
+export const REFUSAL_HOLD_MS = 250;
+type UploadRequest = express.Request & { sohoaArrived?: number; sohoaAdmitted?: Promise<void> };
+
+/** Waits out the rest of a refusal's hold, then gives the refusal back (with Retry-After on the answer). */
+async function heldRefusal(req: UploadRequest, res: express.Response, err: IntakeFull): Promise<IntakeFull> {
+  const left = (req.sohoaArrived ?? performance.now()) + REFUSAL_HOLD_MS - performance.now();
+  if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+  return withRetryAfter(res, err) as IntakeFull;
+}
+
 /** Mounted under /api/v1 behind the token check. */
 export function batchRoutes(deps: BatchRoutesDeps): express.Router {
   const r = express.Router();
@@ -60,7 +76,7 @@ export function batchRoutes(deps: BatchRoutesDeps): express.Router {
    * route, which asks again once the body is read.
    */
   const admitEarly = (req: express.Request): Promise<void> => {
-    const state = req as express.Request & { sohoaAdmitted?: Promise<void> };
+    const state = req as UploadRequest;
     state.sohoaAdmitted ??= (async () => {
       const unitCode = (req.body as Record<string, unknown> | undefined)?.unit;
       if (!deps.intake || typeof unitCode !== 'string' || !req.res) return;
@@ -69,13 +85,18 @@ export function batchRoutes(deps: BatchRoutesDeps): express.Router {
         assertCode('unit', unitCode);
         await admitBatch(deps, { unitCode, units });
       } catch (err) {
-        if (err instanceof IntakeFull) throw withRetryAfter(req.res, err);
+        if (err instanceof IntakeFull) throw await heldRefusal(state, req.res, err);
       }
     })();
     return state.sohoaAdmitted;
   };
 
-  r.post('/batches', multipart(upload.any()), async (req, res) => {
+  const arrived: express.RequestHandler = (req, _res, next) => {
+    (req as UploadRequest).sohoaArrived = performance.now();
+    next();
+  };
+
+  r.post('/batches', arrived, multipart(upload.any()), async (req, res) => {
     const files = (req.files as SpooledFile[] | undefined) ?? [];
     let received;
     try {
@@ -94,7 +115,7 @@ export function batchRoutes(deps: BatchRoutesDeps): express.Router {
         units: by.units, // another unit is refused as an unknown one
       });
     } catch (err) {
-      throw withRetryAfter(res, err);
+      throw err instanceof IntakeFull ? await heldRefusal(req, res, err) : err;
     } finally {
       await Promise.all(files.map((f) => fs.rm(f.path, { force: true }))); // stored or refused: the spool lets go
     }
