@@ -1,7 +1,9 @@
 import fs from 'node:fs/promises';
+import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { intakeDepth, unitRepository } from '@sohoa/shared';
+import { IntakeFull, intakeDepth, intakeGate, unitRepository, type Queryable } from '@sohoa/shared';
+import { REFUSAL_HOLD_MS } from '../src/http/batches.routes.ts';
 import { expectResponseConforms } from './helpers/contract-check.ts';
 import { repoRoot, startTestStack, uploadBatch, waitFor, type TestStack } from './helpers/stack.ts';
 
@@ -39,8 +41,11 @@ describe('back-pressure on a full queue', () => {
     const form = new FormData();
     form.set('unit', UNIT);
     form.append('files[]', new Blob([new Uint8Array(scan)]), 'late.png');
+    const sent = performance.now();
     const refused = await fetch(`${stack.url}/api/v1/batches`, { method: 'POST', body: form, headers: { authorization: `Bearer ${stack.token}` } });
     expect(refused.status).toBe(429);
+    // Held: a sender that retries at once, Retry-After unread, is refused at most a few times a second.
+    expect(performance.now() - sent).toBeGreaterThanOrEqual(REFUSAL_HOLD_MS);
     expect(refused.headers.get('retry-after')).toBe('1');
     await expectResponseConforms('post', '/api/v1/batches', refused);
     const body = await refused.json();
@@ -61,6 +66,67 @@ describe('back-pressure on a full queue', () => {
       return r.status === 202 ? r : r.status === 429 ? null : Promise.reject(new Error(`answered ${r.status}`));
     }, 10_000);
     expect(again.body.id).toBeTruthy();
+    await drain();
+    await pastReuse();
+  });
+
+  it('refuses an upload when its first file begins, before any of it is spooled, and reads past the rest of its body', async () => {
+    const files = Array.from({ length: LIMIT }, (_, i) => ({ name: `s${i}.png`, bytes: scan }));
+    expect((await uploadBatch(stack.url, stack.token, { unit: UNIT, procedure: 'KS' }, files)).status).toBe(202);
+    await pastReuse();
+    const before = await batchCount();
+
+    // The body is sent in two halves: the unit and the file's first 64 KB, then (after a look at the spool) the rest.
+    const boundary = 'sohoa-back-pressure';
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="unit"\r\n\r\n${UNIT}\r\n`
+      + `--${boundary}\r\nContent-Disposition: form-data; name="files[]"; filename="late.png"\r\nContent-Type: image/png\r\n\r\n`);
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const body = Buffer.concat([head, scan, tail]);
+    const cut = head.length + 64 * 1024;
+    const request = http.request(`${stack.url}/api/v1/batches`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': body.length },
+    });
+    const answered = new Promise<{ status: number; retryAfter?: string; text: string }>((resolve, reject) => {
+      request.on('response', (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'] as string | undefined, text }));
+      });
+      request.on('error', reject);
+    });
+    request.write(body.subarray(0, cut));
+    await new Promise((r) => setTimeout(r, 700));
+    const spoolDir = path.join(stack.dataDir, 'tmp', 'uploads');
+    const spooled = (await fs.readdir(spoolDir).catch(() => [] as string[])).filter((n) => n.endsWith('.part'));
+    request.end(body.subarray(cut));
+    const refused = await answered;
+
+    expect(spooled).toEqual([]); // the file was never written to the spool
+    expect(refused.status).toBe(429);
+    expect(refused.retryAfter).toBe('1');
+    expect(JSON.parse(refused.text).error.code).toBe('queue-full');
+    expect(await batchCount()).toBe(before);
+    await drain();
+    await pastReuse();
+  });
+
+  it('reuses a unit\'s refusal for one reading of the depth without counting its work again; a unit with none is counted each time', async () => {
+    const files = Array.from({ length: LIMIT }, (_, i) => ({ name: `c${i}.png`, bytes: scan }));
+    expect((await uploadBatch(stack.url, stack.token, { unit: UNIT, procedure: 'KS' }, files)).status).toBe(202);
+    const queries: string[] = [];
+    // The real database, each query counted.
+    const counted = { query: (text: string, values?: unknown[]) => { queries.push(text); return stack.runtime.db.query(text, values); } } as unknown as Queryable;
+    const gate = intakeGate(counted, { queueLimit: LIMIT, retryAfterSeconds: 1, cacheMs: 5000 });
+    const unitId = (await stack.runtime.db.query<{ id: string }>('SELECT id FROM units WHERE code = $1', [UNIT])).rows[0]!.id;
+    const quietId = await unitRepository.createUnit(stack.runtime.db, { code: '000.00.00.Q02', name: 'UBND xã Yên Lặng' });
+
+    await expect(gate.admit(unitId)).rejects.toBeInstanceOf(IntakeFull);
+    expect(queries).toHaveLength(2); // the depth, then the unit's own waiting work
+    await expect(gate.admit(unitId)).rejects.toBeInstanceOf(IntakeFull);
+    expect(queries).toHaveLength(2); // the refusal again, without a query
+    await gate.admit(quietId);
+    await gate.admit(quietId);
+    expect(queries).toHaveLength(4); // nothing waiting: counted each time, and let in
     await drain();
     await pastReuse();
   });

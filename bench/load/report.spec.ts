@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { allReads, percentile, readGoal, renderLoadReport, summarize, type LoadReport } from './report.ts';
+import { allReads, KEPT_NOTES_HEADING, percentile, readGoal, renderLoadReport, summarize, withKeptNotes, type LoadReport } from './report.ts';
 import type { FireResult } from './fire.ts';
 
 describe('bench:load report', () => {
+  it('keeps the hand-written notes of the report it replaces, and only them', () => {
+    const previous = `# old report\n| old table |\n\n${KEPT_NOTES_HEADING}\n\nmeasured by hand\n`;
+    expect(withKeptNotes('# new report\n| new table |\n', previous)).toBe(`# new report\n| new table |\n\n${KEPT_NOTES_HEADING}\n\nmeasured by hand\n`);
+    expect(withKeptNotes('# new report\n', '# old report\n')).toBe('# new report\n');
+    expect(withKeptNotes('# new report\n', null)).toBe('# new report\n');
+  });
+
   it('takes nearest-rank percentiles', () => {
     const values = Array.from({ length: 100 }, (_, i) => 100 - i); // 100 … 1, unsorted
     expect(percentile(values, 50)).toBe(50);

@@ -189,7 +189,8 @@ uploads ${rate(upload.s5xx + upload.s4xx + upload.errors, upload.requests)} fail
 - Reads: 15 connections on \`GET /api/v1/batches/:id\` (the idle small batch and unit A's ${r.junk + r.bigPages}-file batch), 15 on
   \`GET /api/v1/records/:id\` and 10 on \`GET /api/v1/records/:id/pdf\` (20 seeded records of about 150 KB, archived by the real
   record.archive job), 10 on \`GET /api/v1/records\` (three searches). Each connection sends its next request when the last is answered.
-- Uploads: 5 connections of unit C, each \`POST /api/v1/batches\` with one 514 KB scan (\`samples/scans/ks-tokhai-p1.png\`), as fast as answered.
+- Uploads: 5 connections of unit C, each \`POST /api/v1/batches\` with one 514 KB scan (\`samples/scans/ks-tokhai-p1.png\`), as fast as answered
+  (Retry-After unread). A refusal is decided when the file begins, before it is spooled, and answered no sooner than 250 ms after the upload arrived (REFUSAL_HOLD_MS in src/http/batches.routes.ts).
 - Unit A's huge batch, handed in just before the load: ${r.junk} junk files (random bytes named .tif) and ${r.bigPages} one-page scans.
 - Unit B's small batch: one scan, from upload to archived record (OCR, matching, PDF, PAdES signature, object store), once on an idle
   queue and once 2 s into the load.
@@ -198,4 +199,13 @@ uploads ${rate(upload.s5xx + upload.s4xx + upload.errors, upload.requests)} fail
 - Fair shares: pg-boss 10 priorities (\`services/ingest/src/fair-share.ts\`): a unit's n-th waiting file or page has priority -n.
 - Latency is measured by the load generator per response (send to last byte); percentiles are nearest-rank over every response.
 `;
+}
+
+/** The hand-written sections a run keeps: from this heading on, the last report's text follows the new one. */
+export const KEPT_NOTES_HEADING = '## Read latency under load: what each change did';
+
+/** The new report with the notes of the one it replaces (measurements written by hand, not by this bench). */
+export function withKeptNotes(rendered: string, previous: string | null): string {
+  const at = previous?.indexOf(KEPT_NOTES_HEADING) ?? -1;
+  return at < 0 ? rendered : `${rendered.trimEnd()}\n\n${previous!.slice(at)}`;
 }

@@ -24,7 +24,7 @@ import { getJson, repoRoot, startTestStack, uploadBatch, waitForBatch, type Test
 import { cpuWindow } from './cpu-share.ts';
 import type { Fire } from './fire.ts';
 import { fireLoad } from './spawn-fire.ts';
-import { renderLoadReport, type LoadReport } from './report.ts';
+import { renderLoadReport, withKeptNotes, type LoadReport } from './report.ts';
 
 const { values } = parseArgs({
   options: {
@@ -39,7 +39,8 @@ const { values } = parseArgs({
 const resultsDir = path.join(repoRoot, 'bench', 'results');
 if (values.render) {
   const kept = JSON.parse(await fs.readFile(path.join(resultsDir, 'load.json'), 'utf8')) as LoadReport;
-  await fs.writeFile(values.out ? path.resolve(values.out) : path.join(resultsDir, 'load.md'), renderLoadReport(kept));
+  const out = values.out ? path.resolve(values.out) : path.join(resultsDir, 'load.md');
+  await fs.writeFile(out, withKeptNotes(renderLoadReport(kept), await fs.readFile(out, 'utf8').catch(() => null)));
   process.exit(0);
 }
 const seconds = Number(values.seconds);
@@ -142,8 +143,8 @@ try {
     load: { results: loadResults, othersShare: loadShare.othersShare, ownShare: loadShare.ownShare, maxDepth: Math.max(0, ...depths), peakRssMb: Math.round(peakRssMb) },
     small: { idleMs: idleSmall.ms, idleStatus: idleSmall.status, busyMs: small.ms, busyStatus: small.status, bigStatus: small.bigStatus, bigFilesWaiting: small.bigFilesWaiting, bigPagesWaiting: small.bigPagesWaiting },
   };
-  const md = renderLoadReport(report);
   const out = values.out ? path.resolve(values.out) : path.join(resultsDir, 'load.md');
+  const md = withKeptNotes(renderLoadReport(report), await fs.readFile(out, 'utf8').catch(() => null));
   await fs.writeFile(out, md);
   if (!values.out) await fs.writeFile(path.join(resultsDir, 'load.json'), `${JSON.stringify(report)}\n`); // for --render
   console.log(md);

@@ -71,13 +71,22 @@ export function intakeGate(db: Queryable, settings: IntakeSettings): IntakeGate 
     }
     return reading.depth;
   };
+  // Units found with work waiting, and when: a refused unit's uploads keep coming (a scanner retrying, a hundred
+  // a second in bench:load), and its waiting work drains slowly, so the refusal is reused for one reading's time
+  // without counting again. A unit found with nothing waiting is counted again each time: it is let in.
+  const refused = new Map<string, number>();
   return {
     async admit(unitId) {
       const d = await depth();
       if (d < settings.queueLimit) return;
-      // Over the limit: counted per unit only now (rarely), and not reused: it is this unit's answer.
+      const now = Date.now();
+      const at = refused.get(unitId);
+      if (at !== undefined && now - at < cacheMs) throw new IntakeFull(settings.retryAfterSeconds, d, settings.queueLimit);
       const own = await unitWaiting(db, unitId);
-      if (!admits(d, own, settings)) throw new IntakeFull(settings.retryAfterSeconds, d, settings.queueLimit);
+      if (admits(d, own, settings)) return void refused.delete(unitId);
+      if (refused.size >= 10_000) refused.clear(); // bounded: a unit is a commune or ward, a province has hundreds
+      refused.set(unitId, now);
+      throw new IntakeFull(settings.retryAfterSeconds, d, settings.queueLimit);
     },
   };
 }

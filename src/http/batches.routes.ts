@@ -13,9 +13,9 @@ import fs from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import express from 'express';
 import multer from 'multer';
-import { AppError, IntakeFull, isUuid, parseInput, scopeParam, type Db, type IntakeGate, type ObjectStore, type Queue } from '@sohoa/shared';
-import { findQuarantined, listQuarantined, receiveBatch } from '@sohoa/ingest';
-import { actingFor, auditRead } from './acting.ts';
+import { AppError, assertCode, IntakeFull, isUuid, parseInput, scopeParam, unitFilter, type Db, type IntakeGate, type ObjectStore, type Queue } from '@sohoa/shared';
+import { admitBatch, findQuarantined, listQuarantined, receiveBatch } from '@sohoa/ingest';
+import { actingFor, auditRead, callerOf } from './acting.ts';
 import { BatchFields, BatchListQuery, QuarantineQuery } from './batches.contract.ts';
 import { loadBatchView } from './batch-status.ts';
 import { reasonCode } from './reason-codes.ts';
@@ -38,6 +38,22 @@ const withRetryAfter = (res: express.Response, err: unknown) => {
 
 const isBatchFile = (fieldname: string) => fieldname === 'files[]' || fieldname === 'files';
 
+/**
+ * A refused upload is answered no sooner than this after it arrived. A sender that honours Retry-After never
+ * notices; one that sends again at once (a scanner's retry loop, bench:load's uploaders) would otherwise loop at
+ * whatever rate the server answers, and the cheaper the refusal, the more of them, each taking the event loop from
+ * the reads. Held, a refusal costs a timer and a paused socket: each connection is refused at most 4 times a second.
+ */
+export const REFUSAL_HOLD_MS = 250;
+type UploadRequest = express.Request & { sohoaArrived?: number; sohoaAdmitted?: Promise<void> };
+
+/** Waits out the rest of a refusal's hold, then gives the refusal back (with Retry-After on the answer). */
+async function heldRefusal(req: UploadRequest, res: express.Response, err: IntakeFull): Promise<IntakeFull> {
+  const left = (req.sohoaArrived ?? performance.now()) + REFUSAL_HOLD_MS - performance.now();
+  if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+  return withRetryAfter(res, err) as IntakeFull;
+}
+
 /** Mounted under /api/v1 behind the token check. */
 export function batchRoutes(deps: BatchRoutesDeps): express.Router {
   const r = express.Router();
@@ -45,11 +61,42 @@ export function batchRoutes(deps: BatchRoutesDeps): express.Router {
   // Files are spooled to disk, never held in memory: a batch may be gigabytes of scans.
   const upload = multer({
     storage: spoolStorage(deps.spoolDir),
-    fileFilter: (_req, file, accept) => accept(null, isBatchFile(file.fieldname)), // other parts are read past, not kept
+    fileFilter: (req, file, accept) => {
+      if (!isBatchFile(file.fieldname)) return accept(null, false); // other parts are read past, not kept
+      admitEarly(req).then(() => accept(null, true), accept);
+    },
     limits: { fileSize: deps.maxUploadBytes, files: 500, fields: 50, fieldSize: 64 * 1024, fieldNameSize: 100 },
   });
 
-  r.post('/batches', multipart(upload.any()), async (req, res) => {
+  /**
+   * Back-pressure decided when the first file begins, from the fields sent before it (the unit): a refused upload
+   * is answered 429 without its files being hashed or spooled to disk, and the rest of its body is read past.
+   * Under a full queue a scanner's retries are most of the uploads, so a refusal must cost next to nothing.
+   * Only a refusal is decided here; anything else (no unit yet, an unknown one, no permission) is left to the
+   * route, which asks again once the body is read.
+   */
+  const admitEarly = (req: express.Request): Promise<void> => {
+    const state = req as UploadRequest;
+    state.sohoaAdmitted ??= (async () => {
+      const unitCode = (req.body as Record<string, unknown> | undefined)?.unit;
+      if (!deps.intake || typeof unitCode !== 'string' || !req.res) return;
+      try {
+        const units = unitFilter(callerOf(req.res), 'batches:write');
+        assertCode('unit', unitCode);
+        await admitBatch(deps, { unitCode, units });
+      } catch (err) {
+        if (err instanceof IntakeFull) throw await heldRefusal(state, req.res, err);
+      }
+    })();
+    return state.sohoaAdmitted;
+  };
+
+  const arrived: express.RequestHandler = (req, _res, next) => {
+    (req as UploadRequest).sohoaArrived = performance.now();
+    next();
+  };
+
+  r.post('/batches', arrived, multipart(upload.any()), async (req, res) => {
     const files = (req.files as SpooledFile[] | undefined) ?? [];
     let received;
     try {
@@ -68,7 +115,7 @@ export function batchRoutes(deps: BatchRoutesDeps): express.Router {
         units: by.units, // another unit is refused as an unknown one
       });
     } catch (err) {
-      throw withRetryAfter(res, err);
+      throw err instanceof IntakeFull ? await heldRefusal(req, res, err) : err;
     } finally {
       await Promise.all(files.map((f) => fs.rm(f.path, { force: true }))); // stored or refused: the spool lets go
     }

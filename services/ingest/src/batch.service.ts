@@ -35,6 +35,18 @@ export interface IngestDeps {
 }
 
 /**
+ * The unit a batch is for, once back-pressure lets it in (IntakeFull otherwise), or null for a unit that does not
+ * exist or is not the sender's. Asked before anything is stored; the upload route also asks it as soon as the unit's
+ * field has arrived, so a refused upload's files are never spooled (src/http/batches.routes.ts).
+ */
+export async function admitBatch(deps: Pick<IngestDeps, 'db' | 'intake'>, options: Pick<ReceiveBatchOptions, 'unitCode' | 'units'>): Promise<repo.UnitRow | null> {
+  const found = await repo.findUnit(deps.db, options.unitCode);
+  const unit = found && inScope(options.units ?? null, found.id) ? found : null;
+  if (unit) await deps.intake?.admit(unit.id); // before anything is stored: a refused batch leaves nothing behind
+  return unit;
+}
+
+/**
  * Registers a batch: the originals go to the object store first (nothing is lost if the database write fails),
  * then the batch, its dossier, its files and one split job per file are committed in one transaction.
  */
@@ -46,10 +58,8 @@ export async function receiveBatch(deps: IngestDeps, options: ReceiveBatchOption
   if (options.procedureCode) assertCode('procedure', options.procedureCode);
   if (options.componentCode) assertCode('component', options.componentCode);
   if (options.dossierCode) assertCode('dossier', options.dossierCode);
-  const found = await repo.findUnit(deps.db, options.unitCode);
-  const unit = found && inScope(options.units ?? null, found.id) ? found : null;
+  const unit = await admitBatch(deps, options);
   if (!unit) throw new AppError('unknown-unit', `unknown unit "${options.unitCode}"`, 422);
-  await deps.intake?.admit(unit.id); // before anything is stored: a refused batch leaves nothing behind
 
   let catalogVersionId: number | null = null;
   if (options.procedureCode) {

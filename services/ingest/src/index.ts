@@ -1,4 +1,4 @@
-export { receiveBatch, safeName, type IncomingFile, type ReceiveBatchOptions, type IngestDeps } from './batch.service.ts';
+export { admitBatch, receiveBatch, safeName, type IncomingFile, type ReceiveBatchOptions, type IngestDeps } from './batch.service.ts';
 export { splitFileJob, type SplitDeps } from './split.job.ts';
 export { watchInbox, takeInboxFile, registerInboxFile, type InboxOptions, type InboxWatcher } from './inbox.ts';
 export { listQuarantined, findQuarantined, type QuarantinedView } from './quarantine.repository.ts';
