@@ -130,7 +130,7 @@ const summary = (rows: Row[]) => ({
   oldMsPerPage: Math.round(sum(rows.map((r) => r.oldMs)) / rows.length),
   newMsPerPage: Math.round(sum(rows.map((r) => r.newMs)) / rows.length),
   gateMsPerPage: Math.round(sum(rows.map((r) => r.gateMs)) / rows.length),
-  gated: rows.filter((r) => r.maybe).length,
+  passedGate: rows.filter((r) => r.maybe).length,
   oldFound: sum(rows.map((r) => r.oldFound.filter((t) => r.expected.includes(t)).length)),
   newFound: sum(rows.map((r) => r.newFound.filter((t) => r.expected.includes(t)).length)),
   expected: sum(rows.map((r) => r.expected.length)),
