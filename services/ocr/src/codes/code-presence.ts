@@ -17,9 +17,10 @@ export interface CodePresence {
 
 const CELL = 8;
 
-// Tuned on generated pages (bench/ocr/code-gate.ts): a code's window is about half ink, with edges both ways at a
-// module of up to ~10 px; printed text is lighter over a window of two lines; bars have next to no edges along
-// their length. Edges are grey steps over the paper's level, so slow shading (uneven light, yellowed paper) adds none.
+// Tuned on generated pages (bench/ocr/code-gate.ts, bench/results/ocr-options.md): in a 5 mm window printed text
+// leaves a row or column of cells at most 0.20 darker than the paper, QR codes and bars none under 0.39. A code
+// shorter than the window (a DataMatrix under ~5 mm) is gated out. Edges are grey steps over the paper's level, so
+// slow shading (uneven light, yellowed paper) adds none.
 const BLOCK_DARK = [0.25, 0.85] as const;
 const BLOCK_EDGES = 0.05;
 const BLOCK_LINE = 0.3;
