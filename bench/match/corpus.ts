@@ -44,7 +44,8 @@ export interface BenchBatch {
   codePageIds: string[];
 }
 
-function look(rng: ReturnType<typeof createRng>): PageLook {
+/** A scanner's look for one paper, drawn from `rng` (bench/ocr/code-gate.ts draws its code pages' looks here too). */
+export function look(rng: ReturnType<typeof createRng>): PageLook {
   return {
     dpi: rng.pick([200, 200, 300]),
     paper: rng.chance(0.35) ? 'yellowed' : 'white',

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { prepareZXingModule, readBarcodes, type ReaderOptions } from 'zxing-wasm/reader';
+import { codePresence } from './code-presence.ts';
 
 /**
  * A QR code or barcode found on a page, as read. What its text means (a dossier code, a procedure) is
@@ -56,16 +57,23 @@ async function readAt(image: Buffer, side: number | null): Promise<DecodedCode[]
   return results.filter((r) => r.isValid && r.text).map((r) => ({ format: String(r.format), text: r.text.normalize('NFC') }));
 }
 
+export interface DecodeOptions {
+  /** false: always run the full-resolution and corner tries (the reader before the presence test; benches compare). */
+  presenceGate?: boolean;
+}
+
 /**
  * Every QR code / DataMatrix / Code 128 / Code 39 / PDF417 on a page image (PNG, JPEG, TIFF…).
  * Tries a downscaled copy first (fast, and enough for most codes), then full resolution.
  */
-export async function decodeCodes(image: Buffer): Promise<DecodedCode[]> {
+export async function decodeCodes(image: Buffer, options: DecodeOptions = {}): Promise<DecodedCode[]> {
   await loadReader();
   const meta = await sharp(image, { limitInputPixels: 200e6 }).metadata();
   const side = Math.max(meta.width ?? 0, meta.height ?? 0);
   const fast = await readAt(image, side > FAST_SIDE ? FAST_SIDE : null);
   if (fast.length) return dedupe(fast);
+  // Most pages carry no code: the slow tries below cost ~0.6 CPU-s, the test ~0.1.
+  if (options.presenceGate !== false && !(await codePresence(image)).maybe) return [];
   const full = side > FAST_SIDE ? await readAt(image, null) : [];
   if (full.length) return dedupe(full);
   // Last try: the top-left corner, where receipts print their QR, enlarged (small modules, skew).
