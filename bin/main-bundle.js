@@ -5,11 +5,12 @@ import { pathToFileURL } from 'node:url';
  * The server's source as one plain-JavaScript bundle, made by shared/src/thread-bundle.ts as every thread pool makes
  * its task's: tsx's loader thread and its transforms cost the main thread about 55 MB resident for the process's life.
  * That module is TypeScript itself, so esbuild first turns it (alone: it imports only Node's modules and esbuild) into
- * a module loaded from memory. Null when anything fails, or with SOHOA_MAIN_BUNDLE=0: the caller loads the source
- * through tsx, as before.
+ * a module loaded from memory. Only with SOHOA_MAIN_BUNDLE=1: measured (bench/results/pipeline.md, "Memory: what each
+ * option did") the server's peak fell by about 130 MB but its CPU for the same pages rose 2.7 times, not yet explained.
+ * Null otherwise, or when anything fails: the caller loads the source through tsx.
  */
 export async function mainBundle(entry) {
-  if (process.env.SOHOA_MAIN_BUNDLE === '0') return null;
+  if (process.env.SOHOA_MAIN_BUNDLE !== '1') return null;
   try {
     const bundler = new URL('../shared/src/thread-bundle.ts', import.meta.url);
     const esbuildPath = createRequire(bundler).resolve('esbuild');

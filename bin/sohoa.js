@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The workspaces ship TypeScript source, so there is no build step. The long-running commands run from a bundle of it
-// (bin/main-bundle.js), everything else, and a bundle that could not be made, through tsx.
+// The workspaces ship TypeScript source, so there is no build step: tsx loads it. With SOHOA_MAIN_BUNDLE=1 the
+// long-running commands run from a bundle of it instead (bin/main-bundle.js).
 import { mainBundle } from './main-bundle.js';
 
 const entry = new URL('../src/cli.ts', import.meta.url);
