@@ -49,8 +49,19 @@ export const SPECK_ISOLATION_INCHES = 0.06;
 /** Cell side of the grid, in points (0.7 mm): fine enough to use narrow margins, coarse enough to search fast. */
 export const INK_CELL_POINTS = 2;
 
+/**
+ * A one-pixel stroke's weight in a pixel of the picture resized to half its size with a linear kernel (sharp's
+ * 'linear': source pixels weighted 1/8, 3/8, 3/8, 1/8): at most 3/8, wherever the stroke falls.
+ */
+export const HALF_RESOLUTION_STROKE_WEIGHT = 3 / 8;
+/**
+ * The darkness cut on such a half-size picture: a one-pixel stroke just dark enough to be ink at full resolution
+ * (INK_DARKNESS) still is.
+ */
+export const HALF_RESOLUTION_DARKNESS = 1 - HALF_RESOLUTION_STROKE_WEIGHT * (1 - INK_DARKNESS);
+
 /** Per channel, the value below which a pixel counts as ink. */
-export function inkThresholds(raster: PageRaster): number[] {
+export function inkThresholds(raster: PageRaster, darkness = INK_DARKNESS): number[] {
   const { pixels, channels } = raster;
   const count = raster.width * raster.height;
   const histograms = Array.from({ length: channels }, () => new Uint32Array(256));
@@ -68,16 +79,16 @@ export function inkThresholds(raster: PageRaster): number[] {
     let seen = 0;
     for (let v = 0; v < 256; v++) {
       seen += histogram[v]!;
-      if (seen >= PAPER_QUANTILE * count) return INK_DARKNESS * v;
+      if (seen >= PAPER_QUANTILE * count) return darkness * v;
     }
-    return INK_DARKNESS * 255;
+    return darkness * 255;
   });
 }
 
 /** 1 where a pixel is dark in some channel, specks included. */
-export function darkPixels(raster: PageRaster): Uint8Array {
+export function darkPixels(raster: PageRaster, darkness = INK_DARKNESS): Uint8Array {
   const { pixels, channels } = raster;
-  const [red, green = 0, blue = 0] = inkThresholds(raster);
+  const [red, green = 0, blue = 0] = inkThresholds(raster, darkness);
   const out = new Uint8Array(raster.width * raster.height);
   if (channels === 3) {
     for (let i = 0, p = 0; i < out.length; i++, p += 3) {
@@ -102,8 +113,8 @@ export function clearSpecks(mask: Uint8Array, width: number, height: number, dpi
 }
 
 /** Ink pixels of a page image at `dpi`: dark pixels without the dust. */
-export function inkPixels(raster: PageRaster, dpi: number): Uint8Array {
-  const mask = darkPixels(raster);
+export function inkPixels(raster: PageRaster, dpi: number, darkness = INK_DARKNESS): Uint8Array {
+  const mask = darkPixels(raster, darkness);
   clearSpecks(mask, raster.width, raster.height, dpi);
   return mask;
 }

@@ -80,6 +80,26 @@ describe('tesseract worker pool', () => {
       await once.close();
     }
   }, 60_000);
+
+  it('retires the orientation worker once no detection came for a while, and starts another on the next one', async () => {
+    const idle = new TesseractPool({ workers: 2, osdIdleMs: 300 });
+    await idle.start();
+    const threads = () => (process.platform === 'linux' ? threadNiceness().length : 0);
+    try {
+      for (const { turn, rotation } of await bothTurnsAtOnce(idle)) expect(rotation).toBe((360 - turn) % 360);
+      // Back to back, the two detections shared one worker, and it was not retired between them.
+      expect(idle.stats()).toMatchObject({ osdStarted: 1, osdRetiredIdle: 0 });
+      const withOsd = threads();
+      for (let waited = 0; idle.stats().osdRetiredIdle === 0 && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(idle.stats().osdRetiredIdle).toBe(1);
+      if (process.platform === 'linux') expect(threads()).toBeLessThan(withOsd); // its thread is gone
+      const [again] = await Promise.all([idle.run(async (s) => toRotation((await s.detect(turned[90], 150)).orientation_degrees))]);
+      expect(again).toBe(270);
+      expect(idle.stats()).toMatchObject({ osdStarted: 2, osdRetiredIdle: 1 });
+    } finally {
+      await idle.close();
+    }
+  }, 60_000);
 });
 
 describe('tesseract threads at a lower CPU priority (OCR_THREAD_NICE)', () => {

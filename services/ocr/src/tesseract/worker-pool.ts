@@ -9,7 +9,8 @@ import { languageFolder, languagePath, type LanguagePath } from './languages.ts'
  * A worker is recycled (terminated, recreated) after a number of pages because the WASM heap only
  * grows, and replaced whenever it failed or was abandoned, so one bad page cannot poison the next.
  * Orientation detection (the legacy engine) has one worker for the whole pool, started on the first
- * sideways page: few pages need it, and a WASM heap per slot for it cost memory for nothing.
+ * sideways page: few pages need it, and a WASM heap per slot for it cost memory for nothing. For the same
+ * reason it is retired once no detection has come for `osdIdleMs`, and started again by the next one.
  */
 
 const { createWorker, OEM, PSM } = Tesseract;
@@ -22,7 +23,12 @@ export interface PoolOptions {
   parameters?: Record<string, string>;
   /** Niceness of the tesseract threads (Linux, per thread); 0 or absent: as the process. */
   threadNice?: number;
+  /** The orientation worker is retired after this long without a detection (its ~60 MB heap); default 10 s. */
+  osdIdleMs?: number;
 }
+
+/** Long enough for the sideways pages of one batch to share a worker (it takes ~0.3 s to start), short enough that an idle process gives its heap back. */
+const OSD_IDLE_MS = 10_000;
 
 /** What a page task may ask of the worker slot it holds. */
 export interface TesseractSession {
@@ -49,8 +55,10 @@ export interface PoolStats {
   recycled: number;
   /** Slots replaced because their worker failed, crashed or was abandoned. */
   replacedBroken: number;
-  /** Orientation workers created (the pool shares one; a new one after it failed or was recycled). */
+  /** Orientation workers created (the pool shares one; a new one after it failed, was recycled or sat idle). */
   osdStarted: number;
+  /** Orientation workers retired because no detection came for `osdIdleMs`. */
+  osdRetiredIdle: number;
 }
 
 /** The pool's one orientation worker, one detection at a time, replaced like a slot's recognizer. */
@@ -125,8 +133,12 @@ export class TesseractPool {
   private readonly all = new Set<Slot>();
   private closed = false;
   private joinedPath: Promise<LanguagePath> | null = null;
-  private readonly counts: PoolStats = { workersStarted: 0, recycled: 0, replacedBroken: 0, osdStarted: 0 };
+  private readonly counts: PoolStats = { workersStarted: 0, recycled: 0, replacedBroken: 0, osdStarted: 0, osdRetiredIdle: 0 };
   private osd: SharedOsd | null = null;
+  private readonly osdIdleMs: number;
+  /** Detections asked for and not answered yet; the idle timer runs only at zero. */
+  private osdPending = 0;
+  private osdIdleTimer: NodeJS.Timeout | undefined;
   /** Detections queue here: set the resolution, then detect, with no other slot's call in between. */
   private osdTurn: Promise<unknown> = Promise.resolve();
 
@@ -137,6 +149,7 @@ export class TesseractPool {
     // recognizer prefer undecorated English readings ("CHUNG" for "CHỨNG") and cost ~25% more time.
     this.languages = options.languages?.length ? options.languages : ['vie'];
     this.parameters = options.parameters ?? {};
+    this.osdIdleMs = Math.max(0, options.osdIdleMs ?? OSD_IDLE_MS);
     const nice = Math.floor(options.threadNice ?? 0);
     // tesseract.js types workerPath as a string; a URL object reaches `new Worker` as it is.
     this.workerOptions = nice > 0 && process.platform === 'linux' ? { ...baseOptions, workerPath: nicedWorkerPath(nice) as unknown as string } : baseOptions;
@@ -192,6 +205,7 @@ export class TesseractPool {
     this.closed = true;
     for (const waiter of this.waiting.splice(0)) waiter.reject(new OcrError('OCR engine closed'));
     await Promise.all([...this.all].map((slot) => this.retire(slot)));
+    clearTimeout(this.osdIdleTimer);
     await this.retireOsd();
     this.all.clear();
     this.idle.length = 0;
@@ -266,6 +280,8 @@ export class TesseractPool {
   }
 
   private detect(image: Buffer, dpi: number): Promise<Tesseract.DetectData> {
+    this.osdPending++;
+    clearTimeout(this.osdIdleTimer);
     const turn = this.osdTurn.then(async () => {
       if (this.closed) throw new OcrError('OCR engine closed');
       const osd = (this.osd ??= this.startOsd());
@@ -283,6 +299,19 @@ export class TesseractPool {
       }
     });
     this.osdTurn = turn.catch(() => undefined);
+    void this.osdTurn.then(() => {
+      if (--this.osdPending > 0 || this.closed || !this.osd) return;
+      // Queued behind the detections, so it never terminates the worker under one; a detection asked for since
+      // finds the worker gone and starts another.
+      this.osdIdleTimer = setTimeout(() => {
+        this.osdTurn = this.osdTurn.then(async () => {
+          if (this.osdPending > 0 || !this.osd) return;
+          this.counts.osdRetiredIdle++;
+          await this.retireOsd();
+        });
+      }, this.osdIdleMs);
+      this.osdIdleTimer.unref();
+    });
     return turn;
   }
 

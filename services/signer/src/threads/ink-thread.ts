@@ -1,5 +1,12 @@
 import sharp from 'sharp';
-import { inkMapOf, inkPixels, type InkMap, type PageRaster } from '../ink-map.ts';
+import { HALF_RESOLUTION_DARKNESS, INK_DARKNESS, inkMapOf, inkPixels, type InkMap, type PageRaster } from '../ink-map.ts';
+
+/**
+ * A JPEG of at least this resolution is decoded at half of it for the map: its raster, mask and the speckle
+ * pass's labels held 85–120 MB of a 300 dpi page at the pipeline's memory peak, a quarter of that at half. The
+ * grid's cells are 2 pt (8 pixels at 300 dpi), so 100 dpi still puts several pixels in each.
+ */
+export const HALF_RESOLUTION_MIN_DPI = 200;
 
 /**
  * What an ink thread runs (services/signer/src/threads/ink-pool.ts sends the tasks): page 1's picture decoded and
@@ -20,16 +27,39 @@ export interface InkAnswer {
   dpi: number;
 }
 
-async function rasterOf(picture: InkTask['picture'], maxPixels: number): Promise<PageRaster | null> {
-  if ('raster' in picture) return picture.raster;
-  const { data, info } = await sharp(picture.jpeg, { limitInputPixels: maxPixels }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  if (info.channels !== 1 && info.channels !== 3) return null;
-  return { pixels: data, width: info.width, height: info.height, channels: info.channels };
+interface Decoded {
+  raster: PageRaster;
+  /** The picture's own resolution, pixels per inch. */
+  dpi: number;
+  /** Whether `raster` is the picture at half its resolution. */
+  halved: boolean;
 }
 
-export default async function run(task: InkTask): Promise<InkAnswer | null> {
-  const raster = await rasterOf(task.picture, task.maxPixels);
-  if (!raster) return null;
-  const dpi = (raster.width / task.page.width) * 72;
-  return { map: inkMapOf(inkPixels(raster, dpi), raster.width, raster.height, task.page), dpi };
+async function decode(task: InkTask, halveFrom = HALF_RESOLUTION_MIN_DPI): Promise<Decoded | null> {
+  const { picture, page, maxPixels } = task;
+  if ('raster' in picture) return { raster: picture.raster, dpi: (picture.raster.width / page.width) * 72, halved: false };
+  const input = sharp(picture.jpeg, { limitInputPixels: maxPixels });
+  const { width, height } = await input.metadata();
+  if (!width || !height) return null;
+  const dpi = (width / page.width) * 72;
+  const halved = dpi >= halveFrom;
+  // libvips streams the decode through the resize: the full-resolution raster never exists whole.
+  const sized = halved ? input.resize(Math.ceil(width / 2), Math.ceil(height / 2), { fit: 'fill', kernel: 'linear' }) : input;
+  const { data, info } = await sized.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== 1 && info.channels !== 3) return null;
+  return { raster: { pixels: data, width: info.width, height: info.height, channels: info.channels }, dpi, halved };
+}
+
+/** The ink map; `halveFrom` is the resolution from which a JPEG is decoded at half of it (tests compare both ways). */
+export async function inkMapOfPicture(task: InkTask, halveFrom = HALF_RESOLUTION_MIN_DPI): Promise<InkAnswer | null> {
+  const decoded = await decode(task, halveFrom);
+  if (!decoded) return null;
+  const { raster, dpi, halved } = decoded;
+  const rasterDpi = (raster.width / task.page.width) * 72;
+  const ink = inkPixels(raster, rasterDpi, halved ? HALF_RESOLUTION_DARKNESS : INK_DARKNESS);
+  return { map: inkMapOf(ink, raster.width, raster.height, task.page), dpi };
+}
+
+export default function run(task: InkTask): Promise<InkAnswer | null> {
+  return inkMapOfPicture(task);
 }
