@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { AppError } from './errors.ts';
 import type { Queryable } from './db.ts';
 import { BOSS_SCHEMA } from './queue-workers.ts';
@@ -74,18 +75,16 @@ export function intakeGate(db: Queryable, settings: IntakeSettings): IntakeGate 
   // Units found with work waiting, and when: a refused unit's uploads keep coming (a scanner retrying, a hundred
   // a second in bench:load), and its waiting work drains slowly, so the refusal is reused for one reading's time
   // without counting again. A unit found with nothing waiting is counted again each time: it is let in.
-  const refused = new Map<string, number>();
+  // Bounded: a unit is a commune or ward, a province has hundreds.
+  const refused = new LRUCache<string, true>({ max: 10_000, ttl: cacheMs, ttlResolution: 0 });
   return {
     async admit(unitId) {
       const d = await depth();
       if (d < settings.queueLimit) return;
-      const now = Date.now();
-      const at = refused.get(unitId);
-      if (at !== undefined && now - at < cacheMs) throw new IntakeFull(settings.retryAfterSeconds, d, settings.queueLimit);
+      if (refused.has(unitId)) throw new IntakeFull(settings.retryAfterSeconds, d, settings.queueLimit);
       const own = await unitWaiting(db, unitId);
       if (admits(d, own, settings)) return void refused.delete(unitId);
-      if (refused.size >= 10_000) refused.clear(); // bounded: a unit is a commune or ward, a province has hundreds
-      refused.set(unitId, now);
+      refused.set(unitId, true);
       throw new IntakeFull(settings.retryAfterSeconds, d, settings.queueLimit);
     },
   };

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import sharp from 'sharp';
 import { HALF_RESOLUTION_DARKNESS, INK_DARKNESS, inkMapOf, inkPixels, type InkMap, type PageRaster } from '../ink-map.ts';
 
@@ -66,21 +67,17 @@ export async function inkMapOfPicture(task: InkTask, halveFrom = HALF_RESOLUTION
  * and by the unit, over the same page 1: the second signature reuses the first one's map instead of decoding and
  * mapping the picture again. A map is only read after it is made (signature-placement.ts).
  */
-const recentMaps = new Map<string, Promise<InkAnswer | null>>();
-const RECENT_MAPS = 4;
+const recentMaps = new LRUCache<string, Promise<InkAnswer | null>>({ max: 4 });
 
 export default function run(task: InkTask): Promise<InkAnswer | null> {
   if (!('jpeg' in task.picture)) return inkMapOfPicture(task);
   const key = `${createHash('sha256').update(task.picture.jpeg).digest('hex')} ${task.page.width}x${task.page.height} ${task.maxPixels}`;
   let answer = recentMaps.get(key);
-  if (answer) {
-    recentMaps.delete(key); // most recent last
-  } else {
+  if (!answer) {
     answer = inkMapOfPicture(task);
     // A failed mapping is not kept: the next signature tries again.
     answer.catch(() => recentMaps.delete(key));
+    recentMaps.set(key, answer);
   }
-  recentMaps.set(key, answer);
-  while (recentMaps.size > RECENT_MAPS) recentMaps.delete(recentMaps.keys().next().value!);
   return answer;
 }
