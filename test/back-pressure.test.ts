@@ -53,6 +53,23 @@ describe('back-pressure on a full queue', () => {
     expect(body.error.message).toMatch(/3 files and pages are waiting/);
     expect(await batchCount()).toBe(before); // nothing stored for the refused batch
 
+    // A caller of another unit learns nothing of this one's queue: it is told the unit is unknown to it, not that
+    // the unit is busy, and it is not held like a refusal.
+    await unitRepository.createUnit(stack.runtime.db, { code: '000.00.00.Q09', name: 'UBND xã Bên Cạnh' });
+    const key = await fetch(`${stack.url}/api/v1/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'neighbour scanner', units: ['000.00.00.Q09'], scopes: ['batches:write'] }),
+    });
+    expect(key.status).toBe(201);
+    const neighbour: string = (await key.json()).secret;
+    const probeSent = performance.now();
+    const probe = await uploadBatch(stack.url, neighbour, { unit: UNIT, procedure: 'KS' }, [{ name: 'probe.png', bytes: scan }]);
+    expect(probe.status).toBe(422);
+    expect(probe.body.error.code).toBe('unknown-unit');
+    expect(performance.now() - probeSent).toBeLessThan(REFUSAL_HOLD_MS * 4); // answered, not held as a refusal would be
+    expect(await batchCount()).toBe(before);
+
     // A unit with nothing waiting is not turned away because of another unit's backlog.
     await unitRepository.createUnit(stack.runtime.db, { code: '000.00.00.Q01', name: 'UBND xã Yên Tĩnh' });
     const quiet = await uploadBatch(stack.url, stack.token, { unit: '000.00.00.Q01', procedure: 'KS' }, [{ name: 'quiet.png', bytes: scan }]);
