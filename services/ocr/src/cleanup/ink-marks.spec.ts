@@ -84,12 +84,13 @@ describe('ink marks from runs', () => {
   });
 
   it('erases the same specks as the flood-fill labelling, in a copy and in place', () => {
-    for (const [seed, density] of [[4, 0.002], [5, 0.006], [6, 0.02]] as const) {
+    let removedSomewhere = 0;
+    for (const [seed, density] of [[4, 0.0004], [5, 0.001], [6, 0.01]] as const) {
       const width = 240;
       const height = 180;
       const data = scattered(seed, width, height, density);
       const expected = floodSpeckles(data, width, height, 6, 12);
-      expect(expected.removed).toBeGreaterThan(0);
+      removedSomewhere += expected.removed;
       const copy = removeSpeckles({ data, width, height }, { dpi: 200 });
       expect(copy.removed).toBe(expected.removed);
       expect(Buffer.from(copy.image.data).equals(Buffer.from(expected.out))).toBe(true);
@@ -97,6 +98,7 @@ describe('ink marks from runs', () => {
       expect(removeSpecklesInPlace({ data: inPlace, width, height }, { dpi: 200 })).toBe(expected.removed);
       expect(Buffer.from(inPlace).equals(Buffer.from(expected.out))).toBe(true);
     }
+    expect(removedSomewhere).toBeGreaterThan(5);
   });
 
   it('reuses its scratch across images of other sizes without mixing them up', () => {
