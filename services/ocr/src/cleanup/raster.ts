@@ -209,15 +209,20 @@ export function pbm(image: GreyImage): Buffer {
   const rowBytes = (width + 7) >> 3;
   const out = Buffer.alloc(header.length + rowBytes * height);
   header.copy(out);
+  const whole = width >> 3;
   for (let y = 0; y < height; y++) {
-    const row = y * width;
+    let i = y * width;
     let at = header.length + y * rowBytes;
-    for (let x = 0; x < width; x += 8) {
-      let byte = 0;
-      const end = Math.min(8, width - x);
-      for (let b = 0; b < end; b++) if (data[row + x + b] < 128) byte |= 0x80 >> b;
-      out[at++] = byte;
+    // A value's top bit is 0 exactly when it is below 128: eight top bits gathered and inverted make the byte.
+    for (let b = 0; b < whole; b++, i += 8) {
+      out[at++] = ~(
+        ((data[i] & 0x80)) | ((data[i + 1] & 0x80) >> 1) | ((data[i + 2] & 0x80) >> 2) | ((data[i + 3] & 0x80) >> 3)
+        | ((data[i + 4] & 0x80) >> 4) | ((data[i + 5] & 0x80) >> 5) | ((data[i + 6] & 0x80) >> 6) | ((data[i + 7] & 0x80) >> 7)
+      ) & 0xff;
     }
+    let byte = 0;
+    for (let x = whole << 3, bit = 0x80; x < width; x++, i++, bit >>= 1) if (data[i] < 128) byte |= bit;
+    if (width & 7) out[at] = byte;
   }
   return out;
 }
