@@ -56,13 +56,14 @@ async function analysisCopy(page: RasterPage): Promise<RasterPage> {
 }
 
 /** Ink mask of the colour-blind, background-normalized page, from its analysis copy `small`. */
-async function analysisImage(page: RasterPage, small: RasterPage): Promise<{ mask: InkMask; scale: number; paper: number[] }> {
+async function analysisImage(page: RasterPage, small: RasterPage): Promise<{ mask: InkMask; scale: number; paper: () => number[] }> {
   const info = small;
   const pixels = new Uint8Array(small.pixels.buffer, small.pixels.byteOffset, small.pixels.length);
   const value = achromaticValue(pixels, info.channels);
   const mask = await normalizedInkMask({ data: value, width: info.width, height: info.height });
-  // Paper colour per channel: the bright end of each channel, used to fill corners uncovered by deskew.
-  return { mask, scale: info.width / page.width, paper: channelQuantiles(pixels, info.channels, 0.9) };
+  // Paper colour per channel: the bright end of each channel, used to fill corners uncovered by deskew (so only
+  // measured for a page that is turned).
+  return { mask, scale: info.width / page.width, paper: () => channelQuantiles(pixels, info.channels, 0.9) };
 }
 
 /** Value at quantile q of each channel of interleaved 8-bit pixels, from one pass over them. */
@@ -125,7 +126,7 @@ export async function cleanPage(input: Buffer, options: CleanupOptions = {}): Pr
   const { blank } = judgeBlank(mask, { dpi: dpi * analysis.scale });
   if (blank) return { page, dpi, blank, skew: { degrees: 0, lines: 'horizontal', gain: 1 } };
   const skew = measureSkew(mask);
-  if (Math.abs(skew.degrees) >= MIN_SKEW) page = await straighten(page, skew.degrees, analysis.paper);
+  if (Math.abs(skew.degrees) >= MIN_SKEW) page = await straighten(page, skew.degrees, analysis.paper());
   return { page, dpi, blank, skew };
 }
 

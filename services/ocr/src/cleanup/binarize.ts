@@ -91,14 +91,35 @@ export async function normalizeBackground(value: GreyImage): Promise<GreyImage> 
   return { data: out, width: value.width, height: value.height };
 }
 
+/** The paper's brightness as the division uses it: never below 32, so a black patch is not stretched to white. */
+const paperFloor = (bg: number) => Math.max(bg, 32);
+
+let quotients: Uint8Array | null = null;
+
+/** value × 255 / paper, capped at 255, for every paper level (row) and value (column): 64 KB, built once a thread. */
+function quotientTable(): Uint8Array {
+  if (quotients) return quotients;
+  quotients = new Uint8Array(256 * 256);
+  for (let bg = 0; bg < 256; bg++) {
+    for (let v = 0; v < 256; v++) {
+      const q = (v * 255) / paperFloor(bg);
+      quotients[bg * 256 + v] = q > 255 ? 255 : q;
+    }
+  }
+  return quotients;
+}
+
 /** value / paper × 255 into `out` (which may be `value` itself), counted into `histogram` when one is given. */
 function divideByPaper(value: Uint8Array, background: Uint8Array, out: Uint8Array, histogram: Float64Array | null): void {
+  const table = quotientTable();
+  if (!histogram) {
+    for (let i = 0; i < out.length; i++) out[i] = table[(background[i] << 8) | value[i]];
+    return;
+  }
   for (let i = 0; i < out.length; i++) {
-    const bg = Math.max(background[i], 32);
-    const v = (value[i] * 255) / bg;
-    const q = v > 255 ? 255 : v | 0;
+    const q = table[(background[i] << 8) | value[i]];
     out[i] = q;
-    if (histogram) histogram[q]++;
+    histogram[q]++;
   }
 }
 
@@ -108,9 +129,17 @@ function divideByPaper(value: Uint8Array, background: Uint8Array, out: Uint8Arra
  */
 export async function normalizedInkMask(value: GreyImage, threshold = 128): Promise<GreyImage> {
   const background = await paperShade(value);
+  // Below the threshold after the division is below a paper-dependent value before it (the quotient grows with it).
+  const table = quotientTable();
+  const below = new Uint16Array(256);
+  for (let bg = 0; bg < 256; bg++) {
+    let v = 0;
+    while (v < 256 && table[bg * 256 + v] < threshold) v++;
+    below[bg] = v;
+  }
   const out = new Uint8Array(value.data.length);
   const { data } = value;
-  for (let i = 0; i < out.length; i++) out[i] = (data[i] * 255) / Math.max(background[i], 32) < threshold ? 1 : 0;
+  for (let i = 0; i < out.length; i++) out[i] = data[i] < below[background[i]] ? 1 : 0;
   return { data: out, width: value.width, height: value.height };
 }
 
@@ -141,6 +170,7 @@ export function binarize(image: GreyImage): GreyImage {
 function thresholdInPlace(image: GreyImage, otsu: number): GreyImage {
   const threshold = Math.min(otsu, 200);
   const { data } = image;
-  for (let i = 0; i < data.length; i++) data[i] = data[i] <= threshold ? 0 : 255;
+  const black = new Uint8Array(256).fill(255, threshold + 1);
+  for (let i = 0; i < data.length; i++) data[i] = black[data[i]];
   return image;
 }

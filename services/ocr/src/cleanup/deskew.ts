@@ -28,18 +28,26 @@ export interface DeskewOptions {
  */
 function inkPoints(mask: InkMask, share = 1): { xs: Float32Array; ys: Float32Array } {
   const cut = Math.floor(share * 0x10000);
+  const { data, width } = mask;
+  // Counted first, then written straight into the arrays: no growing list of a few hundred thousand numbers.
+  let count = 0;
   let seed = 12345;
-  const keep = () => share >= 1 || ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) < cut;
-  const picked: number[] = [];
-  for (let i = 0; i < mask.data.length; i++) if (mask.data[i] && keep()) picked.push(i);
-  const xs = new Float32Array(picked.length);
-  const ys = new Float32Array(picked.length);
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] && (share >= 1 || ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) < cut)) count++;
+  }
+  const xs = new Float32Array(count);
+  const ys = new Float32Array(count);
   const cx = mask.width / 2;
   const cy = mask.height / 2;
-  for (let k = 0; k < picked.length; k++) {
-    const x = picked[k] % mask.width;
-    xs[k] = x - cx;
-    ys[k] = (picked[k] - x) / mask.width - cy;
+  seed = 12345;
+  let k = 0;
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] && (share >= 1 || ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) < cut)) {
+      const x = i % width;
+      xs[k] = x - cx;
+      ys[k] = (i - x) / width - cy;
+      k++;
+    }
   }
   return { xs, ys };
 }
