@@ -134,7 +134,7 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
       signal?.throwIfAborted();
       // The archival JPEG is encoded in the page thread: the full-resolution colour raster never reaches this thread.
       const prepareOptions = { dpi: pageOptions.dpi, maxInputPixels: options.maxInputPixels, recognitionMaxDpi: options.recognitionMaxDpi };
-      const { cleaned, binary: prepared, images } = await pages.archive(input, prepareOptions, options.jpegQuality, signal);
+      const { cleaned, binary: prepared, images, pbm: packed } = await pages.archive(input, prepareOptions, options.jpegQuality, signal);
       const { dpi } = cleaned;
       signal?.throwIfAborted();
       if (cleaned.blank) {
@@ -147,8 +147,9 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
           {
             read: async (rotation) => {
               signal?.throwIfAborted();
-              const upright = await rotateGrey(binary, rotation);
-              const result = pageText(await session.recognize(pbm(upright), binary.dpi, { text: false, blocks: true }));
+              // The page thread packed the image as it lies; another way up is turned and packed here.
+              const image = rotation === 0 && packed ? packed : pbm(await rotateGrey(binary, rotation));
+              const result = pageText(await session.recognize(image, binary.dpi, { text: false, blocks: true }));
               return { result, readability: wordsReadability(result.words) };
             },
             osd: () => osdOf(session, binary),

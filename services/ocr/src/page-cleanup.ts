@@ -1,11 +1,11 @@
 import sharp, { type Sharp } from 'sharp';
-import { achromaticValue, normalizeBackground, recognitionImage } from './cleanup/binarize.ts';
-import { inkMask, judgeBlank } from './cleanup/blank.ts';
+import { achromaticValue, normalizedInkMask, recognitionImage } from './cleanup/binarize.ts';
+import { judgeBlank } from './cleanup/blank.ts';
 import { findPaperBox, isWholeImage } from './cleanup/border.ts';
 import { decodeImage, resolveDpi } from './cleanup/decode.ts';
 import { measureSkew, type SkewEstimate } from './cleanup/deskew.ts';
-import { removeSpeckles } from './cleanup/speckle.ts';
-import { scaleBox, type GreyImage } from './cleanup/raster.ts';
+import { removeSpecklesInPlace } from './cleanup/speckle.ts';
+import { scaleBox, type GreyImage, type InkMask } from './cleanup/raster.ts';
 
 /**
  * The geometric clean-up of one scanned page, before any recognition: decode, cut scanner borders,
@@ -55,20 +55,29 @@ async function analysisCopy(page: RasterPage): Promise<RasterPage> {
   return { pixels: data, width: info.width, height: info.height, channels: page.channels };
 }
 
-/** Colour-blind, background-normalized grey image of a page, from its analysis copy `small`. */
-async function analysisImage(page: RasterPage, small: RasterPage): Promise<{ normalized: GreyImage; scale: number; paper: number[] }> {
+/** Ink mask of the colour-blind, background-normalized page, from its analysis copy `small`. */
+async function analysisImage(page: RasterPage, small: RasterPage): Promise<{ mask: InkMask; scale: number; paper: () => number[] }> {
   const info = small;
   const pixels = new Uint8Array(small.pixels.buffer, small.pixels.byteOffset, small.pixels.length);
   const value = achromaticValue(pixels, info.channels);
-  const normalized = await normalizeBackground({ data: value, width: info.width, height: info.height });
-  // Paper colour per channel: the bright end of each channel, used to fill corners uncovered by deskew.
-  return { normalized, scale: info.width / page.width, paper: channelQuantiles(pixels, info.channels, 0.9) };
+  const mask = await normalizedInkMask({ data: value, width: info.width, height: info.height });
+  // Paper colour per channel: the bright end of each channel, used to fill corners uncovered by deskew (so only
+  // measured for a page that is turned).
+  return { mask, scale: info.width / page.width, paper: () => channelQuantiles(pixels, info.channels, 0.9) };
 }
 
 /** Value at quantile q of each channel of interleaved 8-bit pixels, from one pass over them. */
 function channelQuantiles(pixels: Uint8Array, channels: number, q: number): number[] {
   const hist = new Uint32Array(256 * channels);
-  for (let i = 0; i < pixels.length; i += channels) for (let c = 0; c < channels; c++) hist[c * 256 + pixels[i + c]]++;
+  if (channels === 3) {
+    for (let i = 0; i < pixels.length; i += 3) {
+      hist[pixels[i]]++;
+      hist[256 + pixels[i + 1]]++;
+      hist[512 + pixels[i + 2]]++;
+    }
+  } else {
+    for (let i = 0; i < pixels.length; i += channels) for (let c = 0; c < channels; c++) hist[c * 256 + pixels[i + c]]++;
+  }
   const target = q * (pixels.length / channels);
   return Array.from({ length: channels }, (_, c) => {
     let seen = 0;
@@ -113,11 +122,11 @@ export async function cleanPage(input: Buffer, options: CleanupOptions = {}): Pr
   let { page } = borders;
   const dpi = resolveDpi(options.dpi, { width: page.width, height: page.height, density: decoded.density });
   const analysis = await analysisImage(page, borders.small ?? (await analysisCopy(page)));
-  const mask = inkMask(analysis.normalized);
+  const { mask } = analysis;
   const { blank } = judgeBlank(mask, { dpi: dpi * analysis.scale });
   if (blank) return { page, dpi, blank, skew: { degrees: 0, lines: 'horizontal', gain: 1 } };
   const skew = measureSkew(mask);
-  if (Math.abs(skew.degrees) >= MIN_SKEW) page = await straighten(page, skew.degrees, analysis.paper);
+  if (Math.abs(skew.degrees) >= MIN_SKEW) page = await straighten(page, skew.degrees, analysis.paper());
   return { page, dpi, blank, skew };
 }
 
@@ -155,8 +164,8 @@ export async function recognitionRaster(page: RasterPage, dpi?: number, maxDpi =
   const binary = await recognitionImage(pixels, source);
   if (!dpi) return { ...binary, dpi: 0, scale, specks: 0 };
   const recognitionDpi = Math.min(dpi, maxDpi);
-  const { image, removed } = removeSpeckles(binary, { dpi: recognitionDpi });
-  return { ...image, dpi: recognitionDpi, scale, specks: removed };
+  const specks = removeSpecklesInPlace(binary, { dpi: recognitionDpi });
+  return { ...binary, dpi: recognitionDpi, scale, specks };
 }
 
 export interface PrepareOptions extends CleanupOptions {

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { otsuThreshold, type GreyImage } from './raster.ts';
+import { otsuOfHistogram, otsuThreshold, type GreyImage } from './raster.ts';
 
 /**
  * Recognition-only image: black print kept, red seals, blue signatures and yellowed paper pushed to
@@ -60,11 +60,8 @@ function maxFilter(image: GreyImage, radius: number): GreyImage {
   return { data: out, width, height };
 }
 
-/**
- * Divide by an estimate of the paper's brightness so that yellowed, stained or unevenly lit paper
- * becomes uniformly white and print keeps its contrast.
- */
-export async function normalizeBackground(value: GreyImage): Promise<GreyImage> {
+/** The paper's own brightness under each pixel of `value`, estimated at an eighth of its size and scaled back up. */
+async function paperShade(value: GreyImage): Promise<Buffer> {
   const { width, height } = value;
   const scale = 8;
   const smallW = Math.max(1, Math.round(width / scale));
@@ -76,19 +73,74 @@ export async function normalizeBackground(value: GreyImage): Promise<GreyImage> 
     .toBuffer();
   // A radius that spans a character at analysis scale, so text strokes disappear from the estimate.
   const paper = maxFilter({ data: new Uint8Array(small), width: smallW, height: smallH }, 4);
-  const background = await sharp(paper.data, { raw: { width: smallW, height: smallH, channels: 1 } })
+  return sharp(paper.data, { raw: { width: smallW, height: smallH, channels: 1 } })
     .blur(2)
     .resize(width, height, { kernel: 'linear' })
     .toColourspace('b-w')
     .raw()
     .toBuffer();
-  const out = new Uint8Array(width * height);
-  for (let i = 0; i < out.length; i++) {
-    const bg = Math.max(background[i], 32);
-    const v = (value.data[i] * 255) / bg;
-    out[i] = v > 255 ? 255 : v;
+}
+
+/**
+ * Divide by an estimate of the paper's brightness so that yellowed, stained or unevenly lit paper
+ * becomes uniformly white and print keeps its contrast.
+ */
+export async function normalizeBackground(value: GreyImage): Promise<GreyImage> {
+  const out = new Uint8Array(value.data.length);
+  divideByPaper(value.data, await paperShade(value), out, null);
+  return { data: out, width: value.width, height: value.height };
+}
+
+/** The paper's brightness as the division uses it: never below 32, so a black patch is not stretched to white. */
+const paperFloor = (bg: number) => Math.max(bg, 32);
+
+let quotients: Uint8Array | null = null;
+
+/** value × 255 / paper, capped at 255, for every paper level (row) and value (column): 64 KB, built once a thread. */
+function quotientTable(): Uint8Array {
+  if (quotients) return quotients;
+  quotients = new Uint8Array(256 * 256);
+  for (let bg = 0; bg < 256; bg++) {
+    for (let v = 0; v < 256; v++) {
+      const q = (v * 255) / paperFloor(bg);
+      quotients[bg * 256 + v] = q > 255 ? 255 : q;
+    }
   }
-  return { data: out, width, height };
+  return quotients;
+}
+
+/** value / paper × 255 into `out` (which may be `value` itself), counted into `histogram` when one is given. */
+function divideByPaper(value: Uint8Array, background: Uint8Array, out: Uint8Array, histogram: Float64Array | null): void {
+  const table = quotientTable();
+  if (!histogram) {
+    for (let i = 0; i < out.length; i++) out[i] = table[(background[i] << 8) | value[i]];
+    return;
+  }
+  for (let i = 0; i < out.length; i++) {
+    const q = table[(background[i] << 8) | value[i]];
+    out[i] = q;
+    histogram[q]++;
+  }
+}
+
+/**
+ * The ink mask of the background-normalized image (1 where it is below `threshold`), without keeping the normalized
+ * image itself: the analysis needs only the mask.
+ */
+export async function normalizedInkMask(value: GreyImage, threshold = 128): Promise<GreyImage> {
+  const background = await paperShade(value);
+  // Below the threshold after the division is below a paper-dependent value before it (the quotient grows with it).
+  const table = quotientTable();
+  const below = new Uint16Array(256);
+  for (let bg = 0; bg < 256; bg++) {
+    let v = 0;
+    while (v < 256 && table[bg * 256 + v] < threshold) v++;
+    below[bg] = v;
+  }
+  const out = new Uint8Array(value.data.length);
+  const { data } = value;
+  for (let i = 0; i < out.length; i++) out[i] = data[i] < below[background[i]] ? 1 : 0;
+  return { data: out, width: value.width, height: value.height };
 }
 
 export interface RecognitionImageOptions {
@@ -102,16 +154,23 @@ export async function recognitionImage(
   info: { width: number; height: number; channels: number },
   options: RecognitionImageOptions = {},
 ): Promise<GreyImage> {
-  const value = achromaticValue(pixels, info.channels);
-  const normalized = await normalizeBackground({ data: value, width: info.width, height: info.height });
-  if (options.keepGrey) return normalized;
-  return binarize(normalized);
+  const value: GreyImage = { data: achromaticValue(pixels, info.channels), width: info.width, height: info.height };
+  if (options.keepGrey) return normalizeBackground(value);
+  // One array from the colour drop to black and white: normalized in place, its histogram counted on the way for Otsu.
+  const histogram = new Float64Array(256);
+  divideByPaper(value.data, await paperShade(value), value.data, histogram);
+  return thresholdInPlace(value, otsuOfHistogram(histogram, value.data.length));
 }
 
 /** Otsu threshold, but never above 200: on a nearly empty page Otsu splits paper noise instead of ink. */
 export function binarize(image: GreyImage): GreyImage {
-  const threshold = Math.min(otsuThreshold(image.data), 200);
-  const out = new Uint8Array(image.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = image.data[i] <= threshold ? 0 : 255;
-  return { data: out, width: image.width, height: image.height };
+  return thresholdInPlace({ ...image, data: new Uint8Array(image.data) }, otsuThreshold(image.data));
+}
+
+function thresholdInPlace(image: GreyImage, otsu: number): GreyImage {
+  const threshold = Math.min(otsu, 200);
+  const { data } = image;
+  const black = new Uint8Array(256).fill(255, threshold + 1);
+  for (let i = 0; i < data.length; i++) data[i] = black[data[i]];
+  return image;
 }

@@ -1,4 +1,4 @@
-import { labelInk, type GreyImage, type InkComponent, type InkMask } from './raster.ts';
+import { inkMarks, type GreyImage, type InkMask } from './raster.ts';
 
 /**
  * Blank pages (duplex back sides): no print, maybe faint bleed-through, dust or speckle. The test is
@@ -31,13 +31,13 @@ export function judgeBlank(mask: InkMask, options: BlankOptions): BlankVerdict {
   // A printed character of 8 pt or more is at least ~0.05 in tall; dust specks are smaller.
   const minHeight = Math.max(3, Math.round(options.dpi * 0.05));
   const maxSide = Math.max(mask.width, mask.height) * 0.5;
+  const { marks: firsts, count, area, x0, y0, x1, y1 } = inkMarks(mask.data, mask.width, mask.height, false);
   let marks = 0;
-  const charSized = (c: InkComponent) => {
-    const width = c.x1 - c.x0 + 1;
-    const height = c.y1 - c.y0 + 1;
-    return height >= minHeight && c.area >= minHeight * 2 && width < maxSide && height < maxSide;
-  };
-  // A page with print is settled by its first few characters: the rest of it need not be labelled.
-  labelInk(mask.width, mask.height, (i) => mask.data[i] !== 0, (c) => charSized(c) && ++marks >= minMarks);
+  for (let i = 0; i < count && marks < minMarks; i++) {
+    const m = firsts[i];
+    const width = x1[m] - x0[m] + 1;
+    const height = y1[m] - y0[m] + 1;
+    if (height >= minHeight && area[m] >= minHeight * 2 && width < maxSide && height < maxSide) marks++;
+  }
   return { blank: marks < minMarks, marks };
 }

@@ -22,24 +22,50 @@ export interface DeskewOptions {
   fineStep?: number; // default 0.05
 }
 
+/** Ink pixels relative to the centre, in raster order. */
+function inkPoints(mask: InkMask): { xs: Float32Array; ys: Float32Array } {
+  const { data, width, height } = mask;
+  // Counted first, then written straight into the arrays: no growing list of a few hundred thousand numbers.
+  let count = 0;
+  for (let i = 0; i < data.length; i++) if (data[i]) count++;
+  const xs = new Float32Array(count);
+  const ys = new Float32Array(count);
+  const cx = width / 2;
+  const cy = height / 2;
+  let k = 0;
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      if (!data[i]) continue;
+      xs[k] = x - cx;
+      ys[k] = y - cy;
+      k++;
+    }
+  }
+  return { xs, ys };
+}
+
 /**
- * Ink pixels relative to the centre; with `share` below 1, about that share of them, picked by a fixed pseudo-random
- * sequence: a regular pick (every other row or pixel) would print its own comb into the profiles and win at 0°.
+ * About `share` of the points, picked by a fixed pseudo-random sequence: a regular pick (every other row or pixel)
+ * would print its own comb into the profiles and win at 0°.
  */
-function inkPoints(mask: InkMask, share = 1): { xs: Float32Array; ys: Float32Array } {
+function thinned(points: { xs: Float32Array; ys: Float32Array }, share: number): { xs: Float32Array; ys: Float32Array } {
   const cut = Math.floor(share * 0x10000);
+  const keep = new Uint8Array(points.xs.length);
   let seed = 12345;
-  const keep = () => share >= 1 || ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) < cut;
-  const picked: number[] = [];
-  for (let i = 0; i < mask.data.length; i++) if (mask.data[i] && keep()) picked.push(i);
-  const xs = new Float32Array(picked.length);
-  const ys = new Float32Array(picked.length);
-  const cx = mask.width / 2;
-  const cy = mask.height / 2;
-  for (let k = 0; k < picked.length; k++) {
-    const x = picked[k] % mask.width;
-    xs[k] = x - cx;
-    ys[k] = (picked[k] - x) / mask.width - cy;
+  let count = 0;
+  for (let k = 0; k < keep.length; k++) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    if (seed >>> 16 < cut) {
+      keep[k] = 1;
+      count++;
+    }
+  }
+  const xs = new Float32Array(count);
+  const ys = new Float32Array(count);
+  for (let k = 0, j = 0; k < keep.length; k++) {
+    if (!keep[k]) continue;
+    xs[j] = points.xs[k];
+    ys[j++] = points.ys[k];
   }
   return { xs, ys };
 }
@@ -90,7 +116,7 @@ export function measureSkew(mask: InkMask, options: DeskewOptions = {}): SkewEst
   const size = Math.hypot(mask.width, mask.height);
 
   // The coarse search (four passes in five) needs only the shape of the lines: half the ink shows it.
-  const sparse = inkPoints(mask, 0.5);
+  const sparse = thinned({ xs, ys }, 0.5);
   const rows = search(sparse.xs, sparse.ys, 'rows', size, -maxDegrees, maxDegrees, coarseStep);
   const columns = search(sparse.xs, sparse.ys, 'columns', size, -maxDegrees, maxDegrees, coarseStep);
   const axis = rows.score >= columns.score ? 'rows' : 'columns';

@@ -23,7 +23,11 @@ export interface CropBox {
 export function otsuThreshold(data: Uint8Array): number {
   const hist = new Float64Array(256);
   for (let i = 0; i < data.length; i++) hist[data[i]]++;
-  const total = data.length;
+  return otsuOfHistogram(hist, data.length);
+}
+
+/** Otsu's threshold of a histogram of `total` 8-bit values. */
+export function otsuOfHistogram(hist: Float64Array, total: number): number {
   let sumAll = 0;
   for (let v = 0; v < 256; v++) sumAll += v * hist[v];
   let sumBelow = 0;
@@ -71,59 +75,128 @@ export function scaleBox(box: CropBox, from: { width: number; height: number }, 
   return { left, top, width, height };
 }
 
-/** One 8-connected mark of ink: its label in `labels`, pixel count and bounding box. */
-export interface InkComponent {
-  label: number;
-  area: number;
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
+/**
+ * The 8-connected marks of ink in a binary image, found from its runs (a row's stretch of consecutive ink pixels)
+ * rather than pixel by pixel: a page has a few hundred thousand runs against millions of pixels, and no label per
+ * pixel has to be written, zeroed or mapped. The arrays are this thread's scratch, grown as needed and reused by the
+ * next call (a page's cleanup runs synchronously, one page at a time per thread): read them before calling again.
+ */
+export interface InkMarks {
+  /** Runs, in raster order: run r covers columns start[r] .. end[r] - 1 of its row. */
+  runs: number;
+  start: Int32Array;
+  end: Int32Array;
+  /** Row y's runs are rowStart[y] .. rowStart[y + 1] - 1. */
+  rowStart: Int32Array;
+  /** Each run's mark, named by the mark's first run in raster order. */
+  mark: Int32Array;
+  /** The marks' first runs, in raster order of their first pixel. */
+  marks: Int32Array;
+  count: number;
+  /** Per mark, at its first run's index: pixel count and bounding box (inclusive). */
+  area: Int32Array;
+  x0: Int32Array;
+  y0: Int32Array;
+  x1: Int32Array;
+  y1: Int32Array;
+}
+
+let scratch: InkMarks | null = null;
+
+/** This thread's scratch with room for `runs` runs and `height` rows, the runs found so far kept. */
+function scratchFor(runs: number, height: number): InkMarks {
+  const old = scratch;
+  if (old && old.start.length >= runs && old.rowStart.length > height) return old;
+  const had = old?.start.length ?? 0;
+  const size = Math.max(runs, had >= runs ? had : Math.ceil(had * 1.5), 1 << 16);
+  const grown = (from?: Int32Array, length = size) => {
+    const array = new Int32Array(length);
+    if (from) array.set(from.subarray(0, Math.min(from.length, length)));
+    return array;
+  };
+  scratch = {
+    runs: 0, start: grown(old?.start), end: grown(old?.end), rowStart: grown(old?.rowStart, Math.max(height + 1, old?.rowStart.length ?? 0)),
+    mark: grown(old?.mark), marks: grown(), count: 0, area: grown(), x0: grown(), y0: grown(), x1: grown(), y1: grown(),
+  };
+  return scratch;
+}
+
+/** Root of run r's mark, halving the path on the way. */
+function root(parent: Int32Array, r: number): number {
+  while (parent[r] !== r) {
+    parent[r] = parent[parent[r]];
+    r = parent[r];
+  }
+  return r;
 }
 
 /**
- * Labels the 8-connected components of the pixels for which `isInk(index)` holds (labels start at 1; 0 = paper).
- * `enough`, when given, is asked after each whole component: once it says yes, labelling stops there.
+ * The 8-connected marks of a binary image. Ink is `data[i] === 0` when `inkIsZero` (the black-on-white recognition
+ * image), else `data[i] !== 0` (an ink mask).
  */
-export function labelInk(
-  width: number, height: number, isInk: (index: number) => boolean, enough?: (found: InkComponent) => boolean,
-): { labels: Int32Array; components: InkComponent[] } {
-  const labels = new Int32Array(width * height);
-  const stack = new Int32Array(width * height);
-  const components: InkComponent[] = [];
-  for (let start = 0; start < labels.length; start++) {
-    if (labels[start] !== 0 || !isInk(start)) continue;
-    const c: InkComponent = { label: components.length + 1, area: 0, x0: width, y0: height, x1: -1, y1: -1 };
-    let top = 0;
-    stack[top++] = start;
-    labels[start] = c.label;
-    while (top > 0) {
-      const p = stack[--top];
-      c.area++;
-      const x = p % width;
-      const y = (p - x) / width;
-      if (x < c.x0) c.x0 = x;
-      if (x > c.x1) c.x1 = x;
-      if (y < c.y0) c.y0 = y;
-      if (y > c.y1) c.y1 = y;
-      for (let dy = -1; dy <= 1; dy++) {
-        const ny = y + dy;
-        if (ny < 0 || ny >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx;
-          if (nx < 0 || nx >= width) continue;
-          const q = ny * width + nx;
-          if (labels[q] === 0 && isInk(q)) {
-            labels[q] = c.label;
-            stack[top++] = q;
-          }
-        }
+export function inkMarks(data: Uint8Array, width: number, height: number, inkIsZero: boolean): InkMarks {
+  let s = scratchFor(0, height);
+  let { start, end, rowStart, mark: parent } = s;
+  let runs = 0;
+  for (let y = 0; y < height; y++) {
+    rowStart[y] = runs;
+    const row = y * width;
+    let x = 0;
+    while (x < width) {
+      while (x < width && (data[row + x] === 0) !== inkIsZero) x++;
+      if (x === width) break;
+      if (runs === start.length) {
+        s = scratchFor(runs + 1, height);
+        ({ start, end, rowStart, mark: parent } = s);
+      }
+      start[runs] = x;
+      while (x < width && (data[row + x] === 0) === inkIsZero) x++;
+      end[runs] = x;
+      parent[runs] = runs;
+      runs++;
+    }
+    if (y === 0) continue;
+    // Join each run to the previous row's runs it touches, diagonals included: [a, b) meets [c, d) when c <= b and d >= a.
+    let k = rowStart[y - 1];
+    const previousEnd = rowStart[y];
+    for (let r = rowStart[y]; r < runs; r++) {
+      while (k < previousEnd && end[k] < start[r]) k++;
+      for (let j = k; j < previousEnd && start[j] <= end[r]; j++) {
+        const a = root(parent, r);
+        const b = root(parent, j);
+        // The earlier run stays the root, so a mark is named by its first run in raster order.
+        if (a < b) parent[b] = a;
+        else if (b < a) parent[a] = b;
       }
     }
-    components.push(c);
-    if (enough?.(c)) break;
   }
-  return { labels, components };
+  rowStart[height] = runs;
+  s.runs = runs;
+  const { marks, area, x0, y0, x1, y1 } = s;
+  let count = 0;
+  for (let y = 0; y < height; y++) {
+    for (let r = rowStart[y]; r < rowStart[y + 1]; r++) {
+      const m = root(parent, r);
+      parent[r] = m;
+      const first = start[r];
+      const last = end[r] - 1;
+      if (m === r) {
+        marks[count++] = r;
+        area[r] = last - first + 1;
+        x0[r] = first;
+        x1[r] = last;
+        y0[r] = y;
+        y1[r] = y;
+        continue;
+      }
+      area[m] += last - first + 1;
+      if (first < x0[m]) x0[m] = first;
+      if (last > x1[m]) x1[m] = last;
+      y1[m] = y;
+    }
+  }
+  s.count = count;
+  return s;
 }
 
 /**
@@ -136,15 +209,20 @@ export function pbm(image: GreyImage): Buffer {
   const rowBytes = (width + 7) >> 3;
   const out = Buffer.alloc(header.length + rowBytes * height);
   header.copy(out);
+  const whole = width >> 3;
   for (let y = 0; y < height; y++) {
-    const row = y * width;
+    let i = y * width;
     let at = header.length + y * rowBytes;
-    for (let x = 0; x < width; x += 8) {
-      let byte = 0;
-      const end = Math.min(8, width - x);
-      for (let b = 0; b < end; b++) if (data[row + x + b] < 128) byte |= 0x80 >> b;
-      out[at++] = byte;
+    // A value's top bit is 0 exactly when it is below 128: eight top bits gathered and inverted make the byte.
+    for (let b = 0; b < whole; b++, i += 8) {
+      out[at++] = ~(
+        ((data[i] & 0x80)) | ((data[i + 1] & 0x80) >> 1) | ((data[i + 2] & 0x80) >> 2) | ((data[i + 3] & 0x80) >> 3)
+        | ((data[i + 4] & 0x80) >> 4) | ((data[i + 5] & 0x80) >> 5) | ((data[i + 6] & 0x80) >> 6) | ((data[i + 7] & 0x80) >> 7)
+      ) & 0xff;
     }
+    let byte = 0;
+    for (let x = whole << 3, bit = 0x80; x < width; x++, i++, bit >>= 1) if (data[i] < 128) byte |= bit;
+    if (width & 7) out[at] = byte;
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { labelInk, type GreyImage } from './raster.ts';
+import { inkMarks, type GreyImage, type InkMarks } from './raster.ts';
 
 /**
  * Speckle removal on the black-and-white recognition image. Dust and toner specks are small and
@@ -24,41 +24,53 @@ export interface SpeckleResult {
 
 /** Ink is 0 (black) in the recognition image; paper 255. Returns a new image. */
 export function removeSpeckles(image: GreyImage, options: SpeckleOptions): SpeckleResult {
+  const out = new Uint8Array(image.data);
+  const removed = removeSpecklesInPlace({ ...image, data: out }, options);
+  return { image: { data: out, width: image.width, height: image.height }, removed };
+}
+
+/**
+ * As removeSpeckles, erasing in the image given (the recognition image, which nothing else holds yet): the marks are
+ * found first, so an erased speck never makes a neighbour look isolated. Returns the count of specks erased.
+ */
+export function removeSpecklesInPlace(image: GreyImage, options: SpeckleOptions): number {
   const { width, height, data } = image;
   const maxSide = Math.max(1, Math.round((options.maxSpeck ?? 0.03) * options.dpi));
   const radius = Math.max(2, Math.round((options.isolation ?? 0.06) * options.dpi));
-  const { labels, components } = labelInk(width, height, (i) => data[i] === 0);
-  const out = new Uint8Array(data);
-  let removed = 0;
-  for (const c of components) {
-    if (c.x1 - c.x0 >= maxSide || c.y1 - c.y0 >= maxSide) continue;
-    if (isolated(data, labels, width, height, c.label, c.x0 - radius, c.y0 - radius, c.x1 + radius, c.y1 + radius)) {
-      for (let y = c.y0; y <= c.y1; y++) for (let x = c.x0; x <= c.x1; x++) if (labels[y * width + x] === c.label) out[y * width + x] = 255;
-      removed++;
+  const found = inkMarks(data, width, height, true);
+  const { marks, count, x0, y0, x1, y1, rowStart, start, end, mark } = found;
+  const specks: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const m = marks[i];
+    if (x1[m] - x0[m] >= maxSide || y1[m] - y0[m] >= maxSide) continue;
+    if (isolated(found, width, height, m, x0[m] - radius, y0[m] - radius, x1[m] + radius, y1[m] + radius)) specks.push(m);
+  }
+  // Erased after every test: the tests read the marks as scanned.
+  for (const m of specks) {
+    for (let y = y0[m]; y <= y1[m]; y++) {
+      for (let r = rowStart[y]; r < rowStart[y + 1]; r++) if (mark[r] === m) data.fill(255, y * width + start[r], y * width + end[r]);
     }
   }
-  return { image: { data: out, width, height }, removed };
+  return specks.length;
 }
 
-/** No ink of another mark inside the window. */
-function isolated(
-  data: Uint8Array,
-  labels: Int32Array,
-  width: number,
-  height: number,
-  label: number,
-  left: number,
-  top: number,
-  right: number,
-  bottom: number,
-): boolean {
+/** No run of another mark inside the window. */
+function isolated(found: InkMarks, width: number, height: number, m: number, left: number, top: number, right: number, bottom: number): boolean {
+  const { rowStart, start, end, mark } = found;
   const xa = Math.max(0, left);
   const xb = Math.min(width - 1, right);
   const ya = Math.max(0, top);
   const yb = Math.min(height - 1, bottom);
   for (let y = ya; y <= yb; y++) {
-    const row = y * width;
-    for (let x = xa; x <= xb; x++) if (data[row + x] === 0 && labels[row + x] !== label) return false;
+    // The row's first run that ends at or after the window's left edge (runs of a row are in order).
+    let lo = rowStart[y];
+    let hi = rowStart[y + 1];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (end[mid] <= xa) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let r = lo; r < rowStart[y + 1] && start[r] <= xb; r++) if (mark[r] !== m) return false;
   }
   return true;
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { threadNiceness } from '@sohoa/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OcrError } from '../errors.ts';
+import { pbm } from '../cleanup/raster.ts';
 import { archivalJpeg, preparePage, rotateRaster } from '../page-cleanup.ts';
 import { createPagePool } from './page-pool.ts';
 
@@ -51,6 +52,9 @@ describe('page work off the event loop', () => {
     expect(Buffer.from(archived.binary!.data).equals(Buffer.from(inline.binary!.data))).toBe(true);
     expect(inline.cleaned.skew.lines).toBe('horizontal'); // so the thread encodes it as scanned, and only so
     expect(Object.keys(archived.images)).toEqual(['0']);
+    // Tesseract's first reading (as scanned) gets the PBM the thread packed, the same bytes the event loop would pack.
+    expect(Buffer.isBuffer(archived.pbm)).toBe(true);
+    expect(archived.pbm!.equals(pbm(inline.binary!))).toBe(true);
     expect(archived.images[0]!.equals(await archivalJpeg(inline.cleaned.page, inline.cleaned.dpi, 80))).toBe(true);
     const turned = await pool.turned(scan, { dpi: 300 }, 90, 80);
     expect(turned.equals(await archivalJpeg(await rotateRaster(inline.cleaned.page, 90), inline.cleaned.dpi, 80))).toBe(true);

@@ -15,7 +15,7 @@ import type { ArchivedPage, PageTask } from './page-thread.ts';
 export interface PagePool {
   prepare(input: Buffer, options: PrepareOptions, signal?: AbortSignal): Promise<PreparedPage>;
   /** As prepare, with archival JPEGs (quality 0–100) encoded in the thread in place of the colour raster (ArchivedPage). */
-  archive(input: Buffer, options: PrepareOptions, quality: number | undefined, signal?: AbortSignal): Promise<ArchivedPage & { images: Partial<Record<0 | 90 | 180 | 270, Buffer>> }>;
+  archive(input: Buffer, options: PrepareOptions, quality: number | undefined, signal?: AbortSignal): Promise<ArchivedPage & { images: Partial<Record<0 | 90 | 180 | 270, Buffer>>; pbm?: Buffer }>;
   /** The archival JPEG of the page turned upright by `rotation`: its cleanup done again, in the thread. */
   turned(input: Buffer, options: PrepareOptions, rotation: 0 | 90 | 180 | 270, quality: number | undefined): Promise<Buffer>;
   readCodes(image: Buffer): Promise<DecodedCode[]>;
@@ -52,7 +52,7 @@ export function createPagePool(threads: number, nice = 0): PagePool {
     async archive(input, options, quality, signal) {
       const archived = (await runPage(await started, { kind: 'archive', input, options, quality }, signal)) as ArchivedPage;
       const images = Object.fromEntries(Object.entries(archived.images).map(([rotation, jpeg]) => [rotation, asBuffer(jpeg)]));
-      return { ...archived, images };
+      return { ...archived, images, pbm: archived.pbm && asBuffer(archived.pbm) };
     },
     async turned(input, options, rotation, quality) {
       return asBuffer((await runPage(await started, { kind: 'turned', input, options, rotation, quality })) as Uint8Array);

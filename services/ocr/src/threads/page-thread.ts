@@ -1,5 +1,6 @@
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { decodeCodes } from '../codes/code-reader.ts';
+import { pbm } from '../cleanup/raster.ts';
 import { archivalJpeg, cleanPage, preparePage, rotateRaster, type PrepareOptions, type PreparedPage } from '../page-cleanup.ts';
 
 /**
@@ -24,6 +25,11 @@ export interface ArchivedPage {
   cleaned: Omit<PreparedPage['cleaned'], 'page'> & { width: number; height: number };
   binary: PreparedPage['binary'];
   images: Partial<Record<0 | 90 | 180 | 270, Uint8Array>>;
+  /**
+   * The recognition image as tesseract reads it (PBM), as it lies, when that is the way up recognition tries first
+   * (text lines horizontal): packed here rather than on the main thread, where it held the event loop ~15 ms a page.
+   */
+  pbm?: Uint8Array;
 }
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -50,8 +56,9 @@ export default async function run(task: PageTask) {
     const ways = cleaned.blank || cleaned.skew.lines === 'horizontal' ? ([0] as const) : ([90, 270] as const);
     const images: ArchivedPage['images'] = {};
     for (const rotation of ways) images[rotation] = await archivalJpeg(await rotateRaster(page, rotation), cleaned.dpi, task.quality);
-    const archived: ArchivedPage = { cleaned: { ...cleaned, width: page.width, height: page.height }, binary, images };
-    return handedOver(archived, [...Object.values(images), ...(binary ? [binary.data] : [])]);
+    const packed = binary && cleaned.skew.lines === 'horizontal' ? pbm(binary) : undefined;
+    const archived: ArchivedPage = { cleaned: { ...cleaned, width: page.width, height: page.height }, binary, images, pbm: packed };
+    return handedOver(archived, [...Object.values(images), ...(binary ? [binary.data] : []), ...(packed ? [packed] : [])]);
   }
   const prepared = await preparePage(asBuffer(task.input), task.options);
   return handedOver(prepared, [prepared.cleaned.page.pixels, ...(prepared.binary ? [prepared.binary.data] : [])]);
