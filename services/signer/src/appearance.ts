@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { PDFDocument, type PDFFont, type PDFPage, type PDFRef } from 'pdf-lib';
 import { blankInkMap } from './ink-map.ts';
 import { annotationBoxes, pageInkMap } from './page-ink.ts';
+import { embedSeal } from './seal-image.ts';
 import { sealPng } from './seal.ts';
 import { placeSignatureBox, type Placement } from './signature-placement.ts';
 
@@ -83,10 +84,6 @@ function textLines(font: PDFFont, lines: string[], x: number, top: number): stri
     .join('\n');
 }
 
-function isPng(bytes: Uint8Array): boolean {
-  return bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
-}
-
 /**
  * Embeds what the appearance needs into `doc` (font subset, seal image) and
  * registers the form XObject. Call doc.flush() afterwards so the font and
@@ -131,10 +128,10 @@ export async function placeAppearance(doc: PDFDocument, page: PDFPage, spec: Sig
   let lines: string[];
   if (spec.role === 'unit') {
     const sealBytes = spec.sealImage ?? (await sealPng(spec.name));
-    const seal = isPng(sealBytes) ? await doc.embedPng(sealBytes) : await doc.embedJpg(sealBytes);
+    const seal = await embedSeal(doc, sealBytes);
     const side = height - 8;
     operators.push(`q ${side} 0 0 ${side} 4 4 cm /Seal Do Q`);
-    resources.XObject = { Seal: seal.ref };
+    resources.XObject = { Seal: seal };
     textLeft = side + 10;
     // The time on a line of its own: "Thời gian ký: hh:mm:ss dd/mm/yyyy +07:00" is wider than the text column.
     lines = ['Ký số bởi:', ...wrapText(name, width - textLeft - 4, widthOf).slice(0, 3), 'Thời gian ký:', vietnamTime(signingTime)];
