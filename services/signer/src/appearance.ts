@@ -10,7 +10,10 @@
 import fontkit from '@pdf-lib/fontkit';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { PDFDocument, type PDFFont, type PDFPage, type PDFRef } from 'pdf-lib';
+import type { PDFDocument, PDFFont, PDFPage, PDFRef } from 'pdf-lib';
+
+type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
+type Font = ReturnType<Fontkit['create']>;
 import { blankInkMap } from './ink-map.ts';
 import { annotationBoxes, pageInkMap } from './page-ink.ts';
 import { embedSeal } from './seal-image.ts';
@@ -36,6 +39,8 @@ export interface PlacedAppearance {
   rect: [number, number, number, number];
   appearance: PDFRef;
   placement: SignaturePlacement;
+  /** Call once the document is flushed (its font subset written): the parsed font goes back for the next signature. */
+  done: () => void;
 }
 
 const MARGIN = 14;
@@ -61,6 +66,37 @@ let fontBytes: Promise<Uint8Array> | undefined;
 function dejaVuSans(): Promise<Uint8Array> {
   fontBytes ??= readFile(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')).then((buffer) => new Uint8Array(buffer));
   return fontBytes;
+}
+
+/**
+ * Parsed DejaVu Sans, kept for the next signature: fontkit took about 14 ms a signature to parse the font file
+ * again (tables, glyph names, the shaping tables). A parsed font serves one document at a time, from its
+ * embedding to the flush that writes its subset, and starts each with no glyph objects: fontkit keeps the glyph
+ * objects it made, and one made as a part of a composite glyph while a subset was written has no characters,
+ * so the next document's text map would lack them ("Tự d" for "Tự do" once when a parsed font was simply reused).
+ */
+const idleFonts: Font[] = [];
+
+function borrowedFont(): { fontkit: Fontkit; done: () => void } {
+  let lent: Font | undefined;
+  return {
+    fontkit: {
+      create(buffer: Uint8Array, postscriptName?: string) {
+        lent = idleFonts.pop() ?? (fontkit as Fontkit).create(buffer, postscriptName);
+        (lent as unknown as { _glyphs: Record<number, unknown> })._glyphs = {};
+        return lent;
+      },
+    },
+    done: () => {
+      if (lent && idleFonts.length < 2) idleFonts.push(lent);
+      lent = undefined;
+    },
+  };
+}
+
+/** Forgets the parsed fonts kept for the next signatures (a test compares with a font parsed afresh). */
+export function forgetParsedFonts(): void {
+  idleFonts.length = 0;
 }
 
 /** Greedy word wrap; a word longer than the line stays whole rather than being cut mid-syllable. */
@@ -110,7 +146,8 @@ export async function placeSignature(doc: PDFDocument, page: PDFPage, role: Sign
 
 export async function placeAppearance(doc: PDFDocument, page: PDFPage, spec: SignatureAppearance, signingTime: Date): Promise<PlacedAppearance> {
   const placement = await placeSignature(doc, page, spec.role);
-  doc.registerFontkit(fontkit);
+  const borrowed = borrowedFont();
+  doc.registerFontkit(borrowed.fontkit);
   const font = await doc.embedFont(await dejaVuSans(), { subset: true });
   const { width, height } = BOX[spec.role];
   const crop = page.getCropBox();
@@ -149,5 +186,5 @@ export async function placeAppearance(doc: PDFDocument, page: PDFPage, spec: Sig
     BBox: [0, 0, box.width, box.height],
     Resources: resources as never,
   });
-  return { rect, appearance: doc.context.register(form), placement };
+  return { rect, appearance: doc.context.register(form), placement, done: borrowed.done };
 }
