@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PDFDict, PDFDocument, PDFName, type PDFRawStream } from 'pdf-lib';
@@ -135,6 +136,12 @@ async function pageOnePicture(pdf: Uint8Array): Promise<{ jpeg: Uint8Array; page
   return { jpeg: image.contents, page: { width: crop.width, height: crop.height } };
 }
 
+/** Busy CPU-seconds of the whole machine so far (Linux /proc/stat), to tell what share other processes took. */
+async function machineBusySeconds(): Promise<number> {
+  const [user, nice, system, , , irq, softirq, steal] = (await fs.readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function main(): Promise<void> {
@@ -152,9 +159,17 @@ async function main(): Promise<void> {
   const pictures = await Promise.all(docs.map(pageOnePicture));
 
   type Parts = { prepare: number; finish: number; ink: number; placement: number };
+  let machineFrom = 0;
+  let oursFrom = process.cpuUsage();
+  let wallFrom = 0;
   const perRound = new Map<string, Parts[]>(variants.map((v) => [v.name, []]));
   // Round 0 warms the code up (JIT, the seal, the font file) and is not counted.
   for (let round = 0; round <= rounds; round++) {
+    if (round === 1) {
+      machineFrom = await machineBusySeconds();
+      oursFrom = process.cpuUsage();
+      wallFrom = performance.now();
+    }
     const sums = new Map<string, Parts>(variants.map((v) => [v.name, { prepare: 0, finish: 0, ink: 0, placement: 0 }]));
     for (const [index, pdf] of docs.entries()) {
       const order = (round + index) % 2 === 0 ? variants : [...variants].reverse();
@@ -179,6 +194,9 @@ async function main(): Promise<void> {
     if (round > 0) for (const v of variants) perRound.get(v.name)!.push(sums.get(v.name)!);
     process.stderr.write(`round ${round}${round === 0 ? ' (warm-up)' : ''}: ${variants.map((v) => `${v.name} ${((sums.get(v.name)!.prepare + sums.get(v.name)!.finish) / count).toFixed(0)} ms/doc`).join(', ')}\n`);
   }
+  const ours = cpuMs(oursFrom) / 1000;
+  const others = (await machineBusySeconds() - machineFrom - ours) / (((performance.now() - wallFrom) / 1000) * os.availableParallelism());
+  console.log(`\nOther processes used ${Math.max(0, Math.round(others * 100))} % of all cores during the counted rounds.`);
   const perDoc = (name: string, part: keyof Parts) => median(perRound.get(name)!.map((p) => p[part] / count));
   console.log(`\n${count} records, ${rounds} rounds (medians of rounds), CPU ms per document (two signatures):`);
   console.log('| code | prepare ×2 | finish ×2 | signing thread total | page-1 ink map (once) | both placements |');
