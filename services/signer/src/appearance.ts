@@ -10,9 +10,13 @@
 import fontkit from '@pdf-lib/fontkit';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { PDFDocument, type PDFFont, type PDFPage, type PDFRef } from 'pdf-lib';
+import type { PDFDocument, PDFFont, PDFPage, PDFRef } from 'pdf-lib';
+
+type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
+type Font = ReturnType<Fontkit['create']>;
 import { blankInkMap } from './ink-map.ts';
 import { annotationBoxes, pageInkMap } from './page-ink.ts';
+import { embedSeal } from './seal-image.ts';
 import { sealPng } from './seal.ts';
 import { placeSignatureBox, type Placement } from './signature-placement.ts';
 
@@ -35,6 +39,8 @@ export interface PlacedAppearance {
   rect: [number, number, number, number];
   appearance: PDFRef;
   placement: SignaturePlacement;
+  /** Call once the document is flushed (its font subset written): the parsed font goes back for the next signature. */
+  done: () => void;
 }
 
 const MARGIN = 14;
@@ -62,6 +68,37 @@ function dejaVuSans(): Promise<Uint8Array> {
   return fontBytes;
 }
 
+/**
+ * Parsed DejaVu Sans, kept for the next signature: fontkit took about 14 ms a signature to parse the font file
+ * again (tables, glyph names, the shaping tables). A parsed font serves one document at a time, from its
+ * embedding to the flush that writes its subset, and starts each with no glyph objects: fontkit keeps the glyph
+ * objects it made, and one made as a part of a composite glyph while a subset was written has no characters,
+ * so the next document's text map would lack them ("Tự d" for "Tự do" once when a parsed font was simply reused).
+ */
+const idleFonts: Font[] = [];
+
+function borrowedFont(): { fontkit: Fontkit; done: () => void } {
+  let lent: Font | undefined;
+  return {
+    fontkit: {
+      create(buffer: Uint8Array, postscriptName?: string) {
+        lent = idleFonts.pop() ?? (fontkit as Fontkit).create(buffer, postscriptName);
+        (lent as unknown as { _glyphs: Record<number, unknown> })._glyphs = {};
+        return lent;
+      },
+    },
+    done: () => {
+      if (lent && idleFonts.length < 2) idleFonts.push(lent);
+      lent = undefined;
+    },
+  };
+}
+
+/** Forgets the parsed fonts kept for the next signatures (a test compares with a font parsed afresh). */
+export function forgetParsedFonts(): void {
+  idleFonts.length = 0;
+}
+
 /** Greedy word wrap; a word longer than the line stays whole rather than being cut mid-syllable. */
 export function wrapText(text: string, maxWidth: number, widthOf: (text: string) => number): string[] {
   const lines: string[] = [];
@@ -81,10 +118,6 @@ function textLines(font: PDFFont, lines: string[], x: number, top: number): stri
   return lines
     .map((line, index) => `BT /F1 ${FONT_SIZE} Tf ${x.toFixed(2)} ${(top - FONT_SIZE - index * LINE).toFixed(2)} Td ${font.encodeText(line).toString()} Tj ET`)
     .join('\n');
-}
-
-function isPng(bytes: Uint8Array): boolean {
-  return bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
 }
 
 /**
@@ -113,7 +146,8 @@ export async function placeSignature(doc: PDFDocument, page: PDFPage, role: Sign
 
 export async function placeAppearance(doc: PDFDocument, page: PDFPage, spec: SignatureAppearance, signingTime: Date): Promise<PlacedAppearance> {
   const placement = await placeSignature(doc, page, spec.role);
-  doc.registerFontkit(fontkit);
+  const borrowed = borrowedFont();
+  doc.registerFontkit(borrowed.fontkit);
   const font = await doc.embedFont(await dejaVuSans(), { subset: true });
   const { width, height } = BOX[spec.role];
   const crop = page.getCropBox();
@@ -131,10 +165,10 @@ export async function placeAppearance(doc: PDFDocument, page: PDFPage, spec: Sig
   let lines: string[];
   if (spec.role === 'unit') {
     const sealBytes = spec.sealImage ?? (await sealPng(spec.name));
-    const seal = isPng(sealBytes) ? await doc.embedPng(sealBytes) : await doc.embedJpg(sealBytes);
+    const seal = await embedSeal(doc, sealBytes);
     const side = height - 8;
     operators.push(`q ${side} 0 0 ${side} 4 4 cm /Seal Do Q`);
-    resources.XObject = { Seal: seal.ref };
+    resources.XObject = { Seal: seal };
     textLeft = side + 10;
     // The time on a line of its own: "Thời gian ký: hh:mm:ss dd/mm/yyyy +07:00" is wider than the text column.
     lines = ['Ký số bởi:', ...wrapText(name, width - textLeft - 4, widthOf).slice(0, 3), 'Thời gian ký:', vietnamTime(signingTime)];
@@ -152,5 +186,5 @@ export async function placeAppearance(doc: PDFDocument, page: PDFPage, spec: Sig
     BBox: [0, 0, box.width, box.height],
     Resources: resources as never,
   });
-  return { rect, appearance: doc.context.register(form), placement };
+  return { rect, appearance: doc.context.register(form), placement, done: borrowed.done };
 }

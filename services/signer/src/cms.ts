@@ -9,8 +9,24 @@ import { createHash, verify, X509Certificate } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import './crypto-engine.ts';
 import { certificateFromDer } from './certificate.ts';
+import { LRUCache } from 'lru-cache';
 import { SignerError } from './errors.ts';
 import type { SigningAlgorithm, SigningKey } from './signing-key.ts';
+
+/**
+ * The signer's and its chain's certificates, parsed once: every signature of a unit carries the same ones, and
+ * pkijs took about 8 ms a signature to parse them again. Only read here (issuer, serial number, toSchema).
+ */
+const parsedCertificates = new LRUCache<string, pkijs.Certificate>({ max: 16 });
+function parsedCertificate(der: Uint8Array): pkijs.Certificate {
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+  let certificate = parsedCertificates.get(key);
+  if (!certificate) {
+    certificate = certificateFromDer(der);
+    parsedCertificates.set(key, certificate);
+  }
+  return certificate;
+}
 
 export const OID = {
   data: '1.2.840.113549.1.7.1',
@@ -49,7 +65,7 @@ export interface CadesSignatureInput {
  * share a key.
  */
 export function signingCertificateV2(certificateDer: Uint8Array): asn1js.Sequence {
-  const certificate = certificateFromDer(certificateDer);
+  const certificate = parsedCertificate(certificateDer);
   const issuerSerial = new asn1js.Sequence({
     value: [
       // GeneralNames ::= SEQUENCE OF GeneralName; directoryName is [4] EXPLICIT Name.
@@ -142,7 +158,7 @@ export interface CadesParts {
  * ASN.1 work, so it can run away from the event loop (services/signer/src/threads/sign-thread.ts).
  */
 export function assembleCadesSignature(parts: CadesParts): Uint8Array {
-  const signer = certificateFromDer(parts.signerCertificateDer);
+  const signer = parsedCertificate(parts.signerCertificateDer);
   const { attributes: signedAttrs } = signedAttributesFor(parts.documentDigest, parts.signerCertificateDer);
   const signedData = new pkijs.SignedData({
     version: 1,
@@ -158,7 +174,7 @@ export function assembleCadesSignature(parts: CadesParts): Uint8Array {
         signature: new asn1js.OctetString({ valueHex: parts.signatureValue }),
       }),
     ],
-    certificates: [signer, ...parts.chainDer.map(certificateFromDer)],
+    certificates: [signer, ...parts.chainDer.map(parsedCertificate)],
   });
 
   if (parts.timestampToken) {

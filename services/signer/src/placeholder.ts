@@ -211,6 +211,7 @@ export async function prepareForSigning(pdf: Uint8Array, values: SignatureDictio
   ];
   acroForm.dict.set(PDFName.of('SigFlags'), PDFNumber.of(3)); // SignaturesExist | AppendOnly
   await doc.flush(); // writes the font subset and the seal image objects
+  placed?.done();
 
   const created = doc.context
     .enumerateIndirectObjects()

@@ -126,45 +126,75 @@ export function placeSignatureBox(request: PlacementRequest): Placement {
     return { left: atRight ? half : 0, top: 0, right: atRight ? ink.width : half, bottom: ink.height * CORNER_REGION_HEIGHT };
   };
 
+  /** Where a width-wide box sits on a blank page, and how far a position is from there. */
+  const preferredLeftOf = (width: number) => (atRight ? ink.width - margin - width : margin);
+  const distanceFrom = (width: number, left: number, top: number) => Math.hypot(left - preferredLeftOf(width), top - margin);
+
   /**
    * Every position of a width × height box inside `region` and the page's
    * edge band, on a grid of one ink cell anchored at the preferred spot, with
-   * its distance from that spot (the box's own corner to where it would sit
-   * on a blank page).
+   * the ink cells under it and its clearance: `visit` sees them row by row,
+   * left to right, and may return a distance from the preferred spot from
+   * which on positions are of no more use to it (rows and stretches of a row
+   * that far away are stepped over unseen).
    */
-  function* positions(region: Bounds, width: number, height: number): Generator<{ left: number; top: number; distance: number }> {
+  const positions = (region: Bounds, width: number, height: number, visit: (left: number, top: number, under: number) => number): void => {
     const step = ink.cell;
-    const preferredLeft = atRight ? ink.width - margin - width : margin;
+    const preferredLeft = preferredLeftOf(width);
     const preferredTop = margin;
     const minLeft = Math.max(region.left, MIN_EDGE_POINTS);
     const maxLeft = Math.min(region.right, ink.width - MIN_EDGE_POINTS) - width;
     const minTop = Math.max(region.top, MIN_EDGE_POINTS);
     const maxTop = Math.min(region.bottom, ink.height - MIN_EDGE_POINTS) - height;
     if (maxLeft < minLeft || maxTop < minTop) return;
+    const firstI = Math.ceil((minLeft - preferredLeft) / step);
+    let lastI = firstI;
+    while (preferredLeft + (lastI + 1) * step <= maxLeft + 1e-9) lastI++;
+    // The cell columns each left edge's box and clearance span, worked out once for all rows.
+    const c0 = new Int32Array(lastI - firstI + 1);
+    const c1 = new Int32Array(lastI - firstI + 1);
+    for (let i = firstI; i <= lastI; i++) {
+      const left = preferredLeft + i * step;
+      c0[i - firstI] = Math.max(0, Math.floor((left - CLEARANCE_POINTS) / ink.cell));
+      c1[i - firstI] = Math.min(ink.columns, Math.ceil((left + width + CLEARANCE_POINTS) / ink.cell));
+    }
+    let bound = Number.POSITIVE_INFINITY;
     for (let j = Math.ceil((minTop - preferredTop) / step); preferredTop + j * step <= maxTop + 1e-9; j++) {
       const top = preferredTop + j * step;
-      for (let i = Math.ceil((minLeft - preferredLeft) / step); preferredLeft + i * step <= maxLeft + 1e-9; i++) {
-        const left = preferredLeft + i * step;
-        yield { left, top, distance: Math.hypot(left - preferredLeft, top - preferredTop) };
+      const dy = Math.abs(top - preferredTop);
+      if (dy > bound + step) {
+        if (top > preferredTop) break; // further rows are further still
+        continue;
+      }
+      const r0 = Math.max(0, Math.floor((top - CLEARANCE_POINTS) / ink.cell));
+      const r1 = Math.min(ink.rows, Math.ceil((top + height + CLEARANCE_POINTS) / ink.cell));
+      // Positions whose horizontal offset alone passes the bound are skipped; one step of slack keeps rounding out of it.
+      const reach = bound === Number.POSITIVE_INFINITY ? bound : Math.sqrt(Math.max(0, bound * bound - dy * dy)) / step + 1;
+      for (let i = Math.max(firstI, Math.floor(-reach)); i <= lastI && i <= reach; i++) {
+        const a = c0[i - firstI]!;
+        const b = c1[i - firstI]!;
+        const under = b <= a || r1 <= r0 ? 0 : table[r1 * stride + b]! - table[r0 * stride + b]! - table[r1 * stride + a]! + table[r0 * stride + a]!;
+        bound = visit(preferredLeft + i * step, top, under);
       }
     }
-  }
+  };
 
   /** The cheapest free box in `region` over all scales, or null. */
   const cheapestFree = (region: Bounds): { box: Box; scale: number } | null => {
-    let best: { box: Box; scale: number; cost: number } | null = null;
+    let best = null as { box: Box; scale: number; cost: number } | null;
     for (const scale of scales(minScale)) {
       const shrinking = SCALE_COST_POINTS * (1 - scale);
       if (best && shrinking >= best.cost) break;
       const width = size.width * scale;
       const height = size.height * scale;
-      for (const spot of positions(region, width, height)) {
-        const cost = spot.distance + shrinking;
-        if (best && cost >= best.cost) continue;
-        if (inkUnder(spot.left, spot.top, width, height) === 0 && clearOfBoxes(spot.left, spot.top, width, height)) {
-          best = { box: { left: spot.left, top: spot.top, width, height }, scale, cost };
+      positions(region, width, height, (left, top, under) => {
+        if (under === 0) {
+          const cost = distanceFrom(width, left, top) + shrinking;
+          if ((!best || cost < best.cost) && clearOfBoxes(left, top, width, height)) best = { box: { left, top, width, height }, scale, cost };
         }
-      }
+        // A position at this distance or further costs at least as much as the best one: never better.
+        return best ? best.cost - shrinking : Number.POSITIVE_INFINITY;
+      });
     }
     return best;
   };
@@ -182,12 +212,14 @@ export function placeSignatureBox(request: PlacementRequest): Placement {
   // Nothing blank at the minimum scale anywhere: the least ink in the corner region, the nearest among equals.
   const width = size.width * minScale;
   const height = size.height * minScale;
-  let best: { left: number; top: number; distance: number; ink: number } | null = null;
-  for (const spot of positions(regionFor(false), width, height)) {
-    if (!clearOfBoxes(spot.left, spot.top, width, height)) continue;
-    const under = inkUnder(spot.left, spot.top, width, height);
-    if (!best || under < best.ink || (under === best.ink && spot.distance < best.distance)) best = { ...spot, ink: under };
-  }
+  let best = null as { left: number; top: number; distance: number; ink: number } | null;
+  positions(regionFor(false), width, height, (left, top, under) => {
+    if (clearOfBoxes(left, top, width, height)) {
+      const distance = distanceFrom(width, left, top);
+      if (!best || under < best.ink || (under === best.ink && distance < best.distance)) best = { left, top, distance, ink: under };
+    }
+    return Number.POSITIVE_INFINITY;
+  });
   const fallback = best ?? {
     // Not even a position clear of the other boxes (a page smaller than two boxes): the preferred spot.
     left: atRight ? ink.width - margin - width : margin,
