@@ -215,7 +215,7 @@ const MEMORY_OPTIONS = [
   '',
   'Still above 800 MB with 3 dossiers in flight: at the second pair\'s peak the ink thread was mapping page 1 (external 120 MB: the page decoded at full resolution in RGB, its mask and the speckle pass) while both page threads held a page each (external 146–154 MB), beside the three recognizers (104, 103 and 67 MB) and the main heap (93 MB). Next: map the ink on a page decoded at half resolution (JPEG shrink-on-load; its placement must be checked against faint strokes first), retire the orientation worker when idle, and run the main thread from a bundle too (its tsx loader thread stays for the process\'s life).',
   '',
-  'Fifth session (2026-12-03, three engineers sharing the machine, others\' share 63–69 % in every busy phase): the probe rows above say what a peak of 720–740 MB is made of. ' +
+  'Fifth session (2026-12-03, three engineers sharing the machine, others\' share 35–69 % in the busy phases): the probe rows above say what a peak of 720–740 MB is made of. ' +
     'About 280 MB is the two pages being cleaned in the page threads (100–150 MB each while cleanup runs, and until a full collection after it) and the main heap (~85 MB); ' +
     '~80 MB the two recognizers; 60–110 MB the PDF and signing threads once documents are built; 35 MB a scan-reading thread while files are read; 57 MB the orientation worker when a page needs it; ' +
     '190–280 MB native (libvips, glibc, the node binary, stacks, tsx\'s loader thread). Three changes that cost no CPU were kept (rows above); on this loaded machine their pipeline peaks are within ' +
