@@ -112,7 +112,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
     if (parts.workers) {
       const engine: OcrEngine = await createOcrEngine({
         workers: config.ocr.workers, recycleAfterPages: config.ocr.recycleAfterPages, languages: config.ocr.languages, reviewConfidence: config.ocr.reviewConfidence,
-        threadNice: config.ocr.threadNice,
+        threadNice: config.ocr.threadNice, pageMemoryBoundMb: config.ocr.pageMemoryMb,
       });
       cleanups.push(() => engine.close());
       setInkThreadNice(config.ocr.threadNice); // signing maps page 1's ink in a thread, lowered as the OCR threads are
@@ -122,7 +122,7 @@ export async function startRuntime(config: Config, log: Logger, parts: RuntimePa
       const deps = { db, store, queue };
       await queue.work(
         {
-          'ingest.file': splitFileJob({ ...deps, maxPagePixels: config.limits.maxPagePixels, maxFilePixels: config.limits.maxFilePixels, threadNice: config.ocr.threadNice }),
+          'ingest.file': splitFileJob({ ...deps, maxPagePixels: config.limits.maxPagePixels, maxFilePixels: config.limits.maxFilePixels, threadNice: config.ocr.threadNice, scanThreadIdleMs: config.ocr.scanThreadIdleMs }),
           'ocr.page': ocrPageJob({ ...deps, engine }),
           'batch.split': splitBatchJob(deps),
           'document.build': buildDocumentJob({ ...deps, threadNice: config.ocr.threadNice }),

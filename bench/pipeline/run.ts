@@ -6,6 +6,7 @@
  * bench/results/pipeline.md.
  * `npm run bench:pipeline -- --soak PAGES` (or `npm run bench:soak`, 1,000 pages) runs the memory soak alone
  * (bench/pipeline/soak.ts) and writes its part of the same files.
+ * What a peak is made of, isolate by isolate: bench/pipeline/thread-memory-report.ts says how to run with the probe.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';

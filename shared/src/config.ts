@@ -49,6 +49,14 @@ const EnvSchema = z.object({
    * status reads stay quick.
    */
   OCR_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  /**
+   * Resident memory of the process (MB) at and above which the page threads clean, encode and read codes on one page
+   * at a time instead of one each, so two pages' rasters are not held at once (services/ocr/src/threads/memory-gate.ts).
+   * 0: never held back.
+   */
+  OCR_PAGE_MEMORY_MB: z.coerce.number().int().min(0).default(600),
+  /** A scan-reading thread (MuPDF, its WebAssembly memory grown by the last file) ends after this long without a file. */
+  SCAN_THREAD_IDLE_MS: z.coerce.number().int().min(0).default(5000),
   /** A document the clerk confirms is built this long after: the time she has to take it back (Ctrl+Z) before it is. */
   REVIEW_UNDO_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
   /**
@@ -197,7 +205,7 @@ export interface Config {
     endpoint?: string; accessKey?: string; secretKey?: string; bucket: string; region: string; scratchBucket: string;
     objectLock: 'auto' | 'on' | 'off'; lock: { fixedTermMode: 'GOVERNANCE' | 'COMPLIANCE'; permanentYears: number };
   };
-  ocr: { workers: number; recycleAfterPages: number; languages: string[]; reviewConfidence: number; threadNice: number };
+  ocr: { workers: number; recycleAfterPages: number; languages: string[]; reviewConfidence: number; threadNice: number; pageMemoryMb: number; scanThreadIdleMs: number };
   review: { undoSeconds: number };
   auth: { cacheSeconds: number };
   dbPoolSize: number;
@@ -316,7 +324,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       scratchBucket: e.S3_SCRATCH_BUCKET, objectLock: e.S3_OBJECT_LOCK,
       lock: { fixedTermMode: e.S3_LOCK_MODE_FIXED_TERM === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE', permanentYears: e.S3_LOCK_PERMANENT_YEARS },
     },
-    ocr: { workers: e.OCR_WORKERS, recycleAfterPages: e.OCR_RECYCLE_AFTER_PAGES, languages: e.OCR_LANGUAGES.split('+'), reviewConfidence: e.OCR_REVIEW_CONFIDENCE, threadNice: e.OCR_THREAD_NICE },
+    ocr: { workers: e.OCR_WORKERS, recycleAfterPages: e.OCR_RECYCLE_AFTER_PAGES, languages: e.OCR_LANGUAGES.split('+'), reviewConfidence: e.OCR_REVIEW_CONFIDENCE, threadNice: e.OCR_THREAD_NICE, pageMemoryMb: e.OCR_PAGE_MEMORY_MB, scanThreadIdleMs: e.SCAN_THREAD_IDLE_MS },
     review: { undoSeconds: e.REVIEW_UNDO_SECONDS },
     auth: { cacheSeconds: e.AUTH_CACHE_SECONDS },
     dbPoolSize: e.DB_POOL_SIZE,

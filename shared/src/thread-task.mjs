@@ -27,13 +27,16 @@ export async function loadThreadTask(source) {
  * 64 MB of such memory had piled up, and each page thread held 100–160 MB of dead rasters at the pipeline's peak.
  * Collecting after every answer regardless cost the signing thread, whose heap holds pdf-lib and a parsed font,
  * ~40 ms a task: with the bound, a thread whose answer left little outside its heap is not collected.
+ * `fullAtMostEveryMs`: between two full collections at least this long, minor ones meanwhile (a minor collection
+ * frees only what died young, not rasters a page's longer work promoted). A thread whose heap is small (the page
+ * threads', ~10 MB, a few ms to collect) passes 0.
  * (`gc` comes from a context made after the flag is set, so no thread or process flag is needed.)
  */
 const EXTERNAL_MB = 24;
 const FULL_AT_MOST_EVERY_MS = 2000;
 let collect;
 let lastFull = -Infinity;
-export function collectWhenAnswered() {
+export function collectWhenAnswered(fullAtMostEveryMs = FULL_AT_MOST_EVERY_MS) {
   if (collect === undefined) {
     setFlagsFromString('--expose-gc');
     collect = runInNewContext('gc');
@@ -41,19 +44,19 @@ export function collectWhenAnswered() {
   setImmediate(() => {
     if (getHeapStatistics().external_memory <= EXTERNAL_MB * 2 ** 20) return;
     const now = performance.now();
-    if (now - lastFull < FULL_AT_MOST_EVERY_MS) return collect({ type: 'minor' });
+    if (now - lastFull < fullAtMostEveryMs) return collect({ type: 'minor' });
     lastFull = now;
     collect();
   });
 }
 
 /** The task's function, followed by a collection of this thread's heap after each answer (collectWhenAnswered). */
-export function collectingAfterEach(run) {
+export function collectingAfterEach(run, { fullAtMostEveryMs = FULL_AT_MOST_EVERY_MS } = {}) {
   return async (task) => {
     try {
       return await run(task);
     } finally {
-      collectWhenAnswered();
+      collectWhenAnswered(fullAtMostEveryMs);
     }
   };
 }

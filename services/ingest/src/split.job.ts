@@ -16,11 +16,13 @@ export interface SplitDeps {
   scans?: ScanThreads;
   /** OCR_THREAD_NICE: niceness of the threads of this job's own. */
   threadNice?: number;
+  /** SCAN_THREAD_IDLE_MS: how long a thread of this job's own waits for the next file before it ends. */
+  scanThreadIdleMs?: number;
 }
 
 /** ingest.file: a received file becomes pages (each queued for OCR), or is quarantined with its reason. */
 export function splitFileJob(deps: SplitDeps): JobHandler<'ingest.file'> {
-  const scans = deps.scans ?? scanThreads({ nice: deps.threadNice });
+  const scans = deps.scans ?? scanThreads({ nice: deps.threadNice, idleMs: deps.scanThreadIdleMs });
   return {
     async run({ fileId }) {
       const file = await repo.getFile(deps.db, fileId);

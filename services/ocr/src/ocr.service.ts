@@ -62,6 +62,8 @@ export interface OcrEngineOptions {
   tesseractParameters?: Record<string, string>;
   /** Niceness of the page and tesseract threads (OCR_THREAD_NICE; Linux, per thread). Default 0: as the process. */
   threadNice?: number;
+  /** OCR_PAGE_MEMORY_MB: above this resident memory the page threads take one page task at a time (threads/memory-gate.ts). Default 0: off. */
+  pageMemoryBoundMb?: number;
 }
 
 /** Overview for OSD: OSD wants whole-page layout, not detail. */
@@ -124,7 +126,7 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
   // One page-work thread per tesseract worker. A page is cleaned before it asks for a tesseract worker, and one page
   // more than there are workers may be in flight: the next page's cleanup runs while every worker reads, instead of
   // a worker idling through it (bench/results/ocr-options.md, "overlap").
-  const pages = createPagePool(workers, options.threadNice);
+  const pages = createPagePool(workers, options.threadNice, options.pageMemoryBoundMb);
   const inFlight = limitConcurrency(workers + 1);
   const reviewConfidence = options.reviewConfidence ?? 80;
 

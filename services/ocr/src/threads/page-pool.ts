@@ -2,6 +2,7 @@ import { Piscina } from 'piscina';
 import { bundleThreadTask } from '@sohoa/shared';
 import type { DecodedCode } from '../codes/code-reader.ts';
 import { OcrError } from '../errors.ts';
+import { memoryGate } from './memory-gate.ts';
 import type { PreparedPage, PrepareOptions, RasterPage } from '../page-cleanup.ts';
 import type { ArchivedPage, PageTask } from './page-thread.ts';
 
@@ -34,7 +35,9 @@ async function runPage(pool: Piscina<PageTask, unknown>, task: PageTask, signal?
   });
 }
 
-export function createPagePool(threads: number, nice = 0): PagePool {
+/** `memoryBoundMb`: resident memory of the process above which one page task runs at a time (memory-gate.ts); 0: off. */
+export function createPagePool(threads: number, nice = 0, memoryBoundMb = 0): PagePool {
+  const gate = memoryGate(threads, memoryBoundMb);
   // The task is bundled once per pool into plain JavaScript, so the threads carry no TypeScript loader (shared/src/thread-bundle.ts).
   const started = bundleThreadTask(new URL('./page-thread.ts', import.meta.url)).then((taskBundle) => new Piscina<PageTask, unknown>({
     filename: new URL('./page-thread.mjs', import.meta.url).href,
@@ -46,19 +49,19 @@ export function createPagePool(threads: number, nice = 0): PagePool {
   }));
   return {
     async prepare(input, options, signal) {
-      const prepared = (await runPage(await started, { kind: 'prepare', input, options }, signal)) as PreparedPage;
+      const prepared = (await gate.run(async () => runPage(await started, { kind: 'prepare', input, options }, signal))) as PreparedPage;
       return { ...prepared, cleaned: { ...prepared.cleaned, page: revive(prepared.cleaned.page) } };
     },
     async archive(input, options, quality, signal) {
-      const archived = (await runPage(await started, { kind: 'archive', input, options, quality }, signal)) as ArchivedPage;
+      const archived = (await gate.run(async () => runPage(await started, { kind: 'archive', input, options, quality }, signal))) as ArchivedPage;
       const images = Object.fromEntries(Object.entries(archived.images).map(([rotation, jpeg]) => [rotation, asBuffer(jpeg)]));
       return { ...archived, images, pbm: archived.pbm && asBuffer(archived.pbm) };
     },
     async turned(input, options, rotation, quality) {
-      return asBuffer((await runPage(await started, { kind: 'turned', input, options, rotation, quality })) as Uint8Array);
+      return asBuffer((await gate.run(async () => runPage(await started, { kind: 'turned', input, options, rotation, quality }))) as Uint8Array);
     },
     async readCodes(image) {
-      return (await (await started).run({ kind: 'codes', image })) as DecodedCode[];
+      return (await gate.run(async () => (await started).run({ kind: 'codes', image }))) as DecodedCode[];
     },
     close: async () => (await started).destroy(),
   };
