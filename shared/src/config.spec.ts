@@ -53,6 +53,14 @@ describe('settings the README gives defaults for', () => {
     for (const bad of ['-1', '20', '2.5', 'low']) expect(() => loadConfig({ OCR_THREAD_NICE: bad })).toThrow(/OCR_THREAD_NICE/);
   });
 
+  it('hold the page threads to one page at a time from 300 MB per OCR worker, unless told otherwise; 0 turns it off', () => {
+    expect(loadConfig({ OCR_WORKERS: '2' }).ocr.pageMemoryMb).toBe(600);
+    expect(loadConfig({ OCR_WORKERS: '8' }).ocr.pageMemoryMb).toBe(2400); // a bigger replica is not held at the small one's bound
+    expect(loadConfig({ OCR_WORKERS: '8', OCR_PAGE_MEMORY_MB: '0' }).ocr.pageMemoryMb).toBe(0);
+    expect(loadConfig({ OCR_PAGE_MEMORY_MB: '700' }).ocr.pageMemoryMb).toBe(700);
+    expect(() => loadConfig({ OCR_PAGE_MEMORY_MB: '-1' })).toThrow(/OCR_PAGE_MEMORY_MB/);
+  });
+
   it('give the clerk ten seconds to take a confirmation back, unless told otherwise', () => {
     expect(loadConfig({}).review.undoSeconds).toBe(10);
     expect(loadConfig({ REVIEW_UNDO_SECONDS: '0' }).review.undoSeconds).toBe(0);

@@ -14,6 +14,9 @@ export function parseKeyEncryptionKey(text: string): Buffer | null {
   return bytes.length === 32 ? bytes : null;
 }
 
+/** The page threads' memory bound per OCR worker when OCR_PAGE_MEMORY_MB is not set (0.45 GB a worker measured in all). */
+const PAGE_MEMORY_MB_PER_WORKER = 300;
+
 /**
  * All settings, parsed once at start-up. Absent DATABASE_URL / S3_ENDPOINT mean "embedded default":
  * the launcher starts PostgreSQL and an S3 endpoint itself and fills these in.
@@ -52,9 +55,10 @@ const EnvSchema = z.object({
   /**
    * Resident memory of the process (MB) at and above which the page threads clean, encode and read codes on one page
    * at a time instead of one each, so two pages' rasters are not held at once (services/ocr/src/threads/memory-gate.ts).
-   * 0: never held back.
+   * 0: never held back. Unset: 300 MB per OCR worker (600 for the default two), so a replica with more workers,
+   * which is larger by design, is not held to one page at a time.
    */
-  OCR_PAGE_MEMORY_MB: z.coerce.number().int().min(0).default(600),
+  OCR_PAGE_MEMORY_MB: z.coerce.number().int().min(0).optional(),
   /** A scan-reading thread (MuPDF, its WebAssembly memory grown by the last file) ends after this long without a file. */
   SCAN_THREAD_IDLE_MS: z.coerce.number().int().min(0).default(5000),
   /** A document the clerk confirms is built this long after: the time she has to take it back (Ctrl+Z) before it is. */
@@ -324,7 +328,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       scratchBucket: e.S3_SCRATCH_BUCKET, objectLock: e.S3_OBJECT_LOCK,
       lock: { fixedTermMode: e.S3_LOCK_MODE_FIXED_TERM === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE', permanentYears: e.S3_LOCK_PERMANENT_YEARS },
     },
-    ocr: { workers: e.OCR_WORKERS, recycleAfterPages: e.OCR_RECYCLE_AFTER_PAGES, languages: e.OCR_LANGUAGES.split('+'), reviewConfidence: e.OCR_REVIEW_CONFIDENCE, threadNice: e.OCR_THREAD_NICE, pageMemoryMb: e.OCR_PAGE_MEMORY_MB, scanThreadIdleMs: e.SCAN_THREAD_IDLE_MS },
+    ocr: { workers: e.OCR_WORKERS, recycleAfterPages: e.OCR_RECYCLE_AFTER_PAGES, languages: e.OCR_LANGUAGES.split('+'), reviewConfidence: e.OCR_REVIEW_CONFIDENCE, threadNice: e.OCR_THREAD_NICE, pageMemoryMb: e.OCR_PAGE_MEMORY_MB ?? PAGE_MEMORY_MB_PER_WORKER * e.OCR_WORKERS, scanThreadIdleMs: e.SCAN_THREAD_IDLE_MS },
     review: { undoSeconds: e.REVIEW_UNDO_SECONDS },
     auth: { cacheSeconds: e.AUTH_CACHE_SECONDS },
     dbPoolSize: e.DB_POOL_SIZE,

@@ -83,3 +83,22 @@ describe('scan threads at a lower CPU priority (OCR_THREAD_NICE)', () => {
     }
   });
 });
+
+describe('scan threads end when idle (SCAN_THREAD_IDLE_MS)', () => {
+  it.runIf(process.platform === 'linux')('end a thread left without a file for the idle time, and start one again for the next file', async () => {
+    // The niceness marks this pool's thread among the process's threads.
+    const ours = () => threadNiceness().filter((t) => t.nice === 9).length;
+    const pool = scanThreads({ threads: 1, nice: 9, idleMs: 300 });
+    try {
+      const png = await sharp({ create: { width: 30, height: 40, channels: 3, background: '#ffffff' } }).png().toBuffer();
+      await pool.read(png);
+      expect(ours()).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      expect(ours()).toBe(0); // its WebAssembly memory went with it
+      await pool.read(png);
+      expect(ours()).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
+});
