@@ -11,14 +11,14 @@ import fontkit from '@pdf-lib/fontkit';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { PDFDocument, PDFFont, PDFPage, PDFRef } from 'pdf-lib';
-
-type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
-type Font = ReturnType<Fontkit['create']>;
 import { blankInkMap } from './ink-map.ts';
 import { annotationBoxes, pageInkMap } from './page-ink.ts';
 import { embedSeal } from './seal-image.ts';
 import { sealPng } from './seal.ts';
 import { placeSignatureBox, type Placement } from './signature-placement.ts';
+
+type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
+type Font = ReturnType<Fontkit['create']>;
 
 export interface SignatureAppearance {
   /** 'unit': organization signature, top right, with the seal; 'officer': personal signature, top left. */
