@@ -9,15 +9,14 @@
  * (dark in red) are ink, while yellowed paper and a lamp's fall-off (a
  * little darker in blue, evenly) are not.
  *
- * Not ink: dust specks, with the rule the OCR clean-up uses (decided on runs
- * of dark pixels here, ink-runs.ts) — a mark smaller
+ * Not ink: dust specks, with the rule the OCR clean-up uses — a mark smaller
  * than MAX_SPECK_INCHES on both sides with no other ink within
  * SPECK_ISOLATION_INCHES. Scanned pages carry hundreds of them, so no box
  * would ever fit if they counted; the dot under "ạ" or a dotted leader line
  * sits next to other ink and stays ink.
  */
 
-import { darkRuns, speckRuns, type DarkRuns } from './ink-runs.ts';
+import { removeSpecklesInPlace } from '@sohoa/ocr/speckle';
 
 export interface PageRaster {
   /** Interleaved 8-bit samples, row 0 at the top of the page. */
@@ -101,31 +100,15 @@ export function darkPixels(raster: PageRaster, darkness = INK_DARKNESS): Uint8Ar
   return out;
 }
 
-/** Per channel, the 256-entry table of the values below `threshold`. */
-function darkTables(thresholds: number[]): Uint8Array[] {
-  return thresholds.map((threshold) => {
-    const table = new Uint8Array(256);
-    for (let v = 0; v < 256; v++) table[v] = v < threshold ? 1 : 0;
-    return table;
-  });
-}
-
-function speckLimits(dpi: number): { maxSide: number; radius: number } {
-  // As services/ocr/src/cleanup/speckle.ts rounds them.
-  return { maxSide: Math.max(1, Math.round(MAX_SPECK_INCHES * dpi)), radius: Math.max(2, Math.round(SPECK_ISOLATION_INCHES * dpi)) };
-}
-
 /**
  * Clears isolated dust specks from `mask` (1 = dark) in place, by the OCR clean-up's own speckle rule;
  * returns how many were cleared.
  */
 export function clearSpecks(mask: Uint8Array, width: number, height: number, dpi: number): number {
-  const marked = new Uint8Array(256).fill(1);
-  marked[0] = 0;
-  const runs = darkRuns(mask, width, height, 1, [marked]);
-  const { maxSide, radius } = speckLimits(dpi);
-  const { speck, removed } = speckRuns(runs, maxSide, radius);
-  for (let i = 0; i < runs.count; i++) if (speck[i]) mask.fill(0, runs.row[i]! * width + runs.start[i]!, runs.row[i]! * width + runs.end[i]! + 1);
+  const grey = new Uint8Array(mask.length);
+  for (let i = 0; i < mask.length; i++) grey[i] = mask[i] ? 0 : 255;
+  const removed = removeSpecklesInPlace({ data: grey, width, height }, { dpi, maxSpeck: MAX_SPECK_INCHES, isolation: SPECK_ISOLATION_INCHES });
+  for (let i = 0; i < mask.length; i++) mask[i] = grey[i] === 0 ? 1 : 0;
   return removed;
 }
 
@@ -134,40 +117,6 @@ export function inkPixels(raster: PageRaster, dpi: number, darkness = INK_DARKNE
   const mask = darkPixels(raster, darkness);
   clearSpecks(mask, raster.width, raster.height, dpi);
   return mask;
-}
-
-/** The cells each pixel column (or row) touches: first and last, worked out once. */
-function cellSpans(pixels: number, scale: number, cell: number, cells: number): { first: Int32Array; last: Int32Array } {
-  const first = new Int32Array(pixels);
-  const last = new Int32Array(pixels);
-  for (let x = 0; x < pixels; x++) {
-    first[x] = Math.min(cells - 1, Math.floor((x * scale) / cell));
-    last[x] = Math.min(cells - 1, Math.ceil(((x + 1) * scale) / cell) - 1);
-  }
-  return { first, last };
-}
-
-/**
- * The grid of a page image at `dpi` filling `page`: inkMapOf(inkPixels(...)), the same cells, made from the runs
- * of dark pixels without a pixel mask (a run's cells are those of its first and last pixel and all between).
- */
-export function inkMapOfRaster(raster: PageRaster, dpi: number, page: { width: number; height: number }, darkness = INK_DARKNESS, cell = INK_CELL_POINTS): InkMap {
-  const { width, height } = raster;
-  const runs: DarkRuns = darkRuns(raster.pixels, width, height, raster.channels, darkTables(inkThresholds(raster, darkness)));
-  const { maxSide, radius } = speckLimits(dpi);
-  const { speck } = speckRuns(runs, maxSide, radius);
-  const map = blankInkMap(page, cell);
-  const { columns, cells } = map;
-  const across = cellSpans(width, page.width / width, cell, columns);
-  const down = cellSpans(height, page.height / height, cell, map.rows);
-  for (let i = 0; i < runs.count; i++) {
-    if (speck[i]) continue;
-    const y = runs.row[i]!;
-    const c0 = across.first[runs.start[i]!]!;
-    const c1 = across.last[runs.end[i]!]!;
-    for (let r = down.first[y]!; r <= down.last[y]!; r++) cells.fill(1, r * columns + c0, r * columns + c1 + 1);
-  }
-  return map;
 }
 
 /**

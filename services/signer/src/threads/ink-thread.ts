@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import sharp from 'sharp';
-import { HALF_RESOLUTION_DARKNESS, INK_DARKNESS, inkMapOfRaster, type InkMap, type PageRaster } from '../ink-map.ts';
+import { HALF_RESOLUTION_DARKNESS, INK_DARKNESS, inkMapOf, inkPixels, type InkMap, type PageRaster } from '../ink-map.ts';
 
 /**
  * A JPEG of at least this resolution is decoded at half of it for the map: its raster, mask and the speckle
@@ -58,7 +58,8 @@ export async function inkMapOfPicture(task: InkTask, halveFrom = HALF_RESOLUTION
   if (!decoded) return null;
   const { raster, dpi, halved } = decoded;
   const rasterDpi = (raster.width / task.page.width) * 72;
-  return { map: inkMapOfRaster(raster, rasterDpi, task.page, halved ? HALF_RESOLUTION_DARKNESS : INK_DARKNESS), dpi };
+  const ink = inkPixels(raster, rasterDpi, halved ? HALF_RESOLUTION_DARKNESS : INK_DARKNESS);
+  return { map: inkMapOf(ink, raster.width, raster.height, task.page), dpi };
 }
 
 /**
