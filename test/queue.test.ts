@@ -100,6 +100,28 @@ describe('the job queue', () => {
     expect(rows).toEqual([{ page: kept }]);
   });
 
+  it('wakes its own idle worker once a job sent in a transaction commits: a chain of hops does not wait out the polling interval', async () => {
+    const { url, db } = await freshDatabase();
+    const queue = await startQueue({ databaseUrl: url, jobTimeoutSeconds: 60, maintenanceSeconds: 60 });
+    // Each run of ocr.page sends the next page's job in a transaction, as a document's split → build → sign → archive do.
+    const HOPS = 12;
+    const started: number[] = [];
+    const { handlers } = recordingHandlers({
+      'ocr.page': async ({ pageId }) => {
+        started.push(performance.now());
+        const next = Number(pageId.slice(-2)) + 1;
+        if (next < HOPS) await withTransaction(db, (tx) => queue.send('ocr.page', { pageId: `${pageId.slice(0, -2)}${String(next).padStart(2, '0')}` }, { tx }));
+      },
+    });
+    await queue.work(handlers, {}, log);
+    await new Promise((r) => setTimeout(r, 1000)); // the worker asleep in its polling interval
+    await withTransaction(db, (tx) => queue.send('ocr.page', { pageId: `${randomUUID().slice(0, -2)}00` }, { tx }));
+    await waitFor('the chain to end', async () => started.length === HOPS, 30_000);
+    const hops = started.slice(1).map((t, i) => t - started[i]!);
+    // Asleep, each hop would wait the 0.5 s interval (~5.5 s for the chain); woken, a hop is a few queries.
+    expect(hops.reduce((a, b) => a + b, 0)).toBeLessThan(2500);
+  });
+
   it('hands a job that always throws to its giveUp, with the last error in words, once its retries are spent', async () => {
     const { url, db } = await freshDatabase();
     const queue = await startQueue({ databaseUrl: url, jobTimeoutSeconds: 60, maintenanceSeconds: 60, retry: { limit: 2, delaySeconds: 0 } });

@@ -28,10 +28,25 @@ export async function migrate(databaseUrl: string, log: (msg: string) => void = 
   return applied.map((m) => m.name);
 }
 
+/** What runs once the transaction of withTransaction that holds the client has committed. */
+const onCommit = new WeakMap<object, (() => void)[]>();
+
+/**
+ * Runs `fn` once `db`'s transaction has committed (nothing if it rolls back), or at once when `db` is not a client
+ * inside withTransaction: what others may only see after the commit (a job's row) is announced then.
+ */
+export function afterCommit(db: Queryable, fn: () => void): void {
+  const waiting = onCommit.get(db);
+  if (waiting) waiting.push(fn);
+  else fn();
+}
+
 /** Runs `work` in one transaction on one connection; `begin` may ask for another isolation level or READ ONLY. */
 export async function withTransaction<T>(db: Db, work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
   const client = await db.connect();
   let committed = false;
+  const committedHooks: (() => void)[] = [];
+  onCommit.set(client, committedHooks);
   try {
     await client.query(begin);
     const result = await work(client);
@@ -42,8 +57,10 @@ export async function withTransaction<T>(db: Db, work: (client: pg.PoolClient) =
     await client.query('ROLLBACK').catch(() => {});
     throw err;
   } finally {
+    onCommit.delete(client);
     auditTransactionEnded(client, committed); // an audit row it committed may wait to be linked (audit.ts)
     client.release();
+    if (committed) for (const hook of committedHooks) hook();
   }
 }
 

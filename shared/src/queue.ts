@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { redactPaths } from './errors.ts';
 import { metrics } from './metrics.ts';
 import { currentRequestId, REQUEST_ID_PATTERN, withRequestId } from './request-context.ts';
-import { createDb, withTransaction, type Db, type Queryable } from './db.ts';
+import { afterCommit, createDb, withTransaction, type Db, type Queryable } from './db.ts';
 import { jobNames, parsePayload, type JobHandler, type JobHandlers, type JobName, type JobPayload } from './jobs.ts';
 import {
   BOSS_SCHEMA, WorkerRegistry, adoptDeadLetters, forgetDeadWorkers, lockActiveJobs, lockJobsOfDeadWorkers, startRetriesNow, type JobRef,
@@ -76,6 +76,8 @@ const bossDb = (db: Queryable): PgBoss.Db => ({ executeSql: (text, values) => db
 export class Queue {
   private registry: WorkerRegistry | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
+  /** pg-boss's ids of this process's workers, by queue. */
+  private readonly workerIds = new Map<string, string[]>();
 
   private constructor(
     private readonly boss: PgBoss,
@@ -124,6 +126,16 @@ export class Queue {
       ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
       ...(options.priority ? { priority: options.priority } : {}),
     });
+    if (!options.startAfterSeconds) afterCommit(options.tx ?? this.db, () => this.wake(name));
+  }
+
+  /**
+   * Wakes this process's idle workers of the queue, once the job is visible: otherwise each waits out its polling
+   * interval (0.5 s) before it looks, and a document's four hops (split, build, sign, archive) would wait ~1 s for
+   * nothing. Workers of other processes still find the job at their next poll.
+   */
+  private wake(name: JobName): void {
+    for (const id of this.workerIds.get(name) ?? []) this.boss.notifyWorker(id);
   }
 
   /**
@@ -155,7 +167,7 @@ export class Queue {
     for (const name of worked) {
       const handler = handlers[name] as JobHandler<JobName>;
       for (let i = 0; i < (concurrency[name] ?? 1); i++) {
-        await this.boss.work(name, workOptions, async ([job]) => inJobContext(job.data, async () => {
+        const id = await this.boss.work(name, workOptions, async ([job]) => inJobContext(job.data, async () => {
           // Each line carries the job; the request id comes from the context (createLogger's mixin), also into the
           // lines the handler's own modules log and into the jobs it sends.
           const jobLog = log.child({ job: name, jobId: job.id });
@@ -176,6 +188,7 @@ export class Queue {
             endTimer();
           }
         }));
+        this.workerIds.set(name, [...(this.workerIds.get(name) ?? []), id]);
       }
       // Give-ups are rare and not urgent: their queues are polled less often.
       await this.boss.work(deadLetterOf(name), { ...workOptions, pollingIntervalSeconds: 2 }, async ([job]) => inJobContext(job.data, async () => {
