@@ -11,6 +11,7 @@ import pg from 'pg';
 import { runningEmbeddedPostgres } from '@sohoa/embedded';
 import { pipelineCorpus } from './corpus.ts';
 import { startOneProcess, stopOneProcess } from './single.ts';
+import { procStat, treePids } from '../ocr/process-memory.ts';
 import { HotFolderWatch } from './watch.ts';
 
 const { values } = parseArgs({
@@ -27,42 +28,16 @@ const corpus = await pipelineCorpus(root, Number(values.seed), { throughput: Num
 const env = Object.fromEntries(values.env!.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 const { sohoa, pid, url, token, inbox } = await startOneProcess(path.join(work, 'single'), { ocrWorkers: 2, env });
 
-/** sohoa and everything it started (PostgreSQL), by /proc parent links. */
-async function descendants(root: number): Promise<number[]> {
-  const parent = new Map<number, number>();
-  for (const entry of await fs.readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    if (stat) parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-  }
-  const out = [root];
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [p, pp] of parent) if (out.includes(pp) && !out.includes(p)) (out.push(p), (grew = true));
-  }
-  return out;
-}
-async function ticksOf(pids: number[]): Promise<number> {
-  let total = 0;
-  for (const p of pids) {
-    const stat = await fs.readFile(`/proc/${p}/stat`, 'utf8').catch(() => '');
-    if (!stat) continue;
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    total += Number(fields[11]) + Number(fields[12]);
-  }
-  return total;
-}
+/** CPU ticks (1/100 s) of sohoa and everything it started (its PostgreSQL), worker threads included. */
+const ticksOf = (root: number): number => treePids(root).reduce((sum, p) => { const f = procStat(p); return sum + (f ? f[11]! + f[12]! : 0); }, 0);
 
 try {
   const watch = new HotFolderWatch(url, token, inbox);
-  let pids = await descendants(pid);
   const samples: { t: number; ticks: number }[] = [];
   let sampling = true;
   const sampler = (async () => {
-    let n = 0;
     while (sampling) {
-      if (n++ % 8 === 0) pids = await descendants(pid);
-      samples.push({ t: Date.now(), ticks: await ticksOf(pids) });
+      samples.push({ t: Date.now(), ticks: ticksOf(pid) });
       await new Promise((r) => setTimeout(r, 250));
     }
   })();
