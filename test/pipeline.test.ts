@@ -2,7 +2,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { threadNiceness } from '@sohoa/shared';
+import { threadNiceness, type Db } from '@sohoa/shared';
+import { archiveRecordJob } from '@sohoa/archive-api';
+import { loadBatchView } from '../src/http/batch-status.ts';
+import { demoUnitKey, signedDocument, signedPdfs } from './helpers/archived-records.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, nssTrusting, repoRoot, run, startTestStack, uploadBatch, waitFor, waitForBatch, words, type TestStack } from './helpers/stack.ts';
 
@@ -200,6 +203,31 @@ describe('the pipeline on the embedded stack', () => {
     expect(download.status).toBe(200);
     expect(Buffer.from(await download.arrayBuffer())).toEqual(corrupt);
     await expect(fs.access(path.join(stack.dataDir, 'quarantine'))).rejects.toThrow(); // nothing on this machine's disk
+  });
+
+  it("answers a batch's status from one snapshot: a record archived between its reads never shows the batch failed", async () => {
+    const { batchId, documentId } = await signedDocument(stack.runtime, (await signedPdfs(await demoUnitKey(stack.dataDir), 1, 1000))[0]!);
+    // The documents are read only once the archive below has committed; the batch's other reads go ahead before it.
+    let release!: () => void;
+    const archived = new Promise<void>((resolve) => (release = resolve));
+    const otherReads: Promise<unknown>[] = [];
+    const db = {
+      query: async (sql: string, params: unknown[]) => {
+        if (/FROM documents doc/.test(sql)) await archived;
+        const read = stack.runtime.db.query(sql, params);
+        otherReads.push(read);
+        return read;
+      },
+    } as unknown as Db;
+    const view = loadBatchView(db, batchId, null);
+    await waitFor('the reads that do not wait', async () => (otherReads.length >= 3 ? true : undefined));
+    await Promise.all(otherReads);
+    expect((await archiveRecordJob(stack.runtime).run({ documentId })).status).toBe('done');
+    release();
+    const seen = (await view)!;
+    expect(seen.status).toBe('done');
+    expect(seen.records.map((r) => r.documentId)).toEqual([documentId]);
+    expect(seen.documents.map((d) => [d.status, d.recordId])).toEqual([['archived', seen.records[0]!.id]]);
   });
 
   it('sohoa ingest sends a scan, waits, and prints the record id', async () => {

@@ -6,7 +6,7 @@ const doc = (over: Partial<DocumentView>): DocumentView => ({
   id: 'd1', position: 0, kind: 'document', status: 'archived', error: null, pages: 2, title: null, procedure: 'KS', component: 'KS-TK',
   confidence: 0.9, runnerUp: null, needsReview: false, recordId: 'r1', lowConfidencePages: 0, ...over,
 });
-const record: RecordView = { id: 'r1', documentId: 'd1', sha256: 'x', size: 1, pages: 2, objectKey: 'k', createdAt: '' };
+const record: RecordView = { id: 'r1', documentId: 'd1', sha256: 'x', size: 1, pages: 2, objectKey: 'k', createdAt: new Date(0) };
 
 describe('batch status', () => {
   it('is queued before any file is split', () => {

@@ -2,7 +2,7 @@
  * Records made the way the pipeline makes them, without OCR: a signed PDF is put where document.sign leaves it and
  * the real record.archive job archives it (SHA-256, metadata, record row, audit). For fixity and long-term tests.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
@@ -29,33 +29,46 @@ let dossierNumber = 0;
 
 /** Archives each PDF as one record of a new dossier of the demo unit; returns the record ids in order. */
 export async function archivePdfs(deps: { db: Db; store: ObjectStore }, pdfs: Uint8Array[], unitCode = '000.00.00.H00'): Promise<string[]> {
-  const { rows: [unit] } = await deps.db.query<{ id: string }>('SELECT id FROM units WHERE code = $1', [unitCode]);
-  const { rows: [version] } = await deps.db.query<{ id: number }>('SELECT max(id) AS id FROM catalog_versions');
   const archive = archiveRecordJob(deps);
   const ids: string[] = [];
   for (const pdf of pdfs) {
-    dossierNumber += 1;
-    // A valid dossier code: agency code, a November 2026 day, a running number (9999 a day).
-    const day = String(1 + Math.floor((dossierNumber - 1) / 9999)).padStart(2, '0');
-    const code = `${unitCode}-2611${day}-${String(((dossierNumber - 1) % 9999) + 1).padStart(4, '0')}`;
-    const dossierId = await dossierRepository.insertDossier(deps.db, { code, codeSource: 'given', unitId: unit!.id, procedureCode: 'KS', catalogVersionId: version!.id, receivedAt: new Date() });
-    const batchId = randomUUID();
-    await batchRepository.insertBatch(deps.db, { id: batchId, unitId: unit!.id, dossierId, componentCode: null, source: 'upload', createdBy: 'test' });
-    const documentId = randomUUID();
-    await documentRepository.createFromSplit(deps.db, {
-      id: documentId, batchId, dossierId, position: 0, kind: 'document', pageIds: [], blankPageIds: [], procedureCode: 'KS', componentCode: null,
-      title: 'Tài liệu thử', confidence: 1, runnerUp: null, explanation: [], fields: {}, needsReview: false, confirmedBy: 'test',
-    });
-    const signedKey = objectKey('work', 'signed', `${documentId}.pdf`);
-    await deps.store.put(signedKey, pdf, { contentType: 'application/pdf' });
-    await documentRepository.markBuilt(deps.db, documentId, 0, objectKey('work', 'built', `${documentId}.pdf`));
-    await documentRepository.markSigned(deps.db, documentId, signedKey);
+    const { documentId } = await signedDocument(deps, pdf, unitCode);
     const outcome = await archive.run({ documentId });
     if (outcome.status !== 'done') throw new Error(`archiving failed: ${JSON.stringify(outcome)}`);
     const { rows: [record] } = await deps.db.query<{ id: string }>('SELECT id FROM records WHERE document_id = $1', [documentId]);
     ids.push(record!.id);
   }
   return ids;
+}
+
+/**
+ * A batch of a new dossier of the unit, cut into one document that is signed and waits for record.archive: the PDF
+ * is where document.sign leaves it. The batch's one file is split, without pages.
+ */
+export async function signedDocument(deps: { db: Db; store: ObjectStore }, pdf: Uint8Array, unitCode = '000.00.00.H00'): Promise<{ batchId: string; documentId: string }> {
+  const { rows: [unit] } = await deps.db.query<{ id: string }>('SELECT id FROM units WHERE code = $1', [unitCode]);
+  const { rows: [version] } = await deps.db.query<{ id: number }>('SELECT max(id) AS id FROM catalog_versions');
+  dossierNumber += 1;
+  // A valid dossier code: agency code, a November 2026 day, a running number (9999 a day).
+  const day = String(1 + Math.floor((dossierNumber - 1) / 9999)).padStart(2, '0');
+  const code = `${unitCode}-2611${day}-${String(((dossierNumber - 1) % 9999) + 1).padStart(4, '0')}`;
+  const dossierId = await dossierRepository.insertDossier(deps.db, { code, codeSource: 'given', unitId: unit!.id, procedureCode: 'KS', catalogVersionId: version!.id, receivedAt: new Date() });
+  const batchId = randomUUID();
+  await batchRepository.insertBatch(deps.db, { id: batchId, unitId: unit!.id, dossierId, componentCode: null, source: 'upload', createdBy: 'test' });
+  const fileId = randomUUID();
+  await batchRepository.insertFile(deps.db, { id: fileId, batchId, position: 0, name: 'scan.pdf', size: pdf.length, sha256: createHash('sha256').update(pdf).digest('hex'), objectKey: objectKey('work', 'batches', batchId, 'scan.pdf') });
+  await batchRepository.markFile(deps.db, fileId, 'split', { pageCount: 0 });
+  const documentId = randomUUID();
+  await documentRepository.createFromSplit(deps.db, {
+    id: documentId, batchId, dossierId, position: 0, kind: 'document', pageIds: [], blankPageIds: [], procedureCode: 'KS', componentCode: null,
+    title: 'Tài liệu thử', confidence: 1, runnerUp: null, explanation: [], fields: {}, needsReview: false, confirmedBy: 'test',
+  });
+  await batchRepository.claimSplit(deps.db, batchId);
+  const signedKey = objectKey('work', 'signed', `${documentId}.pdf`);
+  await deps.store.put(signedKey, pdf, { contentType: 'application/pdf' });
+  await documentRepository.markBuilt(deps.db, documentId, 0, objectKey('work', 'built', `${documentId}.pdf`));
+  await documentRepository.markSigned(deps.db, documentId, signedKey);
+  return { batchId, documentId };
 }
 
 /** Signed PDFs of about `noiseBytes` each, signed by `key`. */
