@@ -20,7 +20,7 @@ export * from './object-keys.ts';
 export * from './request-input.ts';
 export * from './file-names.ts';
 export * from './thread-niceness.ts';
-export * from './thread-bundle.ts';
+export * from './source-bundle.mjs';
 // One writer per table: each repository below is the only module that inserts, updates or deletes its tables.
 export * as documentRepository from './repositories/documents.repository.ts';
 export type { DocumentStatus, NewDocument } from './repositories/documents.repository.ts';

@@ -1,4 +1,4 @@
-// The task of a worker thread, loaded inside the thread: the bundle its pool made (shared/src/thread-bundle.ts), or,
+// The task of a worker thread, loaded inside the thread: the bundle its pool made (shared/src/source-bundle.mjs), or,
 // when bundling failed, the TypeScript source through a tsx loader the thread registers for itself (a worker thread
 // does not inherit the main thread's).
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
@@ -11,7 +11,7 @@ export async function loadThreadTask(source) {
     try {
       return await import(workerData.taskBundle);
     } catch (error) {
-      // Its file was removed since the pool started (shared/src/thread-bundle.ts forgets old bundles): the source, then.
+      // Its file was removed since the pool started (shared/src/source-bundle.mjs forgets old bundles): the source, then.
       if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
     }
   }

@@ -7,7 +7,7 @@
  * back.
  */
 import { Worker } from 'node:worker_threads';
-import { bundleThreadTask } from '@sohoa/shared';
+import { bundleSource } from '@sohoa/shared';
 import { ScanRejected, type ScanPage, type ScanReaderOptions } from './scan-reader.ts';
 
 export interface ScanThreadSettings {
@@ -41,7 +41,7 @@ export function scanThreads(settings: ScanThreadSettings = {}): ScanThreads {
   const waiting: Array<(thread: Thread) => void> = [];
   let running = 0;
   let nextId = 0;
-  // The reader is bundled into plain JavaScript by the first file, so the threads carry no TypeScript loader (shared/src/thread-bundle.ts).
+  // The reader is bundled into plain JavaScript by the first file, so the threads carry no TypeScript loader (shared/src/source-bundle.mjs).
   let taskBundle: Promise<string | null> | undefined;
 
   const end = (thread: Thread): void => {
@@ -57,7 +57,7 @@ export function scanThreads(settings: ScanThreadSettings = {}): ScanThreads {
     }
     if (running < threads) {
       running++;
-      const workerData = { nice: process.platform === 'linux' ? nice : 0, taskBundle: await (taskBundle ??= bundleThreadTask(new URL('./scan-reader.ts', import.meta.url))) };
+      const workerData = { nice: process.platform === 'linux' ? nice : 0, taskBundle: await (taskBundle ??= bundleSource(new URL('./scan-reader.ts', import.meta.url))) };
       const worker = new Worker(WORKER, { resourceLimits: { maxOldGenerationSizeMb: heapMb }, workerData });
       worker.unref();
       return { worker, files: 0 };

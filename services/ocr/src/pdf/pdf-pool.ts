@@ -1,5 +1,5 @@
 import { Piscina } from 'piscina';
-import { bundleThreadTask } from '@sohoa/shared';
+import { bundleSource } from '@sohoa/shared';
 import type { ProcessedPage } from '../ocr.service.ts';
 import type { PdfTask } from './pdf-thread.ts';
 import type { PdfMetadata } from './searchable-pdf.ts';
@@ -19,8 +19,8 @@ export function createPdfPool(nice = 0): PdfPool {
   let pool: Promise<Piscina<PdfTask, Uint8Array>> | null = null;
   return {
     async build(pages, metadata) {
-      // Bundled into plain JavaScript when the pool starts, so the thread carries no TypeScript loader (shared/src/thread-bundle.ts).
-      pool ??= bundleThreadTask(new URL('./pdf-thread.ts', import.meta.url)).then((taskBundle) => new Piscina<PdfTask, Uint8Array>({
+      // Bundled into plain JavaScript when the pool starts, so the thread carries no TypeScript loader (shared/src/source-bundle.mjs).
+      pool ??= bundleSource(new URL('./pdf-thread.ts', import.meta.url)).then((taskBundle) => new Piscina<PdfTask, Uint8Array>({
         filename: new URL('./pdf-thread.mjs', import.meta.url).href,
         minThreads: 0,
         maxThreads: 1,

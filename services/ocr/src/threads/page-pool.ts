@@ -1,5 +1,5 @@
 import { Piscina } from 'piscina';
-import { bundleThreadTask } from '@sohoa/shared';
+import { bundleSource } from '@sohoa/shared';
 import type { DecodedCode } from '../codes/code-reader.ts';
 import { OcrError } from '../errors.ts';
 import { memoryGate } from './memory-gate.ts';
@@ -38,8 +38,8 @@ async function runPage(pool: Piscina<PageTask, unknown>, task: PageTask, signal?
 /** `memoryBoundMb`: resident memory of the process above which one page task runs at a time (memory-gate.ts); 0: off. */
 export function createPagePool(threads: number, nice = 0, memoryBoundMb = 0): PagePool {
   const gate = memoryGate(threads, memoryBoundMb);
-  // The task is bundled once per pool into plain JavaScript, so the threads carry no TypeScript loader (shared/src/thread-bundle.ts).
-  const started = bundleThreadTask(new URL('./page-thread.ts', import.meta.url)).then((taskBundle) => new Piscina<PageTask, unknown>({
+  // The task is bundled once per pool into plain JavaScript, so the threads carry no TypeScript loader (shared/src/source-bundle.mjs).
+  const started = bundleSource(new URL('./page-thread.ts', import.meta.url)).then((taskBundle) => new Piscina<PageTask, unknown>({
     filename: new URL('./page-thread.mjs', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,

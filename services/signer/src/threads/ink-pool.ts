@@ -1,5 +1,5 @@
 import { Piscina } from 'piscina';
-import { bundleThreadTask } from '@sohoa/shared';
+import { bundleSource } from '@sohoa/shared';
 import type { InkAnswer, InkTask } from './ink-thread.ts';
 
 /**
@@ -20,8 +20,8 @@ export function setInkThreadNice(value: number): void {
 }
 
 export async function mapInkInThread(task: InkTask): Promise<InkAnswer | null> {
-  // Bundled into plain JavaScript when the pool starts, so the thread carries no TypeScript loader (shared/src/thread-bundle.ts).
-  pool ??= bundleThreadTask(new URL('./ink-thread.ts', import.meta.url)).then((taskBundle) => new Piscina<InkTask, InkAnswer | null>({
+  // Bundled into plain JavaScript when the pool starts, so the thread carries no TypeScript loader (shared/src/source-bundle.mjs).
+  pool ??= bundleSource(new URL('./ink-thread.ts', import.meta.url)).then((taskBundle) => new Piscina<InkTask, InkAnswer | null>({
     filename: new URL('./ink-thread.mjs', import.meta.url).href,
     minThreads: 0,
     maxThreads: 1,

@@ -1,5 +1,5 @@
 import { Piscina } from 'piscina';
-import { bundleThreadTask } from '@sohoa/shared';
+import { bundleSource } from '@sohoa/shared';
 import { SignerError } from '../errors.ts';
 import type { FinishTask, PrepareTask, PreparedSignature, SignAnswer, SignerFailure, SignTask } from './sign-thread.ts';
 
@@ -32,8 +32,8 @@ function failed(answer: SignAnswer): answer is SignerFailure {
 }
 
 async function runInThread(task: SignTask, transferList?: ArrayBuffer[]): Promise<SignAnswer> {
-  // Bundled into plain JavaScript when the pool starts, so the thread carries no TypeScript loader (shared/src/thread-bundle.ts).
-  pool ??= bundleThreadTask(new URL('./sign-thread.ts', import.meta.url)).then((taskBundle) => new Piscina<SignTask, SignAnswer>({
+  // Bundled into plain JavaScript when the pool starts, so the thread carries no TypeScript loader (shared/src/source-bundle.mjs).
+  pool ??= bundleSource(new URL('./sign-thread.ts', import.meta.url)).then((taskBundle) => new Piscina<SignTask, SignAnswer>({
     filename: new URL('./sign-thread.mjs', import.meta.url).href,
     minThreads: 0,
     maxThreads: 1,

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundleFailures, bundleThreadTask } from './thread-bundle.ts';
+import { bundleFailures, bundleSource } from './source-bundle.mjs';
 
 // Inside the package, as a pool's task is: its imports of packages resolve, and its .ts files are ES modules.
-const work = mkdtempSync(path.join(import.meta.dirname, '.thread-bundle-spec-'));
+const work = mkdtempSync(path.join(import.meta.dirname, '.source-bundle-spec-'));
 const folder = mkdtempSync(path.join(os.tmpdir(), 'thread-bundles-'));
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
@@ -40,19 +40,19 @@ function writeTask(word: string): URL {
 describe('worker-thread tasks bundled into plain JavaScript', () => {
   it('runs the source as it is when the pool starts, never an older bundle, with its own import.meta.url', async () => {
     const task = writeTask('one');
-    const first = await bundleThreadTask(task, folder);
+    const first = await bundleSource(task, folder);
     expect(first, bundleFailures.join('; ')).toMatch(/^file:.*task-[0-9a-f]{16}\.mjs$/);
     expect(await inThread(first!, '(m) => m.default()')).toEqual({ word: 'one', url: task.href, sharp: true });
 
     writeTask('two'); // the imported module changes, not the entry
-    const second = await bundleThreadTask(task, folder);
+    const second = await bundleSource(task, folder);
     expect(second).not.toBe(first);
     expect(await inThread(second!, '(m) => m.default()')).toEqual({ word: 'two', url: task.href, sharp: true });
   });
 
   it('answers null when the source does not build, and the entry then loads the TypeScript through tsx', async () => {
     writeFileSync(path.join(work, 'broken.ts'), 'export default ( => 1;\n');
-    expect(await bundleThreadTask(pathToFileURL(path.join(work, 'broken.ts')), folder)).toBeNull();
+    expect(await bundleSource(pathToFileURL(path.join(work, 'broken.ts')), folder)).toBeNull();
     const task = writeTask('three');
     const loader = new URL('./thread-task.mjs', import.meta.url).href;
     const loaded = await inThread(loader, `async (m) => (await m.loadThreadTask(${JSON.stringify(task.href)})).default()`, { taskBundle: null });
@@ -61,11 +61,11 @@ describe('worker-thread tasks bundled into plain JavaScript', () => {
 
   it("forgets a task's bundles not written for a day, and a thread whose bundle is gone loads the source", async () => {
     const task = writeTask('four');
-    const old = await bundleThreadTask(task, folder);
+    const old = await bundleSource(task, folder);
     const dayAgo = new Date(Date.now() - 25 * 3600_000);
     utimesSync(fileURLToPath(old!), dayAgo, dayAgo);
     writeTask('five');
-    const fresh = await bundleThreadTask(task, folder);
+    const fresh = await bundleSource(task, folder);
     expect(existsSync(fileURLToPath(old!))).toBe(false);
     expect(existsSync(fileURLToPath(fresh!))).toBe(true);
     const loader = new URL('./thread-task.mjs', import.meta.url).href;
@@ -82,9 +82,19 @@ describe('worker-thread tasks bundled into plain JavaScript', () => {
       ['../../services/ingest/src/scan-reader.ts', 'readScan'],
     ];
     for (const [source, name] of tasks) {
-      const bundle = await bundleThreadTask(new URL(source, import.meta.url), folder);
+      const bundle = await bundleSource(new URL(source, import.meta.url), folder);
       expect(bundle, `${source}: ${bundleFailures.join('; ')}`).not.toBeNull();
       expect(await inThread(bundle!, `(m) => typeof m[${JSON.stringify(name)}]`), source).toBe('function');
     }
+  });
+
+  it('bundled itself (as bin/sohoa.js runs it inside the command line), still gives each bundle its source\'s import.meta.url', async () => {
+    const bundler = await bundleSource(new URL('./source-bundle.mjs', import.meta.url), folder);
+    expect(bundler, bundleFailures.join('; ')).not.toBeNull();
+    const { bundleSource: bundledBundler } = (await import(bundler!)) as typeof import('./source-bundle.mjs');
+    const task = writeTask('six');
+    const bundle = await bundledBundler(task, folder);
+    expect(bundle).not.toBeNull();
+    expect(await inThread(bundle!, '(m) => m.default()')).toEqual({ word: 'six', url: task.href, sharp: true });
   });
 });

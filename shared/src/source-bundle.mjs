@@ -4,23 +4,28 @@ import { isBuiltin } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Plugin } from 'esbuild';
 
 /**
- * A worker thread's task as one plain-JavaScript file, so the thread carries no TypeScript loader. A thread that
- * registers tsx and loads its task through it costs about 40 MB resident, against about 9 MB for a plain one: tsx's
- * hooks run in a loader thread of their own with its own V8 heap, and every module passes through esbuild's
- * transform. The workspaces ship TypeScript, so each pool bundles its task when it starts (esbuild, ~100 ms): our
- * own source (the workspaces' too) goes into the bundle; installed packages stay outside it, imported by absolute
+ * TypeScript source as one plain-JavaScript file, so the thread or process that runs it carries no TypeScript loader.
+ * A thread that registers tsx and loads its task through it costs about 40 MB resident, against about 9 MB for a
+ * plain one: tsx's hooks run in a loader thread of their own with its own V8 heap, and every module passes through
+ * esbuild's transform; the main thread of `sohoa start` saved as much (bin/sohoa.js). The workspaces ship
+ * TypeScript, so each pool bundles its task when it starts, and bin/sohoa.js the command line (esbuild, ~0.1–0.5 s):
+ * our own source (the workspaces' too) goes into the bundle; installed packages stay outside it, imported by absolute
  * URL, so native addons and WebAssembly files load from where they are installed.
  *
- * The bundle is rebuilt from the source at every call, and its file is named by the hash of its own text: a thread
- * can never load a bundle older than the source the pool started with. When bundling fails the answer is null and
- * the pool keeps the tsx entry (services/ocr/src/threads/page-thread.mjs loads either, through
- * shared/src/thread-task.mjs), slower to start and heavier but running the same code. `SOHOA_THREAD_BUNDLE=0` keeps
- * the tsx entries on purpose (to measure one against the other).
+ * The bundle is rebuilt from the source at every call, and its file is named by the hash of its own text: nothing
+ * can load a bundle older than the source it started with. When bundling fails the answer is null and the caller
+ * loads the TypeScript through tsx (a thread through shared/src/thread-task.mjs), slower to start and heavier but
+ * running the same code. `SOHOA_THREAD_BUNDLE=0` keeps the threads on tsx on purpose, `SOHOA_MAIN_BUNDLE=0` the
+ * main thread (bin/sohoa.js), to measure one against the other.
+ *
+ * Plain JavaScript itself (types in source-bundle.d.mts): bin/sohoa.js calls it before any loader is registered.
+ * @param {URL} source the entry module
+ * @param {string} [folder] where bundles are written: a private folder of this user
+ * @returns {Promise<string | null>} the bundle's file URL, or null when bundling failed or is turned off
  */
-export async function bundleThreadTask(source: URL, folder = defaultFolder()): Promise<string | null> {
+export async function bundleSource(source, folder = defaultFolder()) {
   if (process.env.SOHOA_THREAD_BUNDLE === '0') return null;
   try {
     const esbuild = await import('esbuild');
@@ -36,7 +41,7 @@ export async function bundleThreadTask(source: URL, folder = defaultFolder()): P
         logLevel: 'silent',
         plugins: [installedPackagesOutside, ownUrls],
       });
-      const text = result.outputFiles[0]!.text;
+      const text = result.outputFiles[0].text;
       privateFolder(folder);
       const stem = path.basename(source.pathname).replace(/\.[cm]?[jt]s$/, '');
       const file = path.join(folder, `${stem}-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
@@ -57,10 +62,10 @@ export async function bundleThreadTask(source: URL, folder = defaultFolder()): P
 }
 
 let pending = 0;
-/** Why bundling failed, for a test or a log to show; the pools fall back to tsx either way. */
-export const bundleFailures: string[] = [];
+/** Why bundling failed, for a test or a log to show; the callers fall back to tsx either way. */
+export const bundleFailures = [];
 
-function defaultFolder(): string {
+function defaultFolder() {
   const user = typeof process.getuid === 'function' ? process.getuid() : 'user';
   return path.join(os.tmpdir(), `sohoa-threads-${user}`);
 }
@@ -69,7 +74,7 @@ function defaultFolder(): string {
  * Bundles of this task not written for a day go: every pool start writes its bundle again, so a file that old belongs
  * to a source long changed. A thread whose bundle was removed all the same loads its source through tsx.
  */
-function forgetOldBundles(folder: string, stem: string, current: string, maxAgeMs = 24 * 3600_000): void {
+function forgetOldBundles(folder, stem, current, maxAgeMs = 24 * 3600_000) {
   for (const name of readdirSync(folder)) {
     if (name === current || !name.startsWith(`${stem}-`)) continue;
     try {
@@ -81,7 +86,7 @@ function forgetOldBundles(folder: string, stem: string, current: string, maxAgeM
 }
 
 /** The folder holds code this process will run: it must be ours and nobody else may write into it. */
-function privateFolder(folder: string): void {
+function privateFolder(folder) {
   mkdirSync(folder, { recursive: true, mode: 0o700 });
   const stat = lstatSync(folder);
   const mine = typeof process.getuid !== 'function' || stat.uid === process.getuid();
@@ -89,7 +94,8 @@ function privateFolder(folder: string): void {
 }
 
 /** Packages from node_modules (and Node's own modules) are imported, not bundled; only our source is bundled. */
-const installedPackagesOutside: Plugin = {
+/** @type {import('esbuild').Plugin} */
+const installedPackagesOutside = {
   name: 'installed-packages-outside',
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, async (args) => {
@@ -104,7 +110,8 @@ const installedPackagesOutside: Plugin = {
 };
 
 /** `import.meta.url` stays the URL of the source file it is written in, so paths built from it still find their files. */
-const ownUrls: Plugin = {
+/** @type {import('esbuild').Plugin} */
+const ownUrls = {
   name: 'own-urls',
   setup(build) {
     build.onLoad({ filter: /\.[cm]?[jt]s$/ }, (args) => {
@@ -112,9 +119,11 @@ const ownUrls: Plugin = {
       if (!text.includes('import.meta')) return undefined;
       const url = pathToFileURL(args.path).href;
       const contents = text
-        .replaceAll('import.meta.url', JSON.stringify(url))
-        .replaceAll('import.meta.dirname', JSON.stringify(path.dirname(args.path)))
-        .replaceAll('import.meta.filename', JSON.stringify(args.path));
+        // Patterns, not strings: this file is bundled too (bin/sohoa.js), and a string naming import.meta's url would
+        // itself be rewritten in the bundle.
+        .replace(/\bimport\.meta\.url\b/g, JSON.stringify(url))
+        .replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(path.dirname(args.path)))
+        .replace(/\bimport\.meta\.filename\b/g, JSON.stringify(args.path));
       return { contents, loader: /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js' };
     });
   },
