@@ -53,6 +53,7 @@ async function save(): Promise<void> {
   const latest: Partial<PipelineResults> = await fs.readFile(jsonFile, 'utf8').then((t) => JSON.parse(t) as PipelineResults, () => ({}));
   const merged = { ...results };
   for (const part of ['single', 'peer', 'spread', 'soak'] as const) if (results[part] === previous[part]) (merged as Record<string, unknown>)[part] = latest[part];
+  await fs.mkdir(values.out!, { recursive: true });
   await fs.writeFile(jsonFile, `${JSON.stringify(merged, null, 1)}\n`);
   await fs.writeFile(path.join(values.out!, 'pipeline.md'), renderPipelineReport(merged));
 }
