@@ -9,13 +9,7 @@ import * as inbox from './inbox.repository.ts';
 import * as quarantined from './quarantine.repository.ts';
 import { quarantineKey, storeQuarantined } from './quarantine.ts';
 
-export interface InboxOptions {
-  dir: string;
-  pollMs: number;
-  settleMs: number;
-  /** How often the whole folder is walked again for files the watcher missed; 10 × pollMs unless given. */
-  rescanMs?: number;
-}
+export interface InboxOptions { dir: string; pollMs: number; settleMs: number }
 export interface InboxWatcher {
   /** Settled once the files already in the hot folder have been found. */
   ready: Promise<void>;
@@ -97,7 +91,7 @@ export function watchInbox(deps: IngestDeps, options: InboxOptions, log: Logger)
       (files) => files.filter((file) => !deferred.has(file)).forEach(enqueue),
       (err) => log.warn({ err, dir: options.dir }, 'the hot folder could not be walked'),
     );
-  }, options.rescanMs ?? options.pollMs * 10);
+  }, options.pollMs * 10);
   rescan.unref();
   return {
     ready,
