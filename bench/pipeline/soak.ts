@@ -71,7 +71,7 @@ export async function runSoak(
         settledPages += outcome.pages;
         rssTrail.push(Math.round(memoryOf(pid).processMb));
         if (rssTrail.length % 10 === 0 || inFlight.size === 0) {
-          options.log(`  soak: ${settledPages} of ${pagesWanted} pages settled, sohoa ${rssTrail.at(-1)} MB (peak ${Math.round(peakProcessMb)} MB)`);
+          options.log(`  soak: ${settledPages} of ${pagesWanted} pages settled, sohoa ${rssTrail.at(-1)} MB (peak ${Math.round(peakProcessMb)} MB), ${cpu.ownSeconds().toFixed(1)} CPU-s so far`);
         }
       }
       if (inFlight.size === 0 && droppedPages >= pagesWanted) break;
