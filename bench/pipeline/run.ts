@@ -8,11 +8,11 @@
  * (bench/pipeline/soak.ts) and writes its part of the same files.
  * What a peak is made of, isolate by isolate: bench/pipeline/thread-memory-report.ts says how to run with the probe.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { installPeer } from '../ocr/peer.ts';
 import { measure } from '../ocr/process-memory.ts';
 import { pipelineCorpus } from './corpus.ts';
 import { renderPipelineReport, type PipelineResults } from './report.ts';
@@ -78,7 +78,7 @@ try {
 }
 
 async function pipelineParts(): Promise<void> {
-  if (!values['no-peer'] && !values['spread-only']) execFileSync('ocrmypdf', ['--version'], { stdio: 'pipe' }); // before the long part, not after
+  if (!values['no-peer'] && !values['spread-only']) installPeer(); // OCRmyPDF as bench:ocr runs it; before the long part, not after
   const idleCount = Number(values.idle);
   const busyCount = Number(values.busy);
   const spreadOnly = values['spread-only'];
