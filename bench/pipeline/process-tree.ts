@@ -13,7 +13,7 @@ export function memoryOf(root: number): { processMb: number; treeMb: number } {
 }
 
 /** CPU ticks (1/100 s) of a set of process trees: their own and their reaped children's. */
-function treeTicks(roots: number[]): number {
+export function treeTicks(roots: number[]): number {
   let total = 0;
   for (const root of roots) {
     for (const pid of treePids(root)) {

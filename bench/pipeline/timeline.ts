@@ -11,7 +11,7 @@ import pg from 'pg';
 import { runningEmbeddedPostgres } from '@sohoa/embedded';
 import { pipelineCorpus } from './corpus.ts';
 import { startOneProcess, stopOneProcess } from './single.ts';
-import { procStat, treePids } from '../ocr/process-memory.ts';
+import { treeTicks } from './process-tree.ts';
 import { HotFolderWatch } from './watch.ts';
 
 const { values } = parseArgs({
@@ -28,16 +28,13 @@ const corpus = await pipelineCorpus(root, Number(values.seed), { throughput: Num
 const env = Object.fromEntries(values.env!.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 const { sohoa, pid, url, token, inbox } = await startOneProcess(path.join(work, 'single'), { ocrWorkers: 2, env });
 
-/** CPU ticks (1/100 s) of sohoa and everything it started (its PostgreSQL), worker threads included. */
-const ticksOf = (root: number): number => treePids(root).reduce((sum, p) => { const f = procStat(p); return sum + (f ? f[11]! + f[12]! : 0); }, 0);
-
 try {
   const watch = new HotFolderWatch(url, token, inbox);
   const samples: { t: number; ticks: number }[] = [];
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      samples.push({ t: Date.now(), ticks: ticksOf(pid) });
+      samples.push({ t: Date.now(), ticks: treeTicks([pid]) });
       await new Promise((r) => setTimeout(r, 250));
     }
   })();

@@ -17,8 +17,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * The bundle is rebuilt from the source at every call, and its file is named by the hash of its own text: nothing
  * can load a bundle older than the source it started with. When bundling fails the answer is null and the caller
  * loads the TypeScript through tsx (a thread through shared/src/thread-task.mjs), slower to start and heavier but
- * running the same code. `SOHOA_THREAD_BUNDLE=0` keeps the threads on tsx on purpose, `SOHOA_MAIN_BUNDLE=0` the
- * main thread (bin/sohoa.js), to measure one against the other.
+ * running the same code. `SOHOA_THREAD_BUNDLE=0` turns bundling off here, for every caller (all
+ * on tsx); `SOHOA_MAIN_BUNDLE=0` only the main thread's (bin/sohoa.js): to measure one against the other.
  *
  * Plain JavaScript itself (types in source-bundle.d.mts): bin/sohoa.js calls it before any loader is registered.
  * @param {URL} source the entry module

@@ -79,25 +79,23 @@ export async function loadBatchView(db: Queryable, id: string, units: UnitScope)
       [id],
     ),
   ]);
-  const documents = { rows: documentRows.rows.map(({ record: _, ...doc }) => doc) };
+  const documents = documentRows.rows.map(({ record: _, ...doc }) => doc);
   // json_build_object writes the time as text; a Date, as the driver reads a column, answers it as before.
-  const records = {
-    rows: documentRows.rows
-      .flatMap((d) => (d.record ? [{ ...d.record, createdAt: new Date(d.record.createdAt) }] : []))
-      .sort((a, b) => Number(a.createdAt) - Number(b.createdAt)),
-  };
+  const records = documentRows.rows
+    .flatMap((d) => (d.record ? [{ ...d.record, createdAt: new Date(d.record.createdAt) }] : []))
+    .sort((a, b) => Number(a.createdAt) - Number(b.createdAt));
   const split = b.split_at !== null;
   const failures: FailureView[] = [
     ...(b.error ? [{ kind: 'batch' as const, id: b.id, error: b.error, reasonCode: reasonCode(b.error) }] : []),
     ...files.rows.filter((f) => f.status === 'quarantined' || f.status === 'failed').map((f) => ({ kind: 'file' as const, id: f.id, error: f.error, reasonCode: reasonCode(f.error), file: f.name })),
     ...failedPages.rows.map((p) => ({ kind: 'page' as const, id: p.id, error: p.error, reasonCode: reasonCode(p.error), file: p.file, page: p.page })),
-    ...documents.rows.filter((d) => d.status === 'failed').map((d) => ({ kind: 'document' as const, id: d.id, error: d.error, reasonCode: reasonCode(d.error) })),
+    ...documents.filter((d) => d.status === 'failed').map((d) => ({ kind: 'document' as const, id: d.id, error: d.error, reasonCode: reasonCode(d.error) })),
   ];
   for (const f of files.rows) if (f.quarantine) f.quarantine.reasonCode = reasonCode(f.quarantine.reason);
   return {
-    id: b.id, status: batchStatus(files.rows, split, documents.rows, records.rows, b.error), unit: b.unit, dossier: b.dossier,
+    id: b.id, status: batchStatus(files.rows, split, documents, records, b.error), unit: b.unit, dossier: b.dossier,
     procedure: b.procedure_code, component: b.component_code, createdAt: b.created_at, split, error: b.error,
-    waitingForReview: documents.rows.filter((d) => d.status === 'review').length,
-    files: files.rows, documents: documents.rows, records: records.rows, failures,
+    waitingForReview: documents.filter((d) => d.status === 'review').length,
+    files: files.rows, documents: documents, records: records, failures,
   };
 }
